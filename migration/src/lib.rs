@@ -1,0 +1,15 @@
+//! Database migrations of renke. One change per file, named by timestamp;
+//! a landed migration never changes.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_core::Migration)]
+    }
+}

@@ -1,0 +1,160 @@
+//! Accounts and roles, managed by admins.
+
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+
+use super::{ApiTags, types::RoleDto};
+use crate::{
+    auth::{Auth, Role, random_password},
+    entities::account,
+    error::{ApiResult, AppError},
+    startup::AppState,
+    store,
+};
+
+#[derive(Debug, Clone, Object)]
+pub struct AccountOut {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: RoleDto,
+    pub disabled: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<account::Model> for AccountOut {
+    fn from(a: account::Model) -> Self {
+        Self {
+            id: a.id,
+            username: a.username,
+            display_name: a.display_name,
+            role: Role::from_code(&a.role).unwrap_or(Role::Reviewer).into(),
+            disabled: a.disabled,
+            created_at: a.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct AccountCreateIn {
+    pub username: String,
+    #[oai(default)]
+    pub display_name: String,
+    pub role: RoleDto,
+    /// Leave out to generate one; it is returned once.
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct AccountCreated {
+    pub account: AccountOut,
+    /// The initial password, shown once.
+    pub password: String,
+}
+
+#[derive(Debug, Object)]
+pub struct AccountUpdateIn {
+    pub display_name: Option<String>,
+    pub role: Option<RoleDto>,
+    pub disabled: Option<bool>,
+}
+
+#[derive(Debug, Object)]
+pub struct PasswordReset {
+    /// The new password, shown once. Every session of the account is revoked.
+    pub password: String,
+}
+
+pub struct AccountsApi;
+
+#[OpenApi(prefix_path = "/accounts", tag = "ApiTags::Accounts")]
+impl AccountsApi {
+    /// List accounts (admin).
+    #[oai(path = "/", method = "get", operation_id = "list_accounts")]
+    async fn list_accounts(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> ApiResult<Json<Vec<AccountOut>>> {
+        auth.require(Role::Admin)?;
+        let list = store::accounts::list(&state.db).await?;
+        Ok(Json(list.into_iter().map(Into::into).collect()))
+    }
+
+    /// Create an account (admin).
+    #[oai(path = "/", method = "post", operation_id = "create_account")]
+    async fn create_account(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<AccountCreateIn>,
+    ) -> ApiResult<Json<AccountCreated>> {
+        auth.require(Role::Admin)?;
+        let password = body.password.clone().unwrap_or_else(random_password);
+        let a = store::accounts::create(
+            &state.db,
+            body.username.trim(),
+            &body.display_name,
+            body.role.into(),
+            &password,
+        )
+        .await?;
+        Ok(Json(AccountCreated {
+            account: a.into(),
+            password,
+        }))
+    }
+
+    /// Change an account's name, role or disabled flag (admin). Disabling
+    /// revokes its sessions. The last enabled admin cannot be demoted or disabled.
+    #[oai(path = "/:id", method = "patch", operation_id = "update_account")]
+    async fn update_account(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<AccountUpdateIn>,
+    ) -> ApiResult<Json<AccountOut>> {
+        auth.require(Role::Admin)?;
+        let current = store::accounts::get(&state.db, id.0).await?;
+        let loses_admin = current.role == Role::Admin.code()
+            && (body.role.is_some_and(|r| Role::from(r) != Role::Admin)
+                || body.disabled == Some(true));
+        if loses_admin && store::accounts::other_active_admins(&state.db, id.0).await? == 0 {
+            return Err(
+                AppError::conflict("last_admin", "这是唯一的系统管理员，不能降级或停用").into(),
+            );
+        }
+        let updated = store::accounts::update(
+            &state.db,
+            id.0,
+            body.display_name.clone(),
+            body.role.map(Into::into),
+            body.disabled,
+        )
+        .await?;
+        if body.disabled == Some(true) || body.role.is_some() {
+            store::sessions::revoke_all(&state.db, id.0).await?;
+        }
+        Ok(Json(updated.into()))
+    }
+
+    /// Set a new random password for an account (admin).
+    #[oai(
+        path = "/:id/reset-password",
+        method = "post",
+        operation_id = "reset_password"
+    )]
+    async fn reset_password(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<PasswordReset>> {
+        auth.require(Role::Admin)?;
+        let password = random_password();
+        store::accounts::set_password(&state.db, id.0, &password).await?;
+        store::sessions::revoke_all(&state.db, id.0).await?;
+        Ok(Json(PasswordReset { password }))
+    }
+}

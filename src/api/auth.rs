@@ -1,0 +1,135 @@
+//! Login, logout, the current account and changing one's own password.
+
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
+
+use super::{ApiTags, accounts::AccountOut, types::Done};
+use crate::{
+    auth::{self, Auth, SESSION_COOKIE},
+    error::{ApiResult, AppError},
+    startup::AppState,
+    store,
+};
+
+#[derive(Debug, Object)]
+pub struct LoginIn {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Object)]
+pub struct LoginOut {
+    /// Bearer token for API clients (`Authorization: Bearer …`). The same
+    /// session is also set as an HttpOnly cookie for the web console.
+    pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub account: AccountOut,
+}
+
+#[derive(ApiResponse)]
+pub enum LoginResponse {
+    /// Logged in.
+    #[oai(status = 200)]
+    Ok(Json<LoginOut>, #[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum LogoutResponse {
+    /// The session is revoked and the cookie cleared.
+    #[oai(status = 200)]
+    Ok(Json<Done>, #[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(Debug, Object)]
+pub struct PasswordChangeIn {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+pub struct AuthApi;
+
+fn cookie(state: &AppState, value: &str, max_age: i64) -> String {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    )
+}
+
+#[OpenApi(prefix_path = "/auth", tag = "ApiTags::Auth")]
+impl AuthApi {
+    /// Log in with username and password.
+    ///
+    /// Returns a bearer token and sets the session cookie. A wrong username
+    /// or password gets 401 with the same message either way.
+    #[oai(path = "/login", method = "post", operation_id = "login")]
+    async fn login(&self, state: Data<&AppState>, body: Json<LoginIn>) -> ApiResult<LoginResponse> {
+        let account = store::accounts::find_by_username(&state.db, body.username.trim()).await?;
+        let hash = account
+            .as_ref()
+            .map(|a| a.password_hash.as_str())
+            .unwrap_or(auth::dummy_hash());
+        let password_ok = auth::verify_password(&body.password, hash);
+        let account = match account {
+            Some(a) if password_ok && !a.disabled => a,
+            _ => {
+                return Err(crate::error::ApiError::Unauthorized(Json(
+                    crate::error::ErrorBody::new("invalid_credentials", "用户名或密码错误"),
+                )));
+            }
+        };
+        let session =
+            store::sessions::create(&state.db, account.id, state.settings.session_hours).await?;
+        let max_age = state.settings.session_hours * 3600;
+        let set_cookie = cookie(&state, &session.token, max_age);
+        Ok(LoginResponse::Ok(
+            Json(LoginOut {
+                token: session.token,
+                expires_at: session.expires_at,
+                account: account.into(),
+            }),
+            set_cookie,
+        ))
+    }
+
+    /// Log out: revoke this session.
+    #[oai(path = "/logout", method = "post", operation_id = "logout")]
+    async fn logout(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<LogoutResponse> {
+        store::sessions::revoke(&state.db, &auth.user().session_hash).await?;
+        Ok(LogoutResponse::Ok(
+            Json(Done { ok: true }),
+            cookie(&state, "", 0),
+        ))
+    }
+
+    /// The logged-in account.
+    #[oai(path = "/me", method = "get", operation_id = "me")]
+    async fn me(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<Json<AccountOut>> {
+        Ok(Json(
+            store::accounts::get(&state.db, auth.user().id)
+                .await?
+                .into(),
+        ))
+    }
+
+    /// Change one's own password; other sessions are revoked.
+    #[oai(path = "/password", method = "post", operation_id = "change_password")]
+    async fn change_password(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<PasswordChangeIn>,
+    ) -> ApiResult<Json<Done>> {
+        let user = auth.user();
+        let account = store::accounts::get(&state.db, user.id).await?;
+        if !auth::verify_password(&body.current_password, &account.password_hash) {
+            return Err(AppError::invalid_field("current_password", "当前密码不正确").into());
+        }
+        store::accounts::set_password(&state.db, user.id, &body.new_password).await?;
+        store::sessions::revoke_all(&state.db, user.id).await?;
+        Ok(Json(Done { ok: true }))
+    }
+}

@@ -1,0 +1,67 @@
+//! The county profile.
+
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, payload::Json};
+
+use super::ApiTags;
+use crate::{
+    auth::{Auth, Role},
+    entities::county,
+    error::{ApiResult, AppError},
+    startup::AppState,
+    store,
+};
+
+#[derive(Debug, Clone, Object)]
+pub struct CountyDto {
+    /// e.g. 奇台县
+    pub name: String,
+    /// 行政区划代码, 6 or 12 digits.
+    pub admin_code: String,
+    /// 常住人口, used for the sampling plan.
+    pub resident_population: i64,
+}
+
+impl From<county::Model> for CountyDto {
+    fn from(c: county::Model) -> Self {
+        Self {
+            name: c.name,
+            admin_code: c.admin_code,
+            resident_population: c.resident_population,
+        }
+    }
+}
+
+pub struct CountyApi;
+
+#[OpenApi(prefix_path = "/county", tag = "ApiTags::County")]
+impl CountyApi {
+    /// The county profile (404 until it is set).
+    #[oai(path = "/", method = "get", operation_id = "get_county")]
+    async fn get_county(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<Json<CountyDto>> {
+        auth.require(Role::Reviewer)?;
+        let c = store::county::get(&state.db)
+            .await?
+            .ok_or_else(|| AppError::not_found("尚未填写县情信息"))?;
+        Ok(Json(c.into()))
+    }
+
+    /// Set the county profile (organiser).
+    #[oai(path = "/", method = "put", operation_id = "put_county")]
+    async fn put_county(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<CountyDto>,
+    ) -> ApiResult<Json<CountyDto>> {
+        auth.require(Role::Organiser)?;
+        let c = store::county::put(
+            &state.db,
+            &body.name,
+            &body.admin_code,
+            body.resident_population,
+        )
+        .await?;
+        Ok(Json(c.into()))
+    }
+}

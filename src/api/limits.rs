@@ -1,0 +1,43 @@
+//! Body size limits: 64 KB for public submissions, 10 MB elsewhere (imports).
+//! A body without Content-Length is read up to the limit and refused past it.
+
+use poem::{Endpoint, IntoResponse, Request, Response, Result, http::StatusCode};
+
+pub const PUBLIC_LIMIT: usize = 64 * 1024;
+pub const DEFAULT_LIMIT: usize = 10 * 1024 * 1024;
+
+fn too_large(limit: usize) -> Response {
+    poem::web::Json(serde_json::json!({
+        "code": "payload_too_large",
+        "message": format!("请求体过大（上限{}KB）", limit / 1024),
+    }))
+    .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+    .into_response()
+}
+
+pub async fn limit_body<E: Endpoint>(next: E, mut req: Request) -> Result<Response> {
+    let limit = if req.uri().path().starts_with("/public/") || req.uri().path().contains("/public/")
+    {
+        PUBLIC_LIMIT
+    } else {
+        DEFAULT_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(poem::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(n) if n > limit => return Ok(too_large(limit)),
+        Some(_) => {}
+        None => {
+            let body = req.take_body();
+            let bytes = match body.into_bytes_limit(limit).await {
+                Ok(b) => b,
+                Err(_) => return Ok(too_large(limit)),
+            };
+            req.set_body(bytes);
+        }
+    }
+    Ok(next.call(req).await?.into_response())
+}

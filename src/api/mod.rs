@@ -1,0 +1,118 @@
+//! The JSON API: one file per area, each an `#[OpenApi]` struct; combined
+//! here into one service documented at `/api/openapi.json`.
+
+pub mod accounts;
+pub mod auth;
+pub mod county;
+pub mod health;
+pub mod limits;
+pub mod links;
+pub mod public;
+pub mod questionnaires;
+pub mod rounds;
+pub mod schools;
+pub mod templates;
+pub mod types;
+
+use poem::{IntoResponse, Response, http::StatusCode};
+use poem_openapi::{OpenApiService, Tags};
+
+use crate::error::ErrorBody;
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Login, logout and the current account.
+    Auth,
+    /// Accounts and roles (admins).
+    Accounts,
+    /// The county profile.
+    County,
+    /// Schools and their import.
+    Schools,
+    /// Built-in questionnaire templates.
+    Templates,
+    /// Survey rounds and their lifecycle.
+    Rounds,
+    /// The questionnaires of a round.
+    Questionnaires,
+    /// Survey links of a round.
+    Links,
+    /// What respondents use, without login.
+    Public,
+    /// Service health.
+    Health,
+}
+
+pub type AllApis = (
+    auth::AuthApi,
+    accounts::AccountsApi,
+    county::CountyApi,
+    schools::SchoolsApi,
+    templates::TemplatesApi,
+    rounds::RoundsApi,
+    questionnaires::QuestionnairesApi,
+    links::LinksApi,
+    public::PublicApi,
+    health::HealthApi,
+);
+
+pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
+    OpenApiService::new(
+        (
+            auth::AuthApi,
+            accounts::AccountsApi,
+            county::CountyApi,
+            schools::SchoolsApi,
+            templates::TemplatesApi,
+            rounds::RoundsApi,
+            questionnaires::QuestionnairesApi,
+            links::LinksApi,
+            public::PublicApi,
+            health::HealthApi,
+        ),
+        "renke 认可 API",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "社会认可度调查 — the social recognition survey of county inspections for \
+         high-quality balanced compulsory education. Every error is `{code, message}`.",
+    )
+    .server("/api")
+}
+
+/// Turns any error that escaped an operation (unknown route, wrong method,
+/// failed login check) into the `{code, message}` body.
+pub async fn json_error(err: poem::Error) -> Response {
+    if err.is_from_response() {
+        // Already a `{code, message}` answer built by our own code.
+        return err.into_response();
+    }
+    let status = err.status();
+    let (code, message) = match status {
+        StatusCode::BAD_REQUEST => ("bad_request", format!("请求格式错误：{err}")),
+        StatusCode::UNAUTHORIZED => ("unauthorized", "请先登录".to_string()),
+        StatusCode::FORBIDDEN => ("forbidden", "没有权限".to_string()),
+        StatusCode::NOT_FOUND => ("not_found", "接口不存在".to_string()),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "不支持该请求方法".to_string()),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "请求体过大".to_string()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "不支持的内容类型（Content-Type）".to_string(),
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            ("unavailable", "服务暂时不可用，请稍后再试".to_string())
+        }
+        s if s.is_server_error() => {
+            tracing::error!(error = %err, "unhandled error");
+            ("internal", "服务器内部错误，请稍后再试".to_string())
+        }
+        _ => ("error", err.to_string()),
+    };
+    let body = ErrorBody::new(code, message);
+    poem::web::Json(serde_json::json!({
+        "code": body.code,
+        "message": body.message,
+    }))
+    .with_status(status)
+    .into_response()
+}

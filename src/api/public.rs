@@ -1,0 +1,184 @@
+//! What respondents use, without login: a link's questionnaire and
+//! submitting a response.
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
+
+use super::{
+    ApiTags,
+    types::{GroupDto, ItemKindDto},
+};
+use crate::{
+    domain::{questionnaire::ItemKind, submission::RawAnswer},
+    error::{ApiResult, AppError},
+    startup::AppState,
+    survey::{self, ResponseInput},
+    writer::{Outcome, Receipt},
+};
+
+#[derive(Debug, Object)]
+pub struct PublicOption {
+    pub code: u8,
+    pub label: String,
+}
+
+#[derive(Debug, Object)]
+pub struct PublicItem {
+    pub id: String,
+    pub kind: ItemKindDto,
+    pub text: String,
+    pub required: bool,
+    pub options: Vec<PublicOption>,
+}
+
+/// A questionnaire as a respondent sees it (no scoring marks).
+#[derive(Debug, Object)]
+pub struct PublicQuestionnaire {
+    pub round_name: String,
+    pub group: GroupDto,
+    pub group_label: String,
+    /// None for county-level groups.
+    pub school_name: Option<String>,
+    pub closes_at: DateTime<Utc>,
+    pub title: String,
+    pub intro: String,
+    pub items: Vec<PublicItem>,
+}
+
+#[derive(Debug, Object)]
+pub struct AnswerIn {
+    /// Item id, e.g. `q1`.
+    pub item: String,
+    /// Option code for choice items.
+    pub option: Option<u8>,
+    /// Text for free-text items (at most 2,000 characters).
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct ResponseIn {
+    /// Generated once per attempt on the phone; sending it again is harmless.
+    pub client_id: uuid::Uuid,
+    pub answers: Vec<AnswerIn>,
+    /// Time spent answering, in milliseconds.
+    #[oai(default)]
+    pub duration_ms: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct ReceiptOut {
+    pub client_id: String,
+    pub submitted_at: DateTime<Utc>,
+    pub message: String,
+}
+
+impl From<Receipt> for ReceiptOut {
+    fn from(r: Receipt) -> Self {
+        Self {
+            client_id: r.client_id,
+            submitted_at: r.submitted_at,
+            message: "提交成功，感谢您的参与！".into(),
+        }
+    }
+}
+
+#[derive(ApiResponse)]
+pub enum SubmitResponse {
+    /// Stored and committed.
+    #[oai(status = 201)]
+    Created(Json<ReceiptOut>),
+    /// Already stored under this client id with the same answers: the original receipt.
+    #[oai(status = 200)]
+    AlreadyStored(Json<ReceiptOut>),
+}
+
+pub struct PublicApi;
+
+#[OpenApi(tag = "ApiTags::Public")]
+impl PublicApi {
+    /// The questionnaire behind a link. 404 for an unknown token; 409 with a
+    /// message for a disabled link or a round that is not open.
+    #[oai(
+        path = "/public/links/:token",
+        method = "get",
+        operation_id = "get_public_questionnaire"
+    )]
+    async fn get_public_questionnaire(
+        &self,
+        state: Data<&AppState>,
+        token: Path<String>,
+    ) -> ApiResult<Json<PublicQuestionnaire>> {
+        let open = survey::open_link(&state, &token.0).await?;
+        let q = open.questionnaire;
+        Ok(Json(PublicQuestionnaire {
+            round_name: open.ctx.round.name,
+            group: open.ctx.group.into(),
+            group_label: open.ctx.group.label_zh().into(),
+            school_name: open.ctx.school.map(|s| s.name),
+            closes_at: open.ctx.round.closes_at,
+            title: q.title,
+            intro: q.intro,
+            items: q
+                .items
+                .into_iter()
+                .map(|i| PublicItem {
+                    id: i.id,
+                    kind: i.kind.into(),
+                    text: i.text,
+                    required: i.required || i.kind == ItemKind::Scored,
+                    options: i
+                        .options
+                        .into_iter()
+                        .map(|o| PublicOption {
+                            code: o.code,
+                            label: o.label,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }))
+    }
+
+    /// Submit a response. 201 once committed; 200 with the original receipt
+    /// when the same client id and answers were already stored; 409 when the
+    /// client id was used for different answers or the round is not open;
+    /// 422 naming the item at fault.
+    #[oai(
+        path = "/public/links/:token/responses",
+        method = "post",
+        operation_id = "submit_response"
+    )]
+    async fn submit_response(
+        &self,
+        state: Data<&AppState>,
+        token: Path<String>,
+        body: Json<ResponseIn>,
+    ) -> ApiResult<SubmitResponse> {
+        let body = body.0;
+        let input = ResponseInput {
+            client_id: body.client_id,
+            duration_ms: body.duration_ms,
+            answers: body
+                .answers
+                .into_iter()
+                .map(|a| RawAnswer {
+                    item: a.item,
+                    option: a.option,
+                    text: a.text,
+                })
+                .collect(),
+        };
+        Ok(match survey::submit(&state, &token.0, input).await? {
+            Outcome::Created(r) => SubmitResponse::Created(Json(r.into())),
+            Outcome::Replayed(r) => SubmitResponse::AlreadyStored(Json(r.into())),
+            Outcome::ClientIdReused => {
+                return Err(AppError::conflict(
+                    "client_id_reused",
+                    "该提交编号已用于另一份不同的答卷",
+                )
+                .into());
+            }
+        })
+    }
+}

@@ -1,0 +1,311 @@
+//! Survey rounds: create, list, read, edit while draft, open, close, delete drafts.
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+use std::collections::BTreeMap;
+
+use super::{
+    ApiTags,
+    types::{Done, DuplicatePolicyDto, FormulaDto, GroupDto, PurposeDto, RoundStatusDto},
+};
+use crate::{
+    auth::{Auth, Role},
+    domain::round::{DuplicatePolicy, Formula, Purpose, RoundStatus, ScoringRule, THRESHOLD},
+    error::ApiResult,
+    startup::AppState,
+    store::{
+        self,
+        rounds::{RoundDetail, RoundSpec},
+    },
+};
+
+#[derive(Debug, Clone, Object)]
+pub struct GroupWeight {
+    pub group: GroupDto,
+    pub weight: f64,
+}
+
+/// How rates are computed; frozen when the round opens.
+#[derive(Debug, Clone, Object)]
+pub struct ScoringRuleDto {
+    pub formula: FormulaDto,
+    /// Optional weights per group for the overall rate; empty: every valid
+    /// response counts once.
+    #[oai(default)]
+    pub group_weights: Vec<GroupWeight>,
+    /// The pass threshold (0.85); ignored on input.
+    #[oai(default = "threshold")]
+    pub threshold: f64,
+    /// The rule in words; ignored on input.
+    #[oai(default)]
+    pub description: String,
+}
+
+fn threshold() -> f64 {
+    THRESHOLD
+}
+
+pub fn describe_rule(rule: &ScoringRule) -> String {
+    let formula = match rule.formula {
+        Formula::ShareRecognised => {
+            "认可率 = 每位有效受访者“认可”答案数 ÷ 计分答案数（“不了解”不计入分母）的平均值"
+        }
+        Formula::MeanScoreX20 => "认可率 = 计分题选项分值（1–5分，“不了解”不计）的平均值 × 20",
+    };
+    let weights = if rule.group_weights.is_empty() {
+        "总体认可率按有效问卷计算，每人计一次".to_string()
+    } else {
+        let parts: Vec<String> = rule
+            .group_weights
+            .iter()
+            .map(|(g, w)| format!("{}×{w}", g.label_zh()))
+            .collect();
+        format!(
+            "总体认可率为各类对象认可率的加权平均（{}）",
+            parts.join("，")
+        )
+    };
+    format!("{formula}；{weights}；达标线85%；无效问卷不计入。")
+}
+
+impl From<ScoringRule> for ScoringRuleDto {
+    fn from(r: ScoringRule) -> Self {
+        Self {
+            description: describe_rule(&r),
+            formula: r.formula.into(),
+            group_weights: r
+                .group_weights
+                .iter()
+                .map(|(g, w)| GroupWeight {
+                    group: (*g).into(),
+                    weight: *w,
+                })
+                .collect(),
+            threshold: THRESHOLD,
+        }
+    }
+}
+
+impl From<ScoringRuleDto> for ScoringRule {
+    fn from(d: ScoringRuleDto) -> Self {
+        Self {
+            formula: d.formula.into(),
+            group_weights: d
+                .group_weights
+                .into_iter()
+                .map(|w| (w.group.into(), w.weight))
+                .collect::<BTreeMap<_, _>>(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct RoundOut {
+    pub id: i64,
+    pub name: String,
+    pub purpose: PurposeDto,
+    pub status: RoundStatusDto,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub groups: Vec<GroupDto>,
+    pub school_ids: Vec<i64>,
+    pub scoring_rule: ScoringRuleDto,
+    /// Responses faster than this are stored flagged `too_fast`.
+    pub min_answer_seconds: i32,
+    pub duplicate_policy: DuplicatePolicyDto,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl From<RoundDetail> for RoundOut {
+    fn from(d: RoundDetail) -> Self {
+        let rule = d.scoring_rule();
+        let r = d.round;
+        Self {
+            id: r.id,
+            name: r.name,
+            purpose: Purpose::from_code(&r.purpose)
+                .unwrap_or(Purpose::SelfAssessment)
+                .into(),
+            status: RoundStatus::from_code(&r.status)
+                .unwrap_or(RoundStatus::Closed)
+                .into(),
+            opens_at: r.opens_at,
+            closes_at: r.closes_at,
+            groups: d.groups.into_iter().map(Into::into).collect(),
+            school_ids: d.school_ids,
+            scoring_rule: rule.into(),
+            min_answer_seconds: r.min_answer_seconds,
+            duplicate_policy: DuplicatePolicy::from_code(&r.duplicate_policy)
+                .unwrap_or(DuplicatePolicy::Flag)
+                .into(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            opened_at: r.opened_at,
+            closed_at: r.closed_at,
+        }
+    }
+}
+
+/// A round as listed (without schools).
+#[derive(Debug, Clone, Object)]
+pub struct RoundSummary {
+    pub id: i64,
+    pub name: String,
+    pub purpose: PurposeDto,
+    pub status: RoundStatusDto,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct RoundIn {
+    pub name: String,
+    pub purpose: PurposeDto,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub groups: Vec<GroupDto>,
+    /// Schools taking part; leave out for every school of the county.
+    pub school_ids: Option<Vec<i64>>,
+    /// Default: share of recognised answers, no weights.
+    pub scoring_rule: Option<ScoringRuleDto>,
+    /// Default 30 seconds.
+    pub min_answer_seconds: Option<i32>,
+    /// Default: flag.
+    pub duplicate_policy: Option<DuplicatePolicyDto>,
+}
+
+impl From<RoundIn> for RoundSpec {
+    fn from(i: RoundIn) -> Self {
+        let mut groups: Vec<_> = i.groups.into_iter().map(Into::into).collect();
+        groups.sort();
+        groups.dedup();
+        Self {
+            name: i.name,
+            purpose: i.purpose.into(),
+            opens_at: i.opens_at,
+            closes_at: i.closes_at,
+            groups,
+            school_ids: i.school_ids,
+            scoring_rule: i.scoring_rule.map(Into::into).unwrap_or_default(),
+            min_answer_seconds: i.min_answer_seconds.unwrap_or(30),
+            duplicate_policy: i
+                .duplicate_policy
+                .map(Into::into)
+                .unwrap_or(DuplicatePolicy::Flag),
+        }
+    }
+}
+
+pub struct RoundsApi;
+
+#[OpenApi(prefix_path = "/rounds", tag = "ApiTags::Rounds")]
+impl RoundsApi {
+    /// List rounds, newest first.
+    #[oai(path = "/", method = "get", operation_id = "list_rounds")]
+    async fn list_rounds(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> ApiResult<Json<Vec<RoundSummary>>> {
+        auth.require(Role::Reviewer)?;
+        let list = store::rounds::list(&state.db).await?;
+        Ok(Json(
+            list.into_iter()
+                .map(|r| RoundSummary {
+                    id: r.id,
+                    purpose: Purpose::from_code(&r.purpose)
+                        .unwrap_or(Purpose::SelfAssessment)
+                        .into(),
+                    status: RoundStatus::from_code(&r.status)
+                        .unwrap_or(RoundStatus::Closed)
+                        .into(),
+                    name: r.name,
+                    opens_at: r.opens_at,
+                    closes_at: r.closes_at,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Create a draft round (organiser). Its questionnaires are copied from
+    /// the templates and its links generated.
+    #[oai(path = "/", method = "post", operation_id = "create_round")]
+    async fn create_round(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<RoundIn>,
+    ) -> ApiResult<Json<RoundOut>> {
+        let user = auth.require(Role::Organiser)?;
+        let d = store::rounds::create(&state.db, &body.0.into(), user.id).await?;
+        Ok(Json(d.into()))
+    }
+
+    /// One round.
+    #[oai(path = "/:id", method = "get", operation_id = "get_round")]
+    async fn get_round(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<RoundOut>> {
+        auth.require(Role::Reviewer)?;
+        Ok(Json(store::rounds::get(&state.db, id.0).await?.into()))
+    }
+
+    /// Change a draft round (organiser); 409 once it is open.
+    #[oai(path = "/:id", method = "put", operation_id = "update_round")]
+    async fn update_round(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<RoundIn>,
+    ) -> ApiResult<Json<RoundOut>> {
+        auth.require(Role::Organiser)?;
+        let d = store::rounds::update(&state.db, id.0, &body.0.into()).await?;
+        Ok(Json(d.into()))
+    }
+
+    /// Delete a draft round (organiser).
+    #[oai(path = "/:id", method = "delete", operation_id = "delete_round")]
+    async fn delete_round(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<Done>> {
+        auth.require(Role::Organiser)?;
+        store::rounds::delete_draft(&state.db, id.0).await?;
+        Ok(Json(Done { ok: true }))
+    }
+
+    /// Open a draft round (organiser): its questionnaires, schools and rule
+    /// are frozen from now on. Responses are accepted inside its window.
+    #[oai(path = "/:id/open", method = "post", operation_id = "open_round")]
+    async fn open_round(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<RoundOut>> {
+        auth.require(Role::Organiser)?;
+        Ok(Json(store::rounds::open(&state.db, id.0).await?.into()))
+    }
+
+    /// Close an open round (organiser): no more responses.
+    #[oai(path = "/:id/close", method = "post", operation_id = "close_round")]
+    async fn close_round(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<RoundOut>> {
+        auth.require(Role::Organiser)?;
+        Ok(Json(store::rounds::close(&state.db, id.0).await?.into()))
+    }
+}

@@ -1,0 +1,211 @@
+//! Schools: list, create, update, delete, and the all-or-nothing import.
+
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::Path,
+    payload::{Attachment, AttachmentType, Binary, Json},
+};
+
+use super::{
+    ApiTags,
+    types::{Done, LocationDto, SchoolKindDto},
+};
+use crate::{
+    auth::{Auth, Role},
+    domain::school::{Location, SchoolInput, SchoolKind},
+    entities::school,
+    error::{ApiResult, AppError},
+    import::{ImportErrors, TEMPLATE_HEADER, parse_schools},
+    startup::AppState,
+    store,
+};
+
+#[derive(Debug, Clone, Object)]
+pub struct SchoolOut {
+    pub id: i64,
+    /// 学校标识码 (10 digits)
+    pub code: String,
+    pub name: String,
+    pub kind: SchoolKindDto,
+    pub location: LocationDto,
+    pub primary_students: i32,
+    pub junior_students: i32,
+    pub teachers: i32,
+}
+
+impl From<school::Model> for SchoolOut {
+    fn from(s: school::Model) -> Self {
+        Self {
+            id: s.id,
+            code: s.code,
+            name: s.name,
+            kind: SchoolKind::from_code(&s.kind)
+                .unwrap_or(SchoolKind::Primary)
+                .into(),
+            location: Location::from_code(&s.location)
+                .unwrap_or(Location::Urban)
+                .into(),
+            primary_students: s.primary_students,
+            junior_students: s.junior_students,
+            teachers: s.teachers,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct SchoolIn {
+    pub code: String,
+    pub name: String,
+    pub kind: SchoolKindDto,
+    pub location: LocationDto,
+    #[oai(default)]
+    pub primary_students: i32,
+    #[oai(default)]
+    pub junior_students: i32,
+    #[oai(default)]
+    pub teachers: i32,
+}
+
+impl SchoolIn {
+    fn draft(&self) -> Result<crate::domain::school::SchoolDraft, AppError> {
+        SchoolInput {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            kind: SchoolKind::from(self.kind).code().to_string(),
+            location: Location::from(self.location).code().to_string(),
+            primary_students: self.primary_students.to_string(),
+            junior_students: self.junior_students.to_string(),
+            teachers: self.teachers.to_string(),
+        }
+        .validate()
+        .map_err(|errs| AppError::with_details(errs.join("；"), errs))
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct ImportOut {
+    pub created: u32,
+    pub updated: u32,
+}
+
+#[derive(ApiResponse)]
+pub enum TemplateResponse {
+    /// The CSV template (UTF-8 with BOM, opens in Excel).
+    #[oai(status = 200)]
+    Ok(Attachment<Vec<u8>>),
+}
+
+pub struct SchoolsApi;
+
+#[OpenApi(prefix_path = "/schools", tag = "ApiTags::Schools")]
+impl SchoolsApi {
+    /// List all schools, ordered by code.
+    #[oai(path = "/", method = "get", operation_id = "list_schools")]
+    async fn list_schools(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> ApiResult<Json<Vec<SchoolOut>>> {
+        auth.require(Role::Reviewer)?;
+        let list = store::schools::list(&state.db).await?;
+        Ok(Json(list.into_iter().map(Into::into).collect()))
+    }
+
+    /// Add a school (organiser).
+    #[oai(path = "/", method = "post", operation_id = "create_school")]
+    async fn create_school(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<SchoolIn>,
+    ) -> ApiResult<Json<SchoolOut>> {
+        auth.require(Role::Organiser)?;
+        let s = store::schools::create(&state.db, &body.draft()?).await?;
+        Ok(Json(s.into()))
+    }
+
+    /// One school.
+    #[oai(path = "/:id", method = "get", operation_id = "get_school")]
+    async fn get_school(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<SchoolOut>> {
+        auth.require(Role::Reviewer)?;
+        Ok(Json(store::schools::get(&state.db, id.0).await?.into()))
+    }
+
+    /// Change a school (organiser).
+    #[oai(path = "/:id", method = "put", operation_id = "update_school")]
+    async fn update_school(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<SchoolIn>,
+    ) -> ApiResult<Json<SchoolOut>> {
+        auth.require(Role::Organiser)?;
+        let s = store::schools::update(&state.db, id.0, &body.draft()?).await?;
+        Ok(Json(s.into()))
+    }
+
+    /// Delete a school that has not taken part in any round (organiser).
+    #[oai(path = "/:id", method = "delete", operation_id = "delete_school")]
+    async fn delete_school(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<Done>> {
+        auth.require(Role::Organiser)?;
+        store::schools::delete(&state.db, id.0).await?;
+        Ok(Json(Done { ok: true }))
+    }
+
+    /// Import schools from a CSV (UTF-8, UTF-8 with BOM, or GB18030) or XLSX
+    /// file sent as the request body (organiser).
+    ///
+    /// Columns: 学校标识码, 学校名称, 学校类型, 所在地, 小学在校生数,
+    /// 初中在校生数, 教师数. Existing schools (same code) are updated. If any
+    /// row is bad, nothing is stored and 422 lists every bad row with its line.
+    #[oai(path = "/import", method = "post", operation_id = "import_schools")]
+    async fn import_schools(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Binary<Vec<u8>>,
+    ) -> ApiResult<Json<ImportOut>> {
+        auth.require(Role::Organiser)?;
+        let drafts = parse_schools(&body.0).map_err(|ImportErrors(errs)| {
+            AppError::with_details(
+                format!("导入失败：{}处错误，未保存任何数据", errs.len()),
+                errs,
+            )
+        })?;
+        let outcome = store::schools::import(&state.db, &drafts).await?;
+        Ok(Json(ImportOut {
+            created: outcome.created,
+            updated: outcome.updated,
+        }))
+    }
+
+    /// The CSV import template.
+    #[oai(
+        path = "/import-template",
+        method = "get",
+        operation_id = "school_import_template"
+    )]
+    async fn import_template(&self, auth: Auth) -> ApiResult<TemplateResponse> {
+        auth.require(Role::Reviewer)?;
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(TEMPLATE_HEADER.as_bytes());
+        bytes.extend_from_slice("\r\n2165000001,示例县第一小学,小学,城区,1200,0,80\r\n".as_bytes());
+        Ok(TemplateResponse::Ok(
+            Attachment::new(bytes)
+                .attachment_type(AttachmentType::Attachment)
+                .filename("学校导入模板.csv"),
+        ))
+    }
+}

@@ -1,0 +1,189 @@
+//! API mirrors of the domain enums (the domain stays free of web types),
+//! and DTOs shared by several areas.
+
+use poem_openapi::Object;
+
+use crate::{
+    auth::Role,
+    domain::{
+        group::RespondentGroup,
+        questionnaire::{ChoiceOption, Item, ItemKind, Questionnaire},
+        round::{DuplicatePolicy, Formula, Purpose, RoundStatus},
+        school::{Location, SchoolKind},
+    },
+};
+
+/// Declares an API enum with the same variants as a domain enum, and the
+/// conversions both ways.
+macro_rules! mirror_enum {
+    ($(#[$m:meta])* $api:ident <=> $dom:ty { $($v:ident),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
+        #[oai(rename_all = "snake_case")]
+        pub enum $api { $($v),* }
+        impl From<$dom> for $api {
+            fn from(d: $dom) -> Self { match d { $(<$dom>::$v => Self::$v),* } }
+        }
+        impl From<$api> for $dom {
+            fn from(a: $api) -> Self { match a { $($api::$v => <$dom>::$v),* } }
+        }
+    };
+}
+
+mirror_enum!(
+    /// Respondent group: student 学生, parent 家长, teacher 教师, principal 校长,
+    /// deputy 人大代表, cppcc_member 政协委员, citizen 其他群众.
+    GroupDto <=> RespondentGroup { Student, Parent, Teacher, Principal, Deputy, CppccMember, Citizen }
+);
+mirror_enum!(
+    /// Account role: admin ⊇ organiser ⊇ reviewer.
+    RoleDto <=> Role { Reviewer, Organiser, Admin }
+);
+mirror_enum!(
+    /// School kind: primary 小学, junior 初中, nine_year 九年一贯制, twelve_year
+    /// 十二年一贯制, complete 完全中学, special 特殊教育学校.
+    SchoolKindDto <=> SchoolKind { Primary, Junior, NineYear, TwelveYear, Complete, Special }
+);
+mirror_enum!(
+    /// Location: urban 城区, town 镇区, rural 乡村.
+    LocationDto <=> Location { Urban, Town, Rural }
+);
+mirror_enum!(
+    /// Purpose: self_assessment 县级自评, prefecture_review 市级复核,
+    /// provincial 省级评估, national 国家督导评估.
+    PurposeDto <=> Purpose { SelfAssessment, PrefectureReview, Provincial, National }
+);
+mirror_enum!(
+    /// Round status: draft → open → closed.
+    RoundStatusDto <=> RoundStatus { Draft, Open, Closed }
+);
+mirror_enum!(
+    /// What a second response from one device in one round and group gets:
+    /// refuse (nothing stored) or flag (stored as duplicate_device, not counted).
+    DuplicatePolicyDto <=> DuplicatePolicy { Refuse, Flag }
+);
+mirror_enum!(
+    /// share_recognised: mean over respondents of recognised/judged answers;
+    /// mean_score_x20: mean option points (1–5) × 20.
+    FormulaDto <=> Formula { ShareRecognised, MeanScoreX20 }
+);
+mirror_enum!(
+    /// scored: counts toward the rate; context: describes the respondent;
+    /// text: free text.
+    ItemKindDto <=> ItemKind { Scored, Context, Text }
+);
+
+impl GroupDto {
+    pub fn label_zh(self) -> &'static str {
+        RespondentGroup::from(self).label_zh()
+    }
+}
+
+/// One option of a choice item.
+#[derive(Debug, Clone, Object)]
+pub struct OptionDto {
+    /// 1-based code sent in submissions.
+    #[oai(validator(minimum(value = "1"), maximum(value = "9")))]
+    pub code: u8,
+    pub label: String,
+    /// Counts as recognising the work.
+    #[oai(default)]
+    pub recognised: bool,
+    /// "Don't know": left out of the denominator.
+    #[oai(default)]
+    pub dont_know: bool,
+    /// Points (1–5) for the mean-score formula.
+    pub points: Option<u8>,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct ItemDto {
+    pub id: String,
+    pub kind: ItemKindDto,
+    pub text: String,
+    pub topic: Option<String>,
+    #[oai(default = "default_true")]
+    pub required: bool,
+    #[oai(default)]
+    pub options: Vec<OptionDto>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A questionnaire with its scoring marks.
+#[derive(Debug, Clone, Object)]
+pub struct QuestionnaireDto {
+    pub title: String,
+    pub intro: String,
+    pub items: Vec<ItemDto>,
+}
+
+impl From<Questionnaire> for QuestionnaireDto {
+    fn from(q: Questionnaire) -> Self {
+        Self {
+            title: q.title,
+            intro: q.intro,
+            items: q
+                .items
+                .into_iter()
+                .map(|i| ItemDto {
+                    id: i.id,
+                    kind: i.kind.into(),
+                    text: i.text,
+                    topic: i.topic,
+                    required: i.required,
+                    options: i
+                        .options
+                        .into_iter()
+                        .map(|o| OptionDto {
+                            code: o.code,
+                            label: o.label,
+                            recognised: o.recognised,
+                            dont_know: o.dont_know,
+                            points: o.points,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<QuestionnaireDto> for Questionnaire {
+    fn from(q: QuestionnaireDto) -> Self {
+        Self {
+            title: q.title,
+            intro: q.intro,
+            items: q
+                .items
+                .into_iter()
+                .map(|i| Item {
+                    id: i.id,
+                    kind: i.kind.into(),
+                    text: i.text,
+                    topic: i.topic,
+                    required: i.required,
+                    options: i
+                        .options
+                        .into_iter()
+                        .map(|o| ChoiceOption {
+                            code: o.code,
+                            label: o.label,
+                            recognised: o.recognised,
+                            dont_know: o.dont_know,
+                            points: o.points,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// How many objects an operation changed.
+#[derive(Debug, Clone, Object)]
+pub struct Done {
+    pub ok: bool,
+}

@@ -1,0 +1,52 @@
+//! Command-line account management: `renke admin create|reset-password`.
+
+use crate::{
+    auth::{Role, random_password},
+    config::{AdminAction, Settings},
+    db, store,
+};
+
+pub async fn admin(settings: &Settings, action: AdminAction) -> anyhow::Result<()> {
+    let conn = db::connect(settings).await?;
+    db::migrate(&conn).await?;
+    match action {
+        AdminAction::Create {
+            username,
+            role,
+            display_name,
+        } => {
+            let role = Role::from_code(&role).ok_or_else(|| {
+                anyhow::anyhow!("unknown role `{role}`: use admin, organiser or reviewer")
+            })?;
+            let password = random_password();
+            store::accounts::create(
+                &conn,
+                &username,
+                display_name.as_deref().unwrap_or(&username),
+                role,
+                &password,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "已创建账号 {username}（{}），密码：{password}",
+                role.label_zh()
+            );
+        }
+        AdminAction::ResetPassword { username } => {
+            let account = store::accounts::find_by_username(&conn, &username)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .ok_or_else(|| anyhow::anyhow!("no account named `{username}`"))?;
+            let password = random_password();
+            store::accounts::set_password(&conn, account.id, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            store::sessions::revoke_all(&conn, account.id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("已重置 {username} 的密码：{password}（原有登录已全部失效）");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! Connecting to the database and bringing its schema up to date.
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use std::time::Duration;
+
+use crate::config::Settings;
+
+/// Connects with durable settings: on SQLite, WAL with synchronous=FULL (an
+/// acknowledged response survives a power cut) and foreign keys on.
+pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let url = &settings.database_url;
+    let mut opts = ConnectOptions::new(url.clone());
+    opts.max_connections(settings.db_max_connections)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        ensure_parent_dir(url)?;
+        opts.map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+        });
+    }
+    Ok(Database::connect(opts).await?)
+}
+
+fn ensure_parent_dir(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    Ok(())
+}
+
+/// An arbitrary key for PostgreSQL's advisory lock around migrations.
+const MIGRATION_LOCK_KEY: i64 = 0x7265_6e6b_6500;
+
+/// Runs pending migrations. On PostgreSQL, several instances starting at
+/// once take turns under an advisory lock.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let pool = db.get_postgres_connection_pool();
+        let mut conn = pool.acquire().await?;
+        sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK_KEY)
+            .execute(&mut *conn)
+            .await?;
+        let result = Migrator::up(db, None).await;
+        sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK_KEY)
+            .execute(&mut *conn)
+            .await?;
+        result?;
+    } else {
+        Migrator::up(db, None).await?;
+    }
+    Ok(())
+}
+
+/// A cheap query proving the database answers.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared("SELECT 1").await.map(|_| ())
+}

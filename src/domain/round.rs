@@ -1,0 +1,244 @@
+//! Survey rounds (测评轮次): purpose, lifecycle, window and the scoring rule.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::group::RespondentGroup;
+
+/// The recognition threshold a county must reach.
+pub const THRESHOLD: f64 = 0.85;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// 县级自评
+    SelfAssessment,
+    /// 市级复核
+    PrefectureReview,
+    /// 省级评估
+    Provincial,
+    /// 国家督导评估
+    National,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 4] = [
+        Self::SelfAssessment,
+        Self::PrefectureReview,
+        Self::Provincial,
+        Self::National,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::SelfAssessment => "self_assessment",
+            Self::PrefectureReview => "prefecture_review",
+            Self::Provincial => "provincial",
+            Self::National => "national",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == c)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::SelfAssessment => "县级自评",
+            Self::PrefectureReview => "市级复核",
+            Self::Provincial => "省级评估",
+            Self::National => "国家督导评估",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundStatus {
+    Draft,
+    Open,
+    Closed,
+}
+
+impl RoundStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        [Self::Draft, Self::Open, Self::Closed]
+            .into_iter()
+            .find(|s| s.code() == c)
+    }
+}
+
+/// What a second response from the same device in the same round and group gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicatePolicy {
+    /// Refused with a friendly message; nothing stored.
+    Refuse,
+    /// Stored, flagged `duplicate_device`, excluded from rates.
+    Flag,
+}
+
+impl DuplicatePolicy {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Refuse => "refuse",
+            Self::Flag => "flag",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        [Self::Refuse, Self::Flag]
+            .into_iter()
+            .find(|s| s.code() == c)
+    }
+}
+
+/// How a rate is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Formula {
+    /// Per respondent: recognised answers / scored answers (don't-know excluded);
+    /// a group's rate is the mean over its valid responses.
+    ShareRecognised,
+    /// The mean of option points (1–5) over scored answers, times 20.
+    MeanScoreX20,
+}
+
+impl Formula {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ShareRecognised => "share_recognised",
+            Self::MeanScoreX20 => "mean_score_x20",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        [Self::ShareRecognised, Self::MeanScoreX20]
+            .into_iter()
+            .find(|s| s.code() == c)
+    }
+}
+
+/// The scoring rule of a round, frozen when the round opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoringRule {
+    pub formula: Formula,
+    /// Optional weights per group for the overall rate; empty means every
+    /// valid response counts once.
+    #[serde(default)]
+    pub group_weights: BTreeMap<RespondentGroup, f64>,
+}
+
+impl Default for ScoringRule {
+    fn default() -> Self {
+        Self {
+            formula: Formula::ShareRecognised,
+            group_weights: BTreeMap::new(),
+        }
+    }
+}
+
+impl ScoringRule {
+    pub fn validate(&self, groups: &[RespondentGroup]) -> Result<(), String> {
+        for (g, w) in &self.group_weights {
+            if !groups.contains(g) {
+                return Err(format!("权重中的对象“{}”不在本轮调查对象中", g.label_zh()));
+            }
+            if !w.is_finite() || *w < 0.0 {
+                return Err(format!("“{}”的权重须为非负数", g.label_zh()));
+            }
+        }
+        if !self.group_weights.is_empty() && self.group_weights.values().sum::<f64>() <= 0.0 {
+            return Err("权重之和须大于0".to_string());
+        }
+        Ok(())
+    }
+}
+
+/// Where a round stands for a respondent at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    /// Still being prepared by the organiser.
+    Draft,
+    /// Open but its window has not started.
+    NotYetOpen {
+        opens_at: DateTime<Utc>,
+    },
+    Accepting,
+    Closed,
+}
+
+/// Decides whether a round accepts responses now.
+pub fn availability(
+    status: RoundStatus,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Availability {
+    match status {
+        RoundStatus::Draft => Availability::Draft,
+        RoundStatus::Closed => Availability::Closed,
+        RoundStatus::Open if now < opens_at => Availability::NotYetOpen { opens_at },
+        RoundStatus::Open if now >= closes_at => Availability::Closed,
+        RoundStatus::Open => Availability::Accepting,
+    }
+}
+
+/// Checks the window of a round.
+pub fn validate_window(opens_at: DateTime<Utc>, closes_at: DateTime<Utc>) -> Result<(), String> {
+    if closes_at <= opens_at {
+        return Err("结束时间须晚于开始时间".to_string());
+    }
+    if closes_at - opens_at > chrono::Duration::days(366) {
+        return Err("调查时间窗口不能超过一年".to_string());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 5, 1, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn availability_follows_status_and_window() {
+        use Availability::*;
+        assert_eq!(availability(RoundStatus::Draft, t(8), t(20), t(10)), Draft);
+        assert_eq!(
+            availability(RoundStatus::Open, t(8), t(20), t(7)),
+            NotYetOpen { opens_at: t(8) }
+        );
+        assert_eq!(
+            availability(RoundStatus::Open, t(8), t(20), t(8)),
+            Accepting
+        );
+        assert_eq!(availability(RoundStatus::Open, t(8), t(20), t(20)), Closed);
+        assert_eq!(
+            availability(RoundStatus::Closed, t(8), t(20), t(10)),
+            Closed
+        );
+    }
+
+    #[test]
+    fn weights_must_name_round_groups() {
+        let mut rule = ScoringRule::default();
+        rule.group_weights.insert(RespondentGroup::Deputy, 1.0);
+        assert!(rule.validate(&[RespondentGroup::Parent]).is_err());
+        assert!(rule.validate(&[RespondentGroup::Deputy]).is_ok());
+        rule.group_weights.insert(RespondentGroup::Deputy, -1.0);
+        assert!(rule.validate(&[RespondentGroup::Deputy]).is_err());
+    }
+
+    #[test]
+    fn window_must_be_ordered() {
+        assert!(validate_window(t(10), t(9)).is_err());
+        assert!(validate_window(t(9), t(10)).is_ok());
+    }
+}

@@ -1,0 +1,285 @@
+//! A respondent's answers: checked against the frozen questionnaire, encoded
+//! compactly (one character per item, in questionnaire order) and scored.
+
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+
+use super::questionnaire::{ItemKind, MAX_TEXT_CHARS, Questionnaire};
+
+/// One answer as the respondent sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawAnswer {
+    pub item: String,
+    pub option: Option<u8>,
+    pub text: Option<String>,
+}
+
+/// Why a submission's answers are refused; names the item at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerError {
+    pub item: Option<String>,
+    pub message: String,
+}
+
+impl AnswerError {
+    fn at(item: &str, message: String) -> Self {
+        Self {
+            item: Some(item.to_string()),
+            message,
+        }
+    }
+}
+
+/// The per-response tallies the rates are built from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResponseScore {
+    /// Scored answers that chose a recognised option.
+    pub recognised: i32,
+    /// Scored answers excluding don't-know.
+    pub judged: i32,
+    /// Sum of option points over judged answers.
+    pub points: i32,
+}
+
+/// Answers that passed validation, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedAnswers {
+    /// One character per item: `0` unanswered, `1`–`9` the option code,
+    /// `t` a text item that was answered.
+    pub encoded: String,
+    /// Free-text answers by item id.
+    pub texts: BTreeMap<String, String>,
+    pub score: ResponseScore,
+    /// Hash of the answers, to tell an honest retry from a different body
+    /// sent under a used client id.
+    pub fingerprint: String,
+}
+
+/// Checks answers against a questionnaire and encodes them.
+pub fn check_answers(
+    q: &Questionnaire,
+    answers: &[RawAnswer],
+) -> Result<CheckedAnswers, AnswerError> {
+    let mut by_item: HashMap<&str, &RawAnswer> = HashMap::with_capacity(answers.len());
+    for a in answers {
+        let Some(item) = q.items.iter().find(|i| i.id == a.item) else {
+            return Err(AnswerError::at(
+                &a.item,
+                format!("问卷中没有题目“{}”", a.item),
+            ));
+        };
+        if by_item.insert(item.id.as_str(), a).is_some() {
+            return Err(AnswerError::at(
+                &a.item,
+                format!("题目“{}”回答了不止一次", a.item),
+            ));
+        }
+    }
+    let mut encoded = String::with_capacity(q.items.len());
+    let mut texts = BTreeMap::new();
+    let mut score = ResponseScore::default();
+    for (n, item) in q.items.iter().enumerate() {
+        let label = format!("第{}题", n + 1);
+        let answer = by_item.get(item.id.as_str());
+        match item.kind {
+            ItemKind::Text => {
+                let text = answer
+                    .and_then(|a| a.text.as_deref())
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty());
+                if answer.is_some_and(|a| a.option.is_some()) {
+                    return Err(AnswerError::at(
+                        &item.id,
+                        format!("{label}是文字题，不能选择选项"),
+                    ));
+                }
+                match text {
+                    Some(t) if t.chars().count() > MAX_TEXT_CHARS => {
+                        return Err(AnswerError::at(
+                            &item.id,
+                            format!("{label}的文字不能超过{MAX_TEXT_CHARS}字"),
+                        ));
+                    }
+                    Some(t) => {
+                        texts.insert(item.id.clone(), t.to_string());
+                        encoded.push('t');
+                    }
+                    None if item.required => {
+                        return Err(AnswerError::at(&item.id, format!("{label}还没有填写")));
+                    }
+                    None => encoded.push('0'),
+                }
+            }
+            ItemKind::Scored | ItemKind::Context => {
+                if answer.is_some_and(|a| a.text.is_some()) {
+                    return Err(AnswerError::at(
+                        &item.id,
+                        format!("{label}是选择题，不能填写文字"),
+                    ));
+                }
+                match answer.and_then(|a| a.option) {
+                    None if item.required => {
+                        return Err(AnswerError::at(&item.id, format!("{label}还没有选择")));
+                    }
+                    None => encoded.push('0'),
+                    Some(code) => {
+                        let Some(opt) = item.option(code) else {
+                            return Err(AnswerError::at(
+                                &item.id,
+                                format!("{label}没有编号为{code}的选项"),
+                            ));
+                        };
+                        encoded.push(char::from(b'0' + code));
+                        if item.kind == ItemKind::Scored && !opt.dont_know {
+                            score.judged += 1;
+                            score.recognised += i32::from(opt.recognised);
+                            score.points += i32::from(opt.points.unwrap_or(0));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let fingerprint = fingerprint(&encoded, &texts);
+    Ok(CheckedAnswers {
+        encoded,
+        texts,
+        score,
+        fingerprint,
+    })
+}
+
+fn fingerprint(encoded: &str, texts: &BTreeMap<String, String>) -> String {
+    let mut h = Sha256::new();
+    h.update(encoded.as_bytes());
+    for (k, v) in texts {
+        h.update([0u8]);
+        h.update(k.as_bytes());
+        h.update([0u8]);
+        h.update(v.as_bytes());
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
+/// Decodes a stored answer string back to option codes per item
+/// (`None` for unanswered and text items).
+pub fn decode(encoded: &str) -> Vec<Option<u8>> {
+    encoded
+        .bytes()
+        .map(|b| match b {
+            b'1'..=b'9' => Some(b - b'0'),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::questionnaire::Item;
+
+    fn q() -> Questionnaire {
+        Questionnaire {
+            title: "测试".into(),
+            intro: String::new(),
+            items: vec![
+                Item::context("c1", "学段", &["小学", "初中"]),
+                Item::scored("q1", "公平", "一"),
+                Item::scored("q2", "减负", "二"),
+                Item::scored("q3", "质量", "三"),
+                Item::comment("t1", "意见"),
+            ],
+        }
+    }
+
+    fn a(item: &str, option: u8) -> RawAnswer {
+        RawAnswer {
+            item: item.into(),
+            option: Some(option),
+            text: None,
+        }
+    }
+
+    #[test]
+    fn answers_are_encoded_and_scored_by_hand() {
+        // q1 满意 (recognised, 5), q2 一般 (3), q3 不了解 (excluded).
+        let c = check_answers(&q(), &[a("c1", 2), a("q1", 1), a("q2", 3), a("q3", 5)]).unwrap();
+        assert_eq!(c.encoded, "21350");
+        assert_eq!(
+            c.score,
+            ResponseScore {
+                recognised: 1,
+                judged: 2,
+                points: 8
+            }
+        );
+        assert!(c.texts.is_empty());
+        assert_eq!(
+            decode(&c.encoded),
+            vec![Some(2), Some(1), Some(3), Some(5), None]
+        );
+    }
+
+    #[test]
+    fn texts_are_kept_and_change_the_fingerprint() {
+        let base = [a("c1", 1), a("q1", 1), a("q2", 2), a("q3", 4)];
+        let plain = check_answers(&q(), &base).unwrap();
+        let mut with_text = base.to_vec();
+        with_text.push(RawAnswer {
+            item: "t1".into(),
+            option: None,
+            text: Some("  多开展课后服务 ".into()),
+        });
+        let c = check_answers(&q(), &with_text).unwrap();
+        assert_eq!(c.encoded, "1124t");
+        assert_eq!(c.texts["t1"], "多开展课后服务");
+        assert_ne!(c.fingerprint, plain.fingerprint);
+    }
+
+    #[test]
+    fn a_missing_required_item_is_named() {
+        let e = check_answers(&q(), &[a("c1", 1), a("q1", 1), a("q3", 1)]).unwrap_err();
+        assert_eq!(e.item.as_deref(), Some("q2"));
+    }
+
+    #[test]
+    fn unknown_items_options_and_duplicates_are_refused() {
+        let full = [a("c1", 1), a("q1", 1), a("q2", 1), a("q3", 1)];
+        let mut x = full.to_vec();
+        x.push(a("q9", 1));
+        assert_eq!(
+            check_answers(&q(), &x).unwrap_err().item.as_deref(),
+            Some("q9")
+        );
+        let mut x = full.to_vec();
+        x[1] = a("q1", 6);
+        assert!(
+            check_answers(&q(), &x)
+                .unwrap_err()
+                .message
+                .contains("编号为6")
+        );
+        let mut x = full.to_vec();
+        x.push(a("q1", 2));
+        assert!(
+            check_answers(&q(), &x)
+                .unwrap_err()
+                .message
+                .contains("不止一次")
+        );
+    }
+
+    #[test]
+    fn overlong_text_is_refused() {
+        let mut x = vec![a("c1", 1), a("q1", 1), a("q2", 1), a("q3", 1)];
+        x.push(RawAnswer {
+            item: "t1".into(),
+            option: None,
+            text: Some("字".repeat(MAX_TEXT_CHARS + 1)),
+        });
+        assert_eq!(
+            check_answers(&q(), &x).unwrap_err().item.as_deref(),
+            Some("t1")
+        );
+    }
+}

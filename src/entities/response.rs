@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "responses")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub client_id: String,
+    pub round_id: i64,
+    pub link_id: i64,
+    pub school_id: Option<i64>,
+    pub respondent_group: String,
+    pub submitted_at: DateTimeUtc,
+    pub duration_ms: i64,
+    pub validity: String,
+    pub answers: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub texts: Option<String>,
+    pub recognised: i32,
+    pub judged: i32,
+    pub points: i32,
+    pub fingerprint: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,239 @@
+//! What can go wrong (`AppError`) and how the API says it (`ApiError`):
+//! always `{"code", "message"}` with the right status; internals only in logs.
+
+use poem_openapi::{ApiResponse, Object, payload::Json};
+
+/// A failure, named by what it means rather than where it happened.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request is well-formed but its content breaks a rule (422).
+    #[error("{message}")]
+    Validation {
+        message: String,
+        /// The field or item at fault, when there is one.
+        field: Option<String>,
+        /// Every problem found, for forms and imports.
+        details: Vec<String>,
+    },
+    /// The request itself could not be read (400).
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the state of a resource (409).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("请先登录")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("请求过于频繁，请稍后再试")]
+    RateLimited { retry_after_secs: u64 },
+    /// The database cannot be reached or written right now (503).
+    #[error("服务暂时不可用，请稍后再试")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("unexpected: {0}")]
+    Unexpected(String),
+}
+
+impl AppError {
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::Validation {
+            message: message.into(),
+            field: None,
+            details: vec![],
+        }
+    }
+    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            message: message.into(),
+            field: Some(field.into()),
+            details: vec![],
+        }
+    }
+    pub fn with_details(message: impl Into<String>, details: Vec<String>) -> Self {
+        Self::Validation {
+            message: message.into(),
+            field: None,
+            details,
+        }
+    }
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound(what.into())
+    }
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, Object)]
+pub struct ErrorBody {
+    /// A stable machine-readable code, e.g. `validation_failed`.
+    pub code: String,
+    /// A human-readable message, in Chinese.
+    pub message: String,
+    /// The field or questionnaire item at fault, if any.
+    #[oai(skip_serializing_if_is_none)]
+    pub field: Option<String>,
+    /// Every problem found (e.g. one per bad import row).
+    #[oai(skip_serializing_if_is_empty)]
+    pub details: Vec<String>,
+}
+
+impl ErrorBody {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: code.to_string(),
+            message: message.into(),
+            field: None,
+            details: vec![],
+        }
+    }
+}
+
+/// Error answers shared by every operation.
+#[derive(Debug, ApiResponse)]
+#[oai(bad_request_handler = "bad_request_handler")]
+pub enum ApiError {
+    /// The request could not be read (malformed JSON, wrong types).
+    #[oai(status = 400)]
+    BadRequest(Json<ErrorBody>),
+    /// Not logged in, or the session expired.
+    #[oai(status = 401)]
+    Unauthorized(Json<ErrorBody>),
+    /// Logged in, but this role may not do this.
+    #[oai(status = 403)]
+    Forbidden(Json<ErrorBody>),
+    /// No such resource.
+    #[oai(status = 404)]
+    NotFound(Json<ErrorBody>),
+    /// The resource's state does not allow this (frozen round, closed window, reused id).
+    #[oai(status = 409)]
+    Conflict(Json<ErrorBody>),
+    /// The body is larger than allowed.
+    #[oai(status = 413)]
+    PayloadTooLarge(Json<ErrorBody>),
+    /// The content breaks a rule; `field` and `details` say where.
+    #[oai(status = 422)]
+    Unprocessable(Json<ErrorBody>),
+    /// Too many requests; retry after `Retry-After` seconds.
+    #[oai(status = 429)]
+    TooManyRequests(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
+    /// Something failed inside renke; details are in the server log.
+    #[oai(status = 500)]
+    Internal(Json<ErrorBody>),
+    /// The database is unavailable; retry after `Retry-After` seconds.
+    #[oai(status = 503)]
+    Unavailable(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
+}
+
+/// Turns poem-openapi's own parse failures into our error body.
+pub fn bad_request_handler(err: poem::Error) -> ApiError {
+    let status = err.status();
+    if status == poem::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::PayloadTooLarge(Json(ErrorBody::new("payload_too_large", "请求体过大")));
+    }
+    ApiError::BadRequest(Json(ErrorBody::new(
+        "bad_request",
+        format!("请求格式错误：{err}"),
+    )))
+}
+
+fn is_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::DbErr::*;
+    match err {
+        ConnectionAcquire(_) | Conn(_) => true,
+        other => {
+            let text = other.to_string().to_lowercase();
+            [
+                "database is locked",
+                "readonly",
+                "read-only",
+                "disk is full",
+                "disk i/o",
+                "connection refused",
+                "pool timed out",
+                "broken pipe",
+                "connection reset",
+                "terminating connection",
+                "no space",
+            ]
+            .iter()
+            .any(|p| text.contains(p))
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Validation {
+                message,
+                field,
+                details,
+            } => ApiError::Unprocessable(Json(ErrorBody {
+                code: "validation_failed".into(),
+                message,
+                field,
+                details,
+            })),
+            AppError::BadRequest(m) => ApiError::BadRequest(Json(ErrorBody::new("bad_request", m))),
+            AppError::NotFound(m) => ApiError::NotFound(Json(ErrorBody::new("not_found", m))),
+            AppError::Conflict { code, message } => {
+                ApiError::Conflict(Json(ErrorBody::new(code, message)))
+            }
+            AppError::Unauthorized => {
+                ApiError::Unauthorized(Json(ErrorBody::new("unauthorized", "请先登录")))
+            }
+            AppError::Forbidden(m) => ApiError::Forbidden(Json(ErrorBody::new("forbidden", m))),
+            AppError::PayloadTooLarge(m) => {
+                ApiError::PayloadTooLarge(Json(ErrorBody::new("payload_too_large", m)))
+            }
+            AppError::RateLimited { retry_after_secs } => ApiError::TooManyRequests(
+                Json(ErrorBody::new("rate_limited", "请求过于频繁，请稍后再试")),
+                retry_after_secs,
+            ),
+            AppError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                unavailable()
+            }
+            AppError::Db(err) if is_unavailable(&err) => {
+                tracing::warn!(error = %err, "database unavailable");
+                unavailable()
+            }
+            AppError::Db(err) => {
+                tracing::error!(error = %err, "database error");
+                internal()
+            }
+            AppError::Unexpected(detail) => {
+                tracing::error!(%detail, "unexpected error");
+                internal()
+            }
+        }
+    }
+}
+
+fn unavailable() -> ApiError {
+    ApiError::Unavailable(
+        Json(ErrorBody::new("unavailable", "服务暂时不可用，请稍后再试")),
+        5,
+    )
+}
+
+fn internal() -> ApiError {
+    ApiError::Internal(Json(ErrorBody::new(
+        "internal",
+        "服务器内部错误，请稍后再试",
+    )))
+}
+
+/// Result of an API operation.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,211 @@
+//! Reading a school list from an uploaded CSV (UTF-8 with or without BOM, or
+//! GB18030 as Excel in China saves it) or XLSX file.
+
+use std::collections::HashMap;
+
+use crate::domain::school::{SchoolDraft, SchoolInput};
+
+/// The columns, with the header names accepted for each (Chinese first).
+const COLUMNS: [(&str, &[&str]); 7] = [
+    ("code", &["学校标识码", "学校代码", "标识码", "code"]),
+    ("name", &["学校名称", "名称", "name"]),
+    ("kind", &["学校类型", "办学类型", "类型", "kind"]),
+    ("location", &["所在地", "城乡类型", "城乡", "location"]),
+    (
+        "primary_students",
+        &["小学在校生数", "小学学生数", "primary_students"],
+    ),
+    (
+        "junior_students",
+        &["初中在校生数", "初中学生数", "junior_students"],
+    ),
+    ("teachers", &["教师数", "专任教师数", "teachers"]),
+];
+
+/// The header line of the downloadable template.
+pub const TEMPLATE_HEADER: &str =
+    "学校标识码,学校名称,学校类型,所在地,小学在校生数,初中在校生数,教师数";
+
+/// The import was refused; nothing was stored.
+#[derive(Debug, PartialEq)]
+pub struct ImportErrors(pub Vec<String>);
+
+/// Turns file bytes into validated school drafts, or every problem found.
+pub fn parse_schools(bytes: &[u8]) -> Result<Vec<SchoolDraft>, ImportErrors> {
+    let rows = if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes)?
+    } else {
+        read_csv(&decode_text(bytes))?
+    };
+    validate_rows(rows)
+}
+
+/// UTF-8 (BOM stripped) when it is valid UTF-8, GB18030 otherwise.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+/// A data row with its line number in the file (1-based, header is line 1).
+type Row = (usize, Vec<String>);
+
+fn read_csv(text: &str) -> Result<Vec<Row>, ImportErrors> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| ImportErrors(vec![format!("第{}行：无法读取（{e}）", i + 1)]))?;
+        rows.push((i + 1, rec.iter().map(|s| s.to_string()).collect()));
+    }
+    Ok(rows)
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Row>, ImportErrors> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ImportErrors(vec![format!("无法读取XLSX文件：{e}")]))?;
+    let Some(range) = book.worksheet_range_at(0) else {
+        return Err(ImportErrors(vec!["XLSX文件中没有工作表".to_string()]));
+    };
+    let range = range.map_err(|e| ImportErrors(vec![format!("无法读取工作表：{e}")]))?;
+    let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, r)| (start_row + i + 1, r.iter().map(cell_text).collect()))
+        .collect())
+}
+
+fn cell_text(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn validate_rows(rows: Vec<Row>) -> Result<Vec<SchoolDraft>, ImportErrors> {
+    let mut rows = rows
+        .into_iter()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    let Some((_, header)) = rows.next() else {
+        return Err(ImportErrors(vec!["文件是空的".to_string()]));
+    };
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (key, names) in COLUMNS {
+        if let Some(pos) = header
+            .iter()
+            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+        {
+            index.insert(key, pos);
+        }
+    }
+    let missing: Vec<_> = COLUMNS
+        .iter()
+        .filter(|(k, _)| !index.contains_key(k) && ["code", "name", "kind", "location"].contains(k))
+        .map(|(_, names)| names[0])
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportErrors(vec![format!(
+            "第1行（表头）缺少列：{}。请使用模板：{TEMPLATE_HEADER}",
+            missing.join("、")
+        )]));
+    }
+    let mut errors = Vec::new();
+    let mut drafts = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, cells) in rows {
+        let get = |k: &str| {
+            index
+                .get(k)
+                .and_then(|&i| cells.get(i))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let input = SchoolInput {
+            code: get("code"),
+            name: get("name"),
+            kind: get("kind"),
+            location: get("location"),
+            primary_students: get("primary_students"),
+            junior_students: get("junior_students"),
+            teachers: get("teachers"),
+        };
+        match input.validate() {
+            Ok(d) => {
+                if let Some(first) = seen.insert(d.code.as_str().to_string(), line) {
+                    errors.push(format!(
+                        "第{line}行：学校标识码{}与第{first}行重复",
+                        d.code.as_str()
+                    ));
+                } else {
+                    drafts.push(d);
+                }
+            }
+            Err(problems) => errors.push(format!("第{line}行：{}", problems.join("；"))),
+        }
+    }
+    if drafts.is_empty() && errors.is_empty() {
+        errors.push("文件中没有学校数据".to_string());
+    }
+    if errors.is_empty() {
+        Ok(drafts)
+    } else {
+        Err(ImportErrors(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "学校标识码,学校名称,学校类型,所在地,小学在校生数,初中在校生数,教师数\n\
+        2165000001,第一小学,小学,城区,1200,0,80\n\
+        2165000002,第二中学,初中,镇区,0,900,70\n";
+
+    #[test]
+    fn utf8_with_bom_and_gb18030_read_the_same() {
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(GOOD.as_bytes());
+        let (gbk, _, _) = encoding_rs::GB18030.encode(GOOD);
+        let a = parse_schools(GOOD.as_bytes()).unwrap();
+        assert_eq!(a.len(), 2);
+        assert_eq!(parse_schools(&bom).unwrap(), a);
+        assert_eq!(parse_schools(&gbk).unwrap(), a);
+        assert_eq!(a[1].name, "第二中学");
+    }
+
+    #[test]
+    fn bad_rows_are_listed_with_line_numbers() {
+        let text = format!("{GOOD}123,坏学校,大学,城区,1,0,1\n2165000001,重复,小学,城区,1,0,1\n");
+        let ImportErrors(errs) = parse_schools(text.as_bytes()).unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].starts_with("第4行："), "{errs:?}");
+        assert!(
+            errs[1].starts_with("第5行：") && errs[1].contains("第2行重复"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let ImportErrors(errs) =
+            parse_schools("学校名称,学校类型\n甲,小学\n".as_bytes()).unwrap_err();
+        assert!(
+            errs[0].contains("学校标识码") && errs[0].contains("所在地"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn english_headers_work_too() {
+        let t = "code,name,kind,location,primary_students,junior_students,teachers\n2165000009,X School,primary,rural,10,0,3\n";
+        assert_eq!(parse_schools(t.as_bytes()).unwrap().len(), 1);
+    }
+}

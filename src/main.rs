@@ -1,0 +1,20 @@
+use clap::Parser;
+use renke::{
+    cli,
+    config::{Cli, Command},
+    startup::Application,
+    telemetry,
+};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    telemetry::init(cli.settings.log_format);
+    match cli.command {
+        None | Some(Command::Serve) => {
+            let app = Application::build(cli.settings).await?;
+            app.run_until(telemetry::shutdown_signal()).await
+        }
+        Some(Command::Admin { action }) => cli::admin(&cli.settings, action).await,
+    }
+}

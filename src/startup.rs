@@ -1,0 +1,143 @@
+//! The application: connect, migrate, bootstrap, bind, serve, shut down
+//! gracefully.
+
+use poem::{
+    EndpointExt, Route, Server,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+    middleware::{CatchPanic, Compression, Tracing},
+};
+use sea_orm::DatabaseConnection;
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use crate::{api, auth, config::Settings, db, pages, store, writer::SubmissionWriter};
+
+/// Shared state handed to every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub writer: SubmissionWriter,
+}
+
+pub struct Application {
+    acceptor: TcpAcceptor,
+    addr: SocketAddr,
+    state: AppState,
+    writer_task: tokio::task::JoinHandle<()>,
+    initial_admin_password: Option<String>,
+}
+
+impl Application {
+    /// Connects, migrates, creates the first admin, and binds the port
+    /// (port 0 picks a free one; see `port()`).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = db::connect(&settings).await?;
+        db::migrate(&db).await?;
+        let initial_admin_password = bootstrap_admin(&db).await?;
+        let (writer, writer_task) = SubmissionWriter::start(db.clone());
+        let acceptor = TcpListener::bind(settings.bind).into_acceptor().await?;
+        let addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .ok_or_else(|| anyhow::anyhow!("could not read the bound address"))?;
+        Ok(Self {
+            acceptor,
+            addr,
+            state: AppState {
+                db,
+                settings: Arc::new(settings),
+                writer,
+            },
+            writer_task,
+            initial_admin_password,
+        })
+    }
+
+    /// The password of the `admin` account created on this first start, if any.
+    pub fn initial_admin_password(&self) -> Option<&str> {
+        self.initial_admin_password.as_deref()
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn db(&self) -> DatabaseConnection {
+        self.state.db.clone()
+    }
+
+    /// Serves until `shutdown` resolves, lets in-flight requests finish, then
+    /// drains the submission queue so every accepted response is committed.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Self {
+            acceptor,
+            addr,
+            state,
+            writer_task,
+            ..
+        } = self;
+        tracing::info!(%addr, "renke listening");
+        if let Some(url) = &state.settings.public_url {
+            tracing::info!(public_url = %url, "survey links use this base URL");
+        }
+        let app = routes(state);
+        Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(30)))
+            .await?;
+        // The routes (and with them the last writer handles) are gone: the
+        // writer finishes what is queued and stops.
+        match tokio::time::timeout(Duration::from_secs(30), writer_task).await {
+            Ok(_) => tracing::info!("shut down cleanly"),
+            Err(_) => tracing::error!("submission writer did not finish in 30 s"),
+        }
+        Ok(())
+    }
+}
+
+/// The whole HTTP surface.
+pub fn routes(state: AppState) -> impl poem::Endpoint {
+    let api_service = api::service(state.settings.public_url.as_deref());
+    let spec = api_service.spec_endpoint();
+    let docs = api_service.swagger_ui();
+    Route::new()
+        .nest("/api/docs", docs)
+        .at("/api/openapi.json", spec)
+        .nest(
+            "/api",
+            api_service
+                .around(api::limits::limit_body)
+                .catch_all_error(api::json_error),
+        )
+        .at("/healthz", poem::get(api::health::healthz))
+        .nest("/", pages::routes())
+        .with(CatchPanic::new())
+        .with(Compression::new())
+        .with(Tracing)
+        .data(state)
+}
+
+/// On first start with no accounts, creates `admin` with a random password
+/// printed once in the log.
+async fn bootstrap_admin(db: &DatabaseConnection) -> anyhow::Result<Option<String>> {
+    if store::accounts::count(db).await? > 0 {
+        return Ok(None);
+    }
+    let password = auth::random_password();
+    if let Err(e) =
+        store::accounts::create(db, "admin", "系统管理员", auth::Role::Admin, &password).await
+    {
+        // Another instance starting at the same moment may have won the race.
+        if store::accounts::count(db).await? > 0 {
+            return Ok(None);
+        }
+        return Err(anyhow::anyhow!("could not create the first admin: {e}"));
+    }
+    tracing::warn!(
+        "first start: created account `admin` with password `{password}` — log in and change it; it is not shown again"
+    );
+    Ok(Some(password))
+}

@@ -1,0 +1,149 @@
+//! Accounts: creation, lookup, role and password changes.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+
+use crate::{
+    auth::{Role, hash_password},
+    entities::account,
+    error::AppError,
+};
+
+pub fn validate_username(username: &str) -> Result<(), AppError> {
+    let ok = (2..=64).contains(&username.len())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::invalid_field(
+            "username",
+            "用户名须为2到64个字母、数字、点、横线或下划线",
+        ))
+    }
+}
+
+pub fn validate_password(password: &str) -> Result<(), AppError> {
+    if password.chars().count() < 8 || password.len() > 256 {
+        return Err(AppError::invalid_field(
+            "password",
+            "密码长度须为8到256个字符",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn create(
+    db: &impl ConnectionTrait,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    password: &str,
+) -> Result<account::Model, AppError> {
+    validate_username(username)?;
+    validate_password(password)?;
+    if find_by_username(db, username).await?.is_some() {
+        return Err(AppError::conflict(
+            "username_taken",
+            format!("用户名“{username}”已被使用"),
+        ));
+    }
+    let now = Utc::now();
+    let display = display_name.trim();
+    Ok(account::ActiveModel {
+        username: Set(username.to_string()),
+        display_name: Set(if display.is_empty() {
+            username.to_string()
+        } else {
+            display.chars().take(100).collect()
+        }),
+        role: Set(role.code().to_string()),
+        password_hash: Set(hash_password(password)?),
+        disabled: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn find_by_username(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Option<account::Model>, AppError> {
+    Ok(account::Entity::find()
+        .filter(account::Column::Username.eq(username))
+        .one(db)
+        .await?)
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<account::Model, AppError> {
+    account::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("账号不存在"))
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<account::Model>, AppError> {
+    Ok(account::Entity::find()
+        .order_by_asc(account::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
+    Ok(account::Entity::find().count(db).await?)
+}
+
+/// Number of enabled admins other than `except`.
+pub async fn other_active_admins(db: &impl ConnectionTrait, except: i64) -> Result<u64, AppError> {
+    Ok(account::Entity::find()
+        .filter(account::Column::Role.eq(Role::Admin.code()))
+        .filter(account::Column::Disabled.eq(false))
+        .filter(account::Column::Id.ne(except))
+        .count(db)
+        .await?)
+}
+
+pub async fn set_password(
+    db: &impl ConnectionTrait,
+    id: i64,
+    password: &str,
+) -> Result<(), AppError> {
+    validate_password(password)?;
+    let mut a: account::ActiveModel = get(db, id).await?.into();
+    a.password_hash = Set(hash_password(password)?);
+    a.updated_at = Set(Utc::now());
+    a.update(db).await?;
+    Ok(())
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i64,
+    display_name: Option<String>,
+    role: Option<Role>,
+    disabled: Option<bool>,
+) -> Result<account::Model, AppError> {
+    let mut a: account::ActiveModel = get(db, id).await?.into();
+    if let Some(d) = display_name {
+        let d = d.trim();
+        if d.is_empty() {
+            return Err(AppError::invalid_field("display_name", "姓名不能为空"));
+        }
+        a.display_name = Set(d.chars().take(100).collect());
+    }
+    if let Some(r) = role {
+        a.role = Set(r.code().to_string());
+    }
+    if let Some(d) = disabled {
+        a.disabled = Set(d);
+    }
+    a.updated_at = Set(Utc::now());
+    Ok(a.update(db).await?)
+}

@@ -1,0 +1,164 @@
+//! Survey links: one per (round, school, group) for school-bound groups and
+//! one per (round, group) for county-level groups, each with a random token.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::{
+    auth::random_token,
+    domain::group::RespondentGroup,
+    entities::{link, round, school},
+    error::AppError,
+};
+
+/// Creates missing links and removes ones the round no longer needs.
+/// Only called while the round is a draft, so no removed link has responses.
+pub async fn sync(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    groups: &[RespondentGroup],
+    school_ids: &[i64],
+) -> Result<(), AppError> {
+    let mut wanted: Vec<(Option<i64>, RespondentGroup)> = Vec::new();
+    for g in groups {
+        if g.is_school_bound() {
+            wanted.extend(school_ids.iter().map(|s| (Some(*s), *g)));
+        } else {
+            wanted.push((None, *g));
+        }
+    }
+    let existing = link::Entity::find()
+        .filter(link::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?;
+    for l in &existing {
+        let keep = wanted
+            .iter()
+            .any(|(s, g)| *s == l.school_id && g.code() == l.respondent_group);
+        if !keep {
+            link::Entity::delete_by_id(l.id).exec(db).await?;
+        }
+    }
+    for (school_id, g) in wanted {
+        let present = existing
+            .iter()
+            .any(|l| l.school_id == school_id && l.respondent_group == g.code());
+        if !present {
+            link::ActiveModel {
+                round_id: Set(round_id),
+                school_id: Set(school_id),
+                respondent_group: Set(g.code().to_string()),
+                // 16 bytes: 128 bits, unguessable.
+                token: Set(random_token(16)),
+                enabled: Set(true),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A link with the school it belongs to.
+pub struct LinkRow {
+    pub link: link::Model,
+    pub school: Option<school::Model>,
+}
+
+pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<LinkRow>, AppError> {
+    let links = link::Entity::find()
+        .filter(link::Column::RoundId.eq(round_id))
+        .order_by_asc(link::Column::Id)
+        .all(db)
+        .await?;
+    let schools = school::Entity::find().all(db).await?;
+    let mut rows: Vec<LinkRow> = links
+        .into_iter()
+        .map(|l| LinkRow {
+            school: l
+                .school_id
+                .and_then(|id| schools.iter().find(|s| s.id == id).cloned()),
+            link: l,
+        })
+        .collect();
+    let group_pos = |c: &str| {
+        RespondentGroup::from_code(c)
+            .and_then(|g| RespondentGroup::ALL.iter().position(|x| *x == g))
+            .unwrap_or(99)
+    };
+    rows.sort_by(|a, b| {
+        let ka = (
+            a.school.is_none(),
+            a.school.as_ref().map(|s| s.code.clone()),
+            group_pos(&a.link.respondent_group),
+        );
+        let kb = (
+            b.school.is_none(),
+            b.school.as_ref().map(|s| s.code.clone()),
+            group_pos(&b.link.respondent_group),
+        );
+        ka.cmp(&kb)
+    });
+    Ok(rows)
+}
+
+pub async fn set_enabled(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    link_id: i64,
+    enabled: bool,
+) -> Result<link::Model, AppError> {
+    let l = link::Entity::find_by_id(link_id)
+        .filter(link::Column::RoundId.eq(round_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("链接不存在"))?;
+    let mut m: link::ActiveModel = l.into();
+    m.enabled = Set(enabled);
+    Ok(m.update(db).await?)
+}
+
+/// Everything the public questionnaire needs about a link.
+#[derive(Debug, Clone)]
+pub struct LinkContext {
+    pub link: link::Model,
+    pub round: round::Model,
+    pub school: Option<school::Model>,
+    pub group: RespondentGroup,
+}
+
+pub async fn find_by_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<LinkContext>, AppError> {
+    if token.len() > 64 {
+        return Ok(None);
+    }
+    let Some(l) = link::Entity::find()
+        .filter(link::Column::Token.eq(token))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(r) = round::Entity::find_by_id(l.round_id).one(db).await? else {
+        return Ok(None);
+    };
+    let school = match l.school_id {
+        Some(id) => school::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let Some(group) = RespondentGroup::from_code(&l.respondent_group) else {
+        return Ok(None);
+    };
+    Ok(Some(LinkContext {
+        link: l,
+        round: r,
+        school,
+        group,
+    }))
+}

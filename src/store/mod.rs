@@ -1,0 +1,9 @@
+//! Persistence, one module per aggregate. Functions take a connection and
+//! return domain-level values or `AppError`.
+
+pub mod accounts;
+pub mod county;
+pub mod links;
+pub mod rounds;
+pub mod schools;
+pub mod sessions;

@@ -1,0 +1,373 @@
+//! Survey rounds: creation with questionnaires copied from the templates,
+//! edits while draft, the freeze at opening, and closing.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use std::collections::BTreeSet;
+
+use crate::{
+    domain::{
+        group::RespondentGroup,
+        questionnaire::Questionnaire,
+        round::{DuplicatePolicy, Purpose, RoundStatus, ScoringRule, validate_window},
+        templates,
+    },
+    entities::{round, round_questionnaire, round_school, school},
+    error::AppError,
+    store::links,
+};
+
+/// Everything an organiser sets on a round.
+#[derive(Debug, Clone)]
+pub struct RoundSpec {
+    pub name: String,
+    pub purpose: Purpose,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub groups: Vec<RespondentGroup>,
+    /// `None`: every school in the county.
+    pub school_ids: Option<Vec<i64>>,
+    pub scoring_rule: ScoringRule,
+    pub min_answer_seconds: i32,
+    pub duplicate_policy: DuplicatePolicy,
+}
+
+/// A round with the groups and schools taking part.
+#[derive(Debug, Clone)]
+pub struct RoundDetail {
+    pub round: round::Model,
+    pub groups: Vec<RespondentGroup>,
+    pub school_ids: Vec<i64>,
+}
+
+impl RoundDetail {
+    pub fn status(&self) -> RoundStatus {
+        RoundStatus::from_code(&self.round.status).unwrap_or(RoundStatus::Closed)
+    }
+    pub fn scoring_rule(&self) -> ScoringRule {
+        serde_json::from_str(&self.round.scoring_rule).unwrap_or_default()
+    }
+}
+
+fn check_spec(spec: &RoundSpec) -> Result<(), AppError> {
+    let name = spec.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::invalid_field("name", "轮次名称须为1到200个字"));
+    }
+    validate_window(spec.opens_at, spec.closes_at)
+        .map_err(|m| AppError::invalid_field("closes_at", m))?;
+    if spec.groups.is_empty() {
+        return Err(AppError::invalid_field("groups", "请至少选择一类调查对象"));
+    }
+    spec.scoring_rule
+        .validate(&spec.groups)
+        .map_err(|m| AppError::invalid_field("scoring_rule", m))?;
+    if !(0..=3600).contains(&spec.min_answer_seconds) {
+        return Err(AppError::invalid_field(
+            "min_answer_seconds",
+            "最短答题时间须在0到3600秒之间",
+        ));
+    }
+    Ok(())
+}
+
+async fn resolve_schools(
+    db: &impl ConnectionTrait,
+    ids: &Option<Vec<i64>>,
+) -> Result<Vec<i64>, AppError> {
+    let all: Vec<i64> = school::Entity::find()
+        .order_by_asc(school::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    match ids {
+        None => Ok(all),
+        Some(ids) => {
+            let wanted: BTreeSet<i64> = ids.iter().copied().collect();
+            if let Some(bad) = wanted.iter().find(|id| !all.contains(id)) {
+                return Err(AppError::invalid_field(
+                    "school_ids",
+                    format!("学校{bad}不存在"),
+                ));
+            }
+            Ok(wanted.into_iter().collect())
+        }
+    }
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, AppError> {
+    let round = round::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("测评轮次不存在"))?;
+    let groups = round_questionnaire::Entity::find()
+        .filter(round_questionnaire::Column::RoundId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|q| RespondentGroup::from_code(&q.respondent_group))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let school_ids = round_school::Entity::find()
+        .filter(round_school::Column::RoundId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.school_id)
+        .collect();
+    Ok(RoundDetail {
+        round,
+        groups,
+        school_ids,
+    })
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<round::Model>, AppError> {
+    Ok(round::Entity::find()
+        .order_by_desc(round::Column::Id)
+        .all(db)
+        .await?)
+}
+
+fn apply(m: &mut round::ActiveModel, spec: &RoundSpec) -> Result<(), AppError> {
+    m.name = Set(spec.name.trim().to_string());
+    m.purpose = Set(spec.purpose.code().to_string());
+    m.opens_at = Set(spec.opens_at);
+    m.closes_at = Set(spec.closes_at);
+    m.scoring_rule = Set(serde_json::to_string(&spec.scoring_rule)
+        .map_err(|e| AppError::Unexpected(e.to_string()))?);
+    m.min_answer_seconds = Set(spec.min_answer_seconds);
+    m.duplicate_policy = Set(spec.duplicate_policy.code().to_string());
+    m.updated_at = Set(Utc::now());
+    Ok(())
+}
+
+/// Makes the round's questionnaires and schools match the spec: new groups
+/// get a copy of their template, dropped groups lose theirs.
+async fn sync_parts(
+    txn: &impl ConnectionTrait,
+    round_id: i64,
+    groups: &[RespondentGroup],
+    school_ids: &[i64],
+) -> Result<(), AppError> {
+    let existing: Vec<String> = round_questionnaire::Entity::find()
+        .filter(round_questionnaire::Column::RoundId.eq(round_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|q| q.respondent_group)
+        .collect();
+    let wanted: Vec<&str> = groups.iter().map(|g| g.code()).collect();
+    round_questionnaire::Entity::delete_many()
+        .filter(round_questionnaire::Column::RoundId.eq(round_id))
+        .filter(round_questionnaire::Column::RespondentGroup.is_not_in(wanted.clone()))
+        .exec(txn)
+        .await?;
+    for g in groups {
+        if !existing.iter().any(|e| e == g.code()) {
+            let content = serde_json::to_string(&templates::template(*g))
+                .map_err(|e| AppError::Unexpected(e.to_string()))?;
+            round_questionnaire::ActiveModel {
+                round_id: Set(round_id),
+                respondent_group: Set(g.code().to_string()),
+                content: Set(content),
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    round_school::Entity::delete_many()
+        .filter(round_school::Column::RoundId.eq(round_id))
+        .exec(txn)
+        .await?;
+    for id in school_ids {
+        round_school::ActiveModel {
+            round_id: Set(round_id),
+            school_id: Set(*id),
+        }
+        .insert(txn)
+        .await?;
+    }
+    links::sync(txn, round_id, groups, school_ids).await
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    spec: &RoundSpec,
+    created_by: i64,
+) -> Result<RoundDetail, AppError> {
+    check_spec(spec)?;
+    let school_ids = resolve_schools(db, &spec.school_ids).await?;
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let mut m = round::ActiveModel {
+        status: Set(RoundStatus::Draft.code().to_string()),
+        created_by: Set(Some(created_by)),
+        created_at: Set(now),
+        opened_at: Set(None),
+        closed_at: Set(None),
+        ..Default::default()
+    };
+    apply(&mut m, spec)?;
+    let saved = m.insert(&txn).await?;
+    sync_parts(&txn, saved.id, &spec.groups, &school_ids).await?;
+    txn.commit().await?;
+    get(db, saved.id).await
+}
+
+fn require_draft(detail: &RoundDetail) -> Result<(), AppError> {
+    if detail.status() != RoundStatus::Draft {
+        return Err(AppError::conflict(
+            "round_frozen",
+            "测评轮次已开启，问卷和设置已冻结，不能再修改",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    id: i64,
+    spec: &RoundSpec,
+) -> Result<RoundDetail, AppError> {
+    let detail = get(db, id).await?;
+    require_draft(&detail)?;
+    check_spec(spec)?;
+    let school_ids = resolve_schools(db, &spec.school_ids).await?;
+    let txn = db.begin().await?;
+    let mut m: round::ActiveModel = detail.round.into();
+    apply(&mut m, spec)?;
+    m.update(&txn).await?;
+    sync_parts(&txn, id, &spec.groups, &school_ids).await?;
+    txn.commit().await?;
+    get(db, id).await
+}
+
+pub async fn questionnaire(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    group: RespondentGroup,
+) -> Result<Questionnaire, AppError> {
+    let row = round_questionnaire::Entity::find_by_id((round_id, group.code().to_string()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("本轮没有“{}”问卷", group.label_zh())))?;
+    serde_json::from_str(&row.content)
+        .map_err(|e| AppError::Unexpected(format!("stored questionnaire unreadable: {e}")))
+}
+
+pub async fn put_questionnaire(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    group: RespondentGroup,
+    q: &Questionnaire,
+) -> Result<(), AppError> {
+    let detail = get(db, round_id).await?;
+    require_draft(&detail)?;
+    questionnaire(db, round_id, group).await?;
+    q.validate()
+        .map_err(|errs| AppError::with_details("问卷有误，请修改后再保存", errs))?;
+    let content = serde_json::to_string(q).map_err(|e| AppError::Unexpected(e.to_string()))?;
+    round_questionnaire::ActiveModel {
+        round_id: Set(round_id),
+        respondent_group: Set(group.code().to_string()),
+        content: Set(content),
+    }
+    .update(db)
+    .await?;
+    let mut r: round::ActiveModel = detail.round.into();
+    r.updated_at = Set(Utc::now());
+    r.update(db).await?;
+    Ok(())
+}
+
+/// Draft → open. From now on nothing about the round can change.
+pub async fn open(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, AppError> {
+    let detail = get(db, id).await?;
+    match detail.status() {
+        RoundStatus::Draft => {}
+        RoundStatus::Open => {
+            return Err(AppError::conflict("round_already_open", "测评轮次已经开启"));
+        }
+        RoundStatus::Closed => {
+            return Err(AppError::conflict(
+                "round_closed",
+                "测评轮次已结束，不能再开启",
+            ));
+        }
+    }
+    if detail.round.closes_at <= Utc::now() {
+        return Err(AppError::conflict(
+            "round_window_passed",
+            "结束时间已过，请先修改调查时间再开启",
+        ));
+    }
+    if detail.groups.iter().any(|g| g.is_school_bound()) && detail.school_ids.is_empty() {
+        return Err(AppError::conflict(
+            "round_without_schools",
+            "本轮没有参加的学校，不能开启",
+        ));
+    }
+    for g in &detail.groups {
+        if let Err(errs) = questionnaire(db, id, *g).await?.validate() {
+            return Err(AppError::with_details(
+                format!("“{}”问卷有误，不能开启", g.label_zh()),
+                errs,
+            ));
+        }
+    }
+    let mut m: round::ActiveModel = detail.round.into();
+    let now = Utc::now();
+    m.status = Set(RoundStatus::Open.code().to_string());
+    m.opened_at = Set(Some(now));
+    m.updated_at = Set(now);
+    m.update(db).await?;
+    get(db, id).await
+}
+
+/// Open → closed. Responses are no longer accepted.
+pub async fn close(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, AppError> {
+    let detail = get(db, id).await?;
+    match detail.status() {
+        RoundStatus::Open => {}
+        RoundStatus::Draft => return Err(AppError::conflict("round_not_open", "测评轮次尚未开启")),
+        RoundStatus::Closed => return Err(AppError::conflict("round_closed", "测评轮次已经结束")),
+    }
+    let mut m: round::ActiveModel = detail.round.into();
+    let now = Utc::now();
+    m.status = Set(RoundStatus::Closed.code().to_string());
+    m.closed_at = Set(Some(now));
+    m.updated_at = Set(now);
+    m.update(db).await?;
+    get(db, id).await
+}
+
+/// Drafts may be deleted; opened rounds are kept for the record.
+pub async fn delete_draft(db: &DatabaseConnection, id: i64) -> Result<(), AppError> {
+    let detail = get(db, id).await?;
+    if detail.status() != RoundStatus::Draft {
+        return Err(AppError::conflict(
+            "round_frozen",
+            "只能删除草稿状态的测评轮次",
+        ));
+    }
+    let txn = db.begin().await?;
+    links::sync(&txn, id, &[], &[]).await?;
+    round_school::Entity::delete_many()
+        .filter(round_school::Column::RoundId.eq(id))
+        .exec(&txn)
+        .await?;
+    round_questionnaire::Entity::delete_many()
+        .filter(round_questionnaire::Column::RoundId.eq(id))
+        .exec(&txn)
+        .await?;
+    round::Entity::delete_by_id(id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! Schools: CRUD and the all-or-nothing import.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+
+use crate::{
+    domain::school::SchoolDraft,
+    entities::{round_school, school},
+    error::AppError,
+};
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<school::Model>, AppError> {
+    Ok(school::Entity::find()
+        .order_by_asc(school::Column::Code)
+        .all(db)
+        .await?)
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<school::Model, AppError> {
+    school::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("学校不存在"))
+}
+
+async fn find_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<school::Model>, AppError> {
+    Ok(school::Entity::find()
+        .filter(school::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}
+
+fn apply(m: &mut school::ActiveModel, d: &SchoolDraft) {
+    m.code = Set(d.code.as_str().to_string());
+    m.name = Set(d.name.clone());
+    m.kind = Set(d.kind.code().to_string());
+    m.location = Set(d.location.code().to_string());
+    m.primary_students = Set(d.primary_students);
+    m.junior_students = Set(d.junior_students);
+    m.teachers = Set(d.teachers);
+    m.updated_at = Set(Utc::now());
+}
+
+pub async fn create(db: &impl ConnectionTrait, d: &SchoolDraft) -> Result<school::Model, AppError> {
+    if find_by_code(db, d.code.as_str()).await?.is_some() {
+        return Err(AppError::conflict(
+            "school_code_taken",
+            format!("学校标识码{}已存在", d.code.as_str()),
+        ));
+    }
+    let mut m = school::ActiveModel {
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    apply(&mut m, d);
+    Ok(m.insert(db).await?)
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i64,
+    d: &SchoolDraft,
+) -> Result<school::Model, AppError> {
+    let existing = get(db, id).await?;
+    if let Some(other) = find_by_code(db, d.code.as_str()).await? {
+        if other.id != id {
+            return Err(AppError::conflict(
+                "school_code_taken",
+                format!("学校标识码{}已被“{}”使用", d.code.as_str(), other.name),
+            ));
+        }
+    }
+    let mut m: school::ActiveModel = existing.into();
+    apply(&mut m, d);
+    Ok(m.update(db).await?)
+}
+
+pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), AppError> {
+    get(db, id).await?;
+    let used = round_school::Entity::find()
+        .filter(round_school::Column::SchoolId.eq(id))
+        .count(db)
+        .await?;
+    if used > 0 {
+        return Err(AppError::conflict(
+            "school_in_use",
+            "该学校已参加测评轮次，不能删除",
+        ));
+    }
+    school::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+/// What an import did.
+pub struct ImportOutcome {
+    pub created: u32,
+    pub updated: u32,
+}
+
+/// Inserts new schools and updates existing ones (matched by code), all in
+/// one transaction.
+pub async fn import(
+    db: &DatabaseConnection,
+    drafts: &[SchoolDraft],
+) -> Result<ImportOutcome, AppError> {
+    let txn = db.begin().await?;
+    let mut outcome = ImportOutcome {
+        created: 0,
+        updated: 0,
+    };
+    for d in drafts {
+        match find_by_code(&txn, d.code.as_str()).await? {
+            Some(existing) => {
+                let mut m: school::ActiveModel = existing.into();
+                apply(&mut m, d);
+                m.update(&txn).await?;
+                outcome.updated += 1;
+            }
+            None => {
+                let mut m = school::ActiveModel {
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                };
+                apply(&mut m, d);
+                m.insert(&txn).await?;
+                outcome.created += 1;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(outcome)
+}

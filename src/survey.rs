@@ -1,0 +1,121 @@
+//! The respondent's side: resolving a link token to an open questionnaire
+//! and submitting a response. Shared by the JSON API and the HTML pages.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Asia::Shanghai;
+
+use crate::{
+    domain::{
+        questionnaire::Questionnaire,
+        round::{Availability, RoundStatus, availability},
+        submission::{RawAnswer, check_answers},
+    },
+    error::AppError,
+    startup::AppState,
+    store::{self, links::LinkContext},
+    writer::{Outcome, Submission},
+};
+
+/// A link that accepts responses now, with its frozen questionnaire.
+pub struct OpenLink {
+    pub ctx: LinkContext,
+    pub questionnaire: Questionnaire,
+}
+
+/// Formats a time for respondents, in Beijing time.
+pub fn beijing(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Shanghai)
+        .format("%Y年%m月%d日 %H:%M")
+        .to_string()
+}
+
+/// Why a link does not accept responses, as the respondent should read it.
+pub fn refusal(ctx: &LinkContext, now: DateTime<Utc>) -> Option<AppError> {
+    if !ctx.link.enabled {
+        return Some(AppError::conflict(
+            "link_disabled",
+            "该调查链接已停用，请联系学校或教育局获取新的链接",
+        ));
+    }
+    let status = RoundStatus::from_code(&ctx.round.status).unwrap_or(RoundStatus::Closed);
+    match availability(status, ctx.round.opens_at, ctx.round.closes_at, now) {
+        Availability::Accepting => None,
+        Availability::Draft => Some(AppError::conflict(
+            "round_not_open",
+            "调查尚未开始，请稍后再来",
+        )),
+        Availability::NotYetOpen { opens_at } => Some(AppError::conflict(
+            "round_not_open",
+            format!("调查尚未开始，将于{}（北京时间）开始", beijing(opens_at)),
+        )),
+        Availability::Closed => Some(AppError::conflict(
+            "round_closed",
+            "本次调查已经结束，感谢您的关注",
+        )),
+    }
+}
+
+pub async fn find(state: &AppState, token: &str) -> Result<LinkContext, AppError> {
+    store::links::find_by_token(&state.db, token)
+        .await?
+        .ok_or_else(|| AppError::not_found("调查链接不存在，请检查二维码或链接是否完整"))
+}
+
+/// The link and its questionnaire, if it accepts responses now.
+pub async fn open_link(state: &AppState, token: &str) -> Result<OpenLink, AppError> {
+    let ctx = find(state, token).await?;
+    if let Some(e) = refusal(&ctx, Utc::now()) {
+        return Err(e);
+    }
+    let questionnaire = store::rounds::questionnaire(&state.db, ctx.round.id, ctx.group).await?;
+    Ok(OpenLink { ctx, questionnaire })
+}
+
+/// A response as the respondent sent it.
+pub struct ResponseInput {
+    pub client_id: uuid::Uuid,
+    pub answers: Vec<RawAnswer>,
+    /// Time spent answering, as measured on the phone.
+    pub duration_ms: i64,
+}
+
+/// Checks and stores a response; answers only after it is committed.
+pub async fn submit(
+    state: &AppState,
+    token: &str,
+    input: ResponseInput,
+) -> Result<Outcome, AppError> {
+    let open = open_link(state, token).await?;
+    let checked = check_answers(&open.questionnaire, &input.answers).map_err(|e| match e.item {
+        Some(item) => AppError::invalid_field(item, e.message),
+        None => AppError::validation(e.message),
+    })?;
+    let duration_ms = input.duration_ms.clamp(0, 7 * 24 * 3600 * 1000);
+    let min_ms = i64::from(open.ctx.round.min_answer_seconds) * 1000;
+    let validity = if duration_ms < min_ms {
+        "too_fast"
+    } else {
+        "valid"
+    };
+    let outcome = state
+        .writer
+        .submit(Submission {
+            client_id: input.client_id.hyphenated().to_string(),
+            round_id: open.ctx.round.id,
+            link_id: open.ctx.link.id,
+            school_id: open.ctx.link.school_id,
+            group: open.ctx.group.code().to_string(),
+            submitted_at: Utc::now(),
+            duration_ms,
+            validity: validity.to_string(),
+            answers: checked,
+        })
+        .await?;
+    if outcome == Outcome::ClientIdReused {
+        return Err(AppError::conflict(
+            "client_id_reused",
+            "该提交编号已用于另一份不同的答卷",
+        ));
+    }
+    Ok(outcome)
+}

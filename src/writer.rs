@@ -1,0 +1,208 @@
+//! The submission writer: one task that commits queued responses together
+//! (group commit). It takes every submission that queued while the previous
+//! commit ran, writes them with one multi-row INSERT in one transaction, and
+//! answers each only after COMMIT, so an acknowledged response is durable.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
+    sea_query::{OnConflict, Query},
+};
+use std::collections::{HashMap, HashSet};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{domain::submission::CheckedAnswers, entities::response, error::AppError};
+
+/// Most submissions written by one INSERT (keeps under SQLite's bind limit).
+const MAX_BATCH: usize = 512;
+/// Submissions that may wait for the writer before callers get 503.
+const QUEUE_DEPTH: usize = 8192;
+
+/// A checked response ready to store.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub client_id: String,
+    pub round_id: i64,
+    pub link_id: i64,
+    pub school_id: Option<i64>,
+    pub group: String,
+    pub submitted_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    /// `valid`, or the reason it is not (e.g. `too_fast`).
+    pub validity: String,
+    pub answers: CheckedAnswers,
+}
+
+/// Proof that a response is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipt {
+    pub client_id: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Stored now.
+    Created(Receipt),
+    /// The same answers were already stored under this client id.
+    Replayed(Receipt),
+    /// A different body was already stored under this client id.
+    ClientIdReused,
+}
+
+type Reply = oneshot::Sender<Result<Outcome, String>>;
+
+/// A handle to the writer task; cheap to clone.
+#[derive(Clone)]
+pub struct SubmissionWriter {
+    tx: mpsc::Sender<(Submission, Reply)>,
+}
+
+impl SubmissionWriter {
+    /// Starts the writer task. It ends when every handle is dropped and the
+    /// queue is drained, so in-flight submissions finish at shutdown.
+    pub fn start(db: DatabaseConnection) -> (Self, tokio::task::JoinHandle<()>) {
+        let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
+        let handle = tokio::spawn(run(db, rx));
+        (Self { tx }, handle)
+    }
+
+    /// Queues a submission and waits until it is committed.
+    pub async fn submit(&self, s: Submission) -> Result<Outcome, AppError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .try_send((s, reply))
+            .map_err(|_| AppError::Unavailable("submission queue full or closed".into()))?;
+        match rx.await {
+            Ok(Ok(outcome)) => Ok(outcome),
+            Ok(Err(e)) => Err(AppError::Unavailable(e)),
+            Err(_) => Err(AppError::Unavailable("writer stopped".into())),
+        }
+    }
+}
+
+async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<(Submission, Reply)>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let subs: Vec<&Submission> = batch.iter().map(|(s, _)| s).collect();
+        match write_batch(&db, &subs).await {
+            Ok(outcomes) => {
+                for ((_, reply), o) in batch.drain(..).zip(outcomes) {
+                    let _ = reply.send(Ok(o));
+                }
+            }
+            Err(e) if batch.len() > 1 => {
+                // One bad row must not fail its neighbours: retry one by one.
+                tracing::warn!(error = %e, size = batch.len(), "batch failed; retrying singly");
+                for (s, reply) in batch.drain(..) {
+                    let r = write_batch(&db, &[&s])
+                        .await
+                        .map(|mut o| o.remove(0))
+                        .map_err(|e| e.to_string());
+                    let _ = reply.send(r);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "submission write failed");
+                for (_, reply) in batch.drain(..) {
+                    let _ = reply.send(Err(e.to_string()));
+                }
+            }
+        }
+    }
+    tracing::info!("submission writer stopped");
+}
+
+/// Writes a batch in one transaction and tells each submission what happened.
+async fn write_batch(db: &DatabaseConnection, subs: &[&Submission]) -> Result<Vec<Outcome>, DbErr> {
+    use response::Column as C;
+    let txn = db.begin().await?;
+    let mut insert = Query::insert();
+    insert
+        .into_table(response::Entity)
+        .columns([
+            C::ClientId,
+            C::RoundId,
+            C::LinkId,
+            C::SchoolId,
+            C::RespondentGroup,
+            C::SubmittedAt,
+            C::DurationMs,
+            C::Validity,
+            C::Answers,
+            C::Texts,
+            C::Recognised,
+            C::Judged,
+            C::Points,
+            C::Fingerprint,
+        ])
+        .on_conflict(OnConflict::column(C::ClientId).do_nothing().to_owned())
+        .returning_col(C::ClientId);
+    for s in subs {
+        let texts = if s.answers.texts.is_empty() {
+            None
+        } else {
+            serde_json::to_string(&s.answers.texts).ok()
+        };
+        insert
+            .values([
+                s.client_id.clone().into(),
+                s.round_id.into(),
+                s.link_id.into(),
+                s.school_id.into(),
+                s.group.clone().into(),
+                s.submitted_at.into(),
+                s.duration_ms.into(),
+                s.validity.clone().into(),
+                s.answers.encoded.clone().into(),
+                texts.into(),
+                s.answers.score.recognised.into(),
+                s.answers.score.judged.into(),
+                s.answers.score.points.into(),
+                s.answers.fingerprint.clone().into(),
+            ])
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+    }
+    let inserted: HashSet<String> = txn
+        .query_all(&insert)
+        .await?
+        .into_iter()
+        .filter_map(|row| row.try_get::<String>("", "client_id").ok())
+        .collect();
+    let others: Vec<String> = subs
+        .iter()
+        .map(|s| s.client_id.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let stored: HashMap<String, response::Model> = response::Entity::find()
+        .filter(C::ClientId.is_in(others))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|m| (m.client_id.clone(), m))
+        .collect();
+    txn.commit().await?;
+
+    let mut claimed = HashSet::new();
+    Ok(subs
+        .iter()
+        .map(|s| {
+            let Some(row) = stored.get(&s.client_id) else {
+                return Outcome::ClientIdReused;
+            };
+            let receipt = Receipt {
+                client_id: s.client_id.clone(),
+                submitted_at: row.submitted_at,
+            };
+            if inserted.contains(&s.client_id) && claimed.insert(s.client_id.clone()) {
+                Outcome::Created(receipt)
+            } else if row.fingerprint == s.answers.fingerprint && row.link_id == s.link_id {
+                Outcome::Replayed(receipt)
+            } else {
+                Outcome::ClientIdReused
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real application on a random port against a fresh
+//! database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set).
+
+mod helpers;
+
+mod accounts;
+mod health;
+mod rounds;
+mod schools;
+mod submissions;
