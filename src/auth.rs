@@ -147,6 +147,13 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<CurrentUser
 }
 
 async fn check_cookie(req: &Request, key: ApiKey) -> poem::Result<CurrentUser> {
+    // A browser sends the cookie with cross-site requests too: writes must
+    // come from our own pages.
+    if !crate::security::same_origin(req) {
+        return Err(as_poem(AppError::Forbidden(
+            "跨站请求被拒绝：请从本系统页面操作".to_string(),
+        )));
+    }
     check_token(req, &key.key).await
 }
 

@@ -6,6 +6,28 @@ use crate::{
     db, store,
 };
 
+/// Copies a live SQLite database with `VACUUM INTO`: one read transaction,
+/// so the copy is consistent even while submissions are being written.
+pub async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    use sea_orm::ConnectionTrait;
+    if settings.is_postgres() {
+        anyhow::bail!(
+            "renke backup copies SQLite databases; for PostgreSQL use: pg_dump --format=custom --file=renke.dump <database>"
+        );
+    }
+    if file.exists() {
+        anyhow::bail!("{} already exists; choose a new file", file.display());
+    }
+    let path = file
+        .to_str()
+        .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
+    let conn = db::connect(settings).await?;
+    conn.execute_unprepared(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+        .await?;
+    println!("已备份到 {}", file.display());
+    Ok(())
+}
+
 pub async fn admin(settings: &Settings, action: AdminAction) -> anyhow::Result<()> {
     let conn = db::connect(settings).await?;
     db::migrate(&conn).await?;

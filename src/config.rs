@@ -21,6 +21,12 @@ pub struct Cli {
 pub enum Command {
     /// Run the server (the default).
     Serve,
+    /// Write a consistent copy of the SQLite database while renke serves
+    /// (for PostgreSQL use pg_dump; see the README).
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        file: std::path::PathBuf,
+    },
     /// Manage accounts from the command line.
     Admin {
         #[command(subcommand)]

@@ -16,5 +16,6 @@ async fn main() -> anyhow::Result<()> {
             app.run_until(telemetry::shutdown_signal()).await
         }
         Some(Command::Admin { action }) => cli::admin(&cli.settings, action).await,
+        Some(Command::Backup { file }) => cli::backup(&cli.settings, &file).await,
     }
 }

@@ -9,7 +9,10 @@ use poem::{
 use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
-use crate::{api, auth, config::Settings, db, pages, store, writer::SubmissionWriter};
+use crate::{
+    api, auth, config::Settings, db, pages, security, store, throttle::LoginThrottle,
+    writer::SubmissionWriter,
+};
 
 /// Shared state handed to every request.
 #[derive(Clone)]
@@ -17,6 +20,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub writer: SubmissionWriter,
+    pub login_throttle: Arc<LoginThrottle>,
 }
 
 pub struct Application {
@@ -48,6 +52,7 @@ impl Application {
                 db,
                 settings: Arc::new(settings),
                 writer,
+                login_throttle: Arc::new(LoginThrottle::default()),
             },
             writer_task,
             initial_admin_password,
@@ -114,6 +119,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         )
         .at("/healthz", poem::get(api::health::healthz))
         .nest("/", pages::routes())
+        .around(security::headers)
         .with(CatchPanic::new())
         .with(Compression::new())
         .with(Tracing)

@@ -89,7 +89,7 @@ impl AccountsApi {
         auth: Auth,
         body: Json<AccountCreateIn>,
     ) -> ApiResult<Json<AccountCreated>> {
-        auth.require(Role::Admin)?;
+        let who = auth.require(Role::Admin)?;
         let password = body.password.clone().unwrap_or_else(random_password);
         let a = store::accounts::create(
             &state.db,
@@ -99,6 +99,14 @@ impl AccountsApi {
             &password,
         )
         .await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "account.create",
+            format!("account:{}", a.id),
+            format!("{} ({})", a.username, a.role),
+        )
+        .await;
         Ok(Json(AccountCreated {
             account: a.into(),
             password,
@@ -115,7 +123,7 @@ impl AccountsApi {
         id: Path<i64>,
         body: Json<AccountUpdateIn>,
     ) -> ApiResult<Json<AccountOut>> {
-        auth.require(Role::Admin)?;
+        let who = auth.require(Role::Admin)?;
         let current = store::accounts::get(&state.db, id.0).await?;
         let loses_admin = current.role == Role::Admin.code()
             && (body.role.is_some_and(|r| Role::from(r) != Role::Admin)
@@ -136,6 +144,14 @@ impl AccountsApi {
         if body.disabled == Some(true) || body.role.is_some() {
             store::sessions::revoke_all(&state.db, id.0).await?;
         }
+        store::audit::by(
+            &state.db,
+            who,
+            "account.update",
+            format!("account:{}", id.0),
+            format!("role={} disabled={}", updated.role, updated.disabled),
+        )
+        .await;
         Ok(Json(updated.into()))
     }
 
@@ -151,10 +167,18 @@ impl AccountsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<Json<PasswordReset>> {
-        auth.require(Role::Admin)?;
+        let who = auth.require(Role::Admin)?;
         let password = random_password();
         store::accounts::set_password(&state.db, id.0, &password).await?;
         store::sessions::revoke_all(&state.db, id.0).await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "account.reset_password",
+            format!("account:{}", id.0),
+            "",
+        )
+        .await;
         Ok(Json(PasswordReset { password }))
     }
 }

@@ -48,6 +48,14 @@ pub struct PasswordChangeIn {
 
 pub struct AuthApi;
 
+/// The client's address as seen by this server (used only in memory).
+fn client_address(req: &poem::Request) -> String {
+    match req.remote_addr().as_socket_addr() {
+        Some(a) => a.ip().to_string(),
+        None => "unknown".to_string(),
+    }
+}
+
 fn cookie(state: &AppState, value: &str, max_age: i64) -> String {
     let secure = if state.settings.secure_cookies {
         "; Secure"
@@ -66,8 +74,27 @@ impl AuthApi {
     /// Returns a bearer token and sets the session cookie. A wrong username
     /// or password gets 401 with the same message either way.
     #[oai(path = "/login", method = "post", operation_id = "login")]
-    async fn login(&self, state: Data<&AppState>, body: Json<LoginIn>) -> ApiResult<LoginResponse> {
-        let account = store::accounts::find_by_username(&state.db, body.username.trim()).await?;
+    async fn login(
+        &self,
+        state: Data<&AppState>,
+        req: &poem::Request,
+        body: Json<LoginIn>,
+    ) -> ApiResult<LoginResponse> {
+        let username = body.username.trim();
+        let address = client_address(req);
+        if let Some(retry_after_secs) = state.login_throttle.locked_for(username, &address) {
+            store::audit::record(
+                &state.db,
+                None,
+                username,
+                "login.throttled",
+                format!("account:{username}"),
+                "",
+            )
+            .await;
+            return Err(AppError::RateLimited { retry_after_secs }.into());
+        }
+        let account = store::accounts::find_by_username(&state.db, username).await?;
         let hash = account
             .as_ref()
             .map(|a| a.password_hash.as_str())
@@ -76,13 +103,33 @@ impl AuthApi {
         let account = match account {
             Some(a) if password_ok && !a.disabled => a,
             _ => {
+                state.login_throttle.failed(username, &address);
+                store::audit::record(
+                    &state.db,
+                    None,
+                    username,
+                    "login.failed",
+                    format!("account:{username}"),
+                    "",
+                )
+                .await;
                 return Err(crate::error::ApiError::Unauthorized(Json(
                     crate::error::ErrorBody::new("invalid_credentials", "用户名或密码错误"),
                 )));
             }
         };
+        state.login_throttle.succeeded(username);
         let session =
             store::sessions::create(&state.db, account.id, state.settings.session_hours).await?;
+        store::audit::record(
+            &state.db,
+            None,
+            &account.username,
+            "login",
+            format!("account:{}", account.id),
+            "",
+        )
+        .await;
         let max_age = state.settings.session_hours * 3600;
         let set_cookie = cookie(&state, &session.token, max_age);
         Ok(LoginResponse::Ok(
@@ -99,6 +146,14 @@ impl AuthApi {
     #[oai(path = "/logout", method = "post", operation_id = "logout")]
     async fn logout(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<LogoutResponse> {
         store::sessions::revoke(&state.db, &auth.user().session_hash).await?;
+        store::audit::by(
+            &state.db,
+            auth.user(),
+            "logout",
+            format!("account:{}", auth.user().id),
+            "",
+        )
+        .await;
         Ok(LogoutResponse::Ok(
             Json(Done { ok: true }),
             cookie(&state, "", 0),
@@ -130,6 +185,14 @@ impl AuthApi {
         }
         store::accounts::set_password(&state.db, user.id, &body.new_password).await?;
         store::sessions::revoke_all(&state.db, user.id).await?;
+        store::audit::by(
+            &state.db,
+            user,
+            "password.change",
+            format!("account:{}", user.id),
+            "",
+        )
+        .await;
         Ok(Json(Done { ok: true }))
     }
 }

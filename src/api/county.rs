@@ -54,7 +54,7 @@ impl CountyApi {
         auth: Auth,
         body: Json<CountyDto>,
     ) -> ApiResult<Json<CountyDto>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         let c = store::county::put(
             &state.db,
             &body.name,
@@ -62,6 +62,14 @@ impl CountyApi {
             body.resident_population,
         )
         .await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "county.update",
+            "county",
+            format!("{} {} {}", c.name, c.admin_code, c.resident_population),
+        )
+        .await;
         Ok(Json(c.into()))
     }
 }

@@ -152,8 +152,16 @@ impl LinksApi {
         link_id: Path<i64>,
         body: Json<LinkUpdateIn>,
     ) -> ApiResult<Json<LinkOut>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         store::links::set_enabled(&state.db, id.0, link_id.0, body.enabled).await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "link.update",
+            format!("round:{}/link:{}", id.0, link_id.0),
+            format!("enabled={}", body.enabled),
+        )
+        .await;
         let pb = public_base(&state);
         let row = store::links::list(&state.db, id.0)
             .await?

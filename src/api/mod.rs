@@ -2,6 +2,7 @@
 //! here into one service documented at `/api/openapi.json`.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod county;
 pub mod health;
@@ -41,6 +42,8 @@ pub enum ApiTags {
     Public,
     /// Service health.
     Health,
+    /// The audit log (admins).
+    Audit,
 }
 
 pub type AllApis = (
@@ -54,6 +57,7 @@ pub type AllApis = (
     links::LinksApi,
     public::PublicApi,
     health::HealthApi,
+    audit::AuditApi,
 );
 
 pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
@@ -69,6 +73,7 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
             links::LinksApi,
             public::PublicApi,
             health::HealthApi,
+            audit::AuditApi,
         ),
         "renke 认可 API",
         env!("CARGO_PKG_VERSION"),

@@ -52,9 +52,17 @@ impl QuestionnairesApi {
         group: Path<GroupDto>,
         body: Json<QuestionnaireDto>,
     ) -> ApiResult<Json<QuestionnaireDto>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         let q = body.0.into();
         store::rounds::put_questionnaire(&state.db, id.0, group.0.into(), &q).await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "questionnaire.update",
+            format!("round:{}/{}", id.0, group.0.label_zh()),
+            "",
+        )
+        .await;
         Ok(Json(q.into()))
     }
 }

@@ -242,6 +242,14 @@ impl RoundsApi {
     ) -> ApiResult<Json<RoundOut>> {
         let user = auth.require(Role::Organiser)?;
         let d = store::rounds::create(&state.db, &body.0.into(), user.id).await?;
+        store::audit::by(
+            &state.db,
+            user,
+            "round.create",
+            format!("round:{}", d.round.id),
+            d.round.name.clone(),
+        )
+        .await;
         Ok(Json(d.into()))
     }
 
@@ -266,8 +274,16 @@ impl RoundsApi {
         id: Path<i64>,
         body: Json<RoundIn>,
     ) -> ApiResult<Json<RoundOut>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         let d = store::rounds::update(&state.db, id.0, &body.0.into()).await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "round.update",
+            format!("round:{}", id.0),
+            d.round.name.clone(),
+        )
+        .await;
         Ok(Json(d.into()))
     }
 
@@ -279,8 +295,16 @@ impl RoundsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<Json<Done>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         store::rounds::delete_draft(&state.db, id.0).await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "round.delete",
+            format!("round:{}", id.0),
+            "",
+        )
+        .await;
         Ok(Json(Done { ok: true }))
     }
 
@@ -293,8 +317,10 @@ impl RoundsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<Json<RoundOut>> {
-        auth.require(Role::Organiser)?;
-        Ok(Json(store::rounds::open(&state.db, id.0).await?.into()))
+        let who = auth.require(Role::Organiser)?;
+        let d = store::rounds::open(&state.db, id.0).await?;
+        store::audit::by(&state.db, who, "round.open", format!("round:{}", id.0), "").await;
+        Ok(Json(d.into()))
     }
 
     /// Close an open round (organiser): no more responses.
@@ -305,7 +331,9 @@ impl RoundsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<Json<RoundOut>> {
-        auth.require(Role::Organiser)?;
-        Ok(Json(store::rounds::close(&state.db, id.0).await?.into()))
+        let who = auth.require(Role::Organiser)?;
+        let d = store::rounds::close(&state.db, id.0).await?;
+        store::audit::by(&state.db, who, "round.close", format!("round:{}", id.0), "").await;
+        Ok(Json(d.into()))
     }
 }

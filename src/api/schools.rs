@@ -120,8 +120,16 @@ impl SchoolsApi {
         auth: Auth,
         body: Json<SchoolIn>,
     ) -> ApiResult<Json<SchoolOut>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         let s = store::schools::create(&state.db, &body.draft()?).await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "school.create",
+            format!("school:{}", s.id),
+            format!("{} {}", s.code, s.name),
+        )
+        .await;
         Ok(Json(s.into()))
     }
 
@@ -146,8 +154,16 @@ impl SchoolsApi {
         id: Path<i64>,
         body: Json<SchoolIn>,
     ) -> ApiResult<Json<SchoolOut>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         let s = store::schools::update(&state.db, id.0, &body.draft()?).await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "school.update",
+            format!("school:{}", s.id),
+            format!("{} {}", s.code, s.name),
+        )
+        .await;
         Ok(Json(s.into()))
     }
 
@@ -159,8 +175,16 @@ impl SchoolsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<Json<Done>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         store::schools::delete(&state.db, id.0).await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "school.delete",
+            format!("school:{}", id.0),
+            "",
+        )
+        .await;
         Ok(Json(Done { ok: true }))
     }
 
@@ -177,7 +201,7 @@ impl SchoolsApi {
         auth: Auth,
         body: Binary<Vec<u8>>,
     ) -> ApiResult<Json<ImportOut>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         let drafts = parse_schools(&body.0).map_err(|ImportErrors(errs)| {
             AppError::with_details(
                 format!("导入失败：{}处错误，未保存任何数据", errs.len()),
@@ -185,6 +209,14 @@ impl SchoolsApi {
             )
         })?;
         let outcome = store::schools::import(&state.db, &drafts).await?;
+        store::audit::by(
+            &state.db,
+            who,
+            "schools.import",
+            "schools",
+            format!("created={} updated={}", outcome.created, outcome.updated),
+        )
+        .await;
         Ok(Json(ImportOut {
             created: outcome.created,
             updated: outcome.updated,

@@ -1,6 +1,7 @@
 //! sea-orm models, one file per table. Behaviour lives in `store`.
 
 pub mod account;
+pub mod audit_entry;
 pub mod county;
 pub mod link;
 pub mod response;

@@ -2,6 +2,7 @@
 //! return domain-level values or `AppError`.
 
 pub mod accounts;
+pub mod audit;
 pub mod county;
 pub mod links;
 pub mod rounds;

@@ -49,6 +49,14 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let (url, dir) = fresh_database().await;
     let mut settings = Settings::for_test(&url);
     configure(&mut settings);
+    if settings.database_url != url {
+        // The test chose its own database; set its parent directory up.
+        if let Some(path) = settings.database_url.strip_prefix("sqlite://") {
+            if let Some(parent) = std::path::Path::new(path).parent() {
+                std::fs::create_dir_all(parent).ok();
+            }
+        }
+    }
     let app = Application::build(settings).await.expect("build app");
     let port = app.port();
     let db = app.db();

@@ -4,7 +4,9 @@
 mod helpers;
 
 mod accounts;
+mod authz;
 mod health;
 mod rounds;
 mod schools;
+mod security;
 mod submissions;

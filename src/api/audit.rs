@@ -1,0 +1,61 @@
+//! The audit log, readable by admins.
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
+
+use super::ApiTags;
+use crate::{
+    auth::{Auth, Role},
+    entities::audit_entry,
+    error::ApiResult,
+    startup::AppState,
+    store,
+};
+
+#[derive(Debug, Object)]
+pub struct AuditEntryOut {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub account_id: Option<i64>,
+    pub username: String,
+    /// e.g. `login`, `round.open`, `schools.import`
+    pub action: String,
+    /// What was acted on, e.g. `round:3`
+    pub target: String,
+    pub detail: String,
+}
+
+impl From<audit_entry::Model> for AuditEntryOut {
+    fn from(e: audit_entry::Model) -> Self {
+        Self {
+            id: e.id,
+            at: e.at,
+            account_id: e.account_id,
+            username: e.username,
+            action: e.action,
+            target: e.target,
+            detail: e.detail,
+        }
+    }
+}
+
+pub struct AuditApi;
+
+#[OpenApi(prefix_path = "/audit", tag = "ApiTags::Audit")]
+impl AuditApi {
+    /// Audit log entries, newest first (admin). Page back with `before`
+    /// (the smallest id seen).
+    #[oai(path = "/", method = "get", operation_id = "list_audit")]
+    async fn list_audit(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        before: Query<Option<i64>>,
+        limit: Query<Option<u64>>,
+    ) -> ApiResult<Json<Vec<AuditEntryOut>>> {
+        auth.require(Role::Admin)?;
+        let rows = store::audit::list(&state.db, before.0, limit.0.unwrap_or(100), None).await?;
+        Ok(Json(rows.into_iter().map(Into::into).collect()))
+    }
+}
