@@ -1,0 +1,136 @@
+//! renke's benchmark harness. See bench/README.md for what each command
+//! measures and the latest figures.
+
+mod bare;
+mod inserts;
+mod load;
+mod seed;
+mod server;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use sea_orm::{ConnectionTrait, Database};
+use std::{collections::HashSet, time::Duration};
+
+#[derive(Parser)]
+#[command(about = "renke benchmarks: load generator and ceilings")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Internal: the bare poem-openapi ceiling server.
+    BareServer,
+    /// Submissions through renke, the bare ceiling and raw inserts, as a table.
+    Submit {
+        /// Concurrent virtual phones.
+        #[arg(long, default_value_t = 64)]
+        phones: usize,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Database for renke and the insert ceiling: a PostgreSQL server URL
+        /// (a fresh database is created), or SQLite (a temp file) when absent.
+        #[arg(long, env = "RENKE_BENCH_DATABASE_URL")]
+        database_url: Option<String>,
+        /// The renke binary to measure.
+        #[arg(long, default_value = "target/release/renke")]
+        binary: String,
+        /// CI mode: a few seconds, checks correctness only (no lost or doubled responses).
+        #[arg(long)]
+        short: bool,
+    },
+}
+
+/// A fresh database URL: a new PostgreSQL database, or a temp SQLite file.
+async fn fresh_db(base: &Option<String>, dir: &std::path::Path, name: &str) -> anyhow::Result<String> {
+    match base {
+        Some(url) if url.starts_with("postgres") => {
+            let db = format!("renke_bench_{}", uuid::Uuid::new_v4().simple());
+            Database::connect(url).await?.execute_unprepared(&format!("CREATE DATABASE {db}")).await?;
+            let (prefix, _) = url.rsplit_once('/').context("url has a path")?;
+            Ok(format!("{prefix}/{db}"))
+        }
+        _ => Ok(format!("sqlite://{}/{name}.db", dir.display())),
+    }
+}
+
+/// Every acknowledged id is stored exactly once.
+async fn verify(url: &str, acked: &[String]) -> anyhow::Result<(usize, usize)> {
+    let conn = Database::connect(url).await?;
+    let rows = conn
+        .query_all_raw(sea_orm::Statement::from_string(conn.get_database_backend(), "SELECT client_id FROM responses"))
+        .await?;
+    let stored: Vec<String> = rows.iter().filter_map(|r| r.try_get::<String>("", "client_id").ok()).collect();
+    let unique: HashSet<&String> = stored.iter().collect();
+    if unique.len() != stored.len() {
+        bail!("a client id is stored twice");
+    }
+    let lost = acked.iter().filter(|id| !unique.contains(id)).count();
+    if lost > 0 {
+        bail!("{lost} acknowledged responses are missing");
+    }
+    Ok((acked.len(), stored.len()))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Cmd::BareServer => bare::serve().await,
+        Cmd::Submit { phones, seconds, database_url, binary, short } => {
+            let (phones, secs) = if short { (16, 3) } else { (phones, seconds) };
+            let dur = Duration::from_secs(secs);
+            let dir = std::env::temp_dir().join(format!("renke-bench-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&dir)?;
+            let backend = if database_url.as_deref().is_some_and(|u| u.starts_with("postgres")) { "PostgreSQL" } else { "SQLite" };
+            println!("| measurement ({backend}, {phones} phones, {secs} s) | respondents/s | submissions/s | fetch p50/p95/p99 ms | submit p50/p95/p99 ms | errors |");
+            println!("|---|---|---|---|---|---|");
+
+            // Ceiling 1: bare endpoint.
+            let me = std::env::current_exe()?;
+            let bare = server::spawn(me.to_str().context("path")?, &["bare-server"], &[]).await?;
+            let links: Vec<String> = (0..26).map(|i| format!("bare{i}")).collect();
+            let mut b = load::run(&bare.url, &links, phones, dur).await?;
+            let bare_rss = bare.rss_mb();
+            println!("{}", b.row("bare poem-openapi endpoint (ceiling 1)"));
+            bare.stop().await;
+
+            // renke.
+            let url = fresh_db(&database_url, &dir, "renke").await?;
+            let renke = server::spawn(&binary, &[], &[("RENKE_DATABASE_URL", url.clone())]).await?;
+            let idle_rss = renke.rss_mb();
+            let seeded = seed::county(&renke.url, renke.admin_password.as_deref().context("admin password")?).await?;
+            let _ = (&seeded.token, seeded.round_id);
+            let mut r = load::run(&renke.url, &seeded.links, phones, dur).await?;
+            let busy_rss = renke.rss_mb();
+            println!("{}", r.row("renke"));
+            renke.stop().await;
+            let (acked, stored) = verify(&url, &r.acked).await?;
+
+            // Ceiling 2: raw batched inserts.
+            let url2 = fresh_db(&database_url, &dir, "inserts").await?;
+            let ins = inserts::run(&url2, phones, dur).await?;
+            let ins_rate = ins.rows as f64 / ins.elapsed.as_secs_f64();
+            println!("| raw batched inserts, {phones} rows per commit (ceiling 2) | | {ins_rate:.0} | | | |");
+            let rs = r.per_sec(r.submit_us.len() as u64);
+            let bs = b.per_sec(b.submit_us.len() as u64);
+            println!();
+            println!("renke submissions/s ÷ bare ceiling: {:.0}%; ÷ raw inserts: {:.0}%", 100.0 * rs / bs, 100.0 * rs / ins_rate);
+            println!("renke respondents/s ÷ bare ceiling: {:.0}%", 100.0 * r.per_sec(r.respondents) / b.per_sec(b.respondents));
+            println!(
+                "server RSS: renke idle {:.1} MB, at {phones} phones {:.1} MB; bare {:.1} MB",
+                idle_rss.unwrap_or(0.0),
+                busy_rss.unwrap_or(0.0),
+                bare_rss.unwrap_or(0.0)
+            );
+            println!("check: {acked} acknowledged, {stored} stored, 0 lost, 0 doubled");
+            let _ = std::fs::remove_dir_all(&dir);
+            if r.errors > 0 {
+                bail!("{} requests failed", r.errors);
+            }
+            Ok(())
+        }
+    }
+}
