@@ -9,9 +9,18 @@ use crate::config::Settings;
 /// Connects with durable settings: on SQLite, WAL with synchronous=FULL (an
 /// acknowledged response survives a power cut) and foreign keys on.
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    connect_pool(settings, settings.db_max_connections).await
+}
+
+/// A connection pool of at most `max_connections`; the submission writer
+/// uses one of its own with a single connection.
+pub async fn connect_pool(
+    settings: &Settings,
+    max_connections: u32,
+) -> anyhow::Result<DatabaseConnection> {
     let url = &settings.database_url;
     let mut opts = ConnectOptions::new(url.clone());
-    opts.max_connections(settings.db_max_connections)
+    opts.max_connections(max_connections.max(1))
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(5))
         .connect_timeout(Duration::from_secs(5))

@@ -38,7 +38,8 @@ impl Application {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         let initial_admin_password = bootstrap_admin(&db).await?;
-        let (writer, writer_task) = SubmissionWriter::start(db.clone());
+        let settings = Arc::new(settings);
+        let (writer, writer_task) = SubmissionWriter::start_dedicated(settings.clone()).await?;
         let acceptor = TcpListener::bind(settings.bind).into_acceptor().await?;
         let addr = acceptor
             .local_addr()
@@ -50,7 +51,7 @@ impl Application {
             addr,
             state: AppState {
                 db,
-                settings: Arc::new(settings),
+                settings,
                 writer,
                 login_throttle: Arc::new(LoginThrottle::default()),
             },

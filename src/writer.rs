@@ -12,7 +12,10 @@ use sea_orm::{
 use std::collections::{HashMap, HashSet};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{domain::submission::CheckedAnswers, entities::response, error::AppError};
+use crate::{
+    config::Settings, db, domain::submission::CheckedAnswers, entities::response, error::AppError,
+};
+use std::sync::Arc;
 
 /// Most submissions written by one INSERT (keeps under SQLite's bind limit).
 const MAX_BATCH: usize = 512;
@@ -60,11 +63,26 @@ pub struct SubmissionWriter {
 }
 
 impl SubmissionWriter {
-    /// Starts the writer task. It ends when every handle is dropped and the
-    /// queue is drained, so in-flight submissions finish at shutdown.
+    /// Starts the writer task on a connection of its own (one connection: a
+    /// single writer is what group commit needs). After a failed write the
+    /// connection is closed and a fresh one opened, so a connection left in
+    /// an unknown transaction state (e.g. after "disk full") is never reused.
+    /// The task ends when every handle is dropped and the queue is drained,
+    /// so in-flight submissions finish at shutdown.
+    pub async fn start_dedicated(
+        settings: Arc<Settings>,
+    ) -> anyhow::Result<(Self, tokio::task::JoinHandle<()>)> {
+        let conn = db::connect_pool(&settings, 1).await?;
+        let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
+        let handle = tokio::spawn(run(Some(conn), Some(settings), rx));
+        Ok((Self { tx }, handle))
+    }
+
+    /// Starts the writer on a given connection, without reconnecting (for
+    /// command-line tools).
     pub fn start(db: DatabaseConnection) -> (Self, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
-        let handle = tokio::spawn(run(db, rx));
+        let handle = tokio::spawn(run(Some(db), None, rx));
         (Self { tx }, handle)
     }
 
@@ -82,11 +100,50 @@ impl SubmissionWriter {
     }
 }
 
-async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<(Submission, Reply)>) {
+/// Replaces the writer's connection after a failure; `None` while the
+/// database cannot be reached (the next batch tries again).
+async fn renew(
+    old: Option<DatabaseConnection>,
+    settings: &Option<Arc<Settings>>,
+) -> Option<DatabaseConnection> {
+    let Some(settings) = settings else {
+        return old;
+    };
+    if let Some(old) = old {
+        // Closing rolls back whatever the connection may still hold.
+        let _ = old.close().await;
+    }
+    match db::connect_pool(settings, 1).await {
+        Ok(c) => Some(c),
+        Err(e) => {
+            tracing::warn!(error = %e, "writer could not reconnect");
+            None
+        }
+    }
+}
+
+async fn run(
+    mut conn: Option<DatabaseConnection>,
+    settings: Option<Arc<Settings>>,
+    mut rx: mpsc::Receiver<(Submission, Reply)>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        if conn.is_none() {
+            conn = renew(None, &settings).await;
+        }
+        let Some(db) = conn.clone() else {
+            for (_, reply) in batch.drain(..) {
+                let _ = reply.send(Err("database unreachable".to_string()));
+            }
+            continue;
+        };
         let subs: Vec<&Submission> = batch.iter().map(|(s, _)| s).collect();
-        match write_batch(&db, &subs).await {
+        let first = write_batch(&db, &subs).await;
+        if first.is_err() {
+            conn = renew(conn.take(), &settings).await;
+        }
+        match first {
             Ok(outcomes) => {
                 for ((_, reply), o) in batch.drain(..).zip(outcomes) {
                     let _ = reply.send(Ok(o));
@@ -96,10 +153,17 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<(Submission, Reply)>
                 // One bad row must not fail its neighbours: retry one by one.
                 tracing::warn!(error = %e, size = batch.len(), "batch failed; retrying singly");
                 for (s, reply) in batch.drain(..) {
+                    let Some(db) = conn.clone() else {
+                        let _ = reply.send(Err("database unreachable".to_string()));
+                        continue;
+                    };
                     let r = write_batch(&db, &[&s])
                         .await
                         .map(|mut o| o.remove(0))
                         .map_err(|e| e.to_string());
+                    if r.is_err() {
+                        conn = renew(conn.take(), &settings).await;
+                    }
                     let _ = reply.send(r);
                 }
             }

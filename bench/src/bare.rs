@@ -61,7 +61,11 @@ impl Bare {
             .0
             .answers
             .into_iter()
-            .map(|a| RawAnswer { item: a.item, option: a.option, text: a.text })
+            .map(|a| RawAnswer {
+                item: a.item,
+                option: a.option,
+                text: a.text,
+            })
             .collect();
         let receipt = |message: &str| Receipt {
             client_id: client_id.clone(),
@@ -89,7 +93,10 @@ pub async fn serve() -> anyhow::Result<()> {
         .collect();
     let page = serde_json::json!({"title": q.title, "intro": q.intro, "items": items});
     let api = OpenApiService::new(
-        Bare { questionnaire: Arc::new(q), page: Arc::new(page) },
+        Bare {
+            questionnaire: Arc::new(q),
+            page: Arc::new(page),
+        },
         "bare",
         "1",
     );

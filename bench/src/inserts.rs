@@ -17,7 +17,13 @@ async fn fixtures(conn: &DatabaseConnection) -> anyhow::Result<(i64, i64)> {
     let now = chrono::Utc::now();
     let now_s = now.to_rfc3339();
     let pg = conn.get_database_backend() == sea_orm::DbBackend::Postgres;
-    let ts = |s: &str| if pg { format!("'{s}'::timestamptz") } else { format!("'{s}'") };
+    let ts = |s: &str| {
+        if pg {
+            format!("'{s}'::timestamptz")
+        } else {
+            format!("'{s}'")
+        }
+    };
     conn.execute_unprepared(&format!(
         "INSERT INTO rounds (name, purpose, status, opens_at, closes_at, scoring_rule, min_answer_seconds, duplicate_policy, created_at, updated_at) \
          VALUES ('bench', 'self_assessment', 'open', {t}, {t}, '{{}}', 0, 'flag', {t}, {t})",
@@ -42,14 +48,30 @@ async fn fixtures(conn: &DatabaseConnection) -> anyhow::Result<(i64, i64)> {
     Ok((row.try_get("", "r")?, row.try_get("", "l")?))
 }
 
-pub async fn run(database_url: &str, batch: usize, duration: Duration) -> anyhow::Result<InsertResult> {
+pub async fn run(
+    database_url: &str,
+    batch: usize,
+    duration: Duration,
+) -> anyhow::Result<InsertResult> {
     let settings = Settings::for_test(database_url);
     let conn = db::connect(&settings).await?;
     db::migrate(&conn).await?;
     let (round_id, link_id) = fixtures(&conn).await?;
     let cols = [
-        "client_id", "round_id", "link_id", "school_id", "respondent_group", "submitted_at", "duration_ms",
-        "validity", "answers", "texts", "recognised", "judged", "points", "fingerprint",
+        "client_id",
+        "round_id",
+        "link_id",
+        "school_id",
+        "respondent_group",
+        "submitted_at",
+        "duration_ms",
+        "validity",
+        "answers",
+        "texts",
+        "recognised",
+        "judged",
+        "points",
+        "fingerprint",
     ];
     let start = Instant::now();
     let mut rows = 0u64;
@@ -57,7 +79,11 @@ pub async fn run(database_url: &str, batch: usize, duration: Duration) -> anyhow
         let mut q = Query::insert();
         q.into_table(Alias::new("responses"))
             .columns(cols.iter().map(|c| Alias::new(*c)))
-            .on_conflict(OnConflict::column(Alias::new("client_id")).do_nothing().to_owned());
+            .on_conflict(
+                OnConflict::column(Alias::new("client_id"))
+                    .do_nothing()
+                    .to_owned(),
+            );
         for _ in 0..batch {
             q.values([
                 uuid::Uuid::new_v4().to_string().into(),

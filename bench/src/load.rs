@@ -58,30 +58,62 @@ fn body(shape: &Shape) -> (String, Value) {
     (id, b)
 }
 
-pub async fn run(base: &str, links: &[String], phones: usize, duration: Duration) -> anyhow::Result<LoadResult> {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(phones)
-        .timeout(Duration::from_secs(30))
-        .build()?;
+/// The questionnaires behind the links, fetched once before the load.
+pub type Shapes = Arc<HashMap<String, Shape>>;
+
+pub async fn prepare(base: &str, links: &[String]) -> anyhow::Result<Shapes> {
+    let client = reqwest::Client::new();
     let mut shapes = HashMap::new();
     for t in links {
         shapes.insert(t.clone(), shape_of(&client, base, t).await?);
     }
-    let shapes = Arc::new(shapes);
-    let links = Arc::new(links.to_vec());
+    Ok(Arc::new(shapes))
+}
+
+pub async fn run(
+    base: &str,
+    links: &[String],
+    phones: usize,
+    duration: Duration,
+) -> anyhow::Result<LoadResult> {
+    let shapes = prepare(base, links).await?;
+    run_prepared(base, shapes, phones, duration).await
+}
+
+pub async fn run_prepared(
+    base: &str,
+    shapes: Shapes,
+    phones: usize,
+    duration: Duration,
+) -> anyhow::Result<LoadResult> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(phones)
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let links: Arc<Vec<String>> = Arc::new(shapes.keys().cloned().collect());
     let shared = Arc::new(Mutex::new((Vec::new(), Vec::new(), Vec::new(), 0u64, 0u64)));
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::new();
     for _ in 0..phones {
-        let (client, shapes, links, shared, base) =
-            (client.clone(), shapes.clone(), links.clone(), shared.clone(), base.to_string());
+        let (client, shapes, links, shared, base) = (
+            client.clone(),
+            shapes.clone(),
+            links.clone(),
+            shared.clone(),
+            base.to_string(),
+        );
         tasks.push(tokio::spawn(async move {
-            let (mut fetch, mut submit, mut acked, mut done, mut errors) = (Vec::new(), Vec::new(), Vec::new(), 0, 0);
+            let (mut fetch, mut submit, mut acked, mut done, mut errors) =
+                (Vec::new(), Vec::new(), Vec::new(), 0, 0);
             while Instant::now() < deadline {
                 let token = &links[rand::rng().random_range(0..links.len())];
                 let t0 = Instant::now();
-                match client.get(format!("{base}/api/public/links/{token}")).send().await {
+                match client
+                    .get(format!("{base}/api/public/links/{token}"))
+                    .send()
+                    .await
+                {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
                     }

@@ -2,6 +2,7 @@
 //! measures and the latest figures.
 
 mod bare;
+mod chaos;
 mod inserts;
 mod load;
 mod seed;
@@ -42,14 +43,62 @@ enum Cmd {
         #[arg(long)]
         short: bool,
     },
+    /// SIGKILL renke under load, restart, repeat; check nothing acknowledged is lost.
+    Kill9 {
+        #[arg(long, default_value_t = 5)]
+        cycles: usize,
+        #[arg(long, default_value_t = 32)]
+        phones: usize,
+        #[arg(long, env = "RENKE_BENCH_DATABASE_URL")]
+        database_url: Option<String>,
+        #[arg(long, default_value = "target/release/renke")]
+        binary: String,
+    },
+    /// Two renke instances starting at once on one PostgreSQL database.
+    TwoInstances {
+        #[arg(long, default_value_t = 32)]
+        phones: usize,
+        /// A PostgreSQL server URL (a fresh database is created).
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value = "target/release/renke")]
+        binary: String,
+    },
+    /// SQLite on a tiny tmpfs: disk full and read-only under load (root).
+    DiskFull {
+        #[arg(long, default_value_t = 16)]
+        phones: usize,
+        #[arg(long, default_value = "target/release/renke")]
+        binary: String,
+    },
+    /// Stop PostgreSQL under load and bring it back. Use a cluster of its own.
+    PgOutage {
+        #[arg(long, default_value_t = 16)]
+        phones: usize,
+        /// URL of the cluster that will be stopped, e.g. postgres://postgres@127.0.0.1:5433/postgres
+        #[arg(long)]
+        database_url: String,
+        /// "VERSION NAME" of that cluster for pg_ctlcluster, e.g. "15 outage"
+        #[arg(long)]
+        cluster: String,
+        #[arg(long, default_value = "target/release/renke")]
+        binary: String,
+    },
 }
 
 /// A fresh database URL: a new PostgreSQL database, or a temp SQLite file.
-async fn fresh_db(base: &Option<String>, dir: &std::path::Path, name: &str) -> anyhow::Result<String> {
+async fn fresh_db(
+    base: &Option<String>,
+    dir: &std::path::Path,
+    name: &str,
+) -> anyhow::Result<String> {
     match base {
         Some(url) if url.starts_with("postgres") => {
             let db = format!("renke_bench_{}", uuid::Uuid::new_v4().simple());
-            Database::connect(url).await?.execute_unprepared(&format!("CREATE DATABASE {db}")).await?;
+            Database::connect(url)
+                .await?
+                .execute_unprepared(&format!("CREATE DATABASE {db}"))
+                .await?;
             let (prefix, _) = url.rsplit_once('/').context("url has a path")?;
             Ok(format!("{prefix}/{db}"))
         }
@@ -61,16 +110,26 @@ async fn fresh_db(base: &Option<String>, dir: &std::path::Path, name: &str) -> a
 async fn verify(url: &str, acked: &[String]) -> anyhow::Result<(usize, usize)> {
     let conn = Database::connect(url).await?;
     let rows = conn
-        .query_all_raw(sea_orm::Statement::from_string(conn.get_database_backend(), "SELECT client_id FROM responses"))
+        .query_all_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT client_id FROM responses",
+        ))
         .await?;
-    let stored: Vec<String> = rows.iter().filter_map(|r| r.try_get::<String>("", "client_id").ok()).collect();
+    let stored: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "client_id").ok())
+        .collect();
     let unique: HashSet<&String> = stored.iter().collect();
     if unique.len() != stored.len() {
         bail!("a client id is stored twice");
     }
-    let lost = acked.iter().filter(|id| !unique.contains(id)).count();
-    if lost > 0 {
-        bail!("{lost} acknowledged responses are missing");
+    let missing: Vec<&String> = acked.iter().filter(|id| !unique.contains(id)).collect();
+    if !missing.is_empty() {
+        bail!(
+            "{} acknowledged responses are missing, e.g. {:?}",
+            missing.len(),
+            &missing[..missing.len().min(3)]
+        );
     }
     Ok((acked.len(), stored.len()))
 }
@@ -79,13 +138,29 @@ async fn verify(url: &str, acked: &[String]) -> anyhow::Result<(usize, usize)> {
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Cmd::BareServer => bare::serve().await,
-        Cmd::Submit { phones, seconds, database_url, binary, short } => {
+        Cmd::Submit {
+            phones,
+            seconds,
+            database_url,
+            binary,
+            short,
+        } => {
             let (phones, secs) = if short { (16, 3) } else { (phones, seconds) };
             let dur = Duration::from_secs(secs);
-            let dir = std::env::temp_dir().join(format!("renke-bench-{}", uuid::Uuid::new_v4().simple()));
+            let dir =
+                std::env::temp_dir().join(format!("renke-bench-{}", uuid::Uuid::new_v4().simple()));
             std::fs::create_dir_all(&dir)?;
-            let backend = if database_url.as_deref().is_some_and(|u| u.starts_with("postgres")) { "PostgreSQL" } else { "SQLite" };
-            println!("| measurement ({backend}, {phones} phones, {secs} s) | respondents/s | submissions/s | fetch p50/p95/p99 ms | submit p50/p95/p99 ms | errors |");
+            let backend = if database_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("postgres"))
+            {
+                "PostgreSQL"
+            } else {
+                "SQLite"
+            };
+            println!(
+                "| measurement ({backend}, {phones} phones, {secs} s) | respondents/s | submissions/s | fetch p50/p95/p99 ms | submit p50/p95/p99 ms | errors |"
+            );
             println!("|---|---|---|---|---|---|");
 
             // Ceiling 1: bare endpoint.
@@ -101,7 +176,11 @@ async fn main() -> anyhow::Result<()> {
             let url = fresh_db(&database_url, &dir, "renke").await?;
             let renke = server::spawn(&binary, &[], &[("RENKE_DATABASE_URL", url.clone())]).await?;
             let idle_rss = renke.rss_mb();
-            let seeded = seed::county(&renke.url, renke.admin_password.as_deref().context("admin password")?).await?;
+            let seeded = seed::county(
+                &renke.url,
+                renke.admin_password.as_deref().context("admin password")?,
+            )
+            .await?;
             let _ = (&seeded.token, seeded.round_id);
             let mut r = load::run(&renke.url, &seeded.links, phones, dur).await?;
             let busy_rss = renke.rss_mb();
@@ -113,12 +192,21 @@ async fn main() -> anyhow::Result<()> {
             let url2 = fresh_db(&database_url, &dir, "inserts").await?;
             let ins = inserts::run(&url2, phones, dur).await?;
             let ins_rate = ins.rows as f64 / ins.elapsed.as_secs_f64();
-            println!("| raw batched inserts, {phones} rows per commit (ceiling 2) | | {ins_rate:.0} | | | |");
+            println!(
+                "| raw batched inserts, {phones} rows per commit (ceiling 2) | | {ins_rate:.0} | | | |"
+            );
             let rs = r.per_sec(r.submit_us.len() as u64);
             let bs = b.per_sec(b.submit_us.len() as u64);
             println!();
-            println!("renke submissions/s ÷ bare ceiling: {:.0}%; ÷ raw inserts: {:.0}%", 100.0 * rs / bs, 100.0 * rs / ins_rate);
-            println!("renke respondents/s ÷ bare ceiling: {:.0}%", 100.0 * r.per_sec(r.respondents) / b.per_sec(b.respondents));
+            println!(
+                "renke submissions/s ÷ bare ceiling: {:.0}%; ÷ raw inserts: {:.0}%",
+                100.0 * rs / bs,
+                100.0 * rs / ins_rate
+            );
+            println!(
+                "renke respondents/s ÷ bare ceiling: {:.0}%",
+                100.0 * r.per_sec(r.respondents) / b.per_sec(b.respondents)
+            );
             println!(
                 "server RSS: renke idle {:.1} MB, at {phones} phones {:.1} MB; bare {:.1} MB",
                 idle_rss.unwrap_or(0.0),
@@ -130,6 +218,46 @@ async fn main() -> anyhow::Result<()> {
             if r.errors > 0 {
                 bail!("{} requests failed", r.errors);
             }
+            Ok(())
+        }
+        Cmd::Kill9 {
+            cycles,
+            phones,
+            database_url,
+            binary,
+        } => {
+            let dir =
+                std::env::temp_dir().join(format!("renke-kill9-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&dir)?;
+            let url = fresh_db(&database_url, &dir, "kill9").await?;
+            println!("{}", chaos::kill9(&binary, &url, cycles, phones).await?);
+            let _ = std::fs::remove_dir_all(&dir);
+            Ok(())
+        }
+        Cmd::TwoInstances {
+            phones,
+            database_url,
+            binary,
+        } => {
+            let url = fresh_db(&Some(database_url), &std::env::temp_dir(), "unused").await?;
+            println!("{}", chaos::two_instances(&binary, &url, phones).await?);
+            Ok(())
+        }
+        Cmd::DiskFull { phones, binary } => {
+            println!("{}", chaos::disk_full(&binary, phones).await?);
+            Ok(())
+        }
+        Cmd::PgOutage {
+            phones,
+            database_url,
+            cluster,
+            binary,
+        } => {
+            let url = fresh_db(&Some(database_url), &std::env::temp_dir(), "unused").await?;
+            println!(
+                "{}",
+                chaos::pg_outage(&binary, &url, &cluster, phones).await?
+            );
             Ok(())
         }
     }

@@ -32,7 +32,8 @@ pub async fn county(base: &str, admin_password: &str) -> anyhow::Result<Seeded> 
     let token = login["token"].as_str().context("token")?.to_string();
     let kinds = ["小学", "小学", "初中", "九年一贯制", "小学", "初中"];
     let locations = ["城区", "镇区", "乡村"];
-    let mut csv = String::from("学校标识码,学校名称,学校类型,所在地,小学在校生数,初中在校生数,教师数\n");
+    let mut csv =
+        String::from("学校标识码,学校名称,学校类型,所在地,小学在校生数,初中在校生数,教师数\n");
     for i in 1..=26u64 {
         let kind = kinds[i as usize % kinds.len()];
         let (p, j) = match kind {
@@ -69,8 +70,18 @@ pub async fn county(base: &str, admin_password: &str) -> anyhow::Result<Seeded> 
     )
     .await?;
     let round_id = round["id"].as_i64().context("round id")?;
-    call(&c, c.post(format!("{base}/api/rounds/{round_id}/open")).bearer_auth(&token)).await?;
-    let links = call(&c, c.get(format!("{base}/api/rounds/{round_id}/links")).bearer_auth(&token)).await?;
+    call(
+        &c,
+        c.post(format!("{base}/api/rounds/{round_id}/open"))
+            .bearer_auth(&token),
+    )
+    .await?;
+    let links = call(
+        &c,
+        c.get(format!("{base}/api/rounds/{round_id}/links"))
+            .bearer_auth(&token),
+    )
+    .await?;
     let links = links["links"]
         .as_array()
         .context("links")?

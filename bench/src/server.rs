@@ -53,7 +53,23 @@ pub async fn spawn(program: &str, args: &[&str], env: &[(&str, String)]) -> anyh
         if msg == "renke listening" {
             let addr = v["fields"]["addr"].as_str().context("addr")?.to_string();
             // Keep draining the log so the server never blocks on a full pipe.
-            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            // RENKE_BENCH_LOG=file keeps the server's log for inspection.
+            let keep = std::env::var("RENKE_BENCH_LOG").ok();
+            tokio::spawn(async move {
+                use std::io::Write;
+                let mut file = keep.and_then(|p| {
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(p)
+                        .ok()
+                });
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(f) = file.as_mut() {
+                        let _ = writeln!(f, "{line}");
+                    }
+                }
+            });
             return Ok(Server {
                 child,
                 url: format!("http://{addr}"),
@@ -81,7 +97,9 @@ impl Server {
     pub async fn stop(mut self) {
         if let Some(pid) = self.child.id() {
             // SIGTERM: let renke drain its queue.
-            let _ = std::process::Command::new("kill").arg(pid.to_string()).status();
+            let _ = std::process::Command::new("kill")
+                .arg(pid.to_string())
+                .status();
         }
         let _ = tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await;
     }
