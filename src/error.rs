@@ -84,7 +84,7 @@ pub struct ErrorBody {
     #[oai(skip_serializing_if_is_none)]
     pub field: Option<String>,
     /// Every problem found (e.g. one per bad import row).
-    #[oai(skip_serializing_if_is_empty)]
+    #[oai(default, skip_serializing_if_is_empty)]
     pub details: Vec<String>,
 }
 
@@ -121,6 +121,9 @@ pub enum ApiError {
     /// The body is larger than allowed.
     #[oai(status = 413)]
     PayloadTooLarge(Json<ErrorBody>),
+    /// The body's Content-Type is not the one this operation takes.
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorBody>),
     /// The content breaks a rule; `field` and `details` say where.
     #[oai(status = 422)]
     Unprocessable(Json<ErrorBody>),

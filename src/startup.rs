@@ -107,6 +107,7 @@ impl Application {
 /// The whole HTTP surface.
 pub fn routes(state: AppState) -> impl poem::Endpoint {
     let api_service = api::service(state.settings.public_url.as_deref());
+    api::allow::install(&api_service.spec());
     let spec = api_service.spec_endpoint();
     let docs = api_service.swagger_ui();
     Route::new()
@@ -116,7 +117,8 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
             "/api",
             api_service
                 .around(api::limits::limit_body)
-                .catch_all_error(api::json_error),
+                .catch_all_error(api::json_error)
+                .around(api::allow::allow_header),
         )
         .at("/healthz", poem::get(api::health::healthz))
         .nest("/", pages::routes())

@@ -13,6 +13,7 @@ use crate::{
 };
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AccountOut {
     pub id: i64,
     pub username: String,
@@ -36,6 +37,7 @@ impl From<account::Model> for AccountOut {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AccountCreateIn {
     pub username: String,
     #[oai(default)]
@@ -46,6 +48,7 @@ pub struct AccountCreateIn {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AccountCreated {
     pub account: AccountOut,
     /// The initial password, shown once.
@@ -53,6 +56,7 @@ pub struct AccountCreated {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AccountUpdateIn {
     pub display_name: Option<String>,
     pub role: Option<RoleDto>,
@@ -60,6 +64,7 @@ pub struct AccountUpdateIn {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PasswordReset {
     /// The new password, shown once. Every session of the account is revoked.
     pub password: String,

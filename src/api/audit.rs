@@ -14,6 +14,7 @@ use crate::{
 };
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AuditEntryOut {
     pub id: i64,
     pub at: DateTime<Utc>,

@@ -12,12 +12,14 @@ use crate::{
 };
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LoginIn {
     pub username: String,
     pub password: String,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LoginOut {
     /// Bearer token for API clients (`Authorization: Bearer …`). The same
     /// session is also set as an HttpOnly cookie for the web console.
@@ -41,6 +43,7 @@ pub enum LogoutResponse {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PasswordChangeIn {
     pub current_password: String,
     pub new_password: String,

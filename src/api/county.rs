@@ -13,6 +13,7 @@ use crate::{
 };
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CountyDto {
     /// e.g. 奇台县
     pub name: String,

@@ -7,6 +7,7 @@ use super::ApiTags;
 use crate::{db, startup::AppState};
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Health {
     /// ok or unavailable
     pub status: String,

@@ -13,6 +13,7 @@ use crate::{
 };
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LinkOut {
     pub id: i64,
     pub group: GroupDto,
@@ -28,6 +29,7 @@ pub struct LinkOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LinksOut {
     /// The public base URL in use (RENKE_PUBLIC_URL), if set.
     pub public_base_url: Option<String>,
@@ -40,6 +42,7 @@ pub struct LinksOut {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LinkUpdateIn {
     pub enabled: bool,
 }

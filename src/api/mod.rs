@@ -2,6 +2,7 @@
 //! here into one service documented at `/api/openapi.json`.
 
 pub mod accounts;
+pub mod allow;
 pub mod audit;
 pub mod auth;
 pub mod county;

@@ -18,12 +18,14 @@ use crate::{
 };
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicOption {
     pub code: u8,
     pub label: String,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicItem {
     pub id: String,
     pub kind: ItemKindDto,
@@ -34,6 +36,7 @@ pub struct PublicItem {
 
 /// A questionnaire as a respondent sees it (no scoring marks).
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicQuestionnaire {
     pub round_name: String,
     pub group: GroupDto,
@@ -47,6 +50,7 @@ pub struct PublicQuestionnaire {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AnswerIn {
     /// Item id, e.g. `q1`.
     pub item: String,
@@ -57,6 +61,7 @@ pub struct AnswerIn {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ResponseIn {
     /// Generated once per attempt on the phone; sending it again is harmless.
     pub client_id: uuid::Uuid,
@@ -67,6 +72,7 @@ pub struct ResponseIn {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ReceiptOut {
     pub client_id: String,
     pub submitted_at: DateTime<Utc>,

@@ -21,6 +21,7 @@ use crate::{
 };
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct GroupWeight {
     pub group: GroupDto,
     pub weight: f64,
@@ -28,6 +29,7 @@ pub struct GroupWeight {
 
 /// How rates are computed; frozen when the round opens.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ScoringRuleDto {
     pub formula: FormulaDto,
     /// Optional weights per group for the overall rate; empty: every valid
@@ -101,6 +103,7 @@ impl From<ScoringRuleDto> for ScoringRule {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RoundOut {
     pub id: i64,
     pub name: String,
@@ -152,6 +155,7 @@ impl From<RoundDetail> for RoundOut {
 
 /// A round as listed (without schools).
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RoundSummary {
     pub id: i64,
     pub name: String,
@@ -162,6 +166,7 @@ pub struct RoundSummary {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RoundIn {
     pub name: String,
     pub purpose: PurposeDto,

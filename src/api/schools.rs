@@ -22,6 +22,7 @@ use crate::{
 };
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SchoolOut {
     pub id: i64,
     /// 学校标识码 (10 digits)
@@ -54,6 +55,7 @@ impl From<school::Model> for SchoolOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SchoolIn {
     pub code: String,
     pub name: String,
@@ -84,6 +86,7 @@ impl SchoolIn {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ImportOut {
     pub created: u32,
     pub updated: u32,

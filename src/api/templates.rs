@@ -13,6 +13,7 @@ use crate::{
 };
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TemplateSummary {
     pub group: GroupDto,
     pub group_label: String,

@@ -81,6 +81,7 @@ impl GroupDto {
 
 /// One option of a choice item.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OptionDto {
     /// 1-based code sent in submissions.
     #[oai(validator(minimum(value = "1"), maximum(value = "9")))]
@@ -97,6 +98,7 @@ pub struct OptionDto {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ItemDto {
     pub id: String,
     pub kind: ItemKindDto,
@@ -114,6 +116,7 @@ fn default_true() -> bool {
 
 /// A questionnaire with its scoring marks.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct QuestionnaireDto {
     pub title: String,
     pub intro: String,
@@ -184,6 +187,7 @@ impl From<QuestionnaireDto> for Questionnaire {
 
 /// How many objects an operation changed.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Done {
     pub ok: bool,
 }
