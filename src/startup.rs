@@ -9,7 +9,10 @@ use poem::{
 use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
-use crate::{api, auth, config::Settings, db, pages, store, writer::SubmissionWriter};
+use crate::{
+    api, auth, config::Settings, db, keyed::Keyed, pages, ratelimit::RateLimiter, store,
+    writer::SubmissionWriter,
+};
 
 /// Shared state handed to every request.
 #[derive(Clone)]
@@ -17,6 +20,9 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub writer: SubmissionWriter,
+    /// Key of the hashes kept for devices and access codes.
+    pub keyed: Keyed,
+    pub limiter: Arc<RateLimiter>,
 }
 
 pub struct Application {
@@ -34,6 +40,8 @@ impl Application {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         let initial_admin_password = bootstrap_admin(&db).await?;
+        let keyed = Keyed::load(&db, settings.secret.as_deref()).await?;
+        let limiter = Arc::new(RateLimiter::new(&settings));
         let (writer, writer_task) = SubmissionWriter::start(db.clone());
         let acceptor = TcpListener::bind(settings.bind).into_acceptor().await?;
         let addr = acceptor
@@ -48,6 +56,8 @@ impl Application {
                 db,
                 settings: Arc::new(settings),
                 writer,
+                keyed,
+                limiter,
             },
             writer_task,
             initial_admin_password,

@@ -1,12 +1,14 @@
 //! The JSON API: one file per area, each an `#[OpenApi]` struct; combined
 //! here into one service documented at `/api/openapi.json`.
 
+pub mod access_codes;
 pub mod accounts;
 pub mod auth;
 pub mod county;
 pub mod health;
 pub mod limits;
 pub mod links;
+pub mod printing;
 pub mod public;
 pub mod questionnaires;
 pub mod rounds;
@@ -35,7 +37,7 @@ pub enum ApiTags {
     Rounds,
     /// The questionnaires of a round.
     Questionnaires,
-    /// Survey links of a round.
+    /// Survey links of a round: QR codes, posters, access codes.
     Links,
     /// What respondents use, without login.
     Public,
@@ -52,6 +54,8 @@ pub type AllApis = (
     rounds::RoundsApi,
     questionnaires::QuestionnairesApi,
     links::LinksApi,
+    printing::PrintingApi,
+    access_codes::AccessCodesApi,
     public::PublicApi,
     health::HealthApi,
 );
@@ -67,6 +71,8 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
             rounds::RoundsApi,
             questionnaires::QuestionnairesApi,
             links::LinksApi,
+            printing::PrintingApi,
+            access_codes::AccessCodesApi,
             public::PublicApi,
             health::HealthApi,
         ),

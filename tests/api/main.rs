@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod health;
+mod respond;
 mod rounds;
 mod schools;
 mod submissions;
