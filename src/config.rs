@@ -103,6 +103,33 @@ pub struct Settings {
         global = true
     )]
     pub secure_cookies: bool,
+    /// Key for the keyed hashes of device cookies and access codes. Unset:
+    /// one is generated on first start and kept in the database, shared by
+    /// every instance using it.
+    #[arg(long, env = "RENKE_SECRET", global = true, hide_env_values = true)]
+    pub secret: Option<String>,
+    /// Header carrying the client address set by a trusted reverse proxy
+    /// (e.g. X-Forwarded-For; its last entry is used). Unset: the socket address.
+    #[arg(long, env = "RENKE_TRUSTED_PROXY_HEADER", global = true)]
+    pub trusted_proxy_header: Option<String>,
+    /// Respondent requests (pages and public API) allowed per client address
+    /// per minute; 0 turns the limit off.
+    #[arg(
+        long,
+        env = "RENKE_RATE_PER_ADDRESS",
+        default_value_t = 120,
+        global = true
+    )]
+    pub rate_per_address: u32,
+    /// Submissions and access-code attempts allowed per survey link per
+    /// minute; 0 turns the limit off.
+    #[arg(
+        long,
+        env = "RENKE_RATE_PER_LINK",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rate_per_link: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -116,6 +143,10 @@ impl std::fmt::Debug for Settings {
             .field("session_hours", &self.session_hours)
             .field("db_max_connections", &self.db_max_connections)
             .field("secure_cookies", &self.secure_cookies)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .field("trusted_proxy_header", &self.trusted_proxy_header)
+            .field("rate_per_address", &self.rate_per_address)
+            .field("rate_per_link", &self.rate_per_link)
             .finish()
     }
 }
@@ -143,6 +174,12 @@ impl Settings {
             session_hours: 12,
             db_max_connections: 4,
             secure_cookies: false,
+            secret: None,
+            trusted_proxy_header: None,
+            // Tests submit many responses from one address; the rate-limit
+            // tests set their own limits.
+            rate_per_address: 0,
+            rate_per_link: 0,
         }
     }
 
@@ -165,7 +202,10 @@ mod tests {
             redact_url("sqlite://data/renke.db"),
             "sqlite://data/renke.db"
         );
-        let s = Settings::for_test("postgres://a:b@c/d");
-        assert!(!format!("{s:?}").contains(":b@"));
+        let mut s = Settings::for_test("postgres://a:b@c/d");
+        s.secret = Some("very-secret-key".into());
+        let shown = format!("{s:?}");
+        assert!(!shown.contains(":b@"));
+        assert!(!shown.contains("very-secret-key"));
     }
 }

@@ -1,16 +1,21 @@
 //! renke (认可): the social recognition (社会认可度) survey of county
 //! inspections for high-quality balanced compulsory education.
 
+pub mod admission;
 pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod device;
 pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod import;
+pub mod keyed;
 pub mod pages;
+pub mod qr;
+pub mod ratelimit;
 pub mod security;
 pub mod startup;
 pub mod store;

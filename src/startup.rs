@@ -10,8 +10,8 @@ use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use crate::{
-    api, auth, config::Settings, db, pages, security, store, throttle::LoginThrottle,
-    writer::SubmissionWriter,
+    api, auth, config::Settings, db, keyed::Keyed, pages, ratelimit::RateLimiter, security, store,
+    throttle::LoginThrottle, writer::SubmissionWriter,
 };
 
 /// Shared state handed to every request.
@@ -21,6 +21,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub writer: SubmissionWriter,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Key of the hashes kept for devices and access codes.
+    pub keyed: Keyed,
+    pub limiter: Arc<RateLimiter>,
 }
 
 pub struct Application {
@@ -38,6 +41,8 @@ impl Application {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         let initial_admin_password = bootstrap_admin(&db).await?;
+        let keyed = Keyed::load(&db, settings.secret.as_deref()).await?;
+        let limiter = Arc::new(RateLimiter::new(&settings));
         let settings = Arc::new(settings);
         let (writer, writer_task) = SubmissionWriter::start_dedicated(settings.clone()).await?;
         let acceptor = TcpListener::bind(settings.bind).into_acceptor().await?;
@@ -54,6 +59,8 @@ impl Application {
                 settings,
                 writer,
                 login_throttle: Arc::new(LoginThrottle::default()),
+                keyed,
+                limiter,
             },
             writer_task,
             initial_admin_password,

@@ -5,14 +5,16 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
 
 use crate::{
+    admission::Refusal,
+    device,
     domain::{
         questionnaire::Questionnaire,
-        round::{Availability, RoundStatus, availability},
+        round::{Availability, DuplicatePolicy, RoundStatus, availability},
         submission::{RawAnswer, check_answers},
     },
     error::AppError,
     startup::AppState,
-    store::{self, links::LinkContext},
+    store::{self, access_codes, links::LinkContext},
     writer::{Outcome, Submission},
 };
 
@@ -77,6 +79,46 @@ pub struct ResponseInput {
     pub answers: Vec<RawAnswer>,
     /// Time spent answering, as measured on the phone.
     pub duration_ms: i64,
+    /// The device cookie of this round, if the browser sent one.
+    pub device_id: Option<String>,
+    /// The one-time access code, as typed, on links that need one.
+    pub access_code: Option<String>,
+}
+
+/// The error a respondent sees for a submission turned away by admission.
+pub fn refused(r: Refusal) -> AppError {
+    match r {
+        Refusal::DuplicateDevice => AppError::conflict(
+            "duplicate_device",
+            "您已在本设备上提交过这份问卷，感谢您的参与！每台设备只能提交一次。",
+        ),
+        Refusal::AccessCodeUsed => AppError::conflict(
+            "access_code_used",
+            "该访问码已经使用过，每个访问码只能提交一份问卷",
+        ),
+        Refusal::AccessCodeUnknown => {
+            AppError::invalid_field("access_code", "访问码不正确，请核对后重新输入")
+        }
+    }
+}
+
+/// The keyed hash of the access code a submission must carry, if its link
+/// has codes.
+async fn access_code_hash(
+    state: &AppState,
+    link_id: i64,
+    typed: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    if !access_codes::required(&state.db, link_id).await? {
+        return Ok(None);
+    }
+    let code = typed
+        .map(access_codes::normalise)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| {
+            AppError::invalid_field("access_code", "本问卷需要访问码，请先输入访问码")
+        })?;
+    Ok(Some(access_codes::hash(&state.keyed, link_id, &code)))
 }
 
 /// Checks and stores a response; answers only after it is committed.
@@ -97,6 +139,12 @@ pub async fn submit(
     } else {
         "valid"
     };
+    let access_code_hash =
+        access_code_hash(state, open.ctx.link.id, input.access_code.as_deref()).await?;
+    let device_hash = input
+        .device_id
+        .as_deref()
+        .map(|d| device::hash(&state.keyed, open.ctx.round.id, d));
     let outcome = state
         .writer
         .submit(Submission {
@@ -109,13 +157,18 @@ pub async fn submit(
             duration_ms,
             validity: validity.to_string(),
             answers: checked,
+            device_hash,
+            duplicate_policy: DuplicatePolicy::from_code(&open.ctx.round.duplicate_policy)
+                .unwrap_or(DuplicatePolicy::Flag),
+            access_code_hash,
         })
         .await?;
-    if outcome == Outcome::ClientIdReused {
-        return Err(AppError::conflict(
+    match outcome {
+        Outcome::ClientIdReused => Err(AppError::conflict(
             "client_id_reused",
             "该提交编号已用于另一份不同的答卷",
-        ));
+        )),
+        Outcome::Refused(r) => Err(refused(r)),
+        stored => Ok(stored),
     }
-    Ok(outcome)
 }

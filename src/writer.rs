@@ -13,7 +13,12 @@ use std::collections::{HashMap, HashSet};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{
-    config::Settings, db, domain::submission::CheckedAnswers, entities::response, error::AppError,
+    admission::{self, Refusal},
+    config::Settings,
+    db,
+    domain::{round::DuplicatePolicy, submission::CheckedAnswers},
+    entities::response,
+    error::AppError,
 };
 use std::sync::Arc;
 
@@ -35,6 +40,12 @@ pub struct Submission {
     /// `valid`, or the reason it is not (e.g. `too_fast`).
     pub validity: String,
     pub answers: CheckedAnswers,
+    /// Keyed hash of the device cookie, when the browser sent one.
+    pub device_hash: Option<String>,
+    /// What a second response from that device gets.
+    pub duplicate_policy: DuplicatePolicy,
+    /// Keyed hash of the one-time access code, on links that need one.
+    pub access_code_hash: Option<String>,
 }
 
 /// Proof that a response is stored.
@@ -52,6 +63,8 @@ pub enum Outcome {
     Replayed(Receipt),
     /// A different body was already stored under this client id.
     ClientIdReused,
+    /// Turned away by admission (duplicate device, used or unknown code).
+    Refused(Refusal),
 }
 
 type Reply = oneshot::Sender<Result<Outcome, String>>;
@@ -179,9 +192,16 @@ async fn run(
 }
 
 /// Writes a batch in one transaction and tells each submission what happened.
-async fn write_batch(db: &DatabaseConnection, subs: &[&Submission]) -> Result<Vec<Outcome>, DbErr> {
+async fn write_batch(
+    db: &DatabaseConnection,
+    batch: &[&Submission],
+) -> Result<Vec<Outcome>, DbErr> {
     use response::Column as C;
     let txn = db.begin().await?;
+    // Duplicate devices and access codes are decided in this transaction;
+    // `subs` carry their final validity.
+    let admitted = admission::admit(&txn, batch).await?;
+    let subs: Vec<&Submission> = admitted.rows.iter().collect();
     let mut insert = Query::insert();
     insert
         .into_table(response::Entity)
@@ -203,7 +223,7 @@ async fn write_batch(db: &DatabaseConnection, subs: &[&Submission]) -> Result<Ve
         ])
         .on_conflict(OnConflict::column(C::ClientId).do_nothing().to_owned())
         .returning_col(C::ClientId);
-    for s in subs {
+    for s in &subs {
         let texts = if s.answers.texts.is_empty() {
             None
         } else {
@@ -228,12 +248,14 @@ async fn write_batch(db: &DatabaseConnection, subs: &[&Submission]) -> Result<Ve
             ])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     }
-    let inserted: HashSet<String> = txn
-        .query_all(&insert)
-        .await?
-        .into_iter()
-        .filter_map(|row| row.try_get::<String>("", "client_id").ok())
-        .collect();
+    let inserted: HashSet<String> = if subs.is_empty() {
+        Vec::new()
+    } else {
+        txn.query_all(&insert).await?
+    }
+    .into_iter()
+    .filter_map(|row| row.try_get::<String>("", "client_id").ok())
+    .collect();
     let others: Vec<String> = subs
         .iter()
         .map(|s| s.client_id.clone())
@@ -250,9 +272,12 @@ async fn write_batch(db: &DatabaseConnection, subs: &[&Submission]) -> Result<Ve
     txn.commit().await?;
 
     let mut claimed = HashSet::new();
-    Ok(subs
+    Ok(batch
         .iter()
         .map(|s| {
+            if let Some(r) = admitted.refused.get(&s.client_id) {
+                return Outcome::Refused(*r);
+            }
             let Some(row) = stored.get(&s.client_id) else {
                 return Outcome::ClientIdReused;
             };

@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_core;
+mod m20261129_000002_respondent;
 mod m20261129_000004_audit;
 
 pub struct Migrator;
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261129_000001_core::Migration),
+            Box::new(m20261129_000002_respondent::Migration),
             Box::new(m20261129_000004_audit::Migration),
         ]
     }

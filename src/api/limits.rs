@@ -1,4 +1,5 @@
-//! Body size limits: 64 KB for public submissions, 10 MB elsewhere (imports).
+//! Body size limits: 64 KB for public submissions (API and the `/s/` pages),
+//! 10 MB elsewhere (imports).
 //! A body without Content-Length is read up to the limit and refused past it.
 
 use poem::{Endpoint, IntoResponse, Request, Response, Result, http::StatusCode};
@@ -16,12 +17,13 @@ fn too_large(limit: usize) -> Response {
 }
 
 pub async fn limit_body<E: Endpoint>(next: E, mut req: Request) -> Result<Response> {
-    let limit = if req.uri().path().starts_with("/public/") || req.uri().path().contains("/public/")
-    {
-        PUBLIC_LIMIT
-    } else {
-        DEFAULT_LIMIT
-    };
+    let path = req.uri().path();
+    let limit =
+        if path.starts_with("/public/") || path.contains("/public/") || path.starts_with("/s/") {
+            PUBLIC_LIMIT
+        } else {
+            DEFAULT_LIMIT
+        };
     let declared = req
         .headers()
         .get(poem::http::header::CONTENT_LENGTH)

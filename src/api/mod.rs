@@ -1,6 +1,7 @@
 //! The JSON API: one file per area, each an `#[OpenApi]` struct; combined
 //! here into one service documented at `/api/openapi.json`.
 
+pub mod access_codes;
 pub mod accounts;
 pub mod allow;
 pub mod audit;
@@ -9,6 +10,7 @@ pub mod county;
 pub mod health;
 pub mod limits;
 pub mod links;
+pub mod printing;
 pub mod public;
 pub mod questionnaires;
 pub mod rounds;
@@ -37,7 +39,7 @@ pub enum ApiTags {
     Rounds,
     /// The questionnaires of a round.
     Questionnaires,
-    /// Survey links of a round.
+    /// Survey links of a round: QR codes, posters, access codes.
     Links,
     /// What respondents use, without login.
     Public,
@@ -56,6 +58,8 @@ pub type AllApis = (
     rounds::RoundsApi,
     questionnaires::QuestionnairesApi,
     links::LinksApi,
+    printing::PrintingApi,
+    access_codes::AccessCodesApi,
     public::PublicApi,
     health::HealthApi,
     audit::AuditApi,
@@ -72,6 +76,8 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
             rounds::RoundsApi,
             questionnaires::QuestionnairesApi,
             links::LinksApi,
+            printing::PrintingApi,
+            access_codes::AccessCodesApi,
             public::PublicApi,
             health::HealthApi,
             audit::AuditApi,

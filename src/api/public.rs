@@ -2,7 +2,7 @@
 //! submitting a response.
 
 use chrono::{DateTime, Utc};
-use poem::web::Data;
+use poem::{Request, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 
 use super::{
@@ -10,6 +10,7 @@ use super::{
     types::{GroupDto, ItemKindDto},
 };
 use crate::{
+    device,
     domain::{questionnaire::ItemKind, submission::RawAnswer},
     error::{ApiResult, AppError},
     startup::AppState,
@@ -47,6 +48,9 @@ pub struct PublicQuestionnaire {
     pub title: String,
     pub intro: String,
     pub items: Vec<PublicItem>,
+    /// The link admits only respondents with a one-time access code; send it
+    /// as `access_code` with the response.
+    pub access_code_required: bool,
 }
 
 #[derive(Debug, Object)]
@@ -69,6 +73,10 @@ pub struct ResponseIn {
     /// Time spent answering, in milliseconds.
     #[oai(default)]
     pub duration_ms: i64,
+    /// The one-time access code, on links that need one (e.g. `ABCD-EFGH`).
+    /// Browsers that entered it on the questionnaire page may omit it: the
+    /// page's cookie carries it.
+    pub access_code: Option<String>,
 }
 
 #[derive(Debug, Object)]
@@ -104,7 +112,8 @@ pub struct PublicApi;
 #[OpenApi(tag = "ApiTags::Public")]
 impl PublicApi {
     /// The questionnaire behind a link. 404 for an unknown token; 409 with a
-    /// message for a disabled link or a round that is not open.
+    /// message for a disabled link or a round that is not open; 429 with
+    /// `Retry-After` when this client asks too often.
     #[oai(
         path = "/public/links/:token",
         method = "get",
@@ -113,9 +122,13 @@ impl PublicApi {
     async fn get_public_questionnaire(
         &self,
         state: Data<&AppState>,
+        req: &Request,
         token: Path<String>,
     ) -> ApiResult<Json<PublicQuestionnaire>> {
+        state.limiter.check_address(req)?;
         let open = survey::open_link(&state, &token.0).await?;
+        let access_code_required =
+            crate::store::access_codes::required(&state.db, open.ctx.link.id).await?;
         let q = open.questionnaire;
         Ok(Json(PublicQuestionnaire {
             round_name: open.ctx.round.name,
@@ -143,13 +156,19 @@ impl PublicApi {
                         .collect(),
                 })
                 .collect(),
+            access_code_required,
         }))
     }
 
     /// Submit a response. 201 once committed; 200 with the original receipt
     /// when the same client id and answers were already stored; 409 when the
-    /// client id was used for different answers or the round is not open;
-    /// 422 naming the item at fault.
+    /// client id was used for different answers, the round is not open, this
+    /// device already answered and the round refuses repeats
+    /// (`duplicate_device`), or the access code was used (`access_code_used`);
+    /// 422 naming the item at fault, or `access_code` when the code is
+    /// missing or wrong; 429 with `Retry-After` when this client or this link
+    /// receives too many submissions. The device cookie set by the
+    /// questionnaire page (`/s/{token}`) is read when present.
     #[oai(
         path = "/public/links/:token/responses",
         method = "post",
@@ -158,13 +177,21 @@ impl PublicApi {
     async fn submit_response(
         &self,
         state: Data<&AppState>,
+        req: &Request,
         token: Path<String>,
         body: Json<ResponseIn>,
     ) -> ApiResult<SubmitResponse> {
+        state.limiter.check_address(req)?;
+        state.limiter.check_link(&token.0)?;
         let body = body.0;
+        let ctx = survey::find(&state, &token.0).await?;
         let input = ResponseInput {
             client_id: body.client_id,
             duration_ms: body.duration_ms,
+            device_id: device::read(req, &device::device_cookie(ctx.round.id)),
+            access_code: body
+                .access_code
+                .or_else(|| device::read(req, &device::code_cookie(ctx.link.id))),
             answers: body
                 .answers
                 .into_iter()
@@ -185,6 +212,7 @@ impl PublicApi {
                 )
                 .into());
             }
+            Outcome::Refused(r) => return Err(survey::refused(r).into()),
         })
     }
 }

@@ -1,8 +1,11 @@
 //! sea-orm models, one file per table. Behaviour lives in `store`.
 
+pub mod access_code;
 pub mod account;
 pub mod audit_entry;
 pub mod county;
+pub mod deployment_secret;
+pub mod device_mark;
 pub mod link;
 pub mod response;
 pub mod round;

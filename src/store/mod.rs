@@ -1,9 +1,11 @@
 //! Persistence, one module per aggregate. Functions take a connection and
 //! return domain-level values or `AppError`.
 
+pub mod access_codes;
 pub mod accounts;
 pub mod audit;
 pub mod county;
+pub mod devices;
 pub mod links;
 pub mod rounds;
 pub mod schools;

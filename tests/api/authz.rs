@@ -67,6 +67,13 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
         "delete_round" | "open_round" | "close_round" => (Organiser, None),
         "put_questionnaire" => (Organiser, Some(ctx.questionnaire.clone())),
         "update_link" => (Organiser, Some(json!({"enabled": true}))),
+        "get_access_code_counts"
+        | "get_link_qr_png"
+        | "get_link_qr_svg"
+        | "get_round_posters"
+        | "get_round_qr_zip" => (Reviewer, None),
+        "generate_access_codes" => (Organiser, Some(json!({"count": 2}))),
+        "print_access_code_slips" => (Organiser, None),
         _ => return None,
     })
 }
@@ -111,6 +118,11 @@ fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
         .replace("{group}", "parent")
         .replace("{link_id}", &ctx.link_id.to_string())
         .replace("{token}", &ctx.link_token)
+        + if op == "print_access_code_slips" {
+            "?count=2"
+        } else {
+            ""
+        }
 }
 
 #[tokio::test]

@@ -234,11 +234,20 @@ impl TestApp {
     /// An organiser token, schools, and an open round with parents and
     /// deputies; returns (token, round id, links JSON).
     pub async fn open_round(&self, schools: usize) -> (String, i64, Vec<Value>) {
+        self.open_round_with(schools, &["parent", "deputy"], json!({}))
+            .await
+    }
+
+    /// Like `open_round`, over `groups` and with `extra` round settings.
+    pub async fn open_round_with(
+        &self,
+        schools: usize,
+        groups: &[&str],
+        extra: Value,
+    ) -> (String, i64, Vec<Value>) {
         let token = self.token_for("organiser").await;
         self.seed_schools(&token, schools).await;
-        let round = self
-            .create_round(&token, &["parent", "deputy"], json!({}))
-            .await;
+        let round = self.create_round(&token, groups, extra).await;
         let id = round["id"].as_i64().expect("id");
         json_of(
             self.post(&token, &format!("/api/rounds/{id}/open"), json!({}))

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod authz;
 mod health;
+mod respond;
 mod rounds;
 mod schools;
 mod security;

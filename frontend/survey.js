@@ -1,0 +1,158 @@
+// The questionnaire page: keeps a draft on the phone, shows progress,
+// checks answers, and submits with one client id per attempt, retrying
+// safely after a network failure. ES5 only: old Android WebViews and
+// WeChat's browser must run it. Without it the form still posts.
+(function () {
+  var form = document.getElementById('f');
+  if (!form || !window.JSON) return;
+  var token = form.getAttribute('data-token');
+  var key = 'renke:draft:' + token;
+  var store = null;
+  try { store = window.localStorage; store.setItem('renke:t', '1'); store.removeItem('renke:t'); } catch (e) { store = null; }
+  var groups = form.querySelectorAll('fieldset.q');
+  var msg = document.getElementById('msg');
+  var button = form.querySelector('button[type=submit]');
+  var draft = load() || {};
+  if (!draft.client_id) draft.client_id = form.elements.client_id.value;
+  if (!draft.started) draft.started = new Date().getTime();
+  if (!draft.answers) draft.answers = {};
+  form.noValidate = true;
+
+  function load() {
+    if (!store) return null;
+    try { return JSON.parse(store.getItem(key)); } catch (e) { return null; }
+  }
+  function save() {
+    if (!store) return;
+    try { store.setItem(key, JSON.stringify(draft)); } catch (e) { /* full or private mode */ }
+  }
+  function itemOf(el) { return el.getAttribute('data-item'); }
+  function field(id) { return form.elements[id]; }
+  function valueOf(g) {
+    var id = itemOf(g);
+    if (g.getAttribute('data-kind') === 'text') {
+      var t = field(id);
+      return t && t.value.replace(/^\s+|\s+$/g, '') ? t.value : '';
+    }
+    var inputs = g.querySelectorAll('input[type=radio]');
+    for (var i = 0; i < inputs.length; i++) if (inputs[i].checked) return inputs[i].value;
+    return '';
+  }
+  function mark(g) {
+    var inputs = g.querySelectorAll('input[type=radio]');
+    for (var i = 0; i < inputs.length; i++) {
+      inputs[i].parentNode.className = inputs[i].checked ? 'opt on' : 'opt';
+    }
+  }
+  function progress() {
+    var done = 0, total = 0;
+    for (var i = 0; i < groups.length; i++) {
+      if (groups[i].getAttribute('data-required') !== '1') continue;
+      total++;
+      if (valueOf(groups[i])) done++;
+    }
+    document.getElementById('count').innerHTML = '已答 ' + done + '/' + total;
+    document.getElementById('bar').style.width = (total ? Math.round(done * 100 / total) : 0) + '%';
+  }
+  function restore() {
+    for (var i = 0; i < groups.length; i++) {
+      var g = groups[i], id = itemOf(g), v = draft.answers[id];
+      if (v === undefined || v === '') continue;
+      if (g.getAttribute('data-kind') === 'text') { if (!field(id).value) field(id).value = v; continue; }
+      var inputs = g.querySelectorAll('input[type=radio]');
+      for (var j = 0; j < inputs.length; j++) if (inputs[j].value === String(v)) inputs[j].checked = true;
+      mark(g);
+    }
+  }
+  function onChange(e) {
+    var t = e.target, g = t;
+    while (g && g !== form && !(g.tagName === 'FIELDSET')) g = g.parentNode;
+    if (!g || g === form) return;
+    draft.answers[itemOf(g)] = valueOf(g);
+    if (t.type === 'radio') { mark(g); g.className = 'q'; }
+    save();
+    progress();
+  }
+  form.addEventListener('change', onChange);
+  form.addEventListener('input', onChange);
+
+  function say(text) { msg.innerHTML = ''; msg.appendChild(document.createTextNode(text)); }
+  function flag(id, text) {
+    for (var i = 0; i < groups.length; i++) {
+      if (itemOf(groups[i]) !== id) continue;
+      groups[i].className = 'q missing';
+      if (groups[i].scrollIntoView) groups[i].scrollIntoView({ block: 'center' });
+      say(text);
+      return;
+    }
+    say(text);
+  }
+  function answers() {
+    var list = [];
+    for (var i = 0; i < groups.length; i++) {
+      var g = groups[i], v = valueOf(g);
+      if (!v) {
+        if (g.getAttribute('data-required') === '1') return { missing: g };
+        continue;
+      }
+      if (g.getAttribute('data-kind') === 'text') list.push({ item: itemOf(g), text: v });
+      else list.push({ item: itemOf(g), option: parseInt(v, 10) });
+    }
+    return { list: list };
+  }
+  function thanks() {
+    if (store) try { store.removeItem(key); } catch (e) { /* ignore */ }
+    document.getElementById('form-page').className = 'hide';
+    document.getElementById('thanks').className = '';
+    document.title = '提交成功';
+    window.scrollTo(0, 0);
+  }
+  function failed(text) {
+    button.disabled = false;
+    button.innerHTML = '重新提交';
+    say(text);
+  }
+  var sending = false;
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (sending) return;
+    var a = answers();
+    if (a.missing) {
+      flag(itemOf(a.missing), '第' + a.missing.getAttribute('data-n') + '题还没有作答');
+      return;
+    }
+    say('');
+    sending = true;
+    button.disabled = true;
+    button.innerHTML = '正在提交…';
+    var body = JSON.stringify({
+      client_id: draft.client_id,
+      duration_ms: Math.max(0, new Date().getTime() - draft.started),
+      answers: a.list
+    });
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/public/links/' + encodeURIComponent(token) + '/responses', true);
+    xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.timeout = 30000;
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState !== 4) return;
+      sending = false;
+      var res = null;
+      try { res = JSON.parse(xhr.responseText); } catch (err) { res = null; }
+      if (xhr.status === 200 || xhr.status === 201) return thanks();
+      if (xhr.status === 0 || xhr.status >= 500 || xhr.status === 429 || !res) {
+        return failed('网络不稳定，提交没有成功。您的答案已保存在本机，请稍后点击“重新提交”。');
+      }
+      if (res.code === 'duplicate_device' || res.code === 'access_code_used') {
+        if (store) try { store.removeItem(key); } catch (err) { /* ignore */ }
+      }
+      if (res.field) return (button.disabled = false, button.innerHTML = '提交问卷', flag(res.field, res.message));
+      failed(res.message || '提交失败，请稍后重试');
+    };
+    xhr.send(body);
+  });
+
+  restore();
+  save();
+  progress();
+})();

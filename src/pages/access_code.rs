@@ -1,0 +1,98 @@
+//! `/s/<token>/code`: the one-time access code a respondent types before a
+//! questionnaire that needs one.
+
+use poem::{
+    Body, Request, Response, handler,
+    http::{StatusCode, header},
+    web::{Data, Form, Path},
+};
+use std::collections::HashMap;
+
+use super::{
+    reply::{error_page, heading, html, with_cookie},
+    respondent,
+};
+use crate::{
+    device, error::AppError, startup::AppState, store::access_codes, store::links::LinkContext,
+    survey,
+};
+
+/// What the access-code cookie holds, and whether it still admits.
+pub async fn code_state(
+    state: &AppState,
+    req: &Request,
+    ctx: &LinkContext,
+) -> Result<Option<access_codes::CodeState>, AppError> {
+    let Some(code) = device::read(req, &device::code_cookie(ctx.link.id)) else {
+        return Ok(None);
+    };
+    let hash = access_codes::hash(&state.keyed, ctx.link.id, &access_codes::normalise(&code));
+    Ok(Some(
+        access_codes::state(&state.db, ctx.link.id, &hash).await?,
+    ))
+}
+
+/// The access code a respondent typed: remembered in a cookie when it
+/// admits, then on to the questionnaire.
+#[handler]
+pub async fn enter_code(
+    req: &Request,
+    Path(token): Path<String>,
+    state: Data<&AppState>,
+    form: poem::Result<Form<HashMap<String, String>>>,
+) -> Response {
+    let typed = form
+        .ok()
+        .and_then(|Form(f)| f.get("code").cloned())
+        .unwrap_or_default();
+    match check_code(&state, req, &token, &typed).await {
+        Ok(r) => r,
+        Err(e) => error_page(e),
+    }
+}
+
+async fn check_code(
+    state: &AppState,
+    req: &Request,
+    token: &str,
+    typed: &str,
+) -> Result<Response, AppError> {
+    state.limiter.check_address(req)?;
+    state.limiter.check_link(token)?;
+    let open = survey::open_link(state, token).await?;
+    let ctx = &open.ctx;
+    let code = access_codes::normalise(typed);
+    let hash = access_codes::hash(&state.keyed, ctx.link.id, &code);
+    let (status, error) = match access_codes::state(&state.db, ctx.link.id, &hash).await? {
+        access_codes::CodeState::Unused => {
+            let cookie = device::set_cookie(
+                &device::code_cookie(ctx.link.id),
+                &code,
+                device::CODE_MAX_AGE_SECS,
+                state.settings.secure_cookies,
+            );
+            let resp = Response::builder()
+                .status(StatusCode::SEE_OTHER)
+                .header(header::LOCATION, format!("/s/{token}"))
+                .header(header::CACHE_CONTROL, "no-store")
+                .body(Body::empty());
+            return Ok(with_cookie(resp, Some(cookie)));
+        }
+        access_codes::CodeState::Used => (
+            StatusCode::CONFLICT,
+            "该访问码已经使用过，每个访问码只能提交一份问卷",
+        ),
+        access_codes::CodeState::Unknown if code.is_empty() => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "请输入访问码")
+        }
+        access_codes::CodeState::Unknown => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "访问码不正确，请核对纸条上的8位访问码后重新输入",
+        ),
+    };
+    let head = heading(ctx);
+    Ok(html(
+        status,
+        respondent::code_form(token, &head, Some(error)),
+    ))
+}

@@ -1,0 +1,228 @@
+//! `/s/<token>`: the questionnaire a QR code opens. Works without
+//! JavaScript (a plain form post to the same URL, checked like the API);
+//! with it, the page keeps a draft and submits through the public API.
+
+use chrono::Utc;
+use poem::{
+    Request, Response, handler,
+    http::StatusCode,
+    web::{Data, Form, Path},
+};
+use std::collections::HashMap;
+
+use super::{
+    access_code::code_state,
+    reply::{error_page, heading, html, with_cookie},
+    respondent::{self, FormView},
+};
+use crate::{
+    device,
+    domain::{questionnaire::ItemKind, round::DuplicatePolicy, submission::RawAnswer},
+    error::AppError,
+    startup::AppState,
+    store::{self, access_codes},
+    survey::{self, ResponseInput},
+    writer::Outcome,
+};
+
+#[handler]
+pub async fn show(req: &Request, Path(token): Path<String>, state: Data<&AppState>) -> Response {
+    match show_page(&state, req, &token).await {
+        Ok(r) => r,
+        Err(e) => error_page(e),
+    }
+}
+
+async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Response, AppError> {
+    state.limiter.check_address(req)?;
+    let open = survey::open_link(state, token).await?;
+    let ctx = &open.ctx;
+    let head = heading(ctx);
+    let cookie = device::device_cookie(ctx.round.id);
+    let (device_id, set_device) = match device::read(req, &cookie) {
+        Some(id) => (id, None),
+        None => {
+            let id = device::new_id();
+            let set = device::set_cookie(
+                &cookie,
+                &id,
+                device::MAX_AGE_SECS,
+                state.settings.secure_cookies,
+            );
+            (id, Some(set))
+        }
+    };
+    let mut notice = None;
+    let answered = set_device.is_none()
+        && store::devices::has_answered(
+            &state.db,
+            ctx.round.id,
+            ctx.group.code(),
+            &device::hash(&state.keyed, ctx.round.id, &device_id),
+        )
+        .await?;
+    if answered {
+        let policy = DuplicatePolicy::from_code(&ctx.round.duplicate_policy)
+            .unwrap_or(DuplicatePolicy::Flag);
+        let again = req.uri().query().unwrap_or_default().contains("again=1");
+        match policy {
+            DuplicatePolicy::Refuse => {
+                return Err(survey::refused(crate::admission::Refusal::DuplicateDevice));
+            }
+            DuplicatePolicy::Flag if !again => {
+                let more = format!(
+                    "<p>如确需为家中另一位成员再填一份，请点击下方按钮；同一设备再次提交的问卷会被标记为重复，不计入统计。</p>\
+                     <a class=\"btn\" href=\"/s/{}?again=1\">再填一份</a>",
+                    super::html::esc(token)
+                );
+                let page = respondent::message(
+                    "✅",
+                    "您已经提交过了",
+                    "本设备已经提交过这份问卷，感谢您的参与！",
+                    &more,
+                );
+                return Ok(html(StatusCode::OK, page));
+            }
+            DuplicatePolicy::Flag => {
+                notice =
+                    Some("本设备已经提交过这份问卷；再次提交的问卷会被标记为重复，不计入统计。");
+            }
+        }
+    }
+    if access_codes::required(&state.db, ctx.link.id).await? {
+        let error = match code_state(state, req, ctx).await? {
+            Some(access_codes::CodeState::Unused) => None,
+            Some(access_codes::CodeState::Used) => {
+                Some("该访问码已经使用过，每个访问码只能提交一份问卷")
+            }
+            _ => Some(""),
+        };
+        if let Some(e) = error {
+            let page = respondent::code_form(token, &head, Some(e).filter(|e| !e.is_empty()));
+            return Ok(with_cookie(html(StatusCode::OK, page), set_device));
+        }
+    }
+    let client_id = uuid::Uuid::new_v4().to_string();
+    let page = respondent::questionnaire(&FormView {
+        token,
+        heading: head,
+        questionnaire: &open.questionnaire,
+        client_id: &client_id,
+        started_ms: Utc::now().timestamp_millis(),
+        answers: &HashMap::new(),
+        error: None,
+        notice,
+    });
+    Ok(with_cookie(html(StatusCode::OK, page), set_device))
+}
+
+/// The plain form post of the questionnaire (no JavaScript).
+#[handler]
+pub async fn submit(
+    req: &Request,
+    Path(token): Path<String>,
+    state: Data<&AppState>,
+    form: poem::Result<Form<Vec<(String, String)>>>,
+) -> Response {
+    let Ok(Form(fields)) = form else {
+        return error_page(AppError::BadRequest("表单格式错误".into()));
+    };
+    let fields: HashMap<String, String> = fields.into_iter().collect();
+    match submit_form(&state, req, &token, &fields).await {
+        Ok(r) => r,
+        Err(e) => error_page(e),
+    }
+}
+
+async fn submit_form(
+    state: &AppState,
+    req: &Request,
+    token: &str,
+    fields: &HashMap<String, String>,
+) -> Result<Response, AppError> {
+    state.limiter.check_address(req)?;
+    state.limiter.check_link(token)?;
+    let open = survey::open_link(state, token).await?;
+    let ctx = &open.ctx;
+    let answers = open
+        .questionnaire
+        .items
+        .iter()
+        .filter_map(|item| {
+            let value = fields
+                .get(&item.id)
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())?;
+            Some(RawAnswer {
+                item: item.id.clone(),
+                option: (item.kind != ItemKind::Text).then(|| value.parse().unwrap_or(0)),
+                text: (item.kind == ItemKind::Text).then(|| value.to_string()),
+            })
+        })
+        .collect();
+    let client_id = fields
+        .get("client_id")
+        .and_then(|c| uuid::Uuid::parse_str(c).ok())
+        .unwrap_or_else(uuid::Uuid::new_v4);
+    let started_ms = fields
+        .get("started_ms")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or_else(|| Utc::now().timestamp_millis());
+    let code_cookie = device::code_cookie(ctx.link.id);
+    let input = ResponseInput {
+        client_id,
+        answers,
+        duration_ms: Utc::now().timestamp_millis() - started_ms,
+        device_id: device::read(req, &device::device_cookie(ctx.round.id)),
+        access_code: fields
+            .get("access_code")
+            .cloned()
+            .or_else(|| device::read(req, &code_cookie)),
+    };
+    match survey::submit(state, token, input).await {
+        Ok(outcome) => {
+            let status = match outcome {
+                Outcome::Created(_) => StatusCode::CREATED,
+                _ => StatusCode::OK,
+            };
+            let clear = device::set_cookie(&code_cookie, "", 0, state.settings.secure_cookies);
+            Ok(with_cookie(html(status, respondent::thanks()), Some(clear)))
+        }
+        Err(AppError::Validation { field, message, .. })
+            if field.as_deref() != Some("access_code") =>
+        {
+            let head = heading(ctx);
+            let client_id = client_id.to_string();
+            let page = respondent::questionnaire(&FormView {
+                token,
+                heading: head,
+                questionnaire: &open.questionnaire,
+                client_id: &client_id,
+                started_ms,
+                answers: fields,
+                error: Some((field.as_deref(), &message)),
+                notice: None,
+            });
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e @ AppError::Validation { .. })
+        | Err(
+            e @ AppError::Conflict {
+                code: "access_code_used",
+                ..
+            },
+        ) => {
+            let head = heading(ctx);
+            let status = if matches!(e, AppError::Conflict { .. }) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok(html(
+                status,
+                respondent::code_form(token, &head, Some(&e.to_string())),
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,208 @@
+//! The respondent's pages as HTML: the questionnaire, the access-code
+//! form, the thank-you page and every refusal. One request, no external
+//! hosts: the style and script are inlined.
+
+use std::collections::HashMap;
+
+use super::html::esc;
+use crate::domain::questionnaire::{ItemKind, Questionnaire};
+
+const CSS: &str = include_str!("../../frontend/survey.css");
+const JS: &str = include_str!("../../frontend/survey.js");
+
+/// The page's Content-Security-Policy: the inlined script is allowed by its
+/// hash, nothing else inline runs, nothing loads from other hosts.
+pub fn content_security_policy() -> &'static str {
+    use base64::Engine;
+    use sha2::Digest;
+    static CSP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CSP.get_or_init(|| {
+        let hash =
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(JS.as_bytes()));
+        format!(
+            "default-src 'self'; script-src 'sha256-{hash}'; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'"
+        )
+    })
+}
+
+/// The promise shown on every questionnaire, whatever its intro says.
+pub const ANONYMITY: &str = "本问卷匿名填写：不记录姓名、电话等个人信息，也不保存您的网络地址。\
+答案只用于统计全县的总体情况。";
+
+fn shell(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <meta name=\"format-detection\" content=\"telephone=no\">\
+         <meta name=\"robots\" content=\"noindex\">\
+         <title>{}</title><style>{CSS}</style></head><body>{body}</body></html>",
+        esc(title)
+    )
+}
+
+/// Who the questionnaire is for: the heading lines.
+pub struct Heading<'a> {
+    pub round_name: &'a str,
+    pub school_name: Option<&'a str>,
+    pub group_label: &'a str,
+    /// Closing time in Beijing time, e.g. `2026年12月31日 23:59`.
+    pub closes_at: String,
+}
+
+impl Heading<'_> {
+    fn meta(&self) -> String {
+        let who = match self.school_name {
+            Some(s) => format!("<b>{}</b> · {}", esc(s), esc(self.group_label)),
+            None => format!("<b>{}</b>", esc(self.group_label)),
+        };
+        format!("<p class=\"meta\">{}<br>{who}</p>", esc(self.round_name))
+    }
+}
+
+/// Everything the questionnaire page shows.
+pub struct FormView<'a> {
+    pub token: &'a str,
+    pub heading: Heading<'a>,
+    pub questionnaire: &'a Questionnaire,
+    /// A fresh id for this attempt; the script keeps it in the draft.
+    pub client_id: &'a str,
+    /// When the page was rendered (ms since the epoch): the answer time of
+    /// a submission without the script.
+    pub started_ms: i64,
+    /// Answers to show again after a refused plain-form submission.
+    pub answers: &'a HashMap<String, String>,
+    /// An error to show, and the item at fault.
+    pub error: Option<(Option<&'a str>, &'a str)>,
+    /// A note above the items (e.g. this device already answered).
+    pub notice: Option<&'a str>,
+}
+
+pub fn questionnaire(v: &FormView) -> String {
+    let q = v.questionnaire;
+    let required = q
+        .items
+        .iter()
+        .filter(|i| i.required || i.kind == ItemKind::Scored)
+        .count();
+    let mut items = String::new();
+    for (n, item) in q.items.iter().enumerate() {
+        let n = n + 1;
+        let req = item.required || item.kind == ItemKind::Scored;
+        let at_fault = v.error.and_then(|(f, _)| f) == Some(item.id.as_str());
+        let id = esc(&item.id);
+        let prior = v.answers.get(&item.id).map(String::as_str).unwrap_or("");
+        items.push_str(&format!(
+            "<fieldset class=\"q{}\" id=\"item-{id}\" data-item=\"{id}\" data-n=\"{n}\" data-kind=\"{}\" data-required=\"{}\">\
+             <legend><span class=\"n\">{n}.</span>{}{}</legend>",
+            if at_fault { " missing" } else { "" },
+            if item.kind == ItemKind::Text { "text" } else { "choice" },
+            u8::from(req),
+            esc(&item.text),
+            if req { "<em class=\"req\">*</em>" } else { "" },
+        ));
+        if item.kind == ItemKind::Text {
+            items.push_str(&format!(
+                "<textarea name=\"{id}\" maxlength=\"2000\" rows=\"4\" placeholder=\"选填\"{}>{}</textarea>",
+                if req { " required" } else { "" },
+                esc(prior)
+            ));
+        } else {
+            for (k, o) in item.options.iter().enumerate() {
+                let checked = prior == o.code.to_string();
+                items.push_str(&format!(
+                    "<label class=\"opt{}\"><input type=\"radio\" name=\"{id}\" value=\"{}\"{}{}><span>{}</span></label>",
+                    if checked { " on" } else { "" },
+                    o.code,
+                    if checked { " checked" } else { "" },
+                    if req && k == 0 { " required" } else { "" },
+                    esc(&o.label)
+                ));
+            }
+        }
+        if at_fault {
+            if let Some((_, m)) = v.error {
+                items.push_str(&format!("<p class=\"err\">{}</p>", esc(m)));
+            }
+        }
+        items.push_str("</fieldset>");
+    }
+    let general_error = match v.error {
+        Some((None, m)) => esc(m),
+        _ => String::new(),
+    };
+    let notice = v
+        .notice
+        .map(|n| format!("<div class=\"notice warn\">{}</div>", esc(n)))
+        .unwrap_or_default();
+    let body = format!(
+        "<div id=\"form-page\"><header class=\"top\"><div class=\"in\"><div class=\"bar\"><i id=\"bar\"></i></div>\
+         <span id=\"count\">共{required}道必答题</span></div></header><main>\
+         <h1>{title}</h1>{meta}{notice}\
+         <div class=\"notice\">🔒 {anon}</div><p class=\"intro\">{intro}</p>\
+         <form id=\"f\" method=\"post\" action=\"/s/{token}\" data-token=\"{token}\">\
+         <input type=\"hidden\" name=\"client_id\" value=\"{client_id}\">\
+         <input type=\"hidden\" name=\"started_ms\" value=\"{started}\">\
+         {items}<p id=\"msg\" class=\"msg\" role=\"alert\">{general_error}</p>\
+         <button type=\"submit\">提交问卷</button></form>\
+         <p class=\"foot\">截止时间：{closes}（北京时间）</p></main></div>\
+         <div id=\"thanks\" class=\"hide\"><main>{thanks}</main></div><script>{JS}</script>",
+        title = esc(&q.title),
+        meta = v.heading.meta(),
+        anon = esc(ANONYMITY),
+        intro = esc(&q.intro),
+        token = esc(v.token),
+        client_id = esc(v.client_id),
+        started = v.started_ms,
+        closes = esc(&v.heading.closes_at),
+        thanks = thanks_card(),
+    );
+    shell(&q.title, &body)
+}
+
+fn thanks_card() -> String {
+    "<div class=\"card\"><div class=\"icon\">✅</div><h1>提交成功</h1>\
+     <p>感谢您的参与！您的回答已匿名保存。</p><p>现在可以关闭本页面。</p></div>"
+        .to_string()
+}
+
+/// After a plain-form submission.
+pub fn thanks() -> String {
+    shell("提交成功", &format!("<main>{}</main>", thanks_card()))
+}
+
+/// A page that says why the questionnaire cannot be answered here and now.
+pub fn message(icon: &str, title: &str, text: &str, extra_html: &str) -> String {
+    shell(
+        title,
+        &format!(
+            "<main><div class=\"card\"><div class=\"icon\">{icon}</div><h1>{}</h1><p>{}</p>{extra_html}</div></main>",
+            esc(title),
+            esc(text)
+        ),
+    )
+}
+
+/// Asks for the one-time access code before the questionnaire.
+pub fn code_form(token: &str, heading: &Heading, error: Option<&str>) -> String {
+    let error = error
+        .map(|e| format!("<p class=\"err\" role=\"alert\">{}</p>", esc(e)))
+        .unwrap_or_default();
+    shell(
+        "请输入访问码",
+        &format!(
+            "<main><h1>请输入访问码</h1>{meta}<div class=\"notice\">🔒 {anon}</div>\
+             <div class=\"card\"><p>本问卷凭访问码填写。请输入您收到的纸条上的8位访问码（不区分大小写）。</p>\
+             <form method=\"post\" action=\"/s/{token}/code\">\
+             <input class=\"code\" name=\"code\" autocomplete=\"off\" autocapitalize=\"characters\" \
+             spellcheck=\"false\" maxlength=\"20\" placeholder=\"ABCD-EFGH\" required aria-label=\"访问码\">\
+             {error}<button type=\"submit\">开始答题</button></form></div>\
+             <p class=\"foot\">截止时间：{closes}（北京时间）</p></main>",
+            meta = heading.meta(),
+            anon = esc(ANONYMITY),
+            token = esc(token),
+            closes = esc(&heading.closes_at),
+        ),
+    )
+}
