@@ -4,6 +4,9 @@
 pub mod accounts;
 pub mod county;
 pub mod links;
+pub mod quotas;
+pub mod reports;
 pub mod rounds;
 pub mod schools;
 pub mod sessions;
+pub mod tallies;
