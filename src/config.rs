@@ -97,6 +97,9 @@ pub struct Settings {
         global = true
     )]
     pub secure_cookies: bool,
+    /// Reports mark rates from fewer valid responses than this as "small sample".
+    #[arg(long, env = "RENKE_REPORT_MIN_N", default_value_t = 30, global = true)]
+    pub report_min_n: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -110,6 +113,7 @@ impl std::fmt::Debug for Settings {
             .field("session_hours", &self.session_hours)
             .field("db_max_connections", &self.db_max_connections)
             .field("secure_cookies", &self.secure_cookies)
+            .field("report_min_n", &self.report_min_n)
             .finish()
     }
 }
@@ -137,6 +141,7 @@ impl Settings {
             session_hours: 12,
             db_max_connections: 4,
             secure_cookies: false,
+            report_min_n: 30,
         }
     }
 

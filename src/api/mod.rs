@@ -3,13 +3,19 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod compare_types;
 pub mod county;
+pub mod exports;
 pub mod health;
+pub mod integrity_types;
 pub mod limits;
 pub mod links;
 pub mod public;
 pub mod questionnaires;
+pub mod report_types;
+pub mod reports;
 pub mod rounds;
+pub mod sampling_types;
 pub mod schools;
 pub mod templates;
 pub mod types;
@@ -37,6 +43,10 @@ pub enum ApiTags {
     Questionnaires,
     /// Survey links of a round.
     Links,
+    /// Reports, sampling progress, integrity panel, comparisons.
+    Reports,
+    /// Reports and raw responses as XLSX and CSV files.
+    Exports,
     /// What respondents use, without login.
     Public,
     /// Service health.
@@ -52,6 +62,8 @@ pub type AllApis = (
     rounds::RoundsApi,
     questionnaires::QuestionnairesApi,
     links::LinksApi,
+    reports::ReportsApi,
+    exports::ExportsApi,
     public::PublicApi,
     health::HealthApi,
 );
@@ -67,6 +79,8 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
             rounds::RoundsApi,
             questionnaires::QuestionnairesApi,
             links::LinksApi,
+            reports::ReportsApi,
+            exports::ExportsApi,
             public::PublicApi,
             health::HealthApi,
         ),

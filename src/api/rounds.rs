@@ -193,22 +193,7 @@ impl RoundsApi {
     ) -> ApiResult<Json<Vec<RoundSummary>>> {
         auth.require(Role::Reviewer)?;
         let list = store::rounds::list(&state.db).await?;
-        Ok(Json(
-            list.into_iter()
-                .map(|r| RoundSummary {
-                    id: r.id,
-                    purpose: Purpose::from_code(&r.purpose)
-                        .unwrap_or(Purpose::SelfAssessment)
-                        .into(),
-                    status: RoundStatus::from_code(&r.status)
-                        .unwrap_or(RoundStatus::Closed)
-                        .into(),
-                    name: r.name,
-                    opens_at: r.opens_at,
-                    closes_at: r.closes_at,
-                })
-                .collect(),
-        ))
+        Ok(Json(list.iter().map(RoundSummary::from).collect()))
     }
 
     /// Create a draft round (organiser). Its questionnaires are copied from

@@ -92,8 +92,8 @@ fn fixture() -> Fixture {
     }
 }
 
-fn report(f: &Fixture, rule: &ScoringRule) -> Report {
-    compute(&ReportInput {
+fn input<'a>(f: &'a Fixture, rule: &'a ScoringRule) -> ReportInput<'a> {
+    ReportInput {
         rule,
         min_n: 3,
         groups: &[Parent, Deputy],
@@ -101,7 +101,11 @@ fn report(f: &Fixture, rule: &ScoringRule) -> Report {
         links: &f.links,
         questionnaires: &f.questionnaires,
         tallies: &f.tallies,
-    })
+    }
+}
+
+fn report(f: &Fixture, rule: &ScoringRule) -> Report {
+    compute(&input(f, rule))
 }
 
 fn rate(e: &Estimate) -> f64 {
@@ -192,16 +196,8 @@ fn a_weighted_group_without_responses_is_named() {
 #[test]
 fn negative_shares_per_school_and_county() {
     let f = fixture();
-    let input = ReportInput {
-        rule: &ScoringRule::default(),
-        min_n: 3,
-        groups: &[Parent, Deputy],
-        schools: &f.schools,
-        links: &f.links,
-        questionnaires: &f.questionnaires,
-        tallies: &f.tallies,
-    };
-    let (county, schools) = input.negative_shares();
+    let rule = ScoringRule::default();
+    let (county, schools) = input(&f, &rule).negative_shares();
     assert_eq!((county.negative, county.judged), (4, 9));
     assert_eq!((schools[&1].negative, schools[&1].judged), (1, 5));
     assert_eq!((schools[&2].negative, schools[&2].judged), (2, 2));

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod county;
 pub mod links;
 pub mod quotas;
+pub mod recompute;
 pub mod reports;
 pub mod rounds;
 pub mod schools;
