@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod health;
+mod reports;
 mod rounds;
 mod schools;
 mod submissions;
