@@ -130,6 +130,9 @@ pub struct Settings {
         global = true
     )]
     pub rate_per_link: u32,
+    /// Reports mark rates from fewer valid responses than this as "small sample".
+    #[arg(long, env = "RENKE_REPORT_MIN_N", default_value_t = 30, global = true)]
+    pub report_min_n: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -147,6 +150,7 @@ impl std::fmt::Debug for Settings {
             .field("trusted_proxy_header", &self.trusted_proxy_header)
             .field("rate_per_address", &self.rate_per_address)
             .field("rate_per_link", &self.rate_per_link)
+            .field("report_min_n", &self.report_min_n)
             .finish()
     }
 }
@@ -180,6 +184,7 @@ impl Settings {
             // tests set their own limits.
             rate_per_address: 0,
             rate_per_link: 0,
+            report_min_n: 30,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod device;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod keyed;
 pub mod pages;

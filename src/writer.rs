@@ -269,6 +269,8 @@ async fn write_batch(
         .into_iter()
         .map(|m| (m.client_id.clone(), m))
         .collect();
+    let new_rows: Vec<&response::Model> = inserted.iter().filter_map(|id| stored.get(id)).collect();
+    crate::store::tallies::apply_batch(&txn, &new_rows).await?;
     txn.commit().await?;
 
     let mut claimed = HashSet::new();

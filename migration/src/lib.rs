@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_core;
 mod m20261129_000002_respondent;
+mod m20261129_000003_tallies;
 mod m20261129_000004_audit;
 
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_core::Migration),
             Box::new(m20261129_000002_respondent::Migration),
+            Box::new(m20261129_000003_tallies::Migration),
             Box::new(m20261129_000004_audit::Migration),
         ]
     }

@@ -6,14 +6,20 @@ pub mod accounts;
 pub mod allow;
 pub mod audit;
 pub mod auth;
+pub mod compare_types;
 pub mod county;
+pub mod exports;
 pub mod health;
+pub mod integrity_types;
 pub mod limits;
 pub mod links;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
+pub mod report_types;
+pub mod reports;
 pub mod rounds;
+pub mod sampling_types;
 pub mod schools;
 pub mod templates;
 pub mod types;
@@ -41,6 +47,10 @@ pub enum ApiTags {
     Questionnaires,
     /// Survey links of a round: QR codes, posters, access codes.
     Links,
+    /// Reports, sampling progress, integrity panel, comparisons.
+    Reports,
+    /// Reports and raw responses as XLSX and CSV files.
+    Exports,
     /// What respondents use, without login.
     Public,
     /// Service health.
@@ -60,6 +70,8 @@ pub type AllApis = (
     links::LinksApi,
     printing::PrintingApi,
     access_codes::AccessCodesApi,
+    reports::ReportsApi,
+    exports::ExportsApi,
     public::PublicApi,
     health::HealthApi,
     audit::AuditApi,
@@ -78,6 +90,8 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
             links::LinksApi,
             printing::PrintingApi,
             access_codes::AccessCodesApi,
+            reports::ReportsApi,
+            exports::ExportsApi,
             public::PublicApi,
             health::HealthApi,
             audit::AuditApi,

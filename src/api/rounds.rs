@@ -11,7 +11,10 @@ use super::{
 };
 use crate::{
     auth::{Auth, Role},
-    domain::round::{DuplicatePolicy, Formula, Purpose, RoundStatus, ScoringRule, THRESHOLD},
+    domain::{
+        round::{DuplicatePolicy, Purpose, RoundStatus, ScoringRule, THRESHOLD},
+        scoring::describe_rule,
+    },
     error::ApiResult,
     startup::AppState,
     store::{
@@ -46,29 +49,6 @@ pub struct ScoringRuleDto {
 
 fn threshold() -> f64 {
     THRESHOLD
-}
-
-pub fn describe_rule(rule: &ScoringRule) -> String {
-    let formula = match rule.formula {
-        Formula::ShareRecognised => {
-            "认可率 = 每位有效受访者“认可”答案数 ÷ 计分答案数（“不了解”不计入分母）的平均值"
-        }
-        Formula::MeanScoreX20 => "认可率 = 计分题选项分值（1–5分，“不了解”不计）的平均值 × 20",
-    };
-    let weights = if rule.group_weights.is_empty() {
-        "总体认可率按有效问卷计算，每人计一次".to_string()
-    } else {
-        let parts: Vec<String> = rule
-            .group_weights
-            .iter()
-            .map(|(g, w)| format!("{}×{w}", g.label_zh()))
-            .collect();
-        format!(
-            "总体认可率为各类对象认可率的加权平均（{}）",
-            parts.join("，")
-        )
-    };
-    format!("{formula}；{weights}；达标线85%；无效问卷不计入。")
 }
 
 impl From<ScoringRule> for ScoringRuleDto {
@@ -218,22 +198,7 @@ impl RoundsApi {
     ) -> ApiResult<Json<Vec<RoundSummary>>> {
         auth.require(Role::Reviewer)?;
         let list = store::rounds::list(&state.db).await?;
-        Ok(Json(
-            list.into_iter()
-                .map(|r| RoundSummary {
-                    id: r.id,
-                    purpose: Purpose::from_code(&r.purpose)
-                        .unwrap_or(Purpose::SelfAssessment)
-                        .into(),
-                    status: RoundStatus::from_code(&r.status)
-                        .unwrap_or(RoundStatus::Closed)
-                        .into(),
-                    name: r.name,
-                    opens_at: r.opens_at,
-                    closes_at: r.closes_at,
-                })
-                .collect(),
-        ))
+        Ok(Json(list.iter().map(RoundSummary::from).collect()))
     }
 
     /// Create a draft round (organiser). Its questionnaires are copied from

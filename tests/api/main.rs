@@ -7,6 +7,7 @@ mod accounts;
 mod authz;
 mod health;
 mod respond;
+mod reports;
 mod rounds;
 mod schools;
 mod security;

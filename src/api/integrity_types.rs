@@ -1,0 +1,140 @@
+//! The integrity panel as the API shows it.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+
+use super::{rounds::RoundSummary, types::GroupDto};
+use crate::{
+    domain::integrity::{BurstRule, NegativeShare, unusually_few_negatives},
+    store::reports::{LinkIntegrity, RoundData},
+};
+
+/// Identical answer vectors among one school's (or the county's) group.
+#[derive(Debug, Clone, Object)]
+pub struct IdenticalOut {
+    pub school_id: Option<i64>,
+    pub school_name: Option<String>,
+    pub group: GroupDto,
+    pub group_label: String,
+    pub responses: u64,
+    /// Responses whose scored answers exactly match at least one other response's.
+    pub identical: u64,
+    pub identical_share: Option<f64>,
+    /// The largest set of identical answer vectors.
+    pub largest: u64,
+}
+
+/// Many identical answer vectors in a short window: a sign of coaching.
+#[derive(Debug, Clone, Object)]
+pub struct BurstOut {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub school_id: Option<i64>,
+    pub school_name: Option<String>,
+    pub group: GroupDto,
+    pub group_label: String,
+    pub count: u64,
+    /// The scored answers, one option code per item.
+    pub vector: String,
+}
+
+/// A school's share of 一般/不满意 answers next to the county's.
+#[derive(Debug, Clone, Object)]
+pub struct NegativeOut {
+    pub school_id: i64,
+    pub school_name: String,
+    /// Valid scored responses of the school.
+    pub responses: u64,
+    /// 一般/不满意 answers (judged, not recognised).
+    pub negative: i64,
+    /// Answers other than 不了解.
+    pub judged: i64,
+    pub share: Option<f64>,
+    pub county_share: Option<f64>,
+    /// Under half the county's share with at least min_n responses.
+    pub flagged: bool,
+}
+
+/// Signs of coached answering for reviewers; they do not change the rates.
+#[derive(Debug, Clone, Object)]
+pub struct IntegrityOut {
+    pub round: RoundSummary,
+    /// How identical vectors, bursts and flags are found, in words.
+    pub rule: String,
+    pub burst_min_count: u32,
+    pub burst_window_minutes: u32,
+    pub identical: Vec<IdenticalOut>,
+    pub bursts: Vec<BurstOut>,
+    pub county_negative_share: Option<f64>,
+    pub negatives: Vec<NegativeOut>,
+}
+
+pub fn integrity_out(
+    data: &RoundData,
+    links: &[LinkIntegrity],
+    rule: BurstRule,
+    min_n: u64,
+) -> IntegrityOut {
+    let name = |id: Option<i64>| data.school(id).map(|s| s.name.clone());
+    let (county, schools) = data.input(min_n).negative_shares();
+    let report = data.report(min_n);
+    let window = rule.window.num_minutes().max(0) as u32;
+    IntegrityOut {
+        round: (&data.detail.round).into(),
+        rule: format!(
+            "相同答案：计分题答案完全相同（不含背景题和意见）；集中提交：同一学校同一类对象{}分钟内至少{}份相同答案；\
+             “一般/不满意”占比不足全县一半且有效问卷不少于{min_n}份的学校标注提醒。以上仅供核查，不影响认可率。",
+            window, rule.min_count
+        ),
+        burst_min_count: rule.min_count as u32,
+        burst_window_minutes: window,
+        identical: links
+            .iter()
+            .map(|l| IdenticalOut {
+                school_id: l.link.school_id,
+                school_name: name(l.link.school_id),
+                group: l.link.group.into(),
+                group_label: l.link.group.label_zh().to_string(),
+                responses: l.stats.responses,
+                identical: l.stats.identical,
+                identical_share: l.stats.share(),
+                largest: l.stats.largest,
+            })
+            .collect(),
+        bursts: links
+            .iter()
+            .flat_map(|l| l.bursts.iter().map(move |b| (l, b)))
+            .map(|(l, b)| BurstOut {
+                start: b.start,
+                end: b.end,
+                school_id: l.link.school_id,
+                school_name: name(l.link.school_id),
+                group: l.link.group.into(),
+                group_label: l.link.group.label_zh().to_string(),
+                count: b.count,
+                vector: b.vector.clone(),
+            })
+            .collect(),
+        county_negative_share: county.share(),
+        negatives: report
+            .schools
+            .iter()
+            .map(|(s, e)| {
+                let share = schools
+                    .get(&s.id)
+                    .copied()
+                    .unwrap_or(NegativeShare::default());
+                NegativeOut {
+                    school_id: s.id,
+                    school_name: s.name.clone(),
+                    responses: e.n,
+                    negative: share.negative,
+                    judged: share.judged,
+                    share: share.share(),
+                    county_share: county.share(),
+                    flagged: unusually_few_negatives(share, county, e.n, min_n),
+                }
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,351 @@
+//! The report of a round as the API shows it, converted from the domain.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::{Enum, Object};
+
+use super::{
+    rounds::{RoundSummary, ScoringRuleDto},
+    types::{GroupDto, LocationDto},
+};
+use crate::{
+    domain::{
+        group::RespondentGroup,
+        report::{ItemRate, Report, SchoolInfo},
+        round::{Formula, Purpose, RoundStatus},
+        scoring::{Estimate, Verdict},
+    },
+    entities::round,
+    export::cells::reason_label,
+    store::reports::RoundData,
+};
+
+impl From<&round::Model> for RoundSummary {
+    fn from(r: &round::Model) -> Self {
+        Self {
+            id: r.id,
+            name: r.name.clone(),
+            purpose: Purpose::from_code(&r.purpose)
+                .unwrap_or(Purpose::SelfAssessment)
+                .into(),
+            status: RoundStatus::from_code(&r.status)
+                .unwrap_or(RoundStatus::Closed)
+                .into(),
+            opens_at: r.opens_at,
+            closes_at: r.closes_at,
+        }
+    }
+}
+
+/// A rate with its sample size and 95% interval.
+#[derive(Debug, Clone, Object)]
+pub struct RateOut {
+    /// The rate, 0–1 (0.85 = 85%); null when no valid response counts.
+    pub rate: Option<f64>,
+    /// Valid responses behind the rate (for an item: its answers other than 不了解).
+    pub n: u64,
+    /// Lower bound of the 95% interval.
+    pub low: Option<f64>,
+    /// Upper bound of the 95% interval.
+    pub high: Option<f64>,
+    /// n is below the report's minimum: do not read the rate on its own.
+    pub small_n: bool,
+}
+
+impl From<&Estimate> for RateOut {
+    fn from(e: &Estimate) -> Self {
+        Self {
+            rate: e.rate,
+            n: e.n,
+            low: e.low,
+            high: e.high,
+            small_n: e.small_n,
+        }
+    }
+}
+
+/// pass 达标 (the 95% interval lies above 85%), fail 未达标 (below),
+/// too_close_to_call 临界 (it contains 85%), no_data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum VerdictDto {
+    Pass,
+    Fail,
+    TooCloseToCall,
+    NoData,
+}
+
+impl From<Verdict> for VerdictDto {
+    fn from(v: Verdict) -> Self {
+        match v {
+            Verdict::Pass => Self::Pass,
+            Verdict::Fail => Self::Fail,
+            Verdict::TooCloseToCall => Self::TooCloseToCall,
+            Verdict::NoData => Self::NoData,
+        }
+    }
+}
+
+/// The rule a report applies, as data and in words.
+#[derive(Debug, Clone, Object)]
+pub struct ReportRuleOut {
+    /// Formula, group weights, threshold.
+    pub scoring_rule: ScoringRuleDto,
+    /// Rates from fewer valid responses than this are marked small_n.
+    pub min_n: u64,
+    /// `wilson` (share of recognised answers) or `normal_mean` (mean score ×20).
+    pub interval: String,
+    pub confidence: f64,
+    /// Which options count as recognised or don't-know is listed per item in `items`.
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct TotalsOut {
+    pub responses: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    /// Valid responses that answered every scored item 不了解 (no rate).
+    pub unscored: u64,
+}
+
+/// The county's overall rate, judged against 85%.
+#[derive(Debug, Clone, Object)]
+pub struct OverallOut {
+    #[oai(flatten)]
+    pub rate: RateOut,
+    pub verdict: VerdictDto,
+    pub verdict_label: String,
+    /// The rate itself reaches 85% (the official reading, without the interval).
+    pub meets_threshold: Option<bool>,
+    /// What the overall rate leaves out, if anything.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct GroupRateOut {
+    pub group: GroupDto,
+    pub group_label: String,
+    /// The group's weight in the overall rate, when the rule sets weights.
+    pub weight: Option<f64>,
+    #[oai(flatten)]
+    pub rate: RateOut,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct SchoolRateOut {
+    pub school_id: i64,
+    pub school_code: String,
+    pub school_name: String,
+    pub location: LocationDto,
+    #[oai(flatten)]
+    pub rate: RateOut,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct SchoolGroupRateOut {
+    pub school_id: i64,
+    pub school_name: String,
+    pub group: GroupDto,
+    pub group_label: String,
+    #[oai(flatten)]
+    pub rate: RateOut,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct LocationRateOut {
+    pub location: LocationDto,
+    /// 城区 / 镇区 / 乡村
+    pub location_label: String,
+    #[oai(flatten)]
+    pub rate: RateOut,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct OptionCountOut {
+    pub code: u8,
+    pub label: String,
+    pub recognised: bool,
+    pub dont_know: bool,
+    pub points: Option<u8>,
+    /// Valid answers that chose this option.
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct ItemRateOut {
+    pub group: GroupDto,
+    pub group_label: String,
+    pub item_id: String,
+    /// 1-based position in the questionnaire.
+    pub position: u32,
+    pub text: String,
+    pub topic: Option<String>,
+    #[oai(flatten)]
+    pub rate: RateOut,
+    pub options: Vec<OptionCountOut>,
+}
+
+/// Invalid responses of one school (none: county level) and group, by reason.
+#[derive(Debug, Clone, Object)]
+pub struct InvalidOut {
+    pub school_id: Option<i64>,
+    pub school_name: Option<String>,
+    pub group: GroupDto,
+    pub group_label: String,
+    /// e.g. too_fast, duplicate_device
+    pub reason: String,
+    pub reason_label: String,
+    pub count: u64,
+}
+
+/// The report of a round: every rate with n, 95% interval and small-sample
+/// marker, the verdict, and the rule used.
+#[derive(Debug, Clone, Object)]
+pub struct RoundReportOut {
+    pub round: RoundSummary,
+    pub generated_at: DateTime<Utc>,
+    pub rule: ReportRuleOut,
+    pub totals: TotalsOut,
+    pub overall: OverallOut,
+    pub groups: Vec<GroupRateOut>,
+    pub schools: Vec<SchoolRateOut>,
+    pub school_groups: Vec<SchoolGroupRateOut>,
+    pub locations: Vec<LocationRateOut>,
+    pub items: Vec<ItemRateOut>,
+    pub invalid: Vec<InvalidOut>,
+}
+
+fn group_fields(g: RespondentGroup) -> (GroupDto, String) {
+    (g.into(), g.label_zh().to_string())
+}
+
+fn item_out(i: &ItemRate) -> ItemRateOut {
+    let (group, group_label) = group_fields(i.group);
+    ItemRateOut {
+        group,
+        group_label,
+        item_id: i.item.id.clone(),
+        position: i.index as u32 + 1,
+        text: i.item.text.clone(),
+        topic: i.item.topic.clone(),
+        rate: (&i.estimate).into(),
+        options: i
+            .item
+            .options
+            .iter()
+            .zip(&i.counts)
+            .map(|(o, n)| OptionCountOut {
+                code: o.code,
+                label: o.label.clone(),
+                recognised: o.recognised,
+                dont_know: o.dont_know,
+                points: o.points,
+                count: *n,
+            })
+            .collect(),
+    }
+}
+
+pub fn rule_out(data: &RoundData, words: &str, min_n: u64) -> ReportRuleOut {
+    ReportRuleOut {
+        scoring_rule: data.rule.clone().into(),
+        min_n,
+        interval: match data.rule.formula {
+            Formula::ShareRecognised => "wilson",
+            Formula::MeanScoreX20 => "normal_mean",
+        }
+        .to_string(),
+        confidence: 0.95,
+        description: words.to_string(),
+    }
+}
+
+fn school_name(s: Option<&SchoolInfo>) -> String {
+    s.map(|s| s.name.clone()).unwrap_or_default()
+}
+
+pub fn report_out(data: &RoundData, r: &Report, min_n: u64) -> RoundReportOut {
+    RoundReportOut {
+        round: (&data.detail.round).into(),
+        generated_at: Utc::now(),
+        rule: rule_out(data, &r.rule_words, min_n),
+        totals: TotalsOut {
+            responses: r.totals.responses,
+            valid: r.totals.valid,
+            invalid: r.totals.invalid,
+            unscored: r.totals.unscored,
+        },
+        overall: OverallOut {
+            rate: (&r.overall).into(),
+            verdict: r.verdict.into(),
+            verdict_label: r.verdict.label_zh().to_string(),
+            meets_threshold: r.overall.rate.map(|x| x >= crate::domain::round::THRESHOLD),
+            note: r.overall_note.clone(),
+        },
+        groups: r
+            .groups
+            .iter()
+            .map(|(g, w, e)| {
+                let (group, group_label) = group_fields(*g);
+                GroupRateOut {
+                    group,
+                    group_label,
+                    weight: *w,
+                    rate: e.into(),
+                }
+            })
+            .collect(),
+        schools: r
+            .schools
+            .iter()
+            .map(|(s, e)| SchoolRateOut {
+                school_id: s.id,
+                school_code: s.code.clone(),
+                school_name: s.name.clone(),
+                location: s.location.into(),
+                rate: e.into(),
+            })
+            .collect(),
+        school_groups: r
+            .school_groups
+            .iter()
+            .map(|(s, g, e)| {
+                let (group, group_label) = group_fields(*g);
+                let school_name = school_name(data.school(Some(*s)));
+                SchoolGroupRateOut {
+                    school_id: *s,
+                    school_name,
+                    group,
+                    group_label,
+                    rate: e.into(),
+                }
+            })
+            .collect(),
+        locations: r
+            .locations
+            .iter()
+            .map(|(l, e)| LocationRateOut {
+                location: (*l).into(),
+                location_label: l.label_zh().to_string(),
+                rate: e.into(),
+            })
+            .collect(),
+        items: r.items.iter().map(item_out).collect(),
+        invalid: r
+            .invalid
+            .iter()
+            .map(|i| {
+                let (group, group_label) = group_fields(i.group);
+                InvalidOut {
+                    school_id: i.school_id,
+                    school_name: data.school(i.school_id).map(|s| s.name.clone()),
+                    group,
+                    group_label,
+                    reason: i.reason.clone(),
+                    reason_label: reason_label(&i.reason).to_string(),
+                    count: i.count,
+                }
+            })
+            .collect(),
+    }
+}

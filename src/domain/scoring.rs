@@ -1,0 +1,312 @@
+//! Recognition rates: the two formulas, their 95% intervals, group weights,
+//! the verdict against 85%, and the rule stated in words.
+//!
+//! Rates are built from [`Sums`], exact integer tallies divided once, so a
+//! rate computed from stored aggregates equals one computed response by
+//! response (up to floating-point rounding).
+
+use super::{
+    questionnaire::{ItemKind, Questionnaire},
+    round::{Formula, ScoringRule, THRESHOLD},
+    submission::ResponseScore,
+};
+
+/// z for a two-sided 95% interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+/// Below this many responses a rate carries a "small sample" marker.
+pub const DEFAULT_MIN_N: u64 = 30;
+/// Lowest and highest mean-score rate (points 1–5, ×20).
+const SCORE_RANGE: (f64, f64) = (0.2, 1.0);
+
+/// What a rate is averaged over: per respondent (or per answer, for items).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sums {
+    /// Units counted: responses with at least one judged answer (for an
+    /// item, answers other than don't-know).
+    pub n: u64,
+    /// Σ recognised/judged over the units.
+    pub share: f64,
+    /// Σ mean points over the units.
+    pub score: f64,
+    /// Σ (mean points)² over the units.
+    pub score_sq: f64,
+}
+
+impl Sums {
+    /// Adds `responses` responses that each judged `judged` answers, with
+    /// the integer sums of their recognised answers, points and points².
+    /// Responses that judged nothing have no rate and are skipped.
+    pub fn add_class(
+        &mut self,
+        judged: i64,
+        responses: i64,
+        recognised: i64,
+        points: i64,
+        points_sq: i64,
+    ) {
+        if judged <= 0 || responses <= 0 {
+            return;
+        }
+        let j = judged as f64;
+        self.n += responses as u64;
+        self.share += recognised as f64 / j;
+        self.score += points as f64 / j;
+        self.score_sq += points_sq as f64 / (j * j);
+    }
+
+    /// Adds `count` answers to one item, each recognised or not, with `points`.
+    pub fn add_answers(&mut self, count: i64, recognised: bool, points: u8) {
+        self.add_class(
+            1,
+            count,
+            if recognised { count } else { 0 },
+            count * i64::from(points),
+            count * i64::from(points) * i64::from(points),
+        );
+    }
+
+    pub fn merge(&mut self, other: &Sums) {
+        self.n += other.n;
+        self.share += other.share;
+        self.score += other.score;
+        self.score_sq += other.score_sq;
+    }
+}
+
+/// A rate with its sample size and 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// 0–1; `None` when nothing counts.
+    pub rate: Option<f64>,
+    pub n: u64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// n is below the minimum: the rate is shown but should not be read alone.
+    pub small_n: bool,
+}
+
+/// The county's standing against the 85% threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The whole 95% interval is above 85%.
+    Pass,
+    /// The whole 95% interval is below 85%.
+    Fail,
+    /// The 95% interval contains 85%.
+    TooCloseToCall,
+    /// No valid response yet.
+    NoData,
+}
+
+impl Verdict {
+    pub fn of(e: &Estimate) -> Self {
+        match (e.low, e.high) {
+            (Some(low), _) if low > THRESHOLD => Self::Pass,
+            (_, Some(high)) if high < THRESHOLD => Self::Fail,
+            (Some(_), Some(_)) => Self::TooCloseToCall,
+            _ => Self::NoData,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::TooCloseToCall => "too_close_to_call",
+            Self::NoData => "no_data",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Pass => "达标",
+            Self::Fail => "未达标",
+            Self::TooCloseToCall => "临界（置信区间包含85%）",
+            Self::NoData => "暂无有效问卷",
+        }
+    }
+}
+
+/// The Wilson score interval for a proportion `p` observed over `n` units.
+pub fn wilson(p: f64, n: f64) -> (f64, f64) {
+    if n <= 0.0 {
+        return (0.0, 1.0);
+    }
+    let z2 = Z95 * Z95;
+    let denom = 1.0 + z2 / n;
+    let center = (p + z2 / (2.0 * n)) / denom;
+    let half = Z95 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).max(0.0).sqrt();
+    ((center - half).max(0.0), (center + half).min(1.0))
+}
+
+/// The normal interval mean ± z·se, clipped to the mean-score range.
+fn normal(mean: f64, se: Option<f64>) -> (f64, f64) {
+    match se {
+        Some(se) => (
+            (mean - Z95 * se).max(SCORE_RANGE.0),
+            (mean + Z95 * se).min(SCORE_RANGE.1),
+        ),
+        None => SCORE_RANGE,
+    }
+}
+
+/// Standard error of a mean-score rate (points ÷ 5), if n ≥ 2.
+fn score_se(s: &Sums) -> Option<f64> {
+    if s.n < 2 {
+        return None;
+    }
+    let n = s.n as f64;
+    let mean = s.score / n;
+    let var = ((s.score_sq - n * mean * mean) / (n - 1.0)).max(0.0);
+    Some((var / n).sqrt() / 5.0)
+}
+
+/// Computes rates under one formula, marking samples below `min_n`.
+#[derive(Debug, Clone, Copy)]
+pub struct Scorer {
+    pub formula: Formula,
+    pub min_n: u64,
+}
+
+impl Scorer {
+    fn finish(&self, rate: f64, n: u64, (low, high): (f64, f64)) -> Estimate {
+        Estimate {
+            rate: Some(rate),
+            n,
+            low: Some(low.min(rate)),
+            high: Some(high.max(rate)),
+            small_n: n < self.min_n,
+        }
+    }
+
+    fn empty(&self) -> Estimate {
+        Estimate {
+            rate: None,
+            n: 0,
+            low: None,
+            high: None,
+            small_n: self.min_n > 0,
+        }
+    }
+
+    /// The plain rate: the mean over units, each counted once.
+    pub fn estimate(&self, s: &Sums) -> Estimate {
+        if s.n == 0 {
+            return self.empty();
+        }
+        let n = s.n as f64;
+        match self.formula {
+            Formula::ShareRecognised => {
+                let p = s.share / n;
+                self.finish(p, s.n, wilson(p, n))
+            }
+            Formula::MeanScoreX20 => {
+                let r = s.score / n / 5.0;
+                self.finish(r, s.n, normal(r, score_se(s)))
+            }
+        }
+    }
+
+    /// Σ wᵍ·rateᵍ / Σ wᵍ over the parts with responses and a positive weight.
+    /// The interval uses Kish's effective sample size (Σw)²/Σ(w²/nᵍ) for the
+    /// Wilson interval, or the combined standard error for mean scores.
+    pub fn weighted(&self, parts: &[(f64, Sums)]) -> Estimate {
+        let used: Vec<&(f64, Sums)> = parts.iter().filter(|(w, s)| *w > 0.0 && s.n > 0).collect();
+        let total_w: f64 = used.iter().map(|(w, _)| w).sum();
+        if used.is_empty() || total_w <= 0.0 {
+            return self.empty();
+        }
+        let n: u64 = used.iter().map(|(_, s)| s.n).sum();
+        let rate = used
+            .iter()
+            .map(|(w, s)| w * self.estimate(s).rate.unwrap_or(0.0))
+            .sum::<f64>()
+            / total_w;
+        match self.formula {
+            Formula::ShareRecognised => {
+                let n_eff =
+                    total_w * total_w / used.iter().map(|(w, s)| w * w / s.n as f64).sum::<f64>();
+                self.finish(rate, n, wilson(rate, n_eff))
+            }
+            Formula::MeanScoreX20 => {
+                let var: Option<f64> = used
+                    .iter()
+                    .map(|(w, s)| score_se(s).map(|se| (w / total_w).powi(2) * se * se))
+                    .sum();
+                self.finish(rate, n, normal(rate, var.map(f64::sqrt)))
+            }
+        }
+    }
+}
+
+/// The interval method in words.
+pub fn interval_words(formula: Formula) -> &'static str {
+    match formula {
+        Formula::ShareRecognised => {
+            "95%置信区间采用Wilson区间（按受访者人数计；加权时按有效样本量(Σw)²/Σ(w²/n)计）"
+        }
+        Formula::MeanScoreX20 => {
+            "95%置信区间采用正态近似区间：平均分 ± 1.96 × 标准误（按受访者计）"
+        }
+    }
+}
+
+/// The rule in words: formula, weights, threshold.
+pub fn describe_rule(rule: &ScoringRule) -> String {
+    let formula = match rule.formula {
+        Formula::ShareRecognised => {
+            "认可率 = 每位有效受访者“认可”答案数 ÷ 计分答案数（“不了解”不计入分母）的平均值，每人计一次"
+        }
+        Formula::MeanScoreX20 => {
+            "认可率 = 每位有效受访者计分题平均分（1–5分，“不了解”不计）的平均值 × 20"
+        }
+    };
+    let weights = if rule.group_weights.is_empty() {
+        "全县总体认可率按全部有效问卷计算，每人计一次".to_string()
+    } else {
+        let parts: Vec<String> = rule
+            .group_weights
+            .iter()
+            .map(|(g, w)| format!("{}×{w}", g.label_zh()))
+            .collect();
+        format!(
+            "全县总体认可率为各类对象认可率的加权平均 Σwᵍ·认可率ᵍ/Σwᵍ（{}）",
+            parts.join("，")
+        )
+    };
+    format!(
+        "{formula}；{weights}；达标线{:.0}%；无效问卷不计入。",
+        THRESHOLD * 100.0
+    )
+}
+
+/// The rule and the reporting conventions in words, so a reader can
+/// recompute every number of a report.
+pub fn describe_reporting(rule: &ScoringRule, min_n: u64) -> String {
+    format!(
+        "{}学校、对象、地区和题目的认可率按有效问卷计算，不加权；题目认可率 = 该题“认可”答案数 ÷ 该题计分答案数；\
+         全部选择“不了解”的问卷不计入认可率；无效问卷单独按原因统计；{}；\
+         样本少于{min_n}份时标注“样本不足”；区间全部高于达标线为达标，全部低于为未达标，包含达标线为临界。",
+        describe_rule(rule),
+        interval_words(rule.formula),
+    )
+}
+
+/// Scores a stored answer string against its questionnaire, as
+/// `check_answers` did at submission (used to recompute from raw answers).
+pub fn score_of(q: &Questionnaire, encoded: &str) -> ResponseScore {
+    let mut score = ResponseScore::default();
+    for (item, code) in q.items.iter().zip(super::submission::decode(encoded)) {
+        if item.kind != ItemKind::Scored {
+            continue;
+        }
+        if let Some(opt) = code.and_then(|c| item.option(c)).filter(|o| !o.dont_know) {
+            score.judged += 1;
+            score.recognised += i32::from(opt.recognised);
+            score.points += i32::from(opt.points.unwrap_or(0));
+        }
+    }
+    score
+}
+
+#[cfg(test)]
+#[path = "scoring_tests.rs"]
+mod tests;

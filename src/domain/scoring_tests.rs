@@ -1,0 +1,188 @@
+//! Hand-computed cases for the formulas, intervals, weights and verdicts.
+
+use super::*;
+use crate::domain::{
+    group::RespondentGroup,
+    questionnaire::{Item, Questionnaire},
+};
+use proptest::prelude::*;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+const SHARE: Scorer = Scorer {
+    formula: Formula::ShareRecognised,
+    min_n: 30,
+};
+const SCORE: Scorer = Scorer {
+    formula: Formula::MeanScoreX20,
+    min_n: 30,
+};
+
+#[test]
+fn wilson_matches_the_textbook_case() {
+    // p = 0.9, n = 100: centre (0.9 + 1.9208/100) / 1.038415 = 0.88520,
+    // half-width 1.95996/1.038415 · √(0.0009 + 0.0000960) = 0.05957.
+    let (low, high) = wilson(0.9, 100.0);
+    assert!((low - 0.825_634).abs() < 1e-6, "{low}");
+    assert!((high - 0.944_771).abs() < 1e-6, "{high}");
+    // All recognised: the interval still has width below 1.
+    let (low, high) = wilson(1.0, 10.0);
+    assert!((low - 0.722_467).abs() < 1e-6 && close(high, 1.0));
+    assert_eq!(wilson(0.0, 10.0).0, 0.0);
+}
+
+#[test]
+fn share_is_the_mean_of_per_respondent_shares() {
+    // Three respondents: 2 of 3, 1 of 1, 0 of 2 recognised.
+    // Rate = (2/3 + 1 + 0) / 3 = 5/9, not the pooled 3/6.
+    let mut s = Sums::default();
+    s.add_class(3, 1, 2, 0, 0);
+    s.add_class(1, 1, 1, 0, 0);
+    s.add_class(2, 1, 0, 0, 0);
+    let e = SHARE.estimate(&s);
+    assert_eq!(e.n, 3);
+    assert!(close(e.rate.unwrap(), 5.0 / 9.0));
+    assert!((e.low.unwrap() - 0.150_711).abs() < 1e-6);
+    assert!((e.high.unwrap() - 0.898_011).abs() < 1e-6);
+    assert!(e.small_n);
+}
+
+#[test]
+fn respondents_who_judged_nothing_have_no_rate() {
+    let mut s = Sums::default();
+    s.add_class(0, 5, 0, 0, 0);
+    let e = SHARE.estimate(&s);
+    assert_eq!((e.rate, e.n), (None, 0));
+    assert_eq!(Verdict::of(&e), Verdict::NoData);
+}
+
+#[test]
+fn dont_know_is_left_out_of_the_denominator() {
+    let q = Questionnaire {
+        title: "t".into(),
+        intro: String::new(),
+        items: vec![
+            Item::context("c1", "学段", &["小学", "初中"]),
+            Item::scored("q1", "公平", "一"),
+            Item::scored("q2", "公平", "二"),
+            Item::scored("q3", "公平", "三"),
+            Item::scored("q4", "公平", "四"),
+            Item::comment("t1", "意见"),
+        ],
+    };
+    // 满意 (5, recognised), 一般 (3), 不了解 (excluded), 不满意 (2): 1 of 3, 10 points.
+    let s = score_of(&q, "21354t");
+    assert_eq!((s.recognised, s.judged, s.points), (1, 3, 10));
+    // 满意, 不了解, 不了解, 比较满意 (4, recognised): 2 of 2, 9 points.
+    let s = score_of(&q, "215520");
+    assert_eq!((s.recognised, s.judged, s.points), (2, 2, 9));
+}
+
+#[test]
+fn mean_score_times_twenty() {
+    // One respondent whose 25 answers sum to 89 points: mean 3.56 → 71.2%.
+    let mut s = Sums::default();
+    s.add_class(25, 1, 0, 89, 0);
+    assert!(close(SCORE.estimate(&s).rate.unwrap(), 0.712));
+    // Respondents with mean 4, 3 and 5: mean 4 → 80%; sd 1, se 1/√3,
+    // interval (4 ∓ 1.96/√3)/5 = 0.5737 … 1.0263, clipped to 1.
+    let mut s = Sums::default();
+    s.add_class(2, 1, 0, 8, 64);
+    s.add_class(1, 1, 0, 3, 9);
+    s.add_class(4, 1, 0, 20, 400);
+    let e = SCORE.estimate(&s);
+    assert!(close(e.rate.unwrap(), 0.8));
+    assert!((e.low.unwrap() - 0.573_683).abs() < 1e-6);
+    assert!(close(e.high.unwrap(), 1.0));
+}
+
+#[test]
+fn item_answers_are_units_of_their_own() {
+    let mut s = Sums::default();
+    s.add_answers(3, true, 5);
+    s.add_answers(1, false, 3);
+    assert!(close(SHARE.estimate(&s).rate.unwrap(), 0.75));
+    assert!(close(SCORE.estimate(&s).rate.unwrap(), 18.0 / 4.0 / 5.0));
+}
+
+fn sums(n: i64, recognised: i64) -> Sums {
+    let mut s = Sums::default();
+    s.add_class(1, n, recognised, 0, 0);
+    s
+}
+
+#[test]
+fn weights_average_group_rates() {
+    // Parents 90/100, deputies 6/10, equal weights: (0.9 + 0.6) / 2 = 0.75
+    // (pooled it would be 96/110 = 0.873). Effective n = 2² / (1/100 + 1/10) = 36.4.
+    let parts = [(1.0, sums(100, 90)), (1.0, sums(10, 6))];
+    let e = SHARE.weighted(&parts);
+    assert!(close(e.rate.unwrap(), 0.75));
+    assert_eq!(e.n, 110);
+    assert!((e.low.unwrap() - 0.590_152).abs() < 1e-6);
+    assert!((e.high.unwrap() - 0.862_075).abs() < 1e-6);
+    // Weight 3:1 → (3·0.9 + 0.6) / 4 = 0.825; a group without responses is left out.
+    let parts = [
+        (3.0, sums(100, 90)),
+        (1.0, sums(10, 6)),
+        (5.0, Sums::default()),
+    ];
+    assert!(close(SHARE.weighted(&parts).rate.unwrap(), 0.825));
+}
+
+#[test]
+fn the_verdict_reads_the_interval() {
+    let v = |n, r| Verdict::of(&SHARE.estimate(&sums(n, r)));
+    assert_eq!(v(400, 380), Verdict::Pass); // 95%: 0.924 … 0.967
+    assert_eq!(v(100, 86), Verdict::TooCloseToCall); // 86%: 0.779 … 0.915
+    assert_eq!(v(100, 50), Verdict::Fail);
+    assert!(!SHARE.estimate(&sums(30, 30)).small_n);
+    assert!(SHARE.estimate(&sums(29, 29)).small_n);
+}
+
+#[test]
+fn the_rule_is_stated_in_words() {
+    let mut rule = ScoringRule::default();
+    let words = describe_reporting(&rule, 30);
+    assert!(words.contains("不了解") && words.contains("Wilson") && words.contains("30"));
+    rule.group_weights.insert(RespondentGroup::Parent, 2.0);
+    rule.formula = Formula::MeanScoreX20;
+    let words = describe_reporting(&rule, 30);
+    assert!(
+        words.contains("家长×2") && words.contains("× 20"),
+        "{words}"
+    );
+}
+
+proptest! {
+    #[test]
+    fn tallied_rates_equal_per_response_means(
+        rows in prop::collection::vec((1i64..=17, 0i64..=17, 0i64..=1000), 1..200)
+    ) {
+        // Each row: one respondent with `judged` answers, `recognised` of them
+        // recognised, and some points; fold them by judged class as the
+        // database does and compare with the brute-force mean.
+        let mut by_class = std::collections::BTreeMap::<i64, (i64, i64, i64, i64)>::new();
+        let mut brute_share = 0.0;
+        let mut brute_score = 0.0;
+        for (j, r, p) in &rows {
+            let r = (*r).min(*j);
+            let p = j * 2 + p % (j * 3 + 1);
+            brute_share += r as f64 / *j as f64;
+            brute_score += p as f64 / *j as f64;
+            let e = by_class.entry(*j).or_default();
+            *e = (e.0 + 1, e.1 + r, e.2 + p, e.3 + p * p);
+        }
+        let mut s = Sums::default();
+        for (j, (n, r, p, p2)) in by_class {
+            s.add_class(j, n, r, p, p2);
+        }
+        let n = rows.len() as f64;
+        let share = SHARE.estimate(&s);
+        prop_assert!((share.rate.unwrap() - brute_share / n).abs() < 1e-9);
+        prop_assert!(share.low.unwrap() <= share.rate.unwrap() && share.rate.unwrap() <= share.high.unwrap());
+        prop_assert!((SCORE.estimate(&s).rate.unwrap() - brute_score / n / 5.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,284 @@
+//! The parts of a round's report as blocks of cells, one sheet per part.
+//! Built from the API's report, so the files say exactly what the JSON says.
+
+use super::cells::{Cell, beijing};
+use crate::api::{
+    integrity_types::IntegrityOut,
+    report_types::{RateOut, RoundReportOut},
+};
+
+/// A titled block of rows under one header row.
+pub struct Block {
+    pub title: Option<String>,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub struct Sheet {
+    pub name: &'static str,
+    pub blocks: Vec<Block>,
+}
+
+const RATE_HEADERS: [&str; 5] = [
+    "认可率",
+    "有效样本n",
+    "95%区间下限",
+    "95%区间上限",
+    "样本不足",
+];
+
+fn rate_cells(r: &RateOut) -> Vec<Cell> {
+    vec![
+        Cell::opt_pct(r.rate),
+        Cell::Int(r.n as i64),
+        Cell::opt_pct(r.low),
+        Cell::opt_pct(r.high),
+        Cell::text(if r.small_n { "是" } else { "" }),
+    ]
+}
+
+fn with_rate(mut head: Vec<Cell>, r: &RateOut) -> Vec<Cell> {
+    head.extend(rate_cells(r));
+    head
+}
+
+fn headers(first: &[&'static str]) -> Vec<&'static str> {
+    first.iter().chain(RATE_HEADERS.iter()).copied().collect()
+}
+
+fn block(headers: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Block {
+    Block {
+        title: None,
+        headers,
+        rows,
+    }
+}
+
+/// The parts of a report, in the order of the workbook's sheets.
+pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
+    let o = &r.overall;
+    let kv = |k: &str, v: Cell| vec![Cell::text(k), v];
+    let summary = vec![
+        kv("测评轮次", Cell::text(&r.round.name)),
+        kv("生成时间（北京时间）", Cell::text(beijing(r.generated_at))),
+        kv("全县认可率", Cell::opt_pct(o.rate.rate)),
+        kv("有效样本n", Cell::Int(o.rate.n as i64)),
+        kv("95%区间下限", Cell::opt_pct(o.rate.low)),
+        kv("95%区间上限", Cell::opt_pct(o.rate.high)),
+        kv("结论", Cell::text(&o.verdict_label)),
+        kv("说明", Cell::opt_text(o.note.clone())),
+        kv("全部问卷", Cell::Int(r.totals.responses as i64)),
+        kv("有效问卷", Cell::Int(r.totals.valid as i64)),
+        kv("无效问卷", Cell::Int(r.totals.invalid as i64)),
+        kv(
+            "全部“不了解”的有效问卷",
+            Cell::Int(r.totals.unscored as i64),
+        ),
+        kv("计算规则", Cell::text(&r.rule.description)),
+    ];
+    let groups = r
+        .groups
+        .iter()
+        .map(|g| {
+            with_rate(
+                vec![
+                    Cell::text(&g.group_label),
+                    g.weight.map_or(Cell::Empty, Cell::Num),
+                ],
+                &g.rate,
+            )
+        })
+        .collect();
+    let schools = r
+        .schools
+        .iter()
+        .map(|s| {
+            let loc = crate::domain::school::Location::from(s.location).label_zh();
+            with_rate(
+                vec![
+                    Cell::text(&s.school_code),
+                    Cell::text(&s.school_name),
+                    Cell::text(loc),
+                ],
+                &s.rate,
+            )
+        })
+        .collect();
+    let pairs = r
+        .school_groups
+        .iter()
+        .map(|p| {
+            with_rate(
+                vec![Cell::text(&p.school_name), Cell::text(&p.group_label)],
+                &p.rate,
+            )
+        })
+        .collect();
+    let locations = r
+        .locations
+        .iter()
+        .map(|l| with_rate(vec![Cell::text(&l.location_label)], &l.rate))
+        .collect();
+    let items = r
+        .items
+        .iter()
+        .map(|i| {
+            let pick = |f: &dyn Fn(&crate::api::report_types::OptionCountOut) -> bool| {
+                i.options
+                    .iter()
+                    .filter(|o| f(o))
+                    .map(|o| o.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            };
+            let dist: Vec<String> = i
+                .options
+                .iter()
+                .map(|o| format!("{} {}", o.label, o.count))
+                .collect();
+            let mut row = vec![
+                Cell::text(&i.group_label),
+                Cell::Int(i64::from(i.position)),
+                Cell::text(&i.item_id),
+                Cell::opt_text(i.topic.clone()),
+                Cell::text(&i.text),
+            ];
+            row.extend(rate_cells(&i.rate));
+            row.extend([
+                Cell::text(pick(&|o| o.recognised)),
+                Cell::text(pick(&|o| o.dont_know)),
+                Cell::text(dist.join("；")),
+            ]);
+            row
+        })
+        .collect();
+    let mut item_headers = headers(&["调查对象", "题号", "题目编号", "维度", "题目"]);
+    item_headers.extend(["计为认可的选项", "不计入分母的选项", "选项分布"]);
+    let invalid = r
+        .invalid
+        .iter()
+        .map(|i| {
+            vec![
+                Cell::text(i.school_name.clone().unwrap_or_else(|| "县级".into())),
+                Cell::text(&i.group_label),
+                Cell::text(&i.reason_label),
+                Cell::text(&i.reason),
+                Cell::Int(i.count as i64),
+            ]
+        })
+        .collect();
+    vec![
+        Sheet {
+            name: "汇总",
+            blocks: vec![block(vec!["项目", "内容"], summary)],
+        },
+        Sheet {
+            name: "各类对象",
+            blocks: vec![block(headers(&["调查对象", "权重"]), groups)],
+        },
+        Sheet {
+            name: "各学校",
+            blocks: vec![block(
+                headers(&["学校标识码", "学校名称", "所在地"]),
+                schools,
+            )],
+        },
+        Sheet {
+            name: "学校×对象",
+            blocks: vec![block(headers(&["学校名称", "调查对象"]), pairs)],
+        },
+        Sheet {
+            name: "城乡",
+            blocks: vec![block(headers(&["所在地"]), locations)],
+        },
+        Sheet {
+            name: "各题目",
+            blocks: vec![block(item_headers, items)],
+        },
+        Sheet {
+            name: "无效问卷",
+            blocks: vec![block(
+                vec!["学校", "调查对象", "原因", "原因代码", "份数"],
+                invalid,
+            )],
+        },
+        Sheet {
+            name: "数据质量",
+            blocks: integrity_blocks(integrity),
+        },
+    ]
+}
+
+fn integrity_blocks(i: &IntegrityOut) -> Vec<Block> {
+    let school = |s: &Option<String>| Cell::text(s.clone().unwrap_or_else(|| "县级".into()));
+    let identical = i
+        .identical
+        .iter()
+        .map(|x| {
+            vec![
+                school(&x.school_name),
+                Cell::text(&x.group_label),
+                Cell::Int(x.responses as i64),
+                Cell::Int(x.identical as i64),
+                Cell::opt_pct(x.identical_share),
+                Cell::Int(x.largest as i64),
+            ]
+        })
+        .collect();
+    let bursts = i
+        .bursts
+        .iter()
+        .map(|b| {
+            vec![
+                Cell::text(beijing(b.start)),
+                Cell::text(beijing(b.end)),
+                school(&b.school_name),
+                Cell::text(&b.group_label),
+                Cell::Int(b.count as i64),
+                Cell::text(&b.vector),
+            ]
+        })
+        .collect();
+    let negatives = i
+        .negatives
+        .iter()
+        .map(|n| {
+            vec![
+                Cell::text(&n.school_name),
+                Cell::Int(n.responses as i64),
+                Cell::opt_pct(n.share),
+                Cell::opt_pct(n.county_share),
+                Cell::text(if n.flagged { "请核查" } else { "" }),
+            ]
+        })
+        .collect();
+    vec![
+        Block {
+            title: Some(i.rule.clone()),
+            headers: vec![],
+            rows: vec![],
+        },
+        Block {
+            title: Some("相同答案".into()),
+            headers: vec![
+                "学校",
+                "调查对象",
+                "有效问卷",
+                "答案与他人完全相同",
+                "占比",
+                "最大相同组",
+            ],
+            rows: identical,
+        },
+        Block {
+            title: Some("集中提交".into()),
+            headers: vec!["开始时间", "结束时间", "学校", "调查对象", "份数", "答案"],
+            rows: bursts,
+        },
+        Block {
+            title: Some("“一般/不满意”占比".into()),
+            headers: vec!["学校", "有效问卷", "本校占比", "全县占比", "提醒"],
+            rows: negatives,
+        },
+    ]
+}

@@ -1,0 +1,88 @@
+//! Organisers' quota overrides for a round's sampling plan.
+
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    sea_query::OnConflict,
+};
+
+use crate::{
+    domain::{group::RespondentGroup, sampling::Overrides},
+    entities::sampling_quota,
+    error::AppError,
+};
+
+/// The overrides of a round.
+pub async fn load(
+    db: &impl sea_orm::ConnectionTrait,
+    round_id: i64,
+) -> Result<Overrides, AppError> {
+    let mut o = Overrides::default();
+    for q in sampling_quota::Entity::find()
+        .filter(sampling_quota::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?
+    {
+        let Some(g) = RespondentGroup::from_code(&q.respondent_group) else {
+            continue;
+        };
+        let quota = i64::from(q.quota);
+        if q.school_id == 0 {
+            o.groups.insert(g, quota);
+        } else {
+            o.schools.insert((q.school_id, g), quota);
+        }
+    }
+    Ok(o)
+}
+
+/// One change: a quota for a group (`school_id` None: county-wide) or a
+/// school and group; `quota` None removes the override.
+#[derive(Debug, Clone)]
+pub struct QuotaChange {
+    pub group: RespondentGroup,
+    pub school_id: Option<i64>,
+    pub quota: Option<i32>,
+}
+
+/// Applies changes in one transaction.
+pub async fn apply(
+    db: &DatabaseConnection,
+    round_id: i64,
+    changes: &[QuotaChange],
+) -> Result<(), AppError> {
+    use sampling_quota::Column as C;
+    let txn = db.begin().await?;
+    for c in changes {
+        let school_id = c.school_id.unwrap_or(0);
+        match c.quota {
+            None => {
+                sampling_quota::Entity::delete_many()
+                    .filter(C::RoundId.eq(round_id))
+                    .filter(C::RespondentGroup.eq(c.group.code()))
+                    .filter(C::SchoolId.eq(school_id))
+                    .exec(&txn)
+                    .await?;
+            }
+            Some(quota) => {
+                let row = sampling_quota::ActiveModel {
+                    round_id: Set(round_id),
+                    respondent_group: Set(c.group.code().to_string()),
+                    school_id: Set(school_id),
+                    quota: Set(quota),
+                    updated_at: Set(Utc::now()),
+                };
+                sampling_quota::Entity::insert(row)
+                    .on_conflict(
+                        OnConflict::columns([C::RoundId, C::RespondentGroup, C::SchoolId])
+                            .update_columns([C::Quota, C::UpdatedAt])
+                            .to_owned(),
+                    )
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! Tallies recomputed from the raw responses of a round: to verify the
+//! stored ones, and to rebuild them (e.g. after a rule is corrected).
+
+use futures_util::TryStreamExt;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IsolationLevel,
+    QueryFilter, QuerySelect, SqliteTransactionMode, StreamTrait, TransactionOptions,
+    TransactionTrait, sea_query::Expr,
+};
+use std::collections::BTreeMap;
+
+use super::tallies::{add, load};
+use crate::{
+    domain::{
+        group::RespondentGroup,
+        questionnaire::Questionnaire,
+        scoring::score_of,
+        submission::ResponseScore,
+        tally::{PlaceItem, ResponseFacts, Tallies},
+    },
+    entities::{option_tally, response, response_tally, round_questionnaire},
+    error::AppError,
+};
+
+/// Tallies recomputed from the raw answers of a round.
+pub struct Recomputed {
+    pub tallies: Tallies,
+    pub responses: u64,
+    /// Responses whose stored score differs from their answers re-scored
+    /// against the frozen questionnaire: (id, correct score).
+    pub rescored: Vec<(i64, ResponseScore)>,
+}
+
+/// Reads every response of the round once (streamed) and tallies it anew,
+/// scoring each from its answer string.
+pub async fn recompute<C>(conn: &C, round_id: i64) -> Result<Recomputed, AppError>
+where
+    C: ConnectionTrait + StreamTrait,
+{
+    let mut questionnaires: BTreeMap<String, (Questionnaire, Option<PlaceItem>)> = BTreeMap::new();
+    for row in round_questionnaire::Entity::find()
+        .filter(round_questionnaire::Column::RoundId.eq(round_id))
+        .all(conn)
+        .await?
+    {
+        let q: Questionnaire = serde_json::from_str(&row.content)
+            .map_err(|e| AppError::Unexpected(format!("stored questionnaire unreadable: {e}")))?;
+        let school_bound =
+            RespondentGroup::from_code(&row.respondent_group).is_none_or(|g| g.is_school_bound());
+        let place = if school_bound {
+            None
+        } else {
+            PlaceItem::find(&q)
+        };
+        questionnaires.insert(row.respondent_group, (q, place));
+    }
+    use response::Column as C;
+    let mut stream = response::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::LinkId,
+            C::RespondentGroup,
+            C::Validity,
+            C::Answers,
+            C::Recognised,
+            C::Judged,
+            C::Points,
+        ])
+        .filter(C::RoundId.eq(round_id))
+        .into_tuple::<(i64, i64, String, String, String, i32, i32, i32)>()
+        .stream(conn)
+        .await?;
+    let mut out = Recomputed {
+        tallies: Tallies::default(),
+        responses: 0,
+        rescored: Vec::new(),
+    };
+    while let Some((id, link_id, group, validity, answers, recognised, judged, points)) =
+        stream.try_next().await?
+    {
+        let Some((q, place_item)) = questionnaires.get(&group) else {
+            return Err(AppError::Unexpected(format!(
+                "response {id}: no questionnaire for {group}"
+            )));
+        };
+        let score = score_of(q, &answers);
+        if score
+            != (ResponseScore {
+                recognised,
+                judged,
+                points,
+            })
+        {
+            out.rescored.push((id, score));
+        }
+        out.responses += 1;
+        out.tallies.add(&ResponseFacts {
+            round_id,
+            link_id,
+            validity: &validity,
+            place: place_item.as_ref().and_then(|p| p.place(&answers)),
+            score,
+            answers: &answers,
+        });
+    }
+    Ok(out)
+}
+
+/// What comparing stored tallies with a recomputation found.
+#[derive(Debug, Clone)]
+pub struct TallyCheck {
+    pub responses: u64,
+    /// Keys whose stored and recomputed values differ.
+    pub differences: Vec<String>,
+    /// Responses whose stored score differs from their re-scored answers.
+    pub rescored: u64,
+}
+
+/// Compares the stored tallies of a round with a recomputation from its
+/// responses, both read from one snapshot.
+pub async fn check(db: &DatabaseConnection, round_id: i64) -> Result<TallyCheck, AppError> {
+    // PostgreSQL: REPEATABLE READ gives both reads one snapshot. SQLite (WAL):
+    // a deferred transaction's reads share the snapshot of its first read.
+    let isolation = (db.get_database_backend() == DbBackend::Postgres)
+        .then_some(IsolationLevel::RepeatableRead);
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            isolation_level: isolation,
+            access_mode: None,
+            sqlite_transaction_mode: None,
+        })
+        .await?;
+    let stored = load(&txn, round_id).await?;
+    let fresh = recompute(&txn, round_id).await?;
+    txn.commit().await?;
+    Ok(TallyCheck {
+        responses: fresh.responses,
+        differences: stored.differences(&fresh.tallies),
+        rescored: fresh.rescored.len() as u64,
+    })
+}
+
+/// Replaces the tallies of a round with a recomputation from its responses
+/// (and corrects stored per-response scores that disagree with the answers).
+/// Writers wait meanwhile, so no submission is counted twice or lost.
+/// Returns what the stored tallies looked like before.
+pub async fn rebuild(db: &DatabaseConnection, round_id: i64) -> Result<TallyCheck, AppError> {
+    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            isolation_level: None,
+            access_mode: None,
+            // SQLite: take the write lock now, before reading anything.
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        })
+        .await?;
+    if postgres {
+        // Writers' upserts wait until this commits; writers already past
+        // theirs are waited for, so the snapshot below includes them.
+        txn.execute_unprepared("LOCK TABLE response_tallies, option_tallies IN EXCLUSIVE MODE")
+            .await?;
+    }
+    let stored = load(&txn, round_id).await?;
+    let fresh = recompute(&txn, round_id).await?;
+    for (id, s) in &fresh.rescored {
+        response::Entity::update_many()
+            .col_expr(response::Column::Recognised, Expr::value(s.recognised))
+            .col_expr(response::Column::Judged, Expr::value(s.judged))
+            .col_expr(response::Column::Points, Expr::value(s.points))
+            .filter(response::Column::Id.eq(*id))
+            .exec(&txn)
+            .await?;
+    }
+    response_tally::Entity::delete_many()
+        .filter(response_tally::Column::RoundId.eq(round_id))
+        .exec(&txn)
+        .await?;
+    option_tally::Entity::delete_many()
+        .filter(option_tally::Column::RoundId.eq(round_id))
+        .exec(&txn)
+        .await?;
+    add(&txn, &fresh.tallies).await?;
+    txn.commit().await?;
+    Ok(TallyCheck {
+        responses: fresh.responses,
+        differences: stored.differences(&fresh.tallies),
+        rescored: fresh.rescored.len() as u64,
+    })
+}

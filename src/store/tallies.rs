@@ -1,0 +1,199 @@
+//! Tallies in the database: added to by the submission writer inside its
+//! transaction and read by the report (recomputation: `store::recompute`).
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Alias, Expr, ExprTrait, IntoIden, OnConflict, Query},
+};
+use std::collections::BTreeMap;
+
+use crate::{
+    domain::{
+        group::RespondentGroup,
+        questionnaire::Questionnaire,
+        submission::ResponseScore,
+        tally::{ClassKey, ClassSums, OptionKey, PlaceItem, ResponseFacts, Tallies},
+    },
+    entities::{option_tally, response, response_tally, round_questionnaire},
+};
+
+/// Rows per upsert statement (well under SQLite's bind limit).
+const CHUNK: usize = 500;
+
+/// Adds the responses just inserted by the writer to the tallies, in the
+/// writer's transaction: either both are committed or neither.
+pub async fn apply_batch(
+    txn: &impl ConnectionTrait,
+    rows: &[&response::Model],
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // Only county-level groups record where the respondent lives.
+    let mut wanted: Vec<(i64, &str)> = rows
+        .iter()
+        .filter(|r| {
+            RespondentGroup::from_code(&r.respondent_group).is_some_and(|g| !g.is_school_bound())
+        })
+        .map(|r| (r.round_id, r.respondent_group.as_str()))
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    let mut places: BTreeMap<(i64, &str), Option<PlaceItem>> = BTreeMap::new();
+    for (round_id, group) in wanted {
+        let q = round_questionnaire::Entity::find_by_id((round_id, group.to_string()))
+            .one(txn)
+            .await?;
+        let item = q
+            .and_then(|q| serde_json::from_str::<Questionnaire>(&q.content).ok())
+            .and_then(|q| PlaceItem::find(&q));
+        places.insert((round_id, group), item);
+    }
+    let mut t = Tallies::default();
+    for r in rows {
+        let place_item = places
+            .get(&(r.round_id, r.respondent_group.as_str()))
+            .and_then(Option::as_ref);
+        t.add(&ResponseFacts {
+            round_id: r.round_id,
+            link_id: r.link_id,
+            validity: &r.validity,
+            place: place_item.and_then(|p| p.place(&r.answers)),
+            score: ResponseScore {
+                recognised: r.recognised,
+                judged: r.judged,
+                points: r.points,
+            },
+            answers: &r.answers,
+        });
+    }
+    add(txn, &t).await
+}
+
+/// `table.col + excluded.col`: what an upsert adds to an existing row.
+fn plus_excluded<C: IntoIden + Copy>(table: &'static str, col: C) -> Expr {
+    Expr::col((Alias::new(table), col)).add(Expr::col((Alias::new("excluded"), col)))
+}
+
+/// Adds tallies to the stored ones (inserting keys not yet stored).
+pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), DbErr> {
+    use option_tally::Column as O;
+    use response_tally::Column as R;
+    let classes: Vec<(&ClassKey, &ClassSums)> = t.classes.iter().collect();
+    for chunk in classes.chunks(CHUNK) {
+        let mut q = Query::insert();
+        q.into_table(response_tally::Entity).columns([
+            R::RoundId,
+            R::LinkId,
+            R::Validity,
+            R::Place,
+            R::Judged,
+            R::Responses,
+            R::SumRecognised,
+            R::SumPoints,
+            R::SumPointsSq,
+        ]);
+        for (k, s) in chunk {
+            q.values([
+                k.round_id.into(),
+                k.link_id.into(),
+                k.validity.clone().into(),
+                k.place.clone().into(),
+                k.judged.into(),
+                s.responses.into(),
+                s.recognised.into(),
+                s.points.into(),
+                s.points_sq.into(),
+            ])
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        }
+        let table = "response_tallies";
+        q.on_conflict(
+            OnConflict::columns([R::RoundId, R::LinkId, R::Validity, R::Place, R::Judged])
+                .values([
+                    (R::Responses, plus_excluded(table, R::Responses)),
+                    (R::SumRecognised, plus_excluded(table, R::SumRecognised)),
+                    (R::SumPoints, plus_excluded(table, R::SumPoints)),
+                    (R::SumPointsSq, plus_excluded(table, R::SumPointsSq)),
+                ])
+                .to_owned(),
+        );
+        txn.execute(&q).await?;
+    }
+    let options: Vec<(&OptionKey, &i64)> = t.options.iter().collect();
+    for chunk in options.chunks(CHUNK) {
+        let mut q = Query::insert();
+        q.into_table(option_tally::Entity).columns([
+            O::RoundId,
+            O::LinkId,
+            O::Validity,
+            O::ItemIndex,
+            O::OptionCode,
+            O::Answers,
+        ]);
+        for (k, n) in chunk {
+            q.values([
+                k.round_id.into(),
+                k.link_id.into(),
+                k.validity.clone().into(),
+                k.item.into(),
+                k.option.into(),
+                (**n).into(),
+            ])
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        }
+        q.on_conflict(
+            OnConflict::columns([
+                O::RoundId,
+                O::LinkId,
+                O::Validity,
+                O::ItemIndex,
+                O::OptionCode,
+            ])
+            .value(O::Answers, plus_excluded("option_tallies", O::Answers))
+            .to_owned(),
+        );
+        txn.execute(&q).await?;
+    }
+    Ok(())
+}
+
+/// The stored tallies of a round.
+pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<Tallies, DbErr> {
+    let mut t = Tallies::default();
+    for r in response_tally::Entity::find()
+        .filter(response_tally::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?
+    {
+        let key = ClassKey {
+            round_id,
+            link_id: r.link_id,
+            validity: r.validity,
+            place: r.place,
+            judged: r.judged,
+        };
+        let sums = ClassSums {
+            responses: r.responses,
+            recognised: r.sum_recognised,
+            points: r.sum_points,
+            points_sq: r.sum_points_sq,
+        };
+        t.classes.insert(key, sums);
+    }
+    for r in option_tally::Entity::find()
+        .filter(option_tally::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?
+    {
+        let key = OptionKey {
+            round_id,
+            link_id: r.link_id,
+            validity: r.validity,
+            item: r.item_index,
+            option: r.option_code,
+        };
+        t.options.insert(key, r.answers);
+    }
+    Ok(t)
+}

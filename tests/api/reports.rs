@@ -1,0 +1,301 @@
+use crate::helpers::*;
+use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+/// 17 scored items (`q1`…`q17`) follow the context item `c1` (index 0).
+const ITEMS: usize = 17;
+
+/// An open round over two schools with parents and deputies, where answers
+/// faster than 30 seconds are flagged too_fast.
+pub struct Seeded {
+    pub app: TestApp,
+    pub token: String,
+    pub round: i64,
+    pub schools: Vec<i64>,
+    pub links: Vec<Value>,
+}
+
+/// Creates and opens a round over every school; returns its id and links.
+pub async fn open(app: &TestApp, token: &str, groups: &[&str], extra: Value) -> (i64, Vec<Value>) {
+    let round = app.create_round(token, groups, extra).await["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/rounds/{round}/open");
+    json_of(app.post(token, &path, json!({})).await, StatusCode::OK).await;
+    let path = format!("/api/rounds/{round}/links");
+    let links = json_of(app.get(token, &path).await, StatusCode::OK).await;
+    (round, links["links"].as_array().unwrap().clone())
+}
+
+/// The token of a round's link for a group (and school).
+pub fn link_token(links: &[Value], group: &str, school: Option<i64>) -> String {
+    let l = links
+        .iter()
+        .find(|l| l["group"] == group && l["school_id"].as_i64() == school)
+        .expect("link");
+    l["token"].as_str().unwrap().to_string()
+}
+
+pub async fn seeded_round() -> Seeded {
+    let app = spawn_app().await;
+    let token = app.token_for("organiser").await;
+    let schools = app.seed_schools(&token, 2).await;
+    let extra = json!({"min_answer_seconds": 30});
+    let (round, links) = open(&app, &token, &["parent", "deputy"], extra).await;
+    Seeded {
+        app,
+        token,
+        round,
+        schools,
+        links,
+    }
+}
+
+impl Seeded {
+    pub fn link(&self, group: &str, school: Option<i64>) -> String {
+        link_token(&self.links, group, school)
+    }
+
+    /// Submits one response: `pick(index)` is the option for the item at
+    /// that index (0 = the context item); expects 201.
+    pub async fn answer(
+        &self,
+        link: &str,
+        pick: impl Fn(usize) -> u64,
+        duration_ms: i64,
+        comment: Option<&str>,
+    ) {
+        let q = self.app.questionnaire(link).await;
+        let mut body = answers_for(&q, |n, _| pick(n));
+        body["duration_ms"] = json!(duration_ms);
+        if let Some(c) = comment {
+            body["answers"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"item": "t1", "text": c}));
+        }
+        json_of(self.app.submit(link, &body).await, StatusCode::CREATED).await;
+    }
+
+    /// Eight responses with hand-computable rates (see the test below).
+    pub async fn answer_known(&self) {
+        let (s1, s2) = (Some(self.schools[0]), Some(self.schools[1]));
+        let p1 = self.link("parent", s1);
+        let p2 = self.link("parent", s2);
+        let d = self.link("deputy", None);
+        self.answer(&p1, |_| 1, 90_000, Some("=HYPERLINK(\"http://x\")"))
+            .await; // A: 17/17
+        self.answer(&p1, |n| if n <= 10 { 1 } else { 3 }, 90_000, None)
+            .await; // B: 10/17
+        self.answer(&p1, |n| if n == 1 { 4 } else { 5 }, 90_000, None)
+            .await; // C: 0/1
+        self.answer(&p1, |_| 1, 1_000, None).await; // D: too fast
+        self.answer(&p2, |_| 2, 90_000, None).await; // E: 17/17
+        self.answer(&p2, |_| 5, 90_000, None).await; // F: all 不了解
+        self.answer(&d, |n| if n == 0 { 3 } else { 1 }, 90_000, None)
+            .await; // G: rural, 17/17
+        self.answer(&d, |n| if n == 0 { 1 } else { 3 }, 90_000, None)
+            .await; // H: urban, 0/17
+    }
+
+    pub async fn report(&self, token: &str) -> Value {
+        json_of(
+            self.app
+                .get(token, &format!("/api/rounds/{}/report", self.round))
+                .await,
+            StatusCode::OK,
+        )
+        .await
+    }
+}
+
+fn near(v: &Value, expected: f64) {
+    let x = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
+    assert!((x - expected).abs() < 1e-9, "{x} != {expected}");
+}
+
+fn find<'a>(list: &'a Value, key: &str, value: impl Into<Value>) -> &'a Value {
+    let value = value.into();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x[key] == value)
+        .unwrap_or_else(|| panic!("no {key}={value}"))
+}
+
+#[tokio::test]
+async fn a_seeded_round_gives_the_hand_computed_report() {
+    let s = seeded_round().await;
+    s.answer_known().await;
+    let reviewer = s.app.token_for("reviewer").await;
+    let r = s.report(&reviewer).await;
+
+    assert_eq!(
+        r["totals"],
+        json!({"responses": 8, "valid": 7, "invalid": 1, "unscored": 1})
+    );
+    // Scored valid responses: A 1, B 10/17, C 0, E 1, G 1, H 0 → (3 + 10/17) / 6 = 61/102.
+    let o = &r["overall"];
+    near(&o["rate"], 61.0 / 102.0);
+    assert_eq!(o["n"], 6);
+    // Wilson(0.598, 6) = 0.2511 … 0.8685: contains 85%.
+    assert!((o["low"].as_f64().unwrap() - 0.251_070).abs() < 1e-6);
+    assert!((o["high"].as_f64().unwrap() - 0.868_472).abs() < 1e-6);
+    assert_eq!(o["verdict"], "too_close_to_call");
+    assert_eq!(o["meets_threshold"], false);
+    assert_eq!(o["small_n"], true);
+
+    let groups = &r["groups"];
+    near(&find(groups, "group", "parent")["rate"], 11.0 / 17.0); // (1 + 10/17 + 0 + 1) / 4
+    near(&find(groups, "group", "deputy")["rate"], 0.5);
+    near(
+        &find(&r["schools"], "school_id", s.schools[0])["rate"],
+        9.0 / 17.0,
+    );
+    let second = find(&r["schools"], "school_id", s.schools[1]);
+    near(&second["rate"], 1.0);
+    assert_eq!(second["n"], 1);
+    assert_eq!(
+        r["school_groups"].as_array().unwrap().len(),
+        2,
+        "deputies have no school"
+    );
+    // Schools 1 and 2 are 镇区 and 乡村; deputies said 乡村 (G) and 城区 (H).
+    near(&find(&r["locations"], "location", "urban")["rate"], 0.0);
+    near(
+        &find(&r["locations"], "location", "town")["rate"],
+        9.0 / 17.0,
+    );
+    let rural = find(&r["locations"], "location", "rural");
+    near(&rural["rate"], 1.0);
+    assert_eq!(rural["n"], 2);
+
+    // Parents' q1: 满意 A B, 比较满意 E, 不满意 C, 不了解 F → 3 of 4.
+    let items: Vec<&Value> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["group"] == "parent")
+        .collect();
+    assert_eq!(items.len(), ITEMS);
+    near(&items[0]["rate"], 0.75);
+    assert_eq!(items[0]["n"], 4);
+    let counts: Vec<i64> = items[0]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["count"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts, vec![2, 1, 0, 1, 1]);
+    assert_eq!(items[0]["options"][4]["dont_know"], true);
+    // q17: 满意 A, 一般 B, 比较满意 E (C and F 不了解) → 2 of 3.
+    near(&items[16]["rate"], 2.0 / 3.0);
+
+    let invalid = r["invalid"].as_array().unwrap();
+    assert_eq!(invalid.len(), 1);
+    assert_eq!(invalid[0]["reason"], "too_fast");
+    assert_eq!(invalid[0]["reason_label"], "答题过快");
+    assert_eq!(invalid[0]["school_id"], s.schools[0]);
+    assert_eq!(invalid[0]["count"], 1);
+
+    assert_eq!(r["rule"]["interval"], "wilson");
+    assert_eq!(r["rule"]["min_n"], 30);
+    assert_eq!(r["rule"]["scoring_rule"]["formula"], "share_recognised");
+    assert!(
+        r["rule"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("不了解")
+    );
+}
+
+#[tokio::test]
+async fn tallies_agree_with_a_recomputation_and_survive_a_rebuild() {
+    let s = seeded_round().await;
+    s.answer_known().await;
+    let path = format!("/api/rounds/{}/tallies/check", s.round);
+    let check = json_of(s.app.get(&s.token, &path).await, StatusCode::OK).await;
+    assert_eq!(check["responses"], 8);
+    assert_eq!(check["consistent"], true, "{check}");
+    let before = s.report(&s.token).await;
+
+    // Damage the aggregates, then see the check notice and the rebuild mend it.
+    s.app
+        .db
+        .execute_unprepared("UPDATE response_tallies SET responses = responses + 5")
+        .await
+        .unwrap();
+    let check = json_of(s.app.get(&s.token, &path).await, StatusCode::OK).await;
+    assert_eq!(check["consistent"], false);
+    assert!(check["difference_count"].as_u64().unwrap() > 0);
+    let rebuild = format!("/api/rounds/{}/tallies/rebuild", s.round);
+    let reviewer = s.app.token_for("reviewer").await;
+    assert_eq!(
+        s.app.post(&reviewer, &rebuild, json!({})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let rebuilt = json_of(
+        s.app.post(&s.token, &rebuild, json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(rebuilt["consistent"], false, "it reports the state before");
+    let check = json_of(s.app.get(&s.token, &path).await, StatusCode::OK).await;
+    assert_eq!(check["consistent"], true);
+    let mut after = s.report(&s.token).await;
+    after["generated_at"] = before["generated_at"].clone();
+    assert_eq!(after, before);
+}
+
+#[tokio::test]
+async fn reports_need_a_login_and_reviewers_may_read() {
+    let s = seeded_round().await;
+    let paths = [
+        format!("/api/rounds/{}/report", s.round),
+        format!("/api/rounds/{}/sampling", s.round),
+        format!("/api/rounds/{}/integrity", s.round),
+        format!("/api/rounds/{}/tallies/check", s.round),
+        "/api/reports/compare".to_string(),
+        format!("/api/rounds/{}/exports/report.xlsx", s.round),
+        format!("/api/rounds/{}/exports/report.csv", s.round),
+        format!("/api/rounds/{}/exports/responses.csv", s.round),
+        format!("/api/rounds/{}/exports/responses.xlsx", s.round),
+    ];
+    let reviewer = s.app.token_for("reviewer").await;
+    for p in &paths {
+        let anon = s.app.client.get(s.app.url(p)).send().await.unwrap();
+        let body = json_of(anon, StatusCode::UNAUTHORIZED).await;
+        assert_eq!(body["code"], "unauthorized", "{p}");
+        let ok = s.app.get(&reviewer, p).await;
+        assert_eq!(ok.status(), StatusCode::OK, "{p}");
+        ok.bytes().await.unwrap();
+    }
+    let e = json_of(
+        s.app.get(&reviewer, "/api/rounds/999/report").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_eq!(e["code"], "not_found");
+    let spec = json_of(
+        s.app
+            .client
+            .get(s.app.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    for p in [
+        "/rounds/{id}/report",
+        "/rounds/{id}/exports/responses.csv",
+        "/reports/compare",
+    ] {
+        assert!(spec["paths"][p].is_object(), "{p} missing from the spec");
+    }
+}
+
+mod exports;
+mod panels;
+mod props;

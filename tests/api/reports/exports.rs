@@ -1,0 +1,160 @@
+//! The report and the raw responses as files: they open, they say what the
+//! JSON says, and they are safe in a spreadsheet.
+
+use super::*;
+use calamine::{Data, DataType, Reader, Xlsx};
+use std::io::Cursor;
+
+async fn download(s: &Seeded, token: &str, file: &str) -> (String, Vec<u8>) {
+    let resp = s
+        .app
+        .get(token, &format!("/api/rounds/{}/exports/{file}", s.round))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK, "{file}");
+    let disposition = resp.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    let kind = resp.headers()["content-type"].to_str().unwrap().to_string();
+    (kind, resp.bytes().await.unwrap().to_vec())
+}
+
+fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<Data>> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("a workbook");
+    let range = book
+        .worksheet_range(name)
+        .unwrap_or_else(|e| panic!("sheet {name}: {e}"));
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "CSV must start with a UTF-8 BOM"
+    );
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&bytes[3..]);
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_report_workbook_and_csv_say_what_the_json_says() {
+    let s = seeded_round().await;
+    s.answer_known().await;
+    let reviewer = s.app.token_for("reviewer").await;
+    let (kind, xlsx) = download(&s, &reviewer, "report.xlsx").await;
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    let book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.clone())).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        vec![
+            "汇总",
+            "各类对象",
+            "各学校",
+            "学校×对象",
+            "城乡",
+            "各题目",
+            "无效问卷",
+            "数据质量"
+        ]
+    );
+    let summary = sheet(&xlsx, "汇总");
+    let value = |key: &str| {
+        summary
+            .iter()
+            .find(|r| text(&r[0]) == key)
+            .map(|r| r[1].clone())
+            .unwrap()
+    };
+    assert!((value("全县认可率").as_f64().unwrap() - 61.0 / 102.0).abs() < 1e-9);
+    assert_eq!(value("有效样本n").as_f64(), Some(6.0));
+    assert_eq!(text(&value("结论")), "临界（置信区间包含85%）");
+    assert!(text(&value("计算规则")).contains("Wilson"));
+    let groups = sheet(&xlsx, "各类对象");
+    assert_eq!(text(&groups[0][0]), "调查对象");
+    assert_eq!(text(&groups[1][0]), "家长");
+    assert!((groups[1][2].as_f64().unwrap() - 11.0 / 17.0).abs() < 1e-9);
+    let items = sheet(&xlsx, "各题目");
+    assert_eq!(items.len(), 1 + 2 * ITEMS);
+    assert_eq!(
+        text(&items[1][10]),
+        "满意、比较满意",
+        "recognised options stated per item"
+    );
+    assert_eq!(text(&items[1][11]), "不了解");
+    let invalid = sheet(&xlsx, "无效问卷");
+    assert_eq!(text(&invalid[1][2]), "答题过快");
+
+    let (kind, csv) = download(&s, &reviewer, "report.csv").await;
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let rows = csv_rows(&csv);
+    assert_eq!(rows[0], vec!["【汇总】"]);
+    assert_eq!(rows[1], vec!["项目", "内容"]);
+    let rate = rows.iter().find(|r| r[0] == "全县认可率").unwrap();
+    assert_eq!(rate[1], "59.80%");
+    assert!(rows.iter().any(|r| r[0] == "【数据质量】"));
+}
+
+#[tokio::test]
+async fn raw_responses_export_as_csv_and_xlsx() {
+    let s = seeded_round().await;
+    s.answer_known().await;
+    let (_, csv) = download(&s, &s.token, "responses.csv").await;
+    let rows = csv_rows(&csv);
+    // Header, then one row per response (invalid ones included, marked).
+    assert_eq!(rows.len(), 1 + 8);
+    let header = &rows[0];
+    assert_eq!(header[0], "序号");
+    assert_eq!(header[6], "有效性");
+    let fixed = 12;
+    assert_eq!(header.len(), fixed + 1 + ITEMS + 1, "c1, q1…q17, t1");
+    assert_eq!(header[fixed], "c1");
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    let a = &rows[1];
+    assert_eq!(a[2], "家长");
+    assert_eq!(a[fixed + 1], "1 满意");
+    assert_eq!(
+        a[fixed + 1 + ITEMS],
+        "'=HYPERLINK(\"http://x\")",
+        "formulas are defused"
+    );
+    let d = &rows[4];
+    assert_eq!((d[6].as_str(), d[7].as_str()), ("答题过快", "too_fast"));
+    assert_eq!(rows[8][fixed], "1 城区");
+
+    let path = format!("/api/rounds/{}/exports/responses.csv?group=parent", s.round);
+    let resp = s.app.get(&s.token, &path).await;
+    let rows = csv_rows(&resp.bytes().await.unwrap());
+    assert_eq!(rows.len(), 1 + 6);
+    assert!(
+        rows[0][fixed + 1].starts_with("q1 您对本县落实"),
+        "{}",
+        rows[0][fixed + 1]
+    );
+
+    let (kind, xlsx) = download(&s, &s.token, "responses.xlsx").await;
+    assert!(kind.contains("spreadsheetml"));
+    let parents = sheet(&xlsx, "家长");
+    assert_eq!(parents.len(), 1 + 6);
+    assert_eq!(text(&parents[0][0]), "序号");
+    assert_eq!(text(&parents[1][fixed + 1]), "1 满意");
+    assert_eq!(
+        text(&parents[1][fixed + 1 + ITEMS]),
+        "'=HYPERLINK(\"http://x\")"
+    );
+    let deputies = sheet(&xlsx, "人大代表");
+    assert_eq!(deputies.len(), 1 + 2);
+    assert_eq!(text(&deputies[1][fixed]), "3 乡村");
+}

@@ -1,0 +1,157 @@
+//! Sampling plan and progress, quota overrides, the integrity panel, and
+//! comparing rounds.
+
+use super::*;
+
+#[tokio::test]
+async fn the_sampling_plan_follows_the_national_rule_and_tracks_progress() {
+    let s = seeded_round().await;
+    let county = json!({"name": "奇台县", "admin_code": "652325", "resident_population": 250000});
+    json_of(
+        s.app.put(&s.token, "/api/county", county).await,
+        StatusCode::OK,
+    )
+    .await;
+    let p1 = s.link("parent", Some(s.schools[0]));
+    s.answer(&p1, |_| 1, 90_000, None).await;
+    s.answer(&p1, |_| 2, 90_000, None).await;
+    s.answer(&p1, |_| 1, 1_000, None).await; // too fast: not progress
+    let path = format!("/api/rounds/{}/sampling", s.round);
+    let reviewer = s.app.token_for("reviewer").await;
+    let plan = json_of(s.app.get(&reviewer, &path).await, StatusCode::OK).await;
+    assert_eq!(plan["national_minimum"], 375);
+    assert_eq!(plan["total"]["count"], 2);
+    let parents = find(&plan["groups"], "group", "parent");
+    assert_eq!(
+        (parents["suggested"].as_i64(), parents["quota"].as_i64()),
+        (Some(188), Some(188))
+    );
+    assert_eq!(find(&plan["groups"], "group", "deputy")["quota"], 187);
+    // 188 split over enrolments 310 and 320: 92.5 and 95.5 → the larger remainder (school 1) gets the spare one.
+    let first = find(&plan["schools"], "school_id", s.schools[0]);
+    assert_eq!(
+        (first["quota"].as_i64(), first["count"].as_i64()),
+        (Some(93), Some(2))
+    );
+    near(&first["percent"], 200.0 / 93.0);
+    assert_eq!(
+        find(&plan["schools"], "school_id", s.schools[1])["quota"],
+        95
+    );
+    let town = find(&plan["locations"], "location", "town");
+    assert_eq!(
+        (town["quota"].as_i64(), town["count"].as_i64()),
+        (Some(93), Some(2))
+    );
+    near(&plan["parent_share"], 1.0);
+
+    let quotas = format!("/api/rounds/{}/sampling/quotas", s.round);
+    let change = json!({"quotas": [
+        {"group": "parent", "school_id": s.schools[0], "quota": 10},
+        {"group": "deputy", "quota": 50},
+    ]});
+    assert_eq!(
+        s.app.put(&reviewer, &quotas, change.clone()).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let plan = json_of(s.app.put(&s.token, &quotas, change).await, StatusCode::OK).await;
+    let first = find(&plan["schools"], "school_id", s.schools[0]);
+    assert_eq!(
+        (first["suggested"].as_i64(), first["overridden"].as_i64()),
+        (Some(93), Some(10))
+    );
+    near(&first["percent"], 20.0);
+    assert_eq!(find(&plan["groups"], "group", "deputy")["quota"], 50);
+    // Removing an override returns to the suggestion; deputies have no schools.
+    let clear = json!({"quotas": [{"group": "parent", "school_id": s.schools[0], "quota": null}]});
+    let plan = json_of(s.app.put(&s.token, &quotas, clear).await, StatusCode::OK).await;
+    assert!(find(&plan["schools"], "school_id", s.schools[0])["overridden"].is_null());
+    let bad = json!({"quotas": [{"group": "deputy", "school_id": s.schools[0], "quota": 3}]});
+    let e = json_of(
+        s.app.put(&s.token, &quotas, bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["field"], "school_id");
+}
+
+#[tokio::test]
+async fn bursts_of_identical_answers_are_flagged_without_changing_rates() {
+    let s = seeded_round().await;
+    let p1 = s.link("parent", Some(s.schools[0]));
+    for _ in 0..10 {
+        s.answer(&p1, |_| 1, 90_000, None).await;
+    }
+    s.answer(&p1, |n| if n == 5 { 3 } else { 1 }, 90_000, None)
+        .await;
+    let p2 = s.link("parent", Some(s.schools[1]));
+    s.answer(&p2, |n| if n % 2 == 0 { 3 } else { 1 }, 90_000, None)
+        .await;
+    let path = format!("/api/rounds/{}/integrity", s.round);
+    let panel = json_of(s.app.get(&s.token, &path).await, StatusCode::OK).await;
+    let bursts = panel["bursts"].as_array().unwrap();
+    assert_eq!(bursts.len(), 1, "{panel}");
+    assert_eq!(bursts[0]["count"], 10);
+    assert_eq!(bursts[0]["school_id"], s.schools[0]);
+    assert_eq!(bursts[0]["group"], "parent");
+    assert_eq!(bursts[0]["vector"], "1".repeat(ITEMS));
+    let first = find(&panel["identical"], "school_id", s.schools[0]);
+    assert_eq!(
+        (first["responses"].as_u64(), first["identical"].as_u64()),
+        (Some(11), Some(10))
+    );
+    near(&first["identical_share"], 10.0 / 11.0);
+    // 一般: 1 of school 1's 187 answers, 8 of school 2's 17; county 9 of 204.
+    near(&panel["county_negative_share"], 9.0 / 204.0);
+    let neg = find(&panel["negatives"], "school_id", s.schools[0]);
+    near(&neg["share"], 1.0 / 187.0);
+    assert_eq!(
+        neg["flagged"], false,
+        "11 responses are fewer than the minimum of 30"
+    );
+    // Eleven in one burst need a larger count to be one.
+    let strict = json_of(
+        s.app
+            .get(&s.token, &format!("{path}?burst_min_count=12"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(strict["bursts"].as_array().unwrap().is_empty());
+    // Flags only: the report still counts every valid response.
+    assert_eq!(s.report(&s.token).await["totals"]["valid"], 12);
+}
+
+#[tokio::test]
+async fn rounds_compare_side_by_side_with_the_change_in_points() {
+    let s = seeded_round().await;
+    let p1 = s.link("parent", Some(s.schools[0]));
+    s.answer(&p1, |n| if n <= 10 { 1 } else { 3 }, 90_000, None)
+        .await; // 10/17
+    let extra = json!({"name": "2026年市级复核", "purpose": "prefecture_review"});
+    let (second, links) = open(&s.app, &s.token, &["parent"], extra).await;
+    let link = link_token(&links, "parent", Some(s.schools[0]));
+    s.answer(&link, |_| 1, 90_000, None).await;
+    let path = format!(
+        "/api/reports/compare?round_ids={}&round_ids={second}",
+        s.round
+    );
+    let c = json_of(s.app.get(&s.token, &path).await, StatusCode::OK).await;
+    assert_eq!(c["rounds"][1]["purpose"], "prefecture_review");
+    near(&c["overall"]["rates"][0]["rate"], 10.0 / 17.0);
+    near(&c["overall"]["change_points"], 700.0 / 17.0);
+    let parent = find(&c["groups"], "label", "家长");
+    near(&parent["change_points"], 700.0 / 17.0);
+    let deputy = find(&c["groups"], "label", "人大代表");
+    assert!(deputy["rates"][1]["rate"].is_null() && deputy["change_points"].is_null());
+    let school = find(&c["schools"], "school_id", s.schools[0]);
+    near(&school["rates"][1]["rate"], 1.0);
+    // Without ids: every opened round, oldest first.
+    let all = json_of(
+        s.app.get(&s.token, "/api/reports/compare").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(all["rounds"].as_array().unwrap().len(), 2);
+    assert_eq!(all["rounds"][0]["id"], s.round);
+}
