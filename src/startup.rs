@@ -49,6 +49,12 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .ok_or_else(|| anyhow::anyhow!("could not read the bound address"))?;
+        // Links fall back to the bound address when no public URL is set:
+        // use the real port, not the 0 of a test's `127.0.0.1:0`.
+        let settings = Settings {
+            bind: addr,
+            ..settings
+        };
         Ok(Self {
             acceptor,
             addr,

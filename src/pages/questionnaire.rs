@@ -76,7 +76,7 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
                     super::html::esc(token)
                 );
                 let page = respondent::message(
-                    "✅",
+                    respondent::ICON_OK,
                     "您已经提交过了",
                     "本设备已经提交过这份问卷，感谢您的参与！",
                     &more,
