@@ -39,8 +39,8 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
     let ctx = &open.ctx;
     let head = heading(ctx);
     let cookie = device::device_cookie(ctx.round.id);
-    let (device_id, set_device) = match device::read(req, &cookie) {
-        Some(id) => (id, None),
+    let (device_id, set_device) = match device::Cookies::of(req).get(&cookie) {
+        Some(id) => (id.to_string(), None),
         None => {
             let id = device::new_id();
             let set = device::set_cookie(
@@ -173,11 +173,8 @@ async fn submit_form(
         client_id,
         answers,
         duration_ms: Utc::now().timestamp_millis() - started_ms,
-        device_id: device::read(req, &device::device_cookie(ctx.round.id)),
-        access_code: fields
-            .get("access_code")
-            .cloned()
-            .or_else(|| device::read(req, &code_cookie)),
+        cookies: device::Cookies::of(req),
+        access_code: fields.get("access_code").cloned(),
     };
     match survey::submit(state, token, input).await {
         Ok(outcome) => {

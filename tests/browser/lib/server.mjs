@@ -71,7 +71,12 @@ export async function startServer(env = {}) {
       const args = databaseUrl.startsWith('postgres')
         ? ['psql', [databaseUrl, '-qAtc', query]]
         : ['sqlite3', [databaseUrl.replace(/^sqlite:\/\//, ''), query]];
-      return execFileSync(args[0], args[1]).toString().trim();
+      try {
+        return execFileSync(args[0], args[1]).toString().trim();
+      } catch (e) {
+        if (e.code === 'ENOENT') throw new Error(`the browser tests need the ${args[0]} command (apt-get install ${args[0] === 'psql' ? 'postgresql-client' : 'sqlite3'})`);
+        throw e;
+      }
     },
     async stop() {
       child.kill('SIGTERM');
