@@ -64,7 +64,12 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
     if answered {
         let policy = DuplicatePolicy::from_code(&ctx.round.duplicate_policy)
             .unwrap_or(DuplicatePolicy::Flag);
-        let again = req.uri().query().unwrap_or_default().contains("again=1");
+        let again = req
+            .uri()
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .any(|p| p == "again=1");
         match policy {
             DuplicatePolicy::Refuse => {
                 return Err(survey::refused(crate::admission::Refusal::DuplicateDevice));
