@@ -70,6 +70,14 @@ function stored(link) {
   return Number(server.sql(`SELECT COUNT(*) FROM responses WHERE link_id = ${link.id}`));
 }
 
+/** A phone (a fresh browser context) with the link's page open. */
+async function onPhone(link, options = {}) {
+  const context = await phoneContext(browser, options);
+  const page = await context.newPage();
+  const response = await page.goto(`${server.url}/s/${link.token}`);
+  return { context, page, response };
+}
+
 /** Taps the first option of every choice item (or of the first `n`). */
 async function answer(page, n = Infinity) {
   const items = page.locator('fieldset.q[data-kind=choice]');
@@ -148,9 +156,7 @@ test('the first load is usable within 3 s on emulated slow 3G', async () => {
 test('a reload mid-way keeps the draft and the attempt id', async () => {
   const { links } = await openRound(['parent']);
   const link = links.find((l) => l.school_code === '2165000002');
-  const context = await phoneContext(browser);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/s/${link.token}`);
+  const { context, page } = await onPhone(link);
   await answer(page, 5);
   await page.locator('textarea').fill('草稿里的意见');
   const key = `renke:draft:${link.token}`;
@@ -169,9 +175,7 @@ test('a reload mid-way keeps the draft and the attempt id', async () => {
 test('going offline at submit loses nothing and stores exactly one response', async () => {
   const { links } = await openRound(['parent']);
   const link = links.find((l) => l.school_code === '2165000001');
-  const context = await phoneContext(browser);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/s/${link.token}`);
+  const { context, page } = await onPhone(link);
   await answer(page);
   await context.setOffline(true);
   await page.getByRole('button', { name: '提交问卷' }).click();
@@ -188,9 +192,7 @@ test('going offline at submit loses nothing and stores exactly one response', as
 test('a reply lost on the way back is retried without a second response', async () => {
   const { links } = await openRound(['teacher']);
   const link = links[0];
-  const context = await phoneContext(browser);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/s/${link.token}`);
+  const { context, page } = await onPhone(link);
   await answer(page);
   // The server stores the response, but the phone never hears back.
   let dropped = false;
@@ -212,9 +214,7 @@ test('a reply lost on the way back is retried without a second response', async 
 test('without JavaScript the plain form still submits', async () => {
   const { links } = await openRound(['principal']);
   const link = links[0];
-  const context = await phoneContext(browser, { javaScriptEnabled: false });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/s/${link.token}`);
+  const { context, page } = await onPhone(link, { javaScriptEnabled: false });
   await answer(page);
   await page.getByRole('button', { name: '提交问卷' }).click();
   await page.getByText('提交成功').waitFor();
@@ -225,10 +225,8 @@ test('without JavaScript the plain form still submits', async () => {
 test('a closed round shows a clear page', async () => {
   const { id, links } = await openRound(['deputy']);
   await organiser.call('POST', `/api/rounds/${id}/close`, {});
-  const context = await phoneContext(browser);
-  const page = await context.newPage();
-  const res = await page.goto(`${server.url}/s/${links[0].token}`);
-  assert.equal(res.status(), 409);
+  const { context, page, response } = await onPhone(links[0]);
+  assert.equal(response.status(), 409);
   await page.getByRole('heading', { name: '调查已经结束' }).waitFor();
   await page.screenshot({ path: path.join(outputDir, 'closed.png') });
   await context.close();
@@ -255,9 +253,7 @@ test('a deputy types a one-time access code, answers and cannot use it twice', a
   const { id, links } = await openRound(['deputy']);
   const link = links[0];
   const { codes } = await organiser.call('POST', `/api/rounds/${id}/links/${link.id}/access-codes`, { count: 2 }, [201]);
-  const context = await phoneContext(browser);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/s/${link.token}`);
+  const { context, page } = await onPhone(link);
   await page.getByRole('heading', { name: '请输入访问码' }).waitFor();
   await page.screenshot({ path: path.join(outputDir, 'access-code.png') });
   await page.getByLabel('访问码').fill(codes[0].toLowerCase().replace('-', ' '));
