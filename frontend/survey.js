@@ -146,7 +146,11 @@
       if (res.code === 'duplicate_device' || res.code === 'access_code_used') {
         if (store) try { store.removeItem(key); } catch (err) { /* ignore */ }
       }
-      if (res.field) return (button.disabled = false, button.innerHTML = '提交问卷', flag(res.field, res.message));
+      if (res.field) {
+        button.disabled = false;
+        button.innerHTML = '提交问卷';
+        return flag(res.field, res.message);
+      }
       failed(res.message || '提交失败，请稍后重试');
     };
     xhr.send(body);

@@ -113,11 +113,12 @@ pub struct Settings {
     #[arg(long, env = "RENKE_TRUSTED_PROXY_HEADER", global = true)]
     pub trusted_proxy_header: Option<String>,
     /// Respondent requests (pages and public API) allowed per client address
-    /// per minute; 0 turns the limit off.
+    /// per minute; 0 turns the limit off. Generous: parents behind one mobile
+    /// carrier's NAT share an address.
     #[arg(
         long,
         env = "RENKE_RATE_PER_ADDRESS",
-        default_value_t = 120,
+        default_value_t = 300,
         global = true
     )]
     pub rate_per_address: u32,

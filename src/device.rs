@@ -29,22 +29,37 @@ pub fn hash(keyed: &Keyed, round_id: i64, device_id: &str) -> String {
     keyed.hash("device", &[&round_id.to_string(), device_id])
 }
 
-/// A cookie's value, if the request carries a plausible one.
-pub fn read(req: &Request, name: &str) -> Option<String> {
-    req.headers()
-        .get_all(poem::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 64
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+/// The cookies a request carries, keeping only plausible values (random
+/// ids and codes: letters, digits, `-` and `_`, at most 64 characters).
+#[derive(Debug, Clone, Default)]
+pub struct Cookies(Vec<(String, String)>);
+
+impl Cookies {
+    pub fn of(req: &Request) -> Self {
+        Self(
+            req.headers()
+                .get_all(poem::http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .filter_map(|pair| pair.trim().split_once('='))
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .filter(|(_, v)| {
+                    !v.is_empty()
+                        && v.len() <= 64
+                        && v.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                })
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A `Set-Cookie` value: HttpOnly, whole site (pages and API), Lax.
@@ -62,9 +77,10 @@ mod tests {
         let req = Request::builder()
             .header("Cookie", "a=1; renke_device_3=AbC-_9; renke_code_4=x y")
             .finish();
-        assert_eq!(read(&req, "renke_device_3").as_deref(), Some("AbC-_9"));
-        assert_eq!(read(&req, "renke_code_4"), None);
-        assert_eq!(read(&req, "missing"), None);
+        let c = Cookies::of(&req);
+        assert_eq!(c.get("renke_device_3"), Some("AbC-_9"));
+        assert_eq!(c.get("renke_code_4"), None);
+        assert_eq!(c.get("missing"), None);
         assert!(set_cookie("n", "v", 60, true).ends_with("Max-Age=60; Secure"));
     }
 }

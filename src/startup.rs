@@ -43,14 +43,19 @@ impl Application {
         let initial_admin_password = bootstrap_admin(&db).await?;
         let keyed = Keyed::load(&db, settings.secret.as_deref()).await?;
         let limiter = Arc::new(RateLimiter::new(&settings));
-        let settings = Arc::new(settings);
-        let (writer, writer_task) = SubmissionWriter::start_dedicated(settings.clone()).await?;
         let acceptor = TcpListener::bind(settings.bind).into_acceptor().await?;
         let addr = acceptor
             .local_addr()
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .ok_or_else(|| anyhow::anyhow!("could not read the bound address"))?;
+        // Links fall back to the bound address when no public URL is set:
+        // use the real port, not the 0 of a test's `127.0.0.1:0`.
+        let settings = Arc::new(Settings {
+            bind: addr,
+            ..settings
+        });
+        let (writer, writer_task) = SubmissionWriter::start_dedicated(settings.clone()).await?;
         Ok(Self {
             acceptor,
             addr,

@@ -79,9 +79,10 @@ pub struct ResponseInput {
     pub answers: Vec<RawAnswer>,
     /// Time spent answering, as measured on the phone.
     pub duration_ms: i64,
-    /// The device cookie of this round, if the browser sent one.
-    pub device_id: Option<String>,
-    /// The one-time access code, as typed, on links that need one.
+    /// The browser's cookies: the round's device id and, on links with
+    /// access codes, the code entered on the page.
+    pub cookies: device::Cookies,
+    /// The one-time access code as typed or sent, if not in a cookie.
     pub access_code: Option<String>,
 }
 
@@ -139,12 +140,16 @@ pub async fn submit(
     } else {
         "valid"
     };
-    let access_code_hash =
-        access_code_hash(state, open.ctx.link.id, input.access_code.as_deref()).await?;
-    let device_hash = input
-        .device_id
+    let (round_id, link_id) = (open.ctx.round.id, open.ctx.link.id);
+    let typed = input
+        .access_code
         .as_deref()
-        .map(|d| device::hash(&state.keyed, open.ctx.round.id, d));
+        .or_else(|| input.cookies.get(&device::code_cookie(link_id)));
+    let access_code_hash = access_code_hash(state, link_id, typed).await?;
+    let device_hash = input
+        .cookies
+        .get(&device::device_cookie(round_id))
+        .map(|d| device::hash(&state.keyed, round_id, d));
     let outcome = state
         .writer
         .submit(Submission {

@@ -25,6 +25,10 @@ pub async fn spawn(program: &str, args: &[&str], env: &[(&str, String)]) -> anyh
         .env("RENKE_BIND", "127.0.0.1:0")
         .env("RENKE_LOG_FORMAT", "json")
         .env("RUST_LOG", "warn,renke=info")
+        // Every virtual phone shares one address: the per-address and
+        // per-link limits would measure themselves, not the write path.
+        .env("RENKE_RATE_PER_ADDRESS", "0")
+        .env("RENKE_RATE_PER_LINK", "0")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);

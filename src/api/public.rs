@@ -184,14 +184,11 @@ impl PublicApi {
         state.limiter.check_address(req)?;
         state.limiter.check_link(&token.0)?;
         let body = body.0;
-        let ctx = survey::find(&state, &token.0).await?;
         let input = ResponseInput {
             client_id: body.client_id,
             duration_ms: body.duration_ms,
-            device_id: device::read(req, &device::device_cookie(ctx.round.id)),
-            access_code: body
-                .access_code
-                .or_else(|| device::read(req, &device::code_cookie(ctx.link.id))),
+            cookies: device::Cookies::of(req),
+            access_code: body.access_code,
             answers: body
                 .answers
                 .into_iter()

@@ -23,10 +23,11 @@ pub async fn code_state(
     req: &Request,
     ctx: &LinkContext,
 ) -> Result<Option<access_codes::CodeState>, AppError> {
-    let Some(code) = device::read(req, &device::code_cookie(ctx.link.id)) else {
+    let cookies = device::Cookies::of(req);
+    let Some(code) = cookies.get(&device::code_cookie(ctx.link.id)) else {
         return Ok(None);
     };
-    let hash = access_codes::hash(&state.keyed, ctx.link.id, &access_codes::normalise(&code));
+    let hash = access_codes::hash(&state.keyed, ctx.link.id, &access_codes::normalise(code));
     Ok(Some(
         access_codes::state(&state.db, ctx.link.id, &hash).await?,
     ))

@@ -33,20 +33,20 @@ const CSS: &str = r#"
 *{box-sizing:border-box}
 html,body{margin:0;padding:0}
 body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;color:#111;-webkit-print-color-adjust:exact;print-color-adjust:exact}
-.sheet{width:210mm;height:297mm;padding:12mm 12mm 10mm;display:flex;flex-direction:column;overflow:hidden;page-break-after:always;break-after:page;background:#fff}
+.sheet{width:210mm;height:297mm;padding:10mm 10mm 8mm;display:flex;flex-direction:column;overflow:hidden;page-break-after:always;break-after:page;background:#fff}
 .sheet:last-child{page-break-after:auto;break-after:auto}
 .kicker{font-size:13pt;color:#c00;letter-spacing:2pt;text-align:center}
-h1{font-size:22pt;margin:2mm 0 1mm;text-align:center;line-height:1.25}
-h2{font-size:28pt;margin:1mm 0 4mm;text-align:center;line-height:1.2}
-.codes{flex:1;display:flex;flex-wrap:wrap;justify-content:center;align-content:center;gap:4mm 8mm}
+h1{font-size:20pt;margin:1mm 0;text-align:center;line-height:1.25}
+h2{font-size:26pt;margin:0 0 3mm;text-align:center;line-height:1.2}
+.codes{flex:1;min-height:0;display:flex;flex-wrap:wrap;justify-content:center;align-content:center;gap:4mm 8mm}
 figure{margin:0;text-align:center;break-inside:avoid}
 figure svg{display:block;margin:0 auto}
 .n1 svg{width:130mm;height:130mm}
 .n2 svg{width:88mm;height:88mm}
-.n3 svg,.n4 svg{width:84mm;height:84mm}
-.who{font-size:22pt;font-weight:700;margin-top:1mm}
+.n3 svg,.n4 svg{width:78mm;height:78mm}
+.who{font-size:18pt;font-weight:700;line-height:1.3}
 .url{font-size:7.5pt;color:#555;word-break:break-all;max-width:88mm;margin:0 auto}
-.howto{border-top:1.5pt solid #c00;padding-top:3mm;font-size:13pt;line-height:1.55}
+.howto{border-top:1.5pt solid #c00;padding-top:2.5mm;font-size:12pt;line-height:1.5}
 .howto p{margin:0 0 1.5mm}
 .howto .close{font-weight:700}
 .warn{border:2pt solid #c00;color:#c00;font-weight:700;padding:2mm 3mm;margin-bottom:3mm;font-size:12pt}

@@ -38,20 +38,7 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
     let open = survey::open_link(state, token).await?;
     let ctx = &open.ctx;
     let head = heading(ctx);
-    let cookie = device::device_cookie(ctx.round.id);
-    let (device_id, set_device) = match device::read(req, &cookie) {
-        Some(id) => (id, None),
-        None => {
-            let id = device::new_id();
-            let set = device::set_cookie(
-                &cookie,
-                &id,
-                device::MAX_AGE_SECS,
-                state.settings.secure_cookies,
-            );
-            (id, Some(set))
-        }
-    };
+    let (device_id, set_device) = device_of(state, req, ctx.round.id);
     let mut notice = None;
     let answered = set_device.is_none()
         && store::devices::has_answered(
@@ -64,25 +51,17 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
     if answered {
         let policy = DuplicatePolicy::from_code(&ctx.round.duplicate_policy)
             .unwrap_or(DuplicatePolicy::Flag);
-        let again = req.uri().query().unwrap_or_default().contains("again=1");
+        let again = req
+            .uri()
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .any(|p| p == "again=1");
         match policy {
             DuplicatePolicy::Refuse => {
                 return Err(survey::refused(crate::admission::Refusal::DuplicateDevice));
             }
-            DuplicatePolicy::Flag if !again => {
-                let more = format!(
-                    "<p>如确需为家中另一位成员再填一份，请点击下方按钮；同一设备再次提交的问卷会被标记为重复，不计入统计。</p>\
-                     <a class=\"btn\" href=\"/s/{}?again=1\">再填一份</a>",
-                    super::html::esc(token)
-                );
-                let page = respondent::message(
-                    "✅",
-                    "您已经提交过了",
-                    "本设备已经提交过这份问卷，感谢您的参与！",
-                    &more,
-                );
-                return Ok(html(StatusCode::OK, page));
-            }
+            DuplicatePolicy::Flag if !again => return Ok(answered_page(token)),
             DuplicatePolicy::Flag => {
                 notice =
                     Some("本设备已经提交过这份问卷；再次提交的问卷会被标记为重复，不计入统计。");
@@ -90,16 +69,14 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
         }
     }
     if access_codes::required(&state.db, ctx.link.id).await? {
-        let error = match code_state(state, req, ctx).await? {
-            Some(access_codes::CodeState::Unused) => None,
-            Some(access_codes::CodeState::Used) => {
-                Some("该访问码已经使用过，每个访问码只能提交一份问卷")
+        match code_state(state, req, ctx).await? {
+            Some(access_codes::CodeState::Unused) => {}
+            held => {
+                let error = (held == Some(access_codes::CodeState::Used))
+                    .then_some("该访问码已经使用过，每个访问码只能提交一份问卷");
+                let page = respondent::code_form(token, &head, error);
+                return Ok(with_cookie(html(StatusCode::OK, page), set_device));
             }
-            _ => Some(""),
-        };
-        if let Some(e) = error {
-            let page = respondent::code_form(token, &head, Some(e).filter(|e| !e.is_empty()));
-            return Ok(with_cookie(html(StatusCode::OK, page), set_device));
         }
     }
     let client_id = uuid::Uuid::new_v4().to_string();
@@ -114,6 +91,36 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
         notice,
     });
     Ok(with_cookie(html(StatusCode::OK, page), set_device))
+}
+
+/// The round's device id from its cookie, or a new one with the
+/// `Set-Cookie` that gives it to the phone.
+fn device_of(state: &AppState, req: &Request, round_id: i64) -> (String, Option<String>) {
+    let cookie = device::device_cookie(round_id);
+    if let Some(id) = device::Cookies::of(req).get(&cookie) {
+        return (id.to_string(), None);
+    }
+    let id = device::new_id();
+    let secure = state.settings.secure_cookies;
+    let set = device::set_cookie(&cookie, &id, device::MAX_AGE_SECS, secure);
+    (id, Some(set))
+}
+
+/// A flagging round tells a device that answered, and lets it answer again
+/// knowingly (a second parent on a shared phone).
+fn answered_page(token: &str) -> Response {
+    let more = format!(
+        "<p>如确需为家中另一位成员再填一份，请点击下方按钮；同一设备再次提交的问卷会被标记为重复，不计入统计。</p>\
+         <a class=\"btn\" href=\"/s/{}?again=1\">再填一份</a>",
+        super::html::esc(token)
+    );
+    let page = respondent::message(
+        respondent::ICON_OK,
+        "您已经提交过了",
+        "本设备已经提交过这份问卷，感谢您的参与！",
+        &more,
+    );
+    html(StatusCode::OK, page)
 }
 
 /// The plain form post of the questionnaire (no JavaScript).
@@ -173,11 +180,8 @@ async fn submit_form(
         client_id,
         answers,
         duration_ms: Utc::now().timestamp_millis() - started_ms,
-        device_id: device::read(req, &device::device_cookie(ctx.round.id)),
-        access_code: fields
-            .get("access_code")
-            .cloned()
-            .or_else(|| device::read(req, &code_cookie)),
+        cookies: device::Cookies::of(req),
+        access_code: fields.get("access_code").cloned(),
     };
     match survey::submit(state, token, input).await {
         Ok(outcome) => {

@@ -6,7 +6,7 @@ use poem::{
     http::{StatusCode, header},
 };
 
-use super::respondent::{self, Heading};
+use super::respondent::{self, Heading, ICON_OK, ICON_STOP, ICON_WAIT};
 use crate::{
     error::{ApiError, AppError},
     store::links::LinkContext,
@@ -43,14 +43,14 @@ pub fn error_page(err: AppError) -> Response {
         ApiError::Unavailable(b, r) => (StatusCode::SERVICE_UNAVAILABLE, b.0, Some(r)),
     };
     let (icon, title) = match body.code.as_str() {
-        "not_found" => ("🔍", "找不到这份问卷"),
-        "link_disabled" => ("⛔", "问卷链接已停用"),
-        "round_not_open" => ("⏰", "调查尚未开始"),
-        "round_closed" => ("📪", "调查已经结束"),
-        "duplicate_device" => ("✅", "您已经提交过了"),
-        "rate_limited" => ("⏳", "访问过于频繁"),
-        "unavailable" | "internal" => ("⚠️", "系统繁忙"),
-        _ => ("⚠️", "无法提交"),
+        "not_found" => (ICON_STOP, "找不到这份问卷"),
+        "link_disabled" => (ICON_STOP, "问卷链接已停用"),
+        "round_not_open" => (ICON_WAIT, "调查尚未开始"),
+        "round_closed" => (ICON_STOP, "调查已经结束"),
+        "duplicate_device" => (ICON_OK, "您已经提交过了"),
+        "rate_limited" => (ICON_WAIT, "访问过于频繁"),
+        "unavailable" | "internal" => (ICON_WAIT, "系统繁忙"),
+        _ => (ICON_STOP, "无法提交"),
     };
     let text = match retry {
         Some(secs) if status == StatusCode::TOO_MANY_REQUESTS => {

@@ -27,6 +27,11 @@ pub fn content_security_policy() -> &'static str {
     })
 }
 
+/// Icons as inline SVG: emoji fonts are missing on many cheap phones.
+pub const ICON_OK: &str = "<svg class=\"icon\" viewBox=\"0 0 48 48\" aria-hidden=\"true\"><circle cx=\"24\" cy=\"24\" r=\"22\" fill=\"#00b42a\"/><path d=\"M14 25l7 7 13-14\" fill=\"none\" stroke=\"#fff\" stroke-width=\"4\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>";
+pub const ICON_STOP: &str = "<svg class=\"icon\" viewBox=\"0 0 48 48\" aria-hidden=\"true\"><circle cx=\"24\" cy=\"24\" r=\"22\" fill=\"#ff7d00\"/><path d=\"M24 12v15\" stroke=\"#fff\" stroke-width=\"4.5\" stroke-linecap=\"round\"/><circle cx=\"24\" cy=\"35\" r=\"2.8\" fill=\"#fff\"/></svg>";
+pub const ICON_WAIT: &str = "<svg class=\"icon\" viewBox=\"0 0 48 48\" aria-hidden=\"true\"><circle cx=\"24\" cy=\"24\" r=\"22\" fill=\"#165dff\"/><path d=\"M24 12v13l8 5\" fill=\"none\" stroke=\"#fff\" stroke-width=\"4\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>";
+
 /// The promise shown on every questionnaire, whatever its intro says.
 pub const ANONYMITY: &str = "本问卷匿名填写：不记录姓名、电话等个人信息，也不保存您的网络地址。\
 答案只用于统计全县的总体情况。";
@@ -140,7 +145,7 @@ pub fn questionnaire(v: &FormView) -> String {
         "<div id=\"form-page\"><header class=\"top\"><div class=\"in\"><div class=\"bar\"><i id=\"bar\"></i></div>\
          <span id=\"count\">共{required}道必答题</span></div></header><main>\
          <h1>{title}</h1>{meta}{notice}\
-         <div class=\"notice\">🔒 {anon}</div><p class=\"intro\">{intro}</p>\
+         <div class=\"notice\"><b>匿名调查</b> {anon}</div><p class=\"intro\">{intro}</p>\
          <form id=\"f\" method=\"post\" action=\"/s/{token}\" data-token=\"{token}\">\
          <input type=\"hidden\" name=\"client_id\" value=\"{client_id}\">\
          <input type=\"hidden\" name=\"started_ms\" value=\"{started}\">\
@@ -162,9 +167,10 @@ pub fn questionnaire(v: &FormView) -> String {
 }
 
 fn thanks_card() -> String {
-    "<div class=\"card\"><div class=\"icon\">✅</div><h1>提交成功</h1>\
-     <p>感谢您的参与！您的回答已匿名保存。</p><p>现在可以关闭本页面。</p></div>"
-        .to_string()
+    format!(
+        "<div class=\"card\">{ICON_OK}<h1>提交成功</h1>\
+         <p>感谢您的参与！您的回答已匿名保存。</p><p>现在可以关闭本页面。</p></div>"
+    )
 }
 
 /// After a plain-form submission.
@@ -172,12 +178,13 @@ pub fn thanks() -> String {
     shell("提交成功", &format!("<main>{}</main>", thanks_card()))
 }
 
-/// A page that says why the questionnaire cannot be answered here and now.
+/// A page that says why the questionnaire cannot be answered here and now;
+/// `icon` is one of the `ICON_*` drawings.
 pub fn message(icon: &str, title: &str, text: &str, extra_html: &str) -> String {
     shell(
         title,
         &format!(
-            "<main><div class=\"card\"><div class=\"icon\">{icon}</div><h1>{}</h1><p>{}</p>{extra_html}</div></main>",
+            "<main><div class=\"card\">{icon}<h1>{}</h1><p>{}</p>{extra_html}</div></main>",
             esc(title),
             esc(text)
         ),
@@ -192,7 +199,7 @@ pub fn code_form(token: &str, heading: &Heading, error: Option<&str>) -> String 
     shell(
         "请输入访问码",
         &format!(
-            "<main><h1>请输入访问码</h1>{meta}<div class=\"notice\">🔒 {anon}</div>\
+            "<main><h1>请输入访问码</h1>{meta}<div class=\"notice\"><b>匿名调查</b> {anon}</div>\
              <div class=\"card\"><p>本问卷凭访问码填写。请输入您收到的纸条上的8位访问码（不区分大小写）。</p>\
              <form method=\"post\" action=\"/s/{token}/code\">\
              <input class=\"code\" name=\"code\" autocomplete=\"off\" autocapitalize=\"characters\" \

@@ -1,6 +1,6 @@
 // Starts the real renke binary on a random port with a fresh SQLite database
 // (or a fresh PostgreSQL database when TEST_DATABASE_URL is set).
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,6 +65,19 @@ export async function startServer(env = {}) {
     port,
     adminPassword,
     log,
+    databaseUrl,
+    /** One SQL query on the server's database (psql or sqlite3); its text output, trimmed. */
+    sql(query) {
+      const args = databaseUrl.startsWith('postgres')
+        ? ['psql', [databaseUrl, '-qAtc', query]]
+        : ['sqlite3', [databaseUrl.replace(/^sqlite:\/\//, ''), query]];
+      try {
+        return execFileSync(args[0], args[1]).toString().trim();
+      } catch (e) {
+        if (e.code === 'ENOENT') throw new Error(`the browser tests need the ${args[0]} command (apt-get install ${args[0] === 'psql' ? 'postgresql-client' : 'sqlite3'})`);
+        throw e;
+      }
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -74,7 +87,6 @@ export async function startServer(env = {}) {
 }
 
 async function freshPostgres(base) {
-  const { execFileSync } = await import('node:child_process');
   const name = `renke_test_${randomUUID().replaceAll('-', '')}`;
   const u = new URL(base);
   execFileSync('psql', ['-h', u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres', '-qc', `CREATE DATABASE ${name}`]);
