@@ -79,7 +79,15 @@ impl ExportsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<XlsxFile> {
-        auth.require(Role::Reviewer)?;
+        let who = auth.require(Role::Reviewer)?;
+        crate::store::audit::by(
+            &state.db,
+            who,
+            "export",
+            format!("round:{}", id.0),
+            "report.xlsx",
+        )
+        .await;
         let body = report_file(&state, id.0, report_files::xlsx).await?;
         let name = format!("renke-round-{}-report.xlsx", id.0);
         Ok(XlsxFile::Ok(download(body, name)))
@@ -98,7 +106,15 @@ impl ExportsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<CsvFile> {
-        auth.require(Role::Reviewer)?;
+        let who = auth.require(Role::Reviewer)?;
+        crate::store::audit::by(
+            &state.db,
+            who,
+            "export",
+            format!("round:{}", id.0),
+            "report.csv",
+        )
+        .await;
         let body = report_file(&state, id.0, report_files::csv).await?;
         let name = format!("renke-round-{}-report.csv", id.0);
         Ok(CsvFile::Ok(download(body, name)))
@@ -120,7 +136,15 @@ impl ExportsApi {
         id: Path<i64>,
         group: Query<Option<GroupDto>>,
     ) -> ApiResult<CsvFile> {
-        auth.require(Role::Reviewer)?;
+        let who = auth.require(Role::Reviewer)?;
+        crate::store::audit::by(
+            &state.db,
+            who,
+            "export",
+            format!("round:{}", id.0),
+            "responses.csv",
+        )
+        .await;
         let d = data::load(&state.db, id.0).await?;
         let group = group.0.map(RespondentGroup::from);
         if let Some(g) = group.filter(|g| !d.detail.groups.contains(g)) {
@@ -151,7 +175,15 @@ impl ExportsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<XlsxFile> {
-        auth.require(Role::Reviewer)?;
+        let who = auth.require(Role::Reviewer)?;
+        crate::store::audit::by(
+            &state.db,
+            who,
+            "export",
+            format!("round:{}", id.0),
+            "responses.xlsx",
+        )
+        .await;
         let d = data::load(&state.db, id.0).await?;
         let body = responses_xlsx::xlsx_body(state.db.clone(), responses::Layout::new(&d));
         Ok(XlsxFile::Ok(download(

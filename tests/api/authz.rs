@@ -74,6 +74,20 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
         | "get_round_qr_zip" => (Reviewer, None),
         "generate_access_codes" => (Organiser, Some(json!({"count": 2}))),
         "print_access_code_slips" => (Organiser, None),
+        "compare_rounds"
+        | "export_report_csv"
+        | "export_report_xlsx"
+        | "export_responses_csv"
+        | "export_responses_xlsx"
+        | "get_integrity"
+        | "get_report"
+        | "get_sampling"
+        | "check_tallies" => (Reviewer, None),
+        "put_quotas" => (
+            Organiser,
+            Some(json!({"quotas": [{"group": "parent", "quota": 40}]})),
+        ),
+        "rebuild_tallies" => (Organiser, None),
         _ => return None,
     })
 }
