@@ -26,6 +26,8 @@ pub enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Print the OpenAPI spec (JSON) and exit; needs no database.
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
