@@ -1,13 +1,12 @@
-//! HTML the server renders itself: the console's entry page (placeholder
-//! until the console lands) and, later, the respondent pages.
+//! What the server renders or serves itself, outside the JSON API: the
+//! embedded web console (and, later, the respondent pages under `/s/`).
 
-use poem::{Route, get, handler, web::Html};
+pub mod console;
+
+use poem::{Route, get};
 
 pub fn routes() -> Route {
-    Route::new().at("/", get(index))
-}
-
-#[handler]
-fn index() -> Html<&'static str> {
-    Html(include_str!("../../frontend/index.html"))
+    Route::new()
+        .at("/", get(console::serve))
+        .at("/*path", get(console::serve))
 }

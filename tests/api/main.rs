@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod console;
 mod health;
 mod rounds;
 mod schools;
