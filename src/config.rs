@@ -28,6 +28,9 @@ pub enum Command {
     },
     /// Print the OpenAPI spec (JSON) and exit; needs no database.
     Openapi,
+    /// Fill the configured database with a demo county, an open round and
+    /// synthetic responses, and print how to log in.
+    Demo,
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,6 +16,7 @@ async fn main() -> anyhow::Result<()> {
             app.run_until(telemetry::shutdown_signal()).await
         }
         Some(Command::Admin { action }) => cli::admin(&cli.settings, action).await,
+        Some(Command::Demo) => renke::demo::run(&cli.settings).await,
         Some(Command::Openapi) => {
             println!("{}", renke::api::spec_json());
             Ok(())

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod console;
+mod demo;
 mod health;
 mod rounds;
 mod schools;
