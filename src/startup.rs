@@ -41,6 +41,10 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .ok_or_else(|| anyhow::anyhow!("could not read the bound address"))?;
+        // With port 0 the real port is known only now; survey links built
+        // from `bind` (when RENKE_PUBLIC_URL is unset) must carry it.
+        let mut settings = settings;
+        settings.bind = addr;
         Ok(Self {
             acceptor,
             addr,
