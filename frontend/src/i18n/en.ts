@@ -4,7 +4,7 @@ import type { Messages } from './zh';
 export const en: Messages = {
   app: {
     name: 'Social Recognition Survey Console',
-    short: 'Recognition survey',
+    short: 'Survey console',
     subtitle: 'High-quality balanced compulsory education · social recognition survey',
     beijingTime: 'Beijing time',
   },
