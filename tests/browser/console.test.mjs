@@ -3,9 +3,11 @@
 // and the English switch. Screenshots of the main pages go to outputDir.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, outputDir } from './lib/server.mjs';
+import { startServer, outputDir, binary } from './lib/server.mjs';
 import { launch } from './lib/browser.mjs';
 import { Api } from './lib/api.mjs';
 
@@ -89,6 +91,19 @@ test('an organiser imports schools, creates and opens a round, and sees its link
     await page.fill('[data-test=schools-search]', '');
     await shot(page, 'schools');
 
+    // Add a school by hand: a taken code gets the API's message, a new one saves.
+    await page.click('[data-test=schools-add]');
+    const form = page.locator('.el-dialog:visible');
+    const inputs = form.locator('input.el-input__inner');
+    await inputs.nth(0).fill('2165000001');
+    await inputs.nth(1).fill('东湾镇中心小学');
+    await form.locator('[data-test=school-save]').click();
+    await form.getByText('学校标识码2165000001已存在').waitFor();
+    await shot(page, 'school-dialog-error');
+    await inputs.nth(0).fill('2165000004');
+    await form.locator('[data-test=school-save]').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=schools-table] .el-table__body-wrapper tr').length === 4);
+
     // The wizard: parents and teachers of every school.
     await page.getByRole('menuitem', { name: '测评轮次' }).click();
     await page.click('[data-test=round-create]');
@@ -126,7 +141,7 @@ test('an organiser imports schools, creates and opens a round, and sees its link
     await page.getByRole('tab', { name: '发放' }).click();
     await page.locator('[data-test=public-url-warning]').getByText('手机无法打开这些链接').waitFor();
     const urls = page.locator('[data-test=link-url]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-test=link-url]').length === 6);
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=link-url]').length === 8);
     const first = await urls.first().innerText();
     assert.match(first, new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/s/[A-Za-z0-9_-]{22}$`));
     await page.locator('[data-test=link-copy]').first().click();
@@ -227,6 +242,20 @@ test('the console switches to English and back, and an admin manages accounts', 
     await page.getByRole('heading', { name: '账号与角色' }).waitFor();
     await shot(page, 'accounts');
 
+    // Changing one's password ends every session; the new one logs in.
+    await page.click('[data-test=account-menu]');
+    await page.getByText('修改密码').click();
+    const pw = page.locator('.el-dialog:visible input[type=password]');
+    await pw.nth(0).fill(server.adminPassword);
+    await pw.nth(1).fill('a new long password');
+    await pw.nth(2).fill('a new long password');
+    await page.locator('.el-dialog:visible').getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/login/);
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'a new long password');
+    await page.click('[data-test=login-submit]');
+    await page.getByRole('heading', { name: /欢迎/ }).waitFor();
+
     // Logging out through the account menu ends the session.
     await page.click('[data-test=account-menu]');
     await page.click('[data-test=logout]');
@@ -236,5 +265,36 @@ test('the console switches to English and back, and an admin manages accounts', 
   } finally {
     await browser.close();
     await server.stop();
+  }
+});
+
+test('renke demo fills a database the console shows at once', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'renke-demo-'));
+  const databaseUrl = `sqlite://${dir}/demo.db`;
+  const out = execFileSync(binary, ['demo'], {
+    env: { ...process.env, RENKE_DATABASE_URL: databaseUrl, RENKE_LOG_FORMAT: 'json' },
+    encoding: 'utf8',
+  });
+  const password = /用户名：demo\n密码：(\S+)/.exec(out)?.[1];
+  assert.ok(password, out);
+  assert.match(out, /学校 26 所/);
+  const server = await startServer({ RENKE_DATABASE_URL: databaseUrl });
+  const browser = await launch();
+  try {
+    const page = await desktop(browser);
+    await login(page, server.url, 'demo', password);
+    await page.locator('[data-test=overview-county]').getByText('云溪县').waitFor();
+    await shot(page, 'demo-overview');
+    await page.getByRole('menuitem', { name: '测评轮次' }).click();
+    await page.getByText('2026年县级自评（演示）').click();
+    await page.locator('[data-test=round-status]').getByText('进行中').waitFor();
+    await page.getByRole('tab', { name: '发放' }).click();
+    // 26 schools × 4 school-bound groups + 3 county-level links.
+    await page.getByText('共 107 个链接').waitFor();
+    await shot(page, 'demo-distribution');
+  } finally {
+    await browser.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
