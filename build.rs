@@ -2,7 +2,9 @@
 //! which `src/pages/console.rs` embeds in the binary.
 //!
 //! Cargo reruns this only when a console source, the lockfile or the
-//! committed OpenAPI spec changes, or when `frontend/dist` is gone; then it
+//! committed OpenAPI spec changes, or when `frontend/dist` is gone (the
+//! generated API types live in `frontend/generated/`, outside the watched
+//! sources, for the same reason); then it
 //! runs `npm ci` (when `node_modules` is missing or older than the lockfile)
 //! and `npm run build`. Set `RENKE_SKIP_FRONTEND=1` to build the server
 //! without Node.js; it then serves an explanatory page at `/`.
@@ -10,7 +12,7 @@
 use std::{
     path::Path,
     process::{Command, ExitStatus},
-    time::SystemTime,
+    time::{Duration, SystemTime},
 };
 
 const WATCHED: &[&str] = &[
@@ -44,6 +46,22 @@ fn main() {
         );
     }
     run(frontend, &["run", "build"]);
+    settle(&frontend.join("dist/index.html"));
+}
+
+/// Cargo reruns a build script when a watched file is newer than the start
+/// of its last run, so `dist/index.html`, written by this very run, would
+/// rebuild the console on every `cargo` command. Dating it back keeps it
+/// watched only for its absence (a deleted `dist`).
+fn settle(index: &Path) {
+    let long_ago = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    let dated = std::fs::File::options()
+        .write(true)
+        .open(index)
+        .and_then(|f| f.set_modified(long_ago));
+    if let Err(e) = dated {
+        println!("cargo:warning=could not date {}: {e}", index.display());
+    }
 }
 
 /// `node_modules` is missing, or older than the lockfile.

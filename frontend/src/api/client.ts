@@ -1,8 +1,8 @@
 // The typed API client: openapi-fetch over the types generated from renke's
-// OpenAPI spec (openapi.json → schema.d.ts), so a changed API breaks the
+// OpenAPI spec (openapi.json → generated/schema.d.ts), so a changed API breaks the
 // console's build instead of its users.
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { components, paths } from './schema';
+import type { components, paths } from '../../generated/schema';
 
 export type Schemas = components['schemas'];
 export type Account = Schemas['AccountOut'];
