@@ -2,7 +2,7 @@
 // the live monitor and the report slot in there when their APIs land.
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { Role } from './api/client';
-import type { Key } from './i18n';
+import { t, type Key } from './i18n';
 import { hasRole, loadSession } from './session';
 
 declare module 'vue-router' {
@@ -81,4 +81,9 @@ router.beforeEach(async (to) => {
   const needed = [...to.matched].reverse().find((r) => r.meta.role)?.meta.role;
   if (needed && !hasRole(needed)) return { name: 'overview' };
   return true;
+});
+
+router.afterEach((to) => {
+  const title = [...to.matched].reverse().find((r) => r.meta.title)?.meta.title;
+  document.title = title ? `${t(title)} · ${t('app.name')}` : t('app.name');
 });
