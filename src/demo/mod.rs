@@ -33,6 +33,7 @@ pub const ROUND_NAME: &str = "2026年县级自评（演示）";
 /// The organiser account the demo prints.
 pub const ACCOUNT: &str = "demo";
 
+/// Runs `renke demo` against the configured database and prints the login.
 pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let conn = db::connect(settings).await?;
     db::migrate(&conn).await?;

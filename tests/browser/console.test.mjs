@@ -127,6 +127,18 @@ test('an organiser imports schools, creates and opens a round, and sees its link
     assert.ok(await page.locator('[data-test=questionnaire-edit]').isVisible());
     await shot(page, 'questionnaire-draft');
 
+    // Edit it: an empty stem is refused with the API's list; a real change saves.
+    await page.click('[data-test=questionnaire-edit]');
+    const stems = page.locator('[data-test=questionnaire-editor] textarea');
+    await stems.nth(2).fill('');
+    await page.click('[data-test=questionnaire-save]');
+    await page.locator('[data-test=error-alert]').getByText('题干不能为空').waitFor();
+    await shot(page, 'questionnaire-editor-error');
+    const stem = '您对本县推进义务教育优质均衡发展的总体情况是否满意？';
+    await stems.nth(2).fill(stem);
+    await page.click('[data-test=questionnaire-save]');
+    await page.locator('[data-test=questionnaire-preview]').getByText(stem).waitFor();
+
     // Open it, after a confirmation that says what freezes.
     await page.click('[data-test=round-open]');
     await page.getByText('问卷、参评学校和计分规则将被冻结').waitFor();

@@ -190,6 +190,7 @@ export const en: Messages = {
     selectAllGroups: 'Select all',
     schoolsAll: 'All schools ({n})',
     schoolsPick: 'Choose schools',
+    schoolsAvailable: 'Not chosen',
     schoolsSelected: '{n} of {total} selected',
     noSchoolsWarning: 'No schools yet. A round with students, parents, teachers or principals needs schools first.',
     formula: 'Formula',

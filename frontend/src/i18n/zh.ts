@@ -188,6 +188,7 @@ export const zh = {
     selectAllGroups: '全选',
     schoolsAll: '全部学校（{n} 所）',
     schoolsPick: '选择部分学校',
+    schoolsAvailable: '未选学校',
     schoolsSelected: '已选 {n} / {total} 所',
     noSchoolsWarning: '还没有学校。含学生、家长、教师或校长的轮次需要先添加学校。',
     formula: '计分公式',
