@@ -32,6 +32,11 @@ pub enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Print the OpenAPI spec (JSON) and exit; needs no database.
+    Openapi,
+    /// Fill the configured database with a demo county, an open round and
+    /// synthetic responses, and print how to log in.
+    Demo,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,5 +17,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Some(Command::Admin { action }) => cli::admin(&cli.settings, action).await,
         Some(Command::Backup { file }) => cli::backup(&cli.settings, &file).await,
+        Some(Command::Demo) => renke::demo::run(&cli.settings).await,
+        Some(Command::Openapi) => {
+            println!("{}", renke::api::spec_json());
+            Ok(())
+        }
     }
 }

@@ -143,7 +143,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
 
 /// On first start with no accounts, creates `admin` with a random password
 /// printed once in the log.
-async fn bootstrap_admin(db: &DatabaseConnection) -> anyhow::Result<Option<String>> {
+pub(crate) async fn bootstrap_admin(db: &DatabaseConnection) -> anyhow::Result<Option<String>> {
     if store::accounts::count(db).await? > 0 {
         return Ok(None);
     }

@@ -106,6 +106,12 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
     .server("/api")
 }
 
+/// The OpenAPI spec as served at `/api/openapi.json`, for `renke openapi`
+/// and the console's generated client (`frontend/openapi.json`).
+pub fn spec_json() -> String {
+    service(None).spec()
+}
+
 /// Turns any error that escaped an operation (unknown route, wrong method,
 /// failed login check) into the `{code, message}` body.
 pub async fn json_error(err: poem::Error) -> Response {

@@ -1,8 +1,9 @@
-//! HTML the server renders itself: the console's entry page (placeholder
-//! until the console lands), the respondent's questionnaire pages, and the
+//! What the server renders or serves itself, outside the JSON API: the
+//! embedded web console, the respondent's questionnaire pages, and the
 //! printable posters and access-code slips.
 
 pub mod access_code;
+pub mod console;
 pub mod html;
 pub mod posters;
 pub mod questionnaire;
@@ -10,11 +11,10 @@ pub mod reply;
 pub mod respondent;
 pub mod slips;
 
-use poem::{EndpointExt, Route, get, handler, post, web::Html};
+use poem::{EndpointExt, Route, get, post};
 
 pub fn routes() -> Route {
     Route::new()
-        .at("/", get(index))
         .at(
             "/s/:token",
             get(questionnaire::show)
@@ -25,9 +25,6 @@ pub fn routes() -> Route {
             "/s/:token/code",
             post(access_code::enter_code).around(crate::api::limits::limit_body),
         )
-}
-
-#[handler]
-fn index() -> Html<&'static str> {
-    Html(include_str!("../../frontend/index.html"))
+        .at("/", get(console::serve))
+        .at("/*path", get(console::serve))
 }

@@ -5,6 +5,8 @@ mod helpers;
 
 mod accounts;
 mod authz;
+mod console;
+mod demo;
 mod health;
 mod reports;
 mod respond;

@@ -330,3 +330,23 @@ async fn reviewers_read_rounds_but_cannot_change_them() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn links_carry_the_real_port_when_no_public_url_is_set() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    app.seed_schools(&token, 1).await;
+    let round = app.create_round(&token, &["parent"], json!({})).await;
+    let links = json_of(
+        app.get(&token, &format!("/api/rounds/{}/links", round["id"]))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let url = links["links"][0]["url"].as_str().unwrap();
+    // Bound to port 0, the server must name the port it actually got.
+    assert!(
+        url.starts_with(&format!("http://127.0.0.1:{}/s/", app.port)),
+        "{url}"
+    );
+}

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..', '..');
-const binary = process.env.RENKE_BIN || path.join(repoRoot, 'target', 'debug', 'renke');
+export const binary = process.env.RENKE_BIN || path.join(repoRoot, 'target', 'debug', 'renke');
 
 /** Output directory for screenshots and other artefacts a reviewer may look at. */
 export const outputDir = process.env.TEST_OUTPUT_DIR || path.join(repoRoot, 'test-output', 'browser');

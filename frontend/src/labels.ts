@@ -1,0 +1,26 @@
+// Display names of the API's enums in the current language.
+import { t } from './i18n';
+import type { DuplicatePolicy, Formula, Group, Location, Purpose, Role, RoundStatus, SchoolKind } from './api/client';
+
+export const GROUPS: Group[] = ['student', 'parent', 'teacher', 'principal', 'deputy', 'cppcc_member', 'citizen'];
+export const SCHOOL_BOUND: ReadonlySet<Group> = new Set<Group>(['student', 'parent', 'teacher', 'principal']);
+export const KINDS: SchoolKind[] = ['primary', 'junior', 'nine_year', 'twelve_year', 'complete', 'special'];
+export const LOCATIONS: Location[] = ['urban', 'town', 'rural'];
+export const PURPOSES: Purpose[] = ['self_assessment', 'prefecture_review', 'provincial', 'national'];
+export const ROLES: Role[] = ['admin', 'organiser', 'reviewer'];
+
+export const groupLabel = (g: Group) => t(`enums.group.${g}`);
+export const roleLabel = (r: Role) => t(`enums.role.${r}`);
+export const kindLabel = (k: SchoolKind) => t(`enums.kind.${k}`);
+export const locationLabel = (l: Location) => t(`enums.location.${l}`);
+export const purposeLabel = (p: Purpose) => t(`enums.purpose.${p}`);
+export const statusLabel = (s: RoundStatus) => t(`enums.status.${s}`);
+export const formulaLabel = (f: Formula) => t(`enums.formula.${f}`);
+export const duplicateLabel = (d: DuplicatePolicy) => t(`enums.duplicate.${d}`);
+
+/** Element Plus tag colours for round statuses. */
+export const statusTag: Record<RoundStatus, 'info' | 'success' | 'warning'> = {
+  draft: 'info',
+  open: 'success',
+  closed: 'warning',
+};

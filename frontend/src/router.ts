@@ -1,0 +1,89 @@
+// The console's pages. A round's own pages are listed in ROUND_SECTIONS:
+// the live monitor and the report slot in there when their APIs land.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import type { Role } from './api/client';
+import { t, type Key } from './i18n';
+import { hasRole, loadSession } from './session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Breadcrumb and tab text. */
+    title?: Key;
+    /** Least role that may open the page (default: any logged-in account). */
+    role?: Role;
+    public?: boolean;
+  }
+}
+
+/** Tabs of a round, in order. Add `monitor` and `report` here. */
+export const ROUND_SECTIONS: RouteRecordRaw[] = [
+  { path: '', name: 'round', component: () => import('./views/rounds/RoundOverview.vue'), meta: { title: 'nav.roundOverview' } },
+  {
+    path: 'questionnaires',
+    name: 'round-questionnaires',
+    component: () => import('./views/rounds/RoundQuestionnaires.vue'),
+    meta: { title: 'nav.questionnaires' },
+  },
+  {
+    path: 'distribution',
+    name: 'round-distribution',
+    component: () => import('./views/rounds/RoundDistribution.vue'),
+    meta: { title: 'nav.distribution', role: 'organiser' },
+  },
+];
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('./layouts/ConsoleLayout.vue'),
+    children: [
+      { path: '', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { title: 'nav.overview' } },
+      { path: 'county', name: 'county', component: () => import('./views/CountyView.vue'), meta: { title: 'nav.county' } },
+      { path: 'schools', name: 'schools', component: () => import('./views/schools/SchoolsView.vue'), meta: { title: 'nav.schools' } },
+      {
+        path: 'rounds',
+        meta: { title: 'nav.rounds' },
+        children: [
+          { path: '', name: 'rounds', component: () => import('./views/rounds/RoundsView.vue') },
+          {
+            path: 'new',
+            name: 'round-new',
+            component: () => import('./views/rounds/RoundWizard.vue'),
+            meta: { title: 'nav.newRound', role: 'organiser' },
+          },
+          {
+            path: ':id(\\d+)/edit',
+            name: 'round-edit',
+            component: () => import('./views/rounds/RoundWizard.vue'),
+            meta: { title: 'nav.editRound', role: 'organiser' },
+          },
+          { path: ':id(\\d+)', component: () => import('./views/rounds/RoundLayout.vue'), children: ROUND_SECTIONS },
+        ],
+      },
+      {
+        path: 'accounts',
+        name: 'accounts',
+        component: () => import('./views/AccountsView.vue'),
+        meta: { title: 'nav.accounts', role: 'admin' },
+      },
+    ],
+  },
+  { path: '/:rest(.*)*', redirect: '/' },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  const account = await loadSession();
+  if (!account) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  const needed = [...to.matched].reverse().find((r) => r.meta.role)?.meta.role;
+  if (needed && !hasRole(needed)) return { name: 'overview' };
+  return true;
+});
+
+router.afterEach((to) => {
+  const title = [...to.matched].reverse().find((r) => r.meta.title)?.meta.title;
+  document.title = title ? `${t(title)} · ${t('app.name')}` : t('app.name');
+});
