@@ -158,6 +158,14 @@ test('an organiser imports schools, creates and opens a round, and sees its link
     assert.match(first, new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/s/[A-Za-z0-9_-]{22}$`));
     await page.locator('[data-test=link-copy]').first().click();
     await page.getByText('已复制').waitFor();
+    // Each link shows the server's QR code (loaded with the session cookie),
+    // and the poster and ZIP downloads are offered.
+    await page.waitForFunction(() => {
+      const imgs = [...document.querySelectorAll('img[data-test=link-qr]')];
+      return imgs.length === 8 && imgs.every((i) => i.complete && i.naturalWidth >= 100);
+    });
+    assert.equal(await page.locator('[data-test=posters]').count(), 1);
+    assert.equal(await page.locator('[data-test=qr-zip]').count(), 1);
     await shot(page, 'distribution');
 
     // The round overview states the rule in words.

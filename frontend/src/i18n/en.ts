@@ -255,6 +255,10 @@ export const en: Messages = {
     notOpen: 'The round is not open yet: links exist and can be prepared; answering starts when it opens.',
     filterGroup: 'Filter by group',
     linkToggled: 'Link updated',
+    qr: 'QR code',
+    downloadQr: 'Download QR',
+    posters: 'Print posters (A4)',
+    zip: 'Download all QR codes (ZIP)',
     count: '{n} links',
   },
   overview: {

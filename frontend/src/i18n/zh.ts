@@ -253,6 +253,10 @@ export const zh = {
     notOpen: '本轮尚未开启：链接已生成，可先复制准备；开启后才能作答。',
     filterGroup: '按对象筛选',
     linkToggled: '链接已更新',
+    qr: '二维码',
+    downloadQr: '下载二维码',
+    posters: '打印海报（A4）',
+    zip: '下载全部二维码（ZIP）',
     count: '共 {n} 个链接',
   },
   overview: {
