@@ -1,7 +1,7 @@
 //! Aggregates the report reads instead of scanning responses, kept up to date
 //! by the submission writer inside its transaction; organisers' quota
 //! overrides for the sampling plan; and an index for reading a round's
-//! responses in order (exports, recomputation).
+//! responses link by link (exports, recomputation, integrity scan).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -27,7 +27,7 @@ enum ResponseTallies {
     SumPointsSq,
 }
 
-/// Per (round, link, validity, item, option): how many answers chose it.
+/// Per (round, link, validity, item): how many answers chose option 1…9.
 #[derive(DeriveIden)]
 enum OptionTallies {
     Table,
@@ -35,8 +35,15 @@ enum OptionTallies {
     LinkId,
     Validity,
     ItemIndex,
-    OptionCode,
-    Answers,
+    N1,
+    N2,
+    N3,
+    N4,
+    N5,
+    N6,
+    N7,
+    N8,
+    N9,
 }
 
 /// An organiser's quota for a group (school_id 0: the group's county-wide
@@ -62,6 +69,7 @@ enum Responses {
     Table,
     Id,
     RoundId,
+    LinkId,
 }
 
 fn round_fk(name: &str, table: impl IntoIden, col: impl IntoIden) -> ForeignKeyCreateStatement {
@@ -114,15 +122,21 @@ impl MigrationTrait for Migration {
                 .col(big_integer(O::LinkId))
                 .col(string_len(O::Validity, 32))
                 .col(integer(O::ItemIndex))
-                .col(integer(O::OptionCode))
-                .col(big_integer(O::Answers))
+                .col(big_integer(O::N1))
+                .col(big_integer(O::N2))
+                .col(big_integer(O::N3))
+                .col(big_integer(O::N4))
+                .col(big_integer(O::N5))
+                .col(big_integer(O::N6))
+                .col(big_integer(O::N7))
+                .col(big_integer(O::N8))
+                .col(big_integer(O::N9))
                 .primary_key(
                     Index::create()
                         .col(O::RoundId)
                         .col(O::LinkId)
                         .col(O::Validity)
-                        .col(O::ItemIndex)
-                        .col(O::OptionCode),
+                        .col(O::ItemIndex),
                 )
                 .foreign_key(&mut round_fk(
                     "fk_option_tallies_round",
@@ -157,13 +171,14 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        // Exports and recomputation read a round's responses in id order,
-        // page by page.
+        // Exports, recomputation and the integrity scan read a round's
+        // responses link by link in id order, without sorting.
         m.create_index(
             Index::create()
-                .name("idx_responses_round_id")
+                .name("idx_responses_round_link")
                 .table(Responses::Table)
                 .col(Responses::RoundId)
+                .col(Responses::LinkId)
                 .col(Responses::Id)
                 .to_owned(),
         )

@@ -31,15 +31,18 @@ impl ReportInput<'_> {
     ) -> BTreeMap<(Option<i64>, RespondentGroup, usize, u8), i64> {
         let links = self.link_map();
         let mut out = BTreeMap::new();
-        for (k, n) in self
+        for (k, counts) in self
             .tallies
             .options
             .iter()
             .filter(|(k, _)| k.validity == VALID)
         {
-            if let Some(l) = links.get(&k.link_id) {
-                let school = if by_school { l.school_id } else { None };
-                *out.entry((school, l.group, k.item as usize, k.option as u8))
+            let Some(l) = links.get(&k.link_id) else {
+                continue;
+            };
+            let school = if by_school { l.school_id } else { None };
+            for (code, n) in (1u8..).zip(counts).filter(|(_, n)| **n > 0) {
+                *out.entry((school, l.group, k.item as usize, code))
                     .or_default() += n;
             }
         }

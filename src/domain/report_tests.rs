@@ -4,7 +4,7 @@ use super::*;
 use crate::domain::{
     round::Formula,
     scoring::score_of,
-    tally::{ResponseFacts, Tallies},
+    tally::{ResponseFacts, TallyBuilder},
 };
 use RespondentGroup::*;
 
@@ -60,7 +60,7 @@ fn fixture() -> Fixture {
             group: Deputy,
         },
     ];
-    let mut tallies = Tallies::default();
+    let mut tallies = TallyBuilder::default();
     let rows = [
         (10, "valid", "111"),
         (10, "valid", "113"),
@@ -88,7 +88,7 @@ fn fixture() -> Fixture {
         schools: vec![school(1, Location::Urban), school(2, Location::Rural)],
         links,
         questionnaires,
-        tallies,
+        tallies: tallies.finish(),
     }
 }
 

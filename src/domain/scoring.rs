@@ -290,21 +290,53 @@ pub fn describe_reporting(rule: &ScoringRule, min_n: u64) -> String {
     )
 }
 
-/// Scores a stored answer string against its questionnaire, as
-/// `check_answers` did at submission (used to recompute from raw answers).
-pub fn score_of(q: &Questionnaire, encoded: &str) -> ResponseScore {
-    let mut score = ResponseScore::default();
-    for (item, code) in q.items.iter().zip(super::submission::decode(encoded)) {
-        if item.kind != ItemKind::Scored {
-            continue;
-        }
-        if let Some(opt) = code.and_then(|c| item.option(c)).filter(|o| !o.dont_know) {
-            score.judged += 1;
-            score.recognised += i32::from(opt.recognised);
-            score.points += i32::from(opt.points.unwrap_or(0));
-        }
+/// What each answer adds to a response's score, per item position and
+/// option code: scoring a stored answer string is then one pass over it.
+#[derive(Debug, Clone)]
+pub struct ScoreTable {
+    cells: Vec<[ResponseScore; 10]>,
+}
+
+impl ScoreTable {
+    pub fn new(q: &Questionnaire) -> Self {
+        let cells = q
+            .items
+            .iter()
+            .map(|item| {
+                let mut row = [ResponseScore::default(); 10];
+                if item.kind == ItemKind::Scored {
+                    for o in item.options.iter().filter(|o| !o.dont_know && o.code <= 9) {
+                        row[usize::from(o.code)] = ResponseScore {
+                            recognised: i32::from(o.recognised),
+                            judged: 1,
+                            points: i32::from(o.points.unwrap_or(0)),
+                        };
+                    }
+                }
+                row
+            })
+            .collect();
+        Self { cells }
     }
-    score
+
+    /// Scores a stored answer string as `check_answers` did at submission.
+    pub fn score(&self, encoded: &str) -> ResponseScore {
+        let mut s = ResponseScore::default();
+        for (row, b) in self.cells.iter().zip(encoded.as_bytes()) {
+            if let b'1'..=b'9' = b {
+                let add = row[usize::from(b - b'0')];
+                s.recognised += add.recognised;
+                s.judged += add.judged;
+                s.points += add.points;
+            }
+        }
+        s
+    }
+}
+
+/// Scores one stored answer string against its questionnaire.
+pub fn score_of(q: &Questionnaire, encoded: &str) -> ResponseScore {
+    ScoreTable::new(q).score(encoded)
 }
 
 #[cfg(test)]

@@ -1,14 +1,11 @@
 //! Tallies: what the report is computed from instead of the responses.
-//! Adding a response here is the one definition used both by the writer
-//! (incrementally) and by the full recomputation from raw answers, so the
-//! two can be compared key by key.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{
     questionnaire::{ItemKind, Questionnaire},
     school::Location,
-    submission::{ResponseScore, decode},
+    submission::ResponseScore,
 };
 
 /// The validity of a response that counts toward rates.
@@ -34,7 +31,7 @@ pub struct ClassSums {
     pub points_sq: i64,
 }
 
-/// Answers of one link with one validity that chose an option of an item.
+/// Answers of one link with one validity to one item.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OptionKey {
     pub round_id: i64,
@@ -42,8 +39,10 @@ pub struct OptionKey {
     pub validity: String,
     /// 0-based position of the item in the questionnaire.
     pub item: i32,
-    pub option: i32,
 }
+
+/// How many answers chose option 1…9 (index 0 is option 1).
+pub type OptionCounts = [i64; 9];
 
 /// One stored response, as far as tallies are concerned.
 #[derive(Debug, Clone, Copy)]
@@ -61,38 +60,85 @@ pub struct ResponseFacts<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tallies {
     pub classes: BTreeMap<ClassKey, ClassSums>,
-    pub options: BTreeMap<OptionKey, i64>,
+    pub options: BTreeMap<OptionKey, OptionCounts>,
 }
 
-impl Tallies {
+/// Folds responses into tallies. Adding a response is the one definition
+/// used both by the writer (a batch at a time) and by the recomputation
+/// from raw answers (a whole round), so the two can be compared key by key.
+/// Allocates nothing per response: validities are interned, and option
+/// counts kept per (link, validity) as one array per item.
+#[derive(Debug, Default)]
+pub struct TallyBuilder {
+    validities: Vec<String>,
+    classes: HashMap<(i64, i64, usize, Option<Location>, i32), ClassSums>,
+    options: HashMap<(i64, i64, usize), Vec<OptionCounts>>,
+}
+
+impl TallyBuilder {
     pub fn add(&mut self, r: &ResponseFacts) {
-        let key = ClassKey {
-            round_id: r.round_id,
-            link_id: r.link_id,
-            validity: r.validity.to_string(),
-            place: r.place.map(|l| l.code()).unwrap_or_default().to_string(),
-            judged: r.score.judged,
+        let v = match self.validities.iter().position(|v| v == r.validity) {
+            Some(v) => v,
+            None => {
+                self.validities.push(r.validity.to_string());
+                self.validities.len() - 1
+            }
         };
+        let key = (r.round_id, r.link_id, v, r.place, r.score.judged);
         let c = self.classes.entry(key).or_default();
         let points = i64::from(r.score.points);
         c.responses += 1;
         c.recognised += i64::from(r.score.recognised);
         c.points += points;
         c.points_sq += points * points;
-        for (item, code) in decode(r.answers).into_iter().enumerate() {
-            if let Some(code) = code {
-                let key = OptionKey {
-                    round_id: r.round_id,
-                    link_id: r.link_id,
-                    validity: r.validity.to_string(),
-                    item: item as i32,
-                    option: i32::from(code),
-                };
-                *self.options.entry(key).or_default() += 1;
+        let items = self.options.entry((r.round_id, r.link_id, v)).or_default();
+        let answers = r.answers.as_bytes();
+        if items.len() < answers.len() {
+            items.resize(answers.len(), [0; 9]);
+        }
+        for (counts, b) in items.iter_mut().zip(answers) {
+            if let b'1'..=b'9' = b {
+                counts[usize::from(b - b'1')] += 1;
             }
         }
     }
 
+    pub fn finish(self) -> Tallies {
+        let validity = |v: usize| self.validities[v].clone();
+        let classes = self
+            .classes
+            .iter()
+            .map(|(&(round_id, link_id, v, place, judged), sums)| {
+                let place = place.map(|l| l.code()).unwrap_or_default().to_string();
+                let key = ClassKey {
+                    round_id,
+                    link_id,
+                    validity: validity(v),
+                    place,
+                    judged,
+                };
+                (key, *sums)
+            })
+            .collect();
+        let mut options = BTreeMap::new();
+        for (&(round_id, link_id, v), items) in &self.options {
+            for (item, counts) in items.iter().enumerate() {
+                if counts.iter().any(|n| *n > 0) {
+                    let key = OptionKey {
+                        round_id,
+                        link_id,
+                        validity: validity(v),
+                        item: item as i32,
+                    };
+                    options.insert(key, *counts);
+                }
+            }
+        }
+        Tallies { classes, options }
+    }
+}
+
+impl Tallies {
     /// Every key whose value differs between `self` (stored) and `expected`
     /// (recomputed), described in words; empty when they agree.
     pub fn differences(&self, expected: &Tallies) -> Vec<String> {
@@ -176,9 +222,10 @@ mod tests {
 
     #[test]
     fn responses_fold_into_classes_and_option_counts() {
-        let mut t = Tallies::default();
-        t.add(&facts("2135t", VALID, 2, 8));
-        t.add(&facts("1125", VALID, 2, 9));
+        let mut b = TallyBuilder::default();
+        b.add(&facts("2135t", VALID, 2, 8));
+        b.add(&facts("1125", VALID, 2, 9));
+        let t = b.finish();
         assert_eq!(t.classes.len(), 1);
         let c = t.classes.values().next().unwrap();
         assert_eq!(
@@ -190,25 +237,29 @@ mod tests {
                 points_sq: 64 + 81
             }
         );
-        let count = |item, option| {
+        let counts = |item| {
             t.options
                 .iter()
-                .find(|(k, _)| k.item == item && k.option == option)
+                .find(|(k, _)| k.item == item)
                 .map(|(_, n)| *n)
         };
-        assert_eq!(count(1, 1), Some(2));
-        assert_eq!(count(0, 2), Some(1));
-        assert_eq!(count(4, 0), None, "text answers are not options");
+        assert_eq!(counts(1), Some([2, 0, 0, 0, 0, 0, 0, 0, 0]));
+        assert_eq!(counts(0), Some([1, 1, 0, 0, 0, 0, 0, 0, 0]));
+        assert_eq!(counts(4), None, "text answers are not options");
     }
 
     #[test]
     fn differences_name_every_disagreeing_key() {
-        let mut stored = Tallies::default();
-        stored.add(&facts("11", VALID, 1, 5));
-        let mut expected = stored.clone();
-        assert!(stored.differences(&expected).is_empty());
-        expected.add(&facts("12", "too_fast", 1, 4));
-        let d = stored.differences(&expected);
+        let mut b = TallyBuilder::default();
+        b.add(&facts("11", VALID, 1, 5));
+        let stored = b.finish();
+        let mut b = TallyBuilder::default();
+        b.add(&facts("11", VALID, 1, 5));
+        assert!(stored.differences(&b.finish()).is_empty());
+        let mut b = TallyBuilder::default();
+        b.add(&facts("11", VALID, 1, 5));
+        b.add(&facts("12", "too_fast", 1, 4));
+        let d = stored.differences(&b.finish());
         assert_eq!(d.len(), 3, "{d:?}");
         assert!(d.iter().all(|l| l.contains("too_fast")));
     }

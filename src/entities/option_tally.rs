@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// Answers of one link with one validity that chose an option of an item.
+/// Answers of one link with one validity to one item: how many chose option 1…9.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "option_tallies")]
 pub struct Model {
@@ -12,9 +12,15 @@ pub struct Model {
     pub validity: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub item_index: i32,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub option_code: i32,
-    pub answers: i64,
+    pub n1: i64,
+    pub n2: i64,
+    pub n3: i64,
+    pub n4: i64,
+    pub n5: i64,
+    pub n6: i64,
+    pub n7: i64,
+    pub n8: i64,
+    pub n9: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,7 +4,8 @@
 
 use poem::Body;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
+    QuerySelect,
     sea_query::{Expr, Func},
 };
 use std::collections::BTreeMap;
@@ -133,23 +134,30 @@ impl Layout {
         row
     }
 
-    /// One page of responses with ids in (after, until], in id order.
+    /// The page of responses after `after` (link id, response id) in link
+    /// then id order (the order of the round's index: no sorting), up to
+    /// response id `until`. Grouped by link, rows come school by school.
     pub(super) async fn page(
         &self,
         db: &DatabaseConnection,
         group: Option<RespondentGroup>,
-        after: i64,
+        after: (i64, i64),
         until: i64,
     ) -> Result<Vec<response::Model>, DbErr> {
         use response::Column as C;
+        let key = Expr::tuple([Expr::col(C::LinkId), Expr::col(C::Id)]);
         let mut q = response::Entity::find()
             .filter(C::RoundId.eq(self.round_id))
-            .filter(C::Id.gt(after))
+            .filter(key.gt(Expr::tuple([Expr::val(after.0), Expr::val(after.1)])))
             .filter(C::Id.lte(until));
         if let Some(g) = group {
             q = q.filter(C::RespondentGroup.eq(g.code()));
         }
-        q.order_by_asc(C::Id).limit(PAGE).all(db).await
+        q.order_by_asc(C::LinkId)
+            .order_by_asc(C::Id)
+            .limit(PAGE)
+            .all(db)
+            .await
     }
 
     /// The last response id of the round now: later responses are left out,
@@ -197,13 +205,13 @@ async fn write_csv(
         return Ok(());
     }
     let until = layout.last_id(db).await?;
-    let mut after = 0;
+    let mut after = (0, 0);
     loop {
         let rows = layout.page(db, group, after, until).await?;
         let Some(last) = rows.last() else {
             return Ok(());
         };
-        after = last.id;
+        after = (last.link_id, last.id);
         let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 128));
         for m in &rows {
             w.write_record(layout.row(m, &columns).iter().map(|c| c.csv().into_owned()))?;

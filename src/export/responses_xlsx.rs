@@ -84,11 +84,11 @@ fn write_xlsx(
         );
     }
     let until = handle.block_on(layout.last_id(db))?;
-    let mut after = 0;
+    let mut after = (0, 0);
     loop {
         let rows = handle.block_on(layout.page(db, None, after, until))?;
         let Some(last) = rows.last() else { break };
-        after = last.id;
+        after = (last.link_id, last.id);
         for m in &rows {
             let Some(s) = RespondentGroup::from_code(&m.respondent_group)
                 .and_then(|g| sheets.get_mut(&g).map(|s| (g, s)))

@@ -7,18 +7,18 @@ use sea_orm::{
     QueryFilter, QuerySelect, SqliteTransactionMode, StreamTrait, TransactionOptions,
     TransactionTrait, sea_query::Expr,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::tallies::{add, load};
 use crate::{
     domain::{
         group::RespondentGroup,
         questionnaire::Questionnaire,
-        scoring::score_of,
+        scoring::ScoreTable,
         submission::ResponseScore,
-        tally::{PlaceItem, ResponseFacts, Tallies},
+        tally::{PlaceItem, ResponseFacts, Tallies, TallyBuilder},
     },
-    entities::{option_tally, response, response_tally, round_questionnaire},
+    entities::{link, option_tally, response, response_tally, round_questionnaire},
     error::AppError,
 };
 
@@ -31,13 +31,19 @@ pub struct Recomputed {
     pub rescored: Vec<(i64, ResponseScore)>,
 }
 
+/// How to score and place the responses of one link.
+struct LinkRule {
+    scores: ScoreTable,
+    place: Option<PlaceItem>,
+}
+
 /// Reads every response of the round once (streamed) and tallies it anew,
-/// scoring each from its answer string.
+/// scoring each from its answer string against the frozen questionnaire.
 pub async fn recompute<C>(conn: &C, round_id: i64) -> Result<Recomputed, AppError>
 where
     C: ConnectionTrait + StreamTrait,
 {
-    let mut questionnaires: BTreeMap<String, (Questionnaire, Option<PlaceItem>)> = BTreeMap::new();
+    let mut by_group: BTreeMap<String, (ScoreTable, Option<PlaceItem>)> = BTreeMap::new();
     for row in round_questionnaire::Entity::find()
         .filter(round_questionnaire::Column::RoundId.eq(round_id))
         .all(conn)
@@ -45,6 +51,7 @@ where
     {
         let q: Questionnaire = serde_json::from_str(&row.content)
             .map_err(|e| AppError::Unexpected(format!("stored questionnaire unreadable: {e}")))?;
+        // Only county-level groups record where the respondent lives.
         let school_bound =
             RespondentGroup::from_code(&row.respondent_group).is_none_or(|g| g.is_school_bound());
         let place = if school_bound {
@@ -52,58 +59,65 @@ where
         } else {
             PlaceItem::find(&q)
         };
-        questionnaires.insert(row.respondent_group, (q, place));
+        by_group.insert(row.respondent_group, (ScoreTable::new(&q), place));
+    }
+    let mut links: HashMap<i64, LinkRule> = HashMap::new();
+    for l in link::Entity::find()
+        .filter(link::Column::RoundId.eq(round_id))
+        .all(conn)
+        .await?
+    {
+        if let Some((scores, place)) = by_group.get(&l.respondent_group) {
+            let rule = LinkRule {
+                scores: scores.clone(),
+                place: place.clone(),
+            };
+            links.insert(l.id, rule);
+        }
     }
     use response::Column as C;
     let mut stream = response::Entity::find()
         .select_only()
-        .columns([
-            C::Id,
-            C::LinkId,
-            C::RespondentGroup,
-            C::Validity,
-            C::Answers,
-            C::Recognised,
-            C::Judged,
-            C::Points,
-        ])
+        .columns([C::Id, C::LinkId, C::Validity, C::Answers])
+        .columns([C::Recognised, C::Judged, C::Points])
         .filter(C::RoundId.eq(round_id))
-        .into_tuple::<(i64, i64, String, String, String, i32, i32, i32)>()
+        .into_tuple::<(i64, i64, String, String, i32, i32, i32)>()
         .stream(conn)
         .await?;
+    let mut tallies = TallyBuilder::default();
     let mut out = Recomputed {
         tallies: Tallies::default(),
         responses: 0,
         rescored: Vec::new(),
     };
-    while let Some((id, link_id, group, validity, answers, recognised, judged, points)) =
+    while let Some((id, link_id, validity, answers, recognised, judged, points)) =
         stream.try_next().await?
     {
-        let Some((q, place_item)) = questionnaires.get(&group) else {
+        let Some(rule) = links.get(&link_id) else {
             return Err(AppError::Unexpected(format!(
-                "response {id}: no questionnaire for {group}"
+                "response {id}: link {link_id} has no questionnaire"
             )));
         };
-        let score = score_of(q, &answers);
-        if score
-            != (ResponseScore {
-                recognised,
-                judged,
-                points,
-            })
-        {
+        let score = rule.scores.score(&answers);
+        let stored = ResponseScore {
+            recognised,
+            judged,
+            points,
+        };
+        if score != stored {
             out.rescored.push((id, score));
         }
         out.responses += 1;
-        out.tallies.add(&ResponseFacts {
+        tallies.add(&ResponseFacts {
             round_id,
             link_id,
             validity: &validity,
-            place: place_item.as_ref().and_then(|p| p.place(&answers)),
+            place: rule.place.as_ref().and_then(|p| p.place(&answers)),
             score,
             answers: &answers,
         });
     }
+    out.tallies = tallies.finish();
     Ok(out)
 }
 
@@ -131,7 +145,7 @@ pub async fn check(db: &DatabaseConnection, round_id: i64) -> Result<TallyCheck,
             sqlite_transaction_mode: None,
         })
         .await?;
-    let stored = load(&txn, round_id).await?;
+    let stored = load(&txn, round_id, true).await?;
     let fresh = recompute(&txn, round_id).await?;
     txn.commit().await?;
     Ok(TallyCheck {
@@ -161,7 +175,7 @@ pub async fn rebuild(db: &DatabaseConnection, round_id: i64) -> Result<TallyChec
         txn.execute_unprepared("LOCK TABLE response_tallies, option_tallies IN EXCLUSIVE MODE")
             .await?;
     }
-    let stored = load(&txn, round_id).await?;
+    let stored = load(&txn, round_id, true).await?;
     let fresh = recompute(&txn, round_id).await?;
     for (id, s) in &fresh.rescored {
         response::Entity::update_many()

@@ -95,7 +95,7 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
     for g in &detail.groups {
         questionnaires.insert(*g, rounds::questionnaire(db, round_id, *g).await?);
     }
-    let tallies = tallies::load(db, round_id).await?;
+    let tallies = tallies::load(db, round_id, false).await?;
     Ok(RoundData {
         detail,
         rule,

@@ -2,7 +2,7 @@
 //! transaction and read by the report (recomputation: `store::recompute`).
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Alias, Expr, ExprTrait, IntoIden, OnConflict, Query},
 };
 use std::collections::BTreeMap;
@@ -12,7 +12,10 @@ use crate::{
         group::RespondentGroup,
         questionnaire::Questionnaire,
         submission::ResponseScore,
-        tally::{ClassKey, ClassSums, OptionKey, PlaceItem, ResponseFacts, Tallies},
+        tally::{
+            ClassKey, ClassSums, OptionCounts, OptionKey, PlaceItem, ResponseFacts, Tallies,
+            TallyBuilder, VALID,
+        },
     },
     entities::{option_tally, response, response_tally, round_questionnaire},
 };
@@ -49,7 +52,7 @@ pub async fn apply_batch(
             .and_then(|q| PlaceItem::find(&q));
         places.insert((round_id, group), item);
     }
-    let mut t = Tallies::default();
+    let mut t = TallyBuilder::default();
     for r in rows {
         let place_item = places
             .get(&(r.round_id, r.respondent_group.as_str()))
@@ -67,7 +70,7 @@ pub async fn apply_batch(
             answers: &r.answers,
         });
     }
-    add(txn, &t).await
+    add(txn, &t.finish()).await
 }
 
 /// `table.col + excluded.col`: what an upsert adds to an existing row.
@@ -120,80 +123,91 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), D
         );
         txn.execute(&q).await?;
     }
-    let options: Vec<(&OptionKey, &i64)> = t.options.iter().collect();
+    let options: Vec<(&OptionKey, &OptionCounts)> = t.options.iter().collect();
+    let counts = [
+        O::N1,
+        O::N2,
+        O::N3,
+        O::N4,
+        O::N5,
+        O::N6,
+        O::N7,
+        O::N8,
+        O::N9,
+    ];
     for chunk in options.chunks(CHUNK) {
         let mut q = Query::insert();
-        q.into_table(option_tally::Entity).columns([
-            O::RoundId,
-            O::LinkId,
-            O::Validity,
-            O::ItemIndex,
-            O::OptionCode,
-            O::Answers,
-        ]);
+        let mut columns = vec![O::RoundId, O::LinkId, O::Validity, O::ItemIndex];
+        columns.extend(counts);
+        q.into_table(option_tally::Entity).columns(columns);
         for (k, n) in chunk {
-            q.values([
+            let mut values = vec![
                 k.round_id.into(),
                 k.link_id.into(),
                 k.validity.clone().into(),
                 k.item.into(),
-                k.option.into(),
-                (**n).into(),
-            ])
-            .map_err(|e| DbErr::Custom(e.to_string()))?;
+            ];
+            values.extend(n.iter().map(|n| (*n).into()));
+            q.values(values).map_err(|e| DbErr::Custom(e.to_string()))?;
         }
         q.on_conflict(
-            OnConflict::columns([
-                O::RoundId,
-                O::LinkId,
-                O::Validity,
-                O::ItemIndex,
-                O::OptionCode,
-            ])
-            .value(O::Answers, plus_excluded("option_tallies", O::Answers))
-            .to_owned(),
+            OnConflict::columns([O::RoundId, O::LinkId, O::Validity, O::ItemIndex])
+                .values(counts.map(|c| (c, plus_excluded("option_tallies", c))))
+                .to_owned(),
         );
         txn.execute(&q).await?;
     }
     Ok(())
 }
 
-/// The stored tallies of a round.
-pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<Tallies, DbErr> {
+/// The stored tallies of a round; option counts only of valid responses
+/// unless `all_options` (what the report needs is much less than what a
+/// check compares).
+pub async fn load(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    all_options: bool,
+) -> Result<Tallies, DbErr> {
+    use option_tally::Column as O;
+    use response_tally::Column as R;
     let mut t = Tallies::default();
-    for r in response_tally::Entity::find()
-        .filter(response_tally::Column::RoundId.eq(round_id))
+    let classes = response_tally::Entity::find()
+        .select_only()
+        .columns([R::LinkId, R::Validity, R::Place, R::Judged])
+        .columns([R::Responses, R::SumRecognised, R::SumPoints, R::SumPointsSq])
+        .filter(R::RoundId.eq(round_id))
+        .into_tuple::<(i64, String, String, i32, i64, i64, i64, i64)>()
         .all(db)
-        .await?
-    {
+        .await?;
+    for (link_id, validity, place, judged, responses, recognised, points, points_sq) in classes {
         let key = ClassKey {
             round_id,
-            link_id: r.link_id,
-            validity: r.validity,
-            place: r.place,
-            judged: r.judged,
+            link_id,
+            validity,
+            place,
+            judged,
         };
         let sums = ClassSums {
-            responses: r.responses,
-            recognised: r.sum_recognised,
-            points: r.sum_points,
-            points_sq: r.sum_points_sq,
+            responses,
+            recognised,
+            points,
+            points_sq,
         };
         t.classes.insert(key, sums);
     }
-    for r in option_tally::Entity::find()
-        .filter(option_tally::Column::RoundId.eq(round_id))
-        .all(db)
-        .await?
-    {
+    let mut options = option_tally::Entity::find().filter(O::RoundId.eq(round_id));
+    if !all_options {
+        options = options.filter(O::Validity.eq(VALID));
+    }
+    for r in options.all(db).await? {
         let key = OptionKey {
             round_id,
             link_id: r.link_id,
             validity: r.validity,
             item: r.item_index,
-            option: r.option_code,
         };
-        t.options.insert(key, r.answers);
+        let counts = [r.n1, r.n2, r.n3, r.n4, r.n5, r.n6, r.n7, r.n8, r.n9];
+        t.options.insert(key, counts);
     }
     Ok(t)
 }

@@ -1,0 +1,218 @@
+//! Measures the report over a large round: seeds N responses straight into
+//! the database (default 1,000,000, in a fresh SQLite file unless a database
+//! URL is given), rebuilds the tallies from them (the full recomputation),
+//! then times the report, the tally check, the integrity scan and the raw
+//! CSV export.
+//!
+//! cargo run --release --example report_scale -- [N] [DATABASE_URL]
+
+use chrono::{Duration, Utc};
+use rand::Rng;
+use renke::{
+    config::Settings,
+    db,
+    domain::{
+        group::RespondentGroup, round::DuplicatePolicy, round::Purpose, round::ScoringRule,
+        school::SchoolInput, scoring::score_of,
+    },
+    entities::response,
+    export::responses::{Layout, csv_body},
+    store::{self, rounds::RoundSpec},
+};
+use sea_orm::{ConnectionTrait, TransactionTrait, sea_query::Query};
+use std::time::Instant;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args.get(1).map_or(Ok(1_000_000), |a| a.parse())?;
+    let dir = tempfile::tempdir()?;
+    let url = args
+        .get(2)
+        .cloned()
+        .unwrap_or_else(|| format!("sqlite://{}/scale.db", dir.path().display()));
+    let mut settings = Settings::for_test(&url);
+    settings.db_max_connections = 4;
+    let conn = db::connect(&settings).await?;
+    db::migrate(&conn).await?;
+
+    let mut drafts = Vec::new();
+    for i in 1..=60 {
+        let input = SchoolInput {
+            code: format!("{}", 2_165_100_000u64 + i),
+            name: format!("测试第{i}学校"),
+            kind: "小学".into(),
+            location: ["城区", "镇区", "乡村"][i as usize % 3].into(),
+            primary_students: format!("{}", 200 + i * 37 % 900),
+            ..Default::default()
+        };
+        drafts.push(input.validate().map_err(|e| anyhow::anyhow!("{e:?}"))?);
+    }
+    store::schools::import(&conn, &drafts).await?;
+    let groups = vec![
+        RespondentGroup::Student,
+        RespondentGroup::Parent,
+        RespondentGroup::Teacher,
+        RespondentGroup::Deputy,
+        RespondentGroup::Citizen,
+    ];
+    let spec = RoundSpec {
+        name: "规模测试".into(),
+        purpose: Purpose::SelfAssessment,
+        opens_at: Utc::now() - Duration::hours(1),
+        closes_at: Utc::now() + Duration::days(7),
+        groups: groups.clone(),
+        school_ids: None,
+        scoring_rule: ScoringRule::default(),
+        min_answer_seconds: 30,
+        duplicate_policy: DuplicatePolicy::Flag,
+    };
+    let round = store::rounds::create(&conn, &spec, 0).await?;
+    let round_id = round.round.id;
+    store::rounds::open(&conn, round_id).await?;
+    let links = store::links::list(&conn, round_id).await?;
+    let mut questionnaires = std::collections::BTreeMap::new();
+    for g in &groups {
+        questionnaires.insert(
+            g.code(),
+            store::rounds::questionnaire(&conn, round_id, *g).await?,
+        );
+    }
+
+    let started = Instant::now();
+    let mut rng = rand::rng();
+    let start = Utc::now() - Duration::days(5);
+    let mut done = 0;
+    while done < n {
+        let txn = conn.begin().await?;
+        for _ in 0..20 {
+            let rows = 500.min(n - done);
+            if rows == 0 {
+                break;
+            }
+            let mut insert = Query::insert();
+            use response::Column as C;
+            insert.into_table(response::Entity).columns([
+                C::ClientId,
+                C::RoundId,
+                C::LinkId,
+                C::SchoolId,
+                C::RespondentGroup,
+                C::SubmittedAt,
+                C::DurationMs,
+                C::Validity,
+                C::Answers,
+                C::Recognised,
+                C::Judged,
+                C::Points,
+                C::Fingerprint,
+            ]);
+            for _ in 0..rows {
+                let l = &links[rng.random_range(0..links.len())].link;
+                let q = &questionnaires[l.respondent_group.as_str()];
+                let answers: String = q
+                    .items
+                    .iter()
+                    .map(|i| match i.options.len() {
+                        0 => '0',
+                        k => {
+                            // Mostly 满意/比较满意, as in real rounds.
+                            let r: f64 = rng.random();
+                            let code = if r < 0.6 {
+                                1
+                            } else if r < 0.85 {
+                                2
+                            } else {
+                                rng.random_range(1..=k)
+                            };
+                            char::from(b'0' + code as u8)
+                        }
+                    })
+                    .collect();
+                let s = score_of(q, &answers);
+                let fast = rng.random::<f64>() < 0.03;
+                insert.values_panic([
+                    uuid::Uuid::new_v4().to_string().into(),
+                    round_id.into(),
+                    l.id.into(),
+                    l.school_id.into(),
+                    l.respondent_group.clone().into(),
+                    (start + Duration::seconds(rng.random_range(0..5 * 86_400))).into(),
+                    (if fast { 5_000i64 } else { 120_000 }).into(),
+                    (if fast { "too_fast" } else { "valid" }).into(),
+                    answers.into(),
+                    s.recognised.into(),
+                    s.judged.into(),
+                    s.points.into(),
+                    "scale".into(),
+                ]);
+            }
+            txn.execute(&insert).await?;
+            done += rows;
+        }
+        txn.commit().await?;
+    }
+    println!(
+        "seeded {n} responses in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let t = Instant::now();
+    let rebuilt = store::recompute::rebuild(&conn, round_id).await?;
+    println!(
+        "full recomputation and rebuild of the tallies: {:.0} ms ({} responses)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        rebuilt.responses
+    );
+    let t = Instant::now();
+    let check = store::recompute::check(&conn, round_id).await?;
+    println!(
+        "tally check (recompute + compare): {:.0} ms, {} differences",
+        t.elapsed().as_secs_f64() * 1000.0,
+        check.differences.len()
+    );
+
+    let (mut loads, mut computes) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        let t = Instant::now();
+        let data = store::reports::load(&conn, round_id).await?;
+        loads.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        std::hint::black_box(data.report(30));
+        computes.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let data = store::reports::load(&conn, round_id).await?;
+    println!(
+        "report, median of 7: load {:.1} ms + compute {:.1} ms ({} class rows, {} option rows)",
+        median(loads),
+        median(computes),
+        data.tallies.classes.len(),
+        data.tallies.options.len()
+    );
+
+    let t = Instant::now();
+    let data = store::reports::load(&conn, round_id).await?;
+    let links = store::reports::integrity(&conn, &data, Default::default()).await?;
+    println!(
+        "integrity scan: {:.0} ms over {} links",
+        t.elapsed().as_secs_f64() * 1000.0,
+        links.len()
+    );
+
+    let t = Instant::now();
+    let mut stream = csv_body(conn.clone(), Layout::new(&data), None).into_bytes_stream();
+    let mut bytes = 0;
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        bytes += chunk?.len();
+    }
+    println!(
+        "raw responses CSV: {:.1} s, {:.0} MB",
+        t.elapsed().as_secs_f64(),
+        bytes as f64 / 1e6
+    );
+    Ok(())
+}
