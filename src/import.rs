@@ -209,3 +209,42 @@ mod tests {
         assert_eq!(parse_schools(t.as_bytes()).unwrap().len(), 1);
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! Property tests standing in for a fuzzer: no input makes the import
+    //! parser panic, and every refusal says where.
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = parse_schools(&bytes);
+        }
+
+        #[test]
+        fn xlsx_like_bytes_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let mut bytes = b"PK\x03\x04".to_vec();
+            bytes.extend(tail);
+            let _ = parse_schools(&bytes);
+        }
+
+        #[test]
+        fn csv_with_arbitrary_cells_is_parsed_or_refused_with_reasons(
+            rows in proptest::collection::vec(proptest::collection::vec("[^\n\r]{0,20}", 0..9), 0..20)
+        ) {
+            let mut text = String::from(TEMPLATE_HEADER);
+            for r in &rows {
+                text.push('\n');
+                text.push_str(&r.join(","));
+            }
+            match parse_schools(text.as_bytes()) {
+                Ok(drafts) => prop_assert!(!drafts.is_empty()),
+                Err(ImportErrors(errs)) => prop_assert!(!errs.is_empty()),
+            }
+        }
+    }
+}

@@ -283,3 +283,56 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! Property tests standing in for a fuzzer: whatever a phone sends, the
+    //! check never panics, and what it accepts decodes back to what was sent.
+    use super::*;
+    use crate::domain::{group::RespondentGroup, templates};
+    use proptest::prelude::*;
+
+    fn answer() -> impl Strategy<Value = RawAnswer> {
+        (
+            prop_oneof![
+                Just("q1".to_string()),
+                Just("c1".to_string()),
+                Just("t1".to_string()),
+                "[a-z0-9]{0,4}"
+            ],
+            proptest::option::of(any::<u8>()),
+            proptest::option::of(".{0,40}"),
+        )
+            .prop_map(|(item, option, text)| RawAnswer { item, option, text })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn arbitrary_answers_never_panic(answers in proptest::collection::vec(answer(), 0..40)) {
+            let q = templates::template(RespondentGroup::Parent);
+            if let Ok(c) = check_answers(&q, &answers) {
+                prop_assert_eq!(c.encoded.chars().count(), q.items.len());
+                prop_assert!(c.score.recognised <= c.score.judged);
+            }
+        }
+
+        #[test]
+        fn complete_answers_round_trip(codes in proptest::collection::vec(1u8..=5, 40)) {
+            let q = templates::template(RespondentGroup::Student);
+            let answers: Vec<RawAnswer> = q
+                .items
+                .iter()
+                .zip(&codes)
+                .filter(|(i, _)| !i.options.is_empty())
+                .map(|(i, c)| RawAnswer { item: i.id.clone(), option: Some((*c).min(i.options.len() as u8)), text: None })
+                .collect();
+            let c = check_answers(&q, &answers).expect("complete answers are valid");
+            let decoded = decode(&c.encoded);
+            for (a, d) in answers.iter().zip(decoded.iter().filter(|d| d.is_some())) {
+                prop_assert_eq!(a.option, *d);
+            }
+        }
+    }
+}
