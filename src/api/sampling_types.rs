@@ -10,6 +10,7 @@ use super::{
 use crate::{
     domain::{
         group::RespondentGroup,
+        report_counts::CountKey,
         sampling::{self, Overrides, Quota, SchoolSize},
         school::Location,
     },
@@ -117,7 +118,7 @@ pub fn sampling_out(
         overrides,
     );
     let counts = data.input(min_n).valid_counts();
-    let sum = |f: &dyn Fn(&(Option<i64>, RespondentGroup, Option<Location>)) -> bool| -> u64 {
+    let sum = |f: &dyn Fn(&CountKey) -> bool| -> u64 {
         counts.iter().filter(|(k, _)| f(k)).map(|(_, n)| n).sum()
     };
     let total = sum(&|_| true);

@@ -6,11 +6,14 @@ use std::collections::BTreeMap;
 use super::{
     group::RespondentGroup,
     integrity::NegativeShare,
-    questionnaire::{ChoiceOption, Item, ItemKind},
+    questionnaire::{ChoiceOption, ItemKind},
     report::{LinkInfo, ReportInput},
     school::Location,
     tally::VALID,
 };
+
+/// (school, group, location) of valid responses; no school for county-level groups.
+pub type CountKey = (Option<i64>, RespondentGroup, Option<Location>);
 
 impl ReportInput<'_> {
     pub(super) fn link_map(&self) -> BTreeMap<i64, LinkInfo> {
@@ -49,35 +52,25 @@ impl ReportInput<'_> {
         out
     }
 
-    /// Each scored option of each questionnaire with its valid answer count.
-    fn scored_options<'q>(
-        &'q self,
-        by_school: bool,
-    ) -> Vec<(
-        Option<i64>,
-        RespondentGroup,
-        usize,
-        &'q Item,
-        &'q ChoiceOption,
-        i64,
-    )> {
+    /// Valid answers to scored items per school and option chosen.
+    fn scored_options(&self) -> Vec<(Option<i64>, &ChoiceOption, i64)> {
         let mut out = Vec::new();
-        for ((school, group, index, code), n) in self.option_counts(by_school) {
+        for ((school, group, index, code), n) in self.option_counts(true) {
             let item = self
                 .questionnaires
                 .get(&group)
                 .and_then(|q| q.items.get(index));
-            if let Some(item) = item.filter(|i| i.kind == ItemKind::Scored) {
-                if let Some(opt) = item.option(code) {
-                    out.push((school, group, index, item, opt, n));
-                }
+            if let Some(item) = item.filter(|i| i.kind == ItemKind::Scored)
+                && let Some(opt) = item.option(code)
+            {
+                out.push((school, opt, n));
             }
         }
         out
     }
 
     /// Valid responses (scored or not) per (school, group, location).
-    pub fn valid_counts(&self) -> BTreeMap<(Option<i64>, RespondentGroup, Option<Location>), u64> {
+    pub fn valid_counts(&self) -> BTreeMap<CountKey, u64> {
         let links = self.link_map();
         let mut out = BTreeMap::new();
         for (k, c) in self
@@ -98,7 +91,7 @@ impl ReportInput<'_> {
     pub fn negative_shares(&self) -> (NegativeShare, BTreeMap<i64, NegativeShare>) {
         let mut county = NegativeShare::default();
         let mut schools: BTreeMap<i64, NegativeShare> = BTreeMap::new();
-        for (school, _, _, _, opt, n) in self.scored_options(true) {
+        for (school, opt, n) in self.scored_options() {
             if opt.dont_know {
                 continue;
             }

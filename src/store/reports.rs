@@ -106,6 +106,9 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
     })
 }
 
+/// When each valid response of a link arrived, and its scored answers.
+type Arrivals = Vec<(DateTime<Utc>, String)>;
+
 /// Identical answer vectors and bursts among one link's valid responses.
 pub struct LinkIntegrity {
     pub link: LinkInfo,
@@ -146,9 +149,8 @@ pub async fn integrity(
         .stream(db)
         .await?;
     let mut out = Vec::new();
-    let mut current: Option<(LinkInfo, Vec<(DateTime<Utc>, String)>)> = None;
-    let finish = |out: &mut Vec<LinkIntegrity>,
-                  cur: Option<(LinkInfo, Vec<(DateTime<Utc>, String)>)>| {
+    let mut current: Option<(LinkInfo, Arrivals)> = None;
+    let finish = |out: &mut Vec<LinkIntegrity>, cur: Option<(LinkInfo, Arrivals)>| {
         if let Some((link, arrivals)) = cur {
             let (stats, bursts) = examine(&arrivals, rule);
             out.push(LinkIntegrity {
