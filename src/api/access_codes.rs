@@ -30,12 +30,14 @@ use crate::{
 const MAX_PER_REQUEST: u32 = 1000;
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AccessCodesIn {
     /// How many new codes (1–1000).
     pub count: u32,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AccessCodeCounts {
     pub link_id: i64,
     /// Codes the link has; 0 means the link is open to anyone with it.
@@ -45,6 +47,7 @@ pub struct AccessCodeCounts {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AccessCodesOut {
     /// The new codes, e.g. `ABCD-EFGH`. Shown only now: renke keeps hashes.
     pub codes: Vec<String>,

@@ -11,6 +11,7 @@ use crate::{
 
 /// One line across rounds: a rate per round (in the order of `rounds`).
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CompareRowOut {
     /// e.g. 全县, 家长, 第1小学, 第1小学·家长
     pub label: String,
@@ -23,6 +24,7 @@ pub struct CompareRowOut {
 
 /// The same county's rounds side by side (e.g. 自评 → 市级复核).
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CompareOut {
     pub rounds: Vec<RoundSummary>,
     pub overall: CompareRowOut,
@@ -138,6 +140,7 @@ pub fn compare_out(rounds: &[(RoundData, Report)]) -> CompareOut {
 
 /// Stored tallies compared with a recomputation from the raw responses.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TallyCheckOut {
     /// Responses read.
     pub responses: u64,

@@ -11,6 +11,7 @@ use crate::{
 
 /// Identical answer vectors among one school's (or the county's) group.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct IdenticalOut {
     pub school_id: Option<i64>,
     pub school_name: Option<String>,
@@ -26,6 +27,7 @@ pub struct IdenticalOut {
 
 /// Many identical answer vectors in a short window: a sign of coaching.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct BurstOut {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -40,6 +42,7 @@ pub struct BurstOut {
 
 /// A school's share of 一般/不满意 answers next to the county's.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct NegativeOut {
     pub school_id: i64,
     pub school_name: String,
@@ -57,6 +60,7 @@ pub struct NegativeOut {
 
 /// Signs of coached answering for reviewers; they do not change the rates.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct IntegrityOut {
     pub round: RoundSummary,
     /// How identical vectors, bursts and flags are found, in words.

@@ -38,6 +38,7 @@ impl From<&round::Model> for RoundSummary {
 
 /// A rate with its sample size and 95% interval.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RateOut {
     /// The rate, 0–1 (0.85 = 85%); null when no valid response counts.
     pub rate: Option<f64>,
@@ -87,6 +88,7 @@ impl From<Verdict> for VerdictDto {
 
 /// The rule a report applies, as data and in words.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ReportRuleOut {
     /// Formula, group weights, threshold.
     pub scoring_rule: ScoringRuleDto,
@@ -100,6 +102,7 @@ pub struct ReportRuleOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TotalsOut {
     pub responses: u64,
     pub valid: u64,
@@ -110,6 +113,7 @@ pub struct TotalsOut {
 
 /// The county's overall rate, judged against 85%.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OverallOut {
     #[oai(flatten)]
     pub rate: RateOut,
@@ -122,6 +126,7 @@ pub struct OverallOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct GroupRateOut {
     pub group: GroupDto,
     pub group_label: String,
@@ -132,6 +137,7 @@ pub struct GroupRateOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SchoolRateOut {
     pub school_id: i64,
     pub school_code: String,
@@ -142,6 +148,7 @@ pub struct SchoolRateOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SchoolGroupRateOut {
     pub school_id: i64,
     pub school_name: String,
@@ -152,6 +159,7 @@ pub struct SchoolGroupRateOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LocationRateOut {
     pub location: LocationDto,
     /// 城区 / 镇区 / 乡村
@@ -161,6 +169,7 @@ pub struct LocationRateOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OptionCountOut {
     pub code: u8,
     pub label: String,
@@ -172,6 +181,7 @@ pub struct OptionCountOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ItemRateOut {
     pub group: GroupDto,
     pub group_label: String,
@@ -187,6 +197,7 @@ pub struct ItemRateOut {
 
 /// Invalid responses of one school (none: county level) and group, by reason.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct InvalidOut {
     pub school_id: Option<i64>,
     pub school_name: Option<String>,
@@ -201,6 +212,7 @@ pub struct InvalidOut {
 /// The report of a round: every rate with n, 95% interval and small-sample
 /// marker, the verdict, and the rule used.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RoundReportOut {
     pub round: RoundSummary,
     pub generated_at: DateTime<Utc>,

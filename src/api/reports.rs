@@ -34,6 +34,7 @@ const MAX_COMPARED: usize = 10;
 
 /// One quota change.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct QuotaIn {
     pub group: GroupDto,
     /// A school of the round (school-bound groups only); leave out for the
@@ -45,6 +46,7 @@ pub struct QuotaIn {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct QuotasIn {
     pub quotas: Vec<QuotaIn>,
 }

@@ -19,6 +19,7 @@ use crate::{
 
 /// Responses so far against a quota.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ProgressOut {
     /// Valid responses so far.
     pub count: u64,
@@ -39,6 +40,7 @@ fn progress(count: u64, quota: Option<i64>) -> ProgressOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct GroupPlanOut {
     pub group: GroupDto,
     pub group_label: String,
@@ -51,6 +53,7 @@ pub struct GroupPlanOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SchoolPlanOut {
     pub school_id: i64,
     pub school_code: String,
@@ -68,6 +71,7 @@ pub struct SchoolPlanOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LocationPlanOut {
     pub location: LocationDto,
     pub location_label: String,
@@ -79,6 +83,7 @@ pub struct LocationPlanOut {
 
 /// The national minimum sample of a round and progress toward every quota.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SamplingOut {
     pub round: RoundSummary,
     /// 常住人口 from the county profile; null until it is set.
