@@ -62,6 +62,18 @@ async fn report_file<E: std::fmt::Display>(
         .map_err(|e| AppError::Unexpected(format!("report file: {e}")))
 }
 
+/// Exports are for reviewers and organisers, and each is audit-logged.
+async fn begin_export(
+    state: &AppState,
+    auth: &Auth,
+    round_id: i64,
+    file: &str,
+) -> Result<(), AppError> {
+    let who = auth.require(Role::Reviewer)?;
+    crate::store::audit::by(&state.db, who, "export", format!("round:{round_id}"), file).await;
+    Ok(())
+}
+
 pub struct ExportsApi;
 
 #[OpenApi(tag = "ApiTags::Exports")]
@@ -79,15 +91,7 @@ impl ExportsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<XlsxFile> {
-        let who = auth.require(Role::Reviewer)?;
-        crate::store::audit::by(
-            &state.db,
-            who,
-            "export",
-            format!("round:{}", id.0),
-            "report.xlsx",
-        )
-        .await;
+        begin_export(&state, &auth, id.0, "report.xlsx").await?;
         let body = report_file(&state, id.0, report_files::xlsx).await?;
         let name = format!("renke-round-{}-report.xlsx", id.0);
         Ok(XlsxFile::Ok(download(body, name)))
@@ -106,15 +110,7 @@ impl ExportsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<CsvFile> {
-        let who = auth.require(Role::Reviewer)?;
-        crate::store::audit::by(
-            &state.db,
-            who,
-            "export",
-            format!("round:{}", id.0),
-            "report.csv",
-        )
-        .await;
+        begin_export(&state, &auth, id.0, "report.csv").await?;
         let body = report_file(&state, id.0, report_files::csv).await?;
         let name = format!("renke-round-{}-report.csv", id.0);
         Ok(CsvFile::Ok(download(body, name)))
@@ -136,15 +132,7 @@ impl ExportsApi {
         id: Path<i64>,
         group: Query<Option<GroupDto>>,
     ) -> ApiResult<CsvFile> {
-        let who = auth.require(Role::Reviewer)?;
-        crate::store::audit::by(
-            &state.db,
-            who,
-            "export",
-            format!("round:{}", id.0),
-            "responses.csv",
-        )
-        .await;
+        begin_export(&state, &auth, id.0, "responses.csv").await?;
         let d = data::load(&state.db, id.0).await?;
         let group = group.0.map(RespondentGroup::from);
         if let Some(g) = group.filter(|g| !d.detail.groups.contains(g)) {
@@ -175,15 +163,7 @@ impl ExportsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> ApiResult<XlsxFile> {
-        let who = auth.require(Role::Reviewer)?;
-        crate::store::audit::by(
-            &state.db,
-            who,
-            "export",
-            format!("round:{}", id.0),
-            "responses.xlsx",
-        )
-        .await;
+        begin_export(&state, &auth, id.0, "responses.xlsx").await?;
         let d = data::load(&state.db, id.0).await?;
         let body = responses_xlsx::xlsx_body(state.db.clone(), responses::Layout::new(&d));
         Ok(XlsxFile::Ok(download(
