@@ -16,7 +16,10 @@ use renke::{
         school::SchoolInput, scoring::score_of,
     },
     entities::response,
-    export::responses::{Layout, csv_body},
+    export::{
+        responses::{Layout, csv_body},
+        responses_xlsx::xlsx_body,
+    },
     store::{self, rounds::RoundSpec},
 };
 use sea_orm::{ConnectionTrait, TransactionTrait, sea_query::Query};
@@ -203,16 +206,51 @@ async fn main() -> anyhow::Result<()> {
         links.len()
     );
 
+    reset_peak_rss();
     let t = Instant::now();
     let mut stream = csv_body(conn.clone(), Layout::new(&data), None).into_bytes_stream();
     let mut bytes = 0;
     while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
         bytes += chunk?.len();
     }
+    let secs = t.elapsed().as_secs_f64();
     println!(
-        "raw responses CSV: {:.1} s, {:.0} MB",
+        "raw responses CSV: {secs:.1} s, {:.0} MB, {:.0} rows/s",
+        bytes as f64 / 1e6,
+        n as f64 / secs
+    );
+    println!("  peak RSS during the CSV export: {} MB", peak_rss_mb());
+    reset_peak_rss();
+
+    let t = Instant::now();
+    let mut stream = xlsx_body(conn.clone(), Layout::new(&data)).into_bytes_stream();
+    let (mut bytes, mut first) = (0, None);
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        first.get_or_insert_with(|| t.elapsed().as_secs_f64());
+        bytes += chunk?.len();
+    }
+    println!(
+        "raw responses XLSX: {:.1} s (first byte after {:.1} s), {:.0} MB",
         t.elapsed().as_secs_f64(),
+        first.unwrap_or_default(),
         bytes as f64 / 1e6
     );
+    println!("  peak RSS during the XLSX export: {} MB", peak_rss_mb());
     Ok(())
+}
+
+/// Starts the peak-RSS count afresh (Linux: writing 5 to clear_refs).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's peak resident set (VmHWM) since the last reset, in MB.
+fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?.to_string();
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kb| kb / 1024)
 }

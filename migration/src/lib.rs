@@ -8,6 +8,7 @@ mod m20261129_000002_respondent;
 mod m20261129_000003_tallies;
 mod m20261129_000004_audit;
 mod m20261129_000005_timeline;
+mod m20261129_000006_round_order;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_tallies::Migration),
             Box::new(m20261129_000004_audit::Migration),
             Box::new(m20261129_000005_timeline::Migration),
+            Box::new(m20261129_000006_round_order::Migration),
         ]
     }
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
-use std::borrow::Cow;
+use std::{borrow::Cow, sync::Arc};
 
 /// UTF-8 byte order mark: Excel on Chinese Windows reads a CSV as UTF-8
 /// only when it starts with one (otherwise as GBK).
@@ -13,6 +13,8 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub enum Cell {
     Empty,
     Text(String),
+    /// Text repeated on many rows (a label, a school name), made once.
+    Shared(Arc<str>),
     Int(i64),
     /// A rate 0–1, shown as a percentage.
     Pct(f64),
@@ -35,6 +37,7 @@ impl Cell {
         match self {
             Self::Empty => Cow::Borrowed(""),
             Self::Text(s) => safe(s),
+            Self::Shared(s) => safe(s),
             Self::Int(n) => Cow::Owned(n.to_string()),
             Self::Pct(p) => Cow::Owned(format!("{:.2}%", p * 100.0)),
             Self::Num(x) => Cow::Owned(format!("{x:.2}")),

@@ -44,6 +44,9 @@ pub fn write_cell(
         Cell::Text(s) => {
             ws.write_string(row, col, safe(s).as_ref())?;
         }
+        Cell::Shared(s) => {
+            ws.write_string(row, col, safe(s).as_ref())?;
+        }
         Cell::Int(n) => {
             ws.write_number(row, col, *n as f64)?;
         }

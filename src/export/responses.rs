@@ -4,11 +4,10 @@
 
 use poem::Body;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, Func},
 };
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use super::{
     cells::{BOM, Cell, beijing, reason_label},
@@ -41,6 +40,25 @@ const FIXED: [&str; 12] = [
     "计分答案数",
     "分值合计",
 ];
+
+/// Where a group's answer to one column comes from.
+pub(super) enum Slot {
+    /// The group's questionnaire has no such item.
+    Empty,
+    /// A free-text item: from the response's texts, by item id.
+    Text(String),
+    /// A choice: the code at `pos` of the answer string; `labels[code]`.
+    Choice {
+        pos: usize,
+        labels: Vec<Option<Arc<str>>>,
+    },
+}
+
+/// Everything a row needs that is the same for many rows.
+pub(super) struct RowPlan {
+    slots: BTreeMap<RespondentGroup, Vec<Slot>>,
+    schools: BTreeMap<i64, [Cell; 3]>,
+}
 
 /// What turns a stored response into a row.
 pub struct Layout {
@@ -90,74 +108,111 @@ impl Layout {
         h
     }
 
-    pub(super) fn row(&self, m: &response::Model, columns: &[String]) -> Vec<Cell> {
+    /// How to fill `columns` for each group, worked out once per export.
+    pub(super) fn plan(&self, columns: &[String]) -> RowPlan {
+        let shared = |s: &str| -> Arc<str> { Arc::from(s) };
+        let slots = self
+            .questionnaires
+            .iter()
+            .map(|(g, q)| {
+                let slots = columns
+                    .iter()
+                    .map(|id| match q.items.iter().position(|i| &i.id == id) {
+                        None => Slot::Empty,
+                        Some(pos) if q.items[pos].kind == ItemKind::Text => Slot::Text(id.clone()),
+                        Some(pos) => {
+                            let labels = (0..=9u8)
+                                .map(|code| {
+                                    let o = q.items[pos].option(code)?;
+                                    Some(shared(&format!("{} {}", o.code, o.label)))
+                                })
+                                .collect();
+                            Slot::Choice { pos, labels }
+                        }
+                    })
+                    .collect();
+                (*g, slots)
+            })
+            .collect();
+        let schools = self
+            .schools
+            .iter()
+            .map(|(id, s)| {
+                let cells = [
+                    Cell::Shared(shared(&s.code)),
+                    Cell::Shared(shared(&s.name)),
+                    Cell::Shared(shared(s.location.label_zh())),
+                ];
+                (*id, cells)
+            })
+            .collect();
+        RowPlan { slots, schools }
+    }
+
+    /// The row of one response.
+    pub(super) fn row(&self, m: &response::Model, plan: &RowPlan) -> Vec<Cell> {
         let group = RespondentGroup::from_code(&m.respondent_group);
-        let school = m.school_id.and_then(|id| self.schools.get(&id));
-        let mut row = vec![
-            Cell::Int(m.id),
-            Cell::text(beijing(m.submitted_at)),
-            Cell::text(group.map_or(m.respondent_group.as_str(), |g| g.label_zh())),
-            Cell::opt_text(school.map(|s| s.code.clone())),
-            Cell::opt_text(school.map(|s| s.name.clone())),
-            Cell::opt_text(school.map(|s| s.location.label_zh())),
+        let school = m.school_id.and_then(|id| plan.schools.get(&id));
+        let mut row = Vec::with_capacity(FIXED.len() + 32);
+        row.push(Cell::Int(m.id));
+        row.push(Cell::text(beijing(m.submitted_at)));
+        row.push(Cell::text(
+            group.map_or(m.respondent_group.as_str(), |g| g.label_zh()),
+        ));
+        match school {
+            Some(cells) => row.extend(cells.iter().cloned()),
+            None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
+        }
+        row.extend([
             Cell::text(reason_label(&m.validity)),
             Cell::text(&m.validity),
             Cell::Num(m.duration_ms as f64 / 1000.0),
             Cell::Int(i64::from(m.recognised)),
             Cell::Int(i64::from(m.judged)),
             Cell::Int(i64::from(m.points)),
-        ];
-        let q = group.and_then(|g| self.questionnaires.get(&g));
+        ]);
+        let Some(slots) = group.and_then(|g| plan.slots.get(&g)) else {
+            return row;
+        };
         let texts: BTreeMap<String, String> = m
             .texts
             .as_deref()
             .and_then(|t| serde_json::from_str(t).ok())
             .unwrap_or_default();
         let answers = m.answers.as_bytes();
-        for id in columns {
-            let found = q.and_then(|q| q.items.iter().enumerate().find(|(_, i)| &i.id == id));
-            let cell = match found {
-                Some((_, item)) if item.kind == ItemKind::Text => {
-                    Cell::opt_text(texts.get(id).cloned())
-                }
-                Some((pos, item)) => answers
-                    .get(pos)
+        for slot in slots {
+            row.push(match slot {
+                Slot::Empty => Cell::Empty,
+                Slot::Text(id) => Cell::opt_text(texts.get(id).cloned()),
+                Slot::Choice { pos, labels } => answers
+                    .get(*pos)
                     .and_then(|b| b.checked_sub(b'0'))
-                    .and_then(|code| item.option(code))
-                    .map_or(Cell::Empty, |o| {
-                        Cell::text(format!("{} {}", o.code, o.label))
-                    }),
-                None => Cell::Empty,
-            };
-            row.push(cell);
+                    .and_then(|code| labels.get(usize::from(code))?.clone())
+                    .map_or(Cell::Empty, Cell::Shared),
+            });
         }
         row
     }
 
-    /// The page of responses after `after` (link id, response id) in link
-    /// then id order (the order of the round's index: no sorting), up to
-    /// response id `until`. Grouped by link, rows come school by school.
+    /// The page of responses after response id `after`, up to `until`, in
+    /// the order they were stored (the round's (round_id, id) index: each
+    /// page of the table is read once).
     pub(super) async fn page(
         &self,
         db: &DatabaseConnection,
         group: Option<RespondentGroup>,
-        after: (i64, i64),
+        after: i64,
         until: i64,
     ) -> Result<Vec<response::Model>, DbErr> {
         use response::Column as C;
-        let key = Expr::tuple([Expr::col(C::LinkId), Expr::col(C::Id)]);
         let mut q = response::Entity::find()
             .filter(C::RoundId.eq(self.round_id))
-            .filter(key.gt(Expr::tuple([Expr::val(after.0), Expr::val(after.1)])))
+            .filter(C::Id.gt(after))
             .filter(C::Id.lte(until));
         if let Some(g) = group {
             q = q.filter(C::RespondentGroup.eq(g.code()));
         }
-        q.order_by_asc(C::LinkId)
-            .order_by_asc(C::Id)
-            .limit(PAGE)
-            .all(db)
-            .await
+        q.order_by_asc(C::Id).limit(PAGE).all(db).await
     }
 
     /// The last response id of the round now: later responses are left out,
@@ -204,17 +259,21 @@ async fn write_csv(
     if !sink.send(w.into_inner()?).await {
         return Ok(());
     }
+    let plan = layout.plan(&columns);
     let until = layout.last_id(db).await?;
-    let mut after = (0, 0);
+    let mut after = 0;
     loop {
         let rows = layout.page(db, group, after, until).await?;
         let Some(last) = rows.last() else {
             return Ok(());
         };
-        after = (last.link_id, last.id);
+        after = last.id;
         let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 128));
         for m in &rows {
-            w.write_record(layout.row(m, &columns).iter().map(|c| c.csv().into_owned()))?;
+            for cell in layout.row(m, &plan) {
+                w.write_field(cell.csv().as_bytes())?;
+            }
+            w.write_record(None::<&[u8]>)?;
         }
         if !sink.send(w.into_inner()?).await {
             return Ok(()); // the client went away

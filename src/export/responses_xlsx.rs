@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::{
     cells::safe,
     report_files::write_cell,
-    responses::Layout,
+    responses::{Layout, RowPlan},
     stream::{self, Sink},
 };
 use crate::domain::group::RespondentGroup;
@@ -34,7 +34,7 @@ pub fn xlsx_body(db: DatabaseConnection, layout: Layout) -> Body {
 
 /// The sheets of one group: full ones, and the one being written.
 struct GroupSheets {
-    columns: Vec<String>,
+    plan: RowPlan,
     headers: Vec<String>,
     done: Vec<Worksheet>,
     current: Worksheet,
@@ -75,7 +75,7 @@ fn write_xlsx(
         sheets.insert(
             *g,
             GroupSheets {
-                columns,
+                plan: layout.plan(&columns),
                 headers,
                 done: vec![],
                 current,
@@ -84,11 +84,11 @@ fn write_xlsx(
         );
     }
     let until = handle.block_on(layout.last_id(db))?;
-    let mut after = (0, 0);
+    let mut after = 0;
     loop {
         let rows = handle.block_on(layout.page(db, None, after, until))?;
         let Some(last) = rows.last() else { break };
-        after = (last.link_id, last.id);
+        after = last.id;
         for m in &rows {
             let Some(s) = RespondentGroup::from_code(&m.respondent_group)
                 .and_then(|g| sheets.get_mut(&g).map(|s| (g, s)))
@@ -102,7 +102,7 @@ fn write_xlsx(
                 s.row = 0;
             }
             s.row += 1;
-            for (c, cell) in layout.row(m, &s.columns).iter().enumerate() {
+            for (c, cell) in layout.row(m, &s.plan).iter().enumerate() {
                 write_cell(&mut s.current, s.row, c as u16, cell, &pct)?;
             }
         }

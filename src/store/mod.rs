@@ -4,6 +4,7 @@
 pub mod access_codes;
 pub mod accounts;
 pub mod audit;
+pub mod bulk;
 pub mod county;
 pub mod devices;
 pub mod links;

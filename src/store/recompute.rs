@@ -1,15 +1,17 @@
 //! Tallies recomputed from the raw responses of a round: to verify the
 //! stored ones, and to rebuild them (e.g. after a rule is corrected).
 
-use futures_util::TryStreamExt;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IsolationLevel,
-    QueryFilter, QuerySelect, SqliteTransactionMode, StreamTrait, TransactionOptions,
-    TransactionTrait, sea_query::Expr,
+    QueryFilter, SqliteTransactionMode, StreamTrait, TransactionOptions, TransactionTrait,
+    sea_query::Expr,
 };
 use std::collections::{BTreeMap, HashMap};
 
-use super::tallies::{add, load};
+use super::{
+    bulk::{self, Scope},
+    tallies::{add, load},
+};
 use crate::{
     domain::{
         group::RespondentGroup,
@@ -37,8 +39,9 @@ struct LinkRule {
     place: Option<PlaceItem>,
 }
 
-/// Reads every response of the round once (streamed) and tallies it anew,
-/// scoring each from its answer string against the frozen questionnaire.
+/// Reads every response of the round once, a chunk at a time, and tallies
+/// it anew, scoring each from its answer string against the frozen
+/// questionnaire.
 pub async fn recompute<C>(conn: &C, round_id: i64) -> Result<Recomputed, AppError>
 where
     C: ConnectionTrait + StreamTrait,
@@ -75,58 +78,36 @@ where
             links.insert(l.id, rule);
         }
     }
-    use response::Column as C;
-    let mut stream = response::Entity::find()
-        .select_only()
-        .columns([C::Id, C::LinkId, C::Validity, C::Answers])
-        .columns([C::Recognised, C::Judged, C::Points, C::SubmittedAt])
-        .filter(C::RoundId.eq(round_id))
-        .into_tuple::<(
-            i64,
-            i64,
-            String,
-            String,
-            i32,
-            i32,
-            i32,
-            chrono::DateTime<chrono::Utc>,
-        )>()
-        .stream(conn)
-        .await?;
     let mut tallies = TallyBuilder::default();
     let mut out = Recomputed {
         tallies: Tallies::default(),
         responses: 0,
         rescored: Vec::new(),
     };
-    while let Some((id, link_id, validity, answers, recognised, judged, points, submitted_at)) =
-        stream.try_next().await?
-    {
-        let Some(rule) = links.get(&link_id) else {
+    let responses = bulk::each_response(conn, Scope::Round(round_id), |r| {
+        let Some(rule) = links.get(&r.link_id) else {
             return Err(AppError::Unexpected(format!(
-                "response {id}: link {link_id} has no questionnaire"
+                "response {}: link {} has no questionnaire",
+                r.id, r.link_id
             )));
         };
-        let score = rule.scores.score(&answers);
-        let stored = ResponseScore {
-            recognised,
-            judged,
-            points,
-        };
-        if score != stored {
-            out.rescored.push((id, score));
+        let score = rule.scores.score(r.answers);
+        if score != r.stored {
+            out.rescored.push((r.id, score));
         }
-        out.responses += 1;
         tallies.add(&ResponseFacts {
             round_id,
-            link_id,
-            validity: &validity,
-            place: rule.place.as_ref().and_then(|p| p.place(&answers)),
+            link_id: r.link_id,
+            validity: r.validity,
+            place: rule.place.as_ref().and_then(|p| p.place(r.answers)),
             score,
-            answers: &answers,
-            submitted_at: submitted_at.timestamp(),
+            answers: r.answers,
+            submitted_at: r.submitted_at,
         });
-    }
+        Ok(())
+    })
+    .await?;
+    out.responses = responses;
     out.tallies = tallies.finish();
     Ok(out)
 }

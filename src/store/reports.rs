@@ -3,10 +3,8 @@
 //! raw responses the integrity panel needs.
 
 use chrono::{DateTime, Utc};
-use futures_util::TryStreamExt;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
 };
 use std::collections::BTreeMap;
 
@@ -20,9 +18,10 @@ use crate::{
         school::Location,
         tally::{Tallies, VALID},
     },
-    entities::{link, response, school},
+    entities::{link, school},
     error::AppError,
     store::{
+        bulk::{self, Scope},
         rounds::{self, RoundDetail},
         tallies,
     },
@@ -116,8 +115,8 @@ pub struct LinkIntegrity {
     pub bursts: Vec<Burst>,
 }
 
-/// Examines the valid responses of a round link by link. Streams them in
-/// link order; only one link's (vector, time) pairs are held at a time.
+/// Examines the valid responses of a round link by link; only one link's
+/// (time, vector) pairs are held at a time.
 pub async fn integrity(
     db: &DatabaseConnection,
     data: &RoundData,
@@ -136,46 +135,37 @@ pub async fn integrity(
             (*g, positions.collect())
         })
         .collect();
-    let links: BTreeMap<i64, LinkInfo> = data.links.iter().map(|l| (l.id, *l)).collect();
-    use response::Column as C;
-    let mut stream = response::Entity::find()
-        .select_only()
-        .columns([C::LinkId, C::SubmittedAt, C::Answers])
-        .filter(C::RoundId.eq(data.detail.round.id))
-        .filter(C::Validity.eq(VALID))
-        .order_by_asc(C::LinkId)
-        .order_by_asc(C::Id)
-        .into_tuple::<(i64, DateTime<Utc>, String)>()
-        .stream(db)
-        .await?;
+    let round_id = data.detail.round.id;
+    let mut links: Vec<LinkInfo> = data.links.to_vec();
+    links.sort_by_key(|l| l.id);
     let mut out = Vec::new();
-    let mut current: Option<(LinkInfo, Arrivals)> = None;
-    let finish = |out: &mut Vec<LinkIntegrity>, cur: Option<(LinkInfo, Arrivals)>| {
-        if let Some((link, arrivals)) = cur {
-            let (stats, bursts) = examine(&arrivals, rule);
-            out.push(LinkIntegrity {
-                link,
-                stats,
-                bursts,
-            });
-        }
-    };
-    while let Some((link_id, at, answers)) = stream.try_next().await? {
-        let Some(link) = links.get(&link_id) else {
-            continue;
-        };
-        if current.as_ref().is_none_or(|(l, _)| l.id != link_id) {
-            finish(&mut out, current.take());
-            current = Some((*link, Vec::new()));
-        }
+    for link in links {
         let positions = scored
             .get(&link.group)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        if let Some((_, arrivals)) = current.as_mut() {
-            arrivals.push((at, scored_vector(&answers, positions)));
+        let mut arrivals: Arrivals = Vec::new();
+        let scope = Scope::Link {
+            round_id,
+            link_id: link.id,
+        };
+        bulk::each_response(db, scope, |r| {
+            if r.validity == VALID {
+                let at = DateTime::from_timestamp(r.submitted_at, 0).unwrap_or_default();
+                arrivals.push((at, scored_vector(r.answers, positions)));
+            }
+            Ok(())
+        })
+        .await?;
+        if arrivals.is_empty() {
+            continue;
         }
+        let (stats, bursts) = examine(&arrivals, rule);
+        out.push(LinkIntegrity {
+            link,
+            stats,
+            bursts,
+        });
     }
-    finish(&mut out, current.take());
     Ok(out)
 }
