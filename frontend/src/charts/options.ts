@@ -37,22 +37,22 @@ export function gaugeOption(rate: number | undefined): ChartOption {
             ],
           },
         },
-        pointer: { show: true, length: '58%', width: 5, itemStyle: { color: colour } },
+        pointer: { show: false },
         axisTick: { show: false },
         splitNumber: 20,
         splitLine: { length: 8, distance: -18, lineStyle: { color: '#fff', width: 1 } },
         axisLabel: {
-          distance: 24,
+          distance: 26,
           color: '#6b7785',
           fontSize: 11,
-          formatter: (v: number) => (v % 10 === 0 || v === 85 ? `${v}` : ''),
+          formatter: (v: number) => (v % 20 === 0 ? `${v}` : ''),
         },
-        anchor: { show: true, size: 10, itemStyle: { color: colour } },
-        title: { show: true, offsetCenter: [0, '72%'], fontSize: 12, color: COLORS.line },
+        anchor: { show: false },
+        title: { show: true, offsetCenter: [0, '62%'], fontSize: 12, color: COLORS.line },
         detail: {
           valueAnimation: false,
-          offsetCenter: [0, '42%'],
-          fontSize: 26,
+          offsetCenter: [0, '10%'],
+          fontSize: 30,
           fontWeight: 600,
           color: colour,
           formatter: () => pct(rate),
@@ -118,7 +118,7 @@ export function barsHeight(rows: number): string {
  * Horizontal bars, lowest rate first (at the top), with the 85% line, 95%
  * whiskers, and small samples greyed out and starred.
  */
-export function rateBarsOption(rows: RateRow[]): ChartOption {
+export function rateBarsOption(rows: RateRow[], labelWidth = 200): ChartOption {
   const sorted = [...rows].sort((a, b) => (a.rate ?? -1) - (b.rate ?? -1));
   // Category axes run bottom-up: reverse so that the weakest is on top.
   const shown = sorted.reverse();
@@ -138,7 +138,7 @@ export function rateBarsOption(rows: RateRow[]): ChartOption {
     yAxis: {
       type: 'category',
       data: labels,
-      axisLabel: { width: 220, overflow: 'truncate', fontSize: 12 },
+      axisLabel: { width: labelWidth, overflow: 'truncate', fontSize: 12 },
     },
     dataZoom: many
       ? [
@@ -157,7 +157,15 @@ export function rateBarsOption(rows: RateRow[]): ChartOption {
             color: r.small_n ? COLORS.muted : (r.rate ?? 0) >= THRESHOLD ? COLORS.pass : COLORS.fail,
           },
         })),
-        label: { show: true, position: 'right', distance: 38, formatter: (p: { value: number | null }) => (p.value === null ? '' : `${p.value}%`), fontSize: 11 },
+        // Inside the bar's start, clear of the whiskers at its end.
+        label: {
+          show: true,
+          position: 'insideLeft',
+          color: '#fff',
+          fontWeight: 600,
+          fontSize: 11,
+          formatter: (p: { value: number | null }) => (p.value === null ? '' : `${p.value}%`),
+        },
         markLine: {
           symbol: 'none',
           silent: true,
@@ -185,14 +193,18 @@ export interface Cell extends Rate {
   group: string;
 }
 
+/** Schools shown at once on the heatmap before it scrolls. */
+export const HEATMAP_ROWS = 30;
+
 /** Schools down, groups across, the rate in each cell. */
 export function heatmapOption(schools: string[], groups: string[], cells: Cell[]): ChartOption {
   const data = cells.map((c) => ({
     value: [groups.indexOf(c.group), schools.indexOf(c.school), percentValue(c.rate) ?? '-'],
     cell: c,
   }));
+  const many = schools.length > HEATMAP_ROWS;
   return {
-    grid: { left: 8, right: 24, top: 8, bottom: 64, containLabel: true },
+    grid: { left: 8, right: many ? 48 : 24, top: 8, bottom: 64, containLabel: true },
     tooltip: {
       formatter: (p: { data: { cell: Cell } }) => {
         const c = p.data.cell;
@@ -201,6 +213,12 @@ export function heatmapOption(schools: string[], groups: string[], cells: Cell[]
     },
     xAxis: { type: 'category', data: groups, splitArea: { show: true } },
     yAxis: { type: 'category', data: schools, inverse: true, axisLabel: { width: 200, overflow: 'truncate' } },
+    dataZoom: many
+      ? [
+          { type: 'slider', yAxisIndex: 0, right: 8, width: 16, startValue: 0, endValue: HEATMAP_ROWS - 1 },
+          { type: 'inside', yAxisIndex: 0, zoomOnMouseWheel: false, moveOnMouseWheel: true },
+        ]
+      : [],
     visualMap: {
       type: 'piecewise',
       orient: 'horizontal',
