@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod keyed;
+pub mod link_cache;
 pub mod pages;
 pub mod qr;
 pub mod ratelimit;

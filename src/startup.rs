@@ -10,8 +10,8 @@ use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use crate::{
-    api, auth, config::Settings, db, keyed::Keyed, pages, ratelimit::RateLimiter, security, store,
-    throttle::LoginThrottle, writer::SubmissionWriter,
+    api, auth, config::Settings, db, keyed::Keyed, link_cache::LinkCache, pages,
+    ratelimit::RateLimiter, security, store, throttle::LoginThrottle, writer::SubmissionWriter,
 };
 
 /// Shared state handed to every request.
@@ -24,6 +24,8 @@ pub struct AppState {
     /// Key of the hashes kept for devices and access codes.
     pub keyed: Keyed,
     pub limiter: Arc<RateLimiter>,
+    /// Links and frozen questionnaires the respondent's side reads.
+    pub links: Arc<LinkCache>,
 }
 
 pub struct Application {
@@ -66,6 +68,7 @@ impl Application {
                 login_throttle: Arc::new(LoginThrottle::default()),
                 keyed,
                 limiter,
+                links: Arc::new(LinkCache::default()),
             },
             writer_task,
             initial_admin_password,

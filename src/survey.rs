@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
+use std::sync::Arc;
 
 use crate::{
     admission::Refusal,
@@ -13,6 +14,7 @@ use crate::{
         submission::{RawAnswer, check_answers},
     },
     error::AppError,
+    link_cache::CachedLink,
     startup::AppState,
     store::{self, access_codes, links::LinkContext},
     writer::{Outcome, Submission},
@@ -20,8 +22,14 @@ use crate::{
 
 /// A link that accepts responses now, with its frozen questionnaire.
 pub struct OpenLink {
-    pub ctx: LinkContext,
-    pub questionnaire: Questionnaire,
+    pub link: Arc<CachedLink>,
+    pub questionnaire: Arc<Questionnaire>,
+}
+
+impl OpenLink {
+    pub fn ctx(&self) -> &LinkContext {
+        &self.link.ctx
+    }
 }
 
 /// Formats a time for respondents, in Beijing time.
@@ -57,20 +65,44 @@ pub fn refusal(ctx: &LinkContext, now: DateTime<Utc>) -> Option<AppError> {
     }
 }
 
-pub async fn find(state: &AppState, token: &str) -> Result<LinkContext, AppError> {
-    store::links::find_by_token(&state.db, token)
+/// The link behind a token, from memory if seen a moment ago (see
+/// `link_cache`).
+pub async fn find(state: &AppState, token: &str) -> Result<Arc<CachedLink>, AppError> {
+    if let Some(link) = state.links.link(token) {
+        return Ok(link);
+    }
+    let ctx = store::links::find_by_token(&state.db, token)
         .await?
-        .ok_or_else(|| AppError::not_found("调查链接不存在，请检查二维码或链接是否完整"))
+        .ok_or_else(|| AppError::not_found("调查链接不存在，请检查二维码或链接是否完整"))?;
+    let codes_required = access_codes::required(&state.db, ctx.link.id).await?;
+    Ok(state.links.put_link(
+        token,
+        CachedLink {
+            ctx,
+            codes_required,
+        },
+    ))
 }
 
 /// The link and its questionnaire, if it accepts responses now.
 pub async fn open_link(state: &AppState, token: &str) -> Result<OpenLink, AppError> {
-    let ctx = find(state, token).await?;
-    if let Some(e) = refusal(&ctx, Utc::now()) {
+    let link = find(state, token).await?;
+    if let Some(e) = refusal(&link.ctx, Utc::now()) {
         return Err(e);
     }
-    let questionnaire = store::rounds::questionnaire(&state.db, ctx.round.id, ctx.group).await?;
-    Ok(OpenLink { ctx, questionnaire })
+    let (round_id, group) = (link.ctx.round.id, link.ctx.group);
+    // The round accepts responses, so it has opened: its questionnaire is frozen.
+    let questionnaire = match state.links.questionnaire(round_id, group) {
+        Some(q) => q,
+        None => {
+            let q = store::rounds::questionnaire(&state.db, round_id, group).await?;
+            state.links.put_questionnaire(round_id, group, q)
+        }
+    };
+    Ok(OpenLink {
+        link,
+        questionnaire,
+    })
 }
 
 /// A response as the respondent sent it.
@@ -105,14 +137,15 @@ pub fn refused(r: Refusal) -> AppError {
 
 /// The keyed hash of the access code a submission must carry, if its link
 /// has codes.
-async fn access_code_hash(
+fn access_code_hash(
     state: &AppState,
-    link_id: i64,
+    link: &CachedLink,
     typed: Option<&str>,
 ) -> Result<Option<String>, AppError> {
-    if !access_codes::required(&state.db, link_id).await? {
+    if !link.codes_required {
         return Ok(None);
     }
+    let link_id = link.ctx.link.id;
     let code = typed
         .map(access_codes::normalise)
         .filter(|c| !c.is_empty())
@@ -134,18 +167,18 @@ pub async fn submit(
         None => AppError::validation(e.message),
     })?;
     let duration_ms = input.duration_ms.clamp(0, 7 * 24 * 3600 * 1000);
-    let min_ms = i64::from(open.ctx.round.min_answer_seconds) * 1000;
+    let min_ms = i64::from(open.ctx().round.min_answer_seconds) * 1000;
     let validity = if duration_ms < min_ms {
         "too_fast"
     } else {
         "valid"
     };
-    let (round_id, link_id) = (open.ctx.round.id, open.ctx.link.id);
+    let (round_id, link_id) = (open.ctx().round.id, open.ctx().link.id);
     let typed = input
         .access_code
         .as_deref()
         .or_else(|| input.cookies.get(&device::code_cookie(link_id)));
-    let access_code_hash = access_code_hash(state, link_id, typed).await?;
+    let access_code_hash = access_code_hash(state, &open.link, typed)?;
     let device_hash = input
         .cookies
         .get(&device::device_cookie(round_id))
@@ -154,16 +187,16 @@ pub async fn submit(
         .writer
         .submit(Submission {
             client_id: input.client_id.hyphenated().to_string(),
-            round_id: open.ctx.round.id,
-            link_id: open.ctx.link.id,
-            school_id: open.ctx.link.school_id,
-            group: open.ctx.group.code().to_string(),
+            round_id: open.ctx().round.id,
+            link_id: open.ctx().link.id,
+            school_id: open.ctx().link.school_id,
+            group: open.ctx().group.code().to_string(),
             submitted_at: Utc::now(),
             duration_ms,
             validity: validity.to_string(),
             answers: checked,
             device_hash,
-            duplicate_policy: DuplicatePolicy::from_code(&open.ctx.round.duplicate_policy)
+            duplicate_policy: DuplicatePolicy::from_code(&open.ctx().round.duplicate_policy)
                 .unwrap_or(DuplicatePolicy::Flag),
             access_code_hash,
         })

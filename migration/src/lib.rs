@@ -7,6 +7,7 @@ mod m20261129_000001_core;
 mod m20261129_000002_respondent;
 mod m20261129_000003_tallies;
 mod m20261129_000004_audit;
+mod m20261129_000005_timeline;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_respondent::Migration),
             Box::new(m20261129_000003_tallies::Migration),
             Box::new(m20261129_000004_audit::Migration),
+            Box::new(m20261129_000005_timeline::Migration),
         ]
     }
 }

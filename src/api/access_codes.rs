@@ -90,6 +90,7 @@ async fn generate(
     }
     let link = one_link(state, round_id, link_id).await?;
     let codes = access_codes::generate(&state.db, &state.keyed, link_id, count as usize).await?;
+    state.links.links_changed();
     Ok((link, codes))
 }
 

@@ -157,6 +157,7 @@ impl LinksApi {
     ) -> ApiResult<Json<LinkOut>> {
         let who = auth.require(Role::Organiser)?;
         store::links::set_enabled(&state.db, id.0, link_id.0, body.enabled).await?;
+        state.links.links_changed();
         store::audit::by(
             &state.db,
             who,

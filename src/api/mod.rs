@@ -22,6 +22,7 @@ pub mod rounds;
 pub mod sampling_types;
 pub mod schools;
 pub mod templates;
+pub mod timeline;
 pub mod types;
 
 use poem::{IntoResponse, Response, http::StatusCode};
@@ -71,6 +72,7 @@ pub type AllApis = (
     printing::PrintingApi,
     access_codes::AccessCodesApi,
     reports::ReportsApi,
+    timeline::TimelineApi,
     exports::ExportsApi,
     public::PublicApi,
     health::HealthApi,
@@ -91,6 +93,7 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
             printing::PrintingApi,
             access_codes::AccessCodesApi,
             reports::ReportsApi,
+            timeline::TimelineApi,
             exports::ExportsApi,
             public::PublicApi,
             health::HealthApi,

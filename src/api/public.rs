@@ -127,36 +127,34 @@ impl PublicApi {
     ) -> ApiResult<Json<PublicQuestionnaire>> {
         state.limiter.check_address(req)?;
         let open = survey::open_link(&state, &token.0).await?;
-        let access_code_required =
-            crate::store::access_codes::required(&state.db, open.ctx.link.id).await?;
-        let q = open.questionnaire;
+        let (ctx, q) = (open.ctx(), &open.questionnaire);
         Ok(Json(PublicQuestionnaire {
-            round_name: open.ctx.round.name,
-            group: open.ctx.group.into(),
-            group_label: open.ctx.group.label_zh().into(),
-            school_name: open.ctx.school.map(|s| s.name),
-            closes_at: open.ctx.round.closes_at,
-            title: q.title,
-            intro: q.intro,
+            round_name: ctx.round.name.clone(),
+            group: ctx.group.into(),
+            group_label: ctx.group.label_zh().into(),
+            school_name: ctx.school.as_ref().map(|s| s.name.clone()),
+            closes_at: ctx.round.closes_at,
+            title: q.title.clone(),
+            intro: q.intro.clone(),
             items: q
                 .items
-                .into_iter()
+                .iter()
                 .map(|i| PublicItem {
-                    id: i.id,
+                    id: i.id.clone(),
                     kind: i.kind.into(),
-                    text: i.text,
+                    text: i.text.clone(),
                     required: i.required || i.kind == ItemKind::Scored,
                     options: i
                         .options
-                        .into_iter()
+                        .iter()
                         .map(|o| PublicOption {
                             code: o.code,
-                            label: o.label,
+                            label: o.label.clone(),
                         })
                         .collect(),
                 })
                 .collect(),
-            access_code_required,
+            access_code_required: open.link.codes_required,
         }))
     }
 

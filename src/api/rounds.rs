@@ -246,6 +246,7 @@ impl RoundsApi {
     ) -> ApiResult<Json<RoundOut>> {
         let who = auth.require(Role::Organiser)?;
         let d = store::rounds::update(&state.db, id.0, &body.0.into()).await?;
+        state.links.links_changed();
         store::audit::by(
             &state.db,
             who,
@@ -267,6 +268,7 @@ impl RoundsApi {
     ) -> ApiResult<Json<Done>> {
         let who = auth.require(Role::Organiser)?;
         store::rounds::delete_draft(&state.db, id.0).await?;
+        state.links.links_changed();
         store::audit::by(
             &state.db,
             who,
@@ -289,6 +291,7 @@ impl RoundsApi {
     ) -> ApiResult<Json<RoundOut>> {
         let who = auth.require(Role::Organiser)?;
         let d = store::rounds::open(&state.db, id.0).await?;
+        state.links.links_changed();
         store::audit::by(&state.db, who, "round.open", format!("round:{}", id.0), "").await;
         Ok(Json(d.into()))
     }
@@ -303,6 +306,7 @@ impl RoundsApi {
     ) -> ApiResult<Json<RoundOut>> {
         let who = auth.require(Role::Organiser)?;
         let d = store::rounds::close(&state.db, id.0).await?;
+        state.links.links_changed();
         store::audit::by(&state.db, who, "round.close", format!("round:{}", id.0), "").await;
         Ok(Json(d.into()))
     }

@@ -12,3 +12,4 @@ pub mod scoring;
 pub mod submission;
 pub mod tally;
 pub mod templates;
+pub mod timeline;

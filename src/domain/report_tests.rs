@@ -82,6 +82,7 @@ fn fixture() -> Fixture {
             place,
             score: score_of(qn, answers),
             answers,
+            submitted_at: 0,
         });
     }
     Fixture {

@@ -44,6 +44,25 @@ pub struct OptionKey {
 /// How many answers chose option 1…9 (index 0 is option 1).
 pub type OptionCounts = [i64; 9];
 
+/// Length of the intervals responses are counted in over time, in seconds.
+pub const TIMELINE_STEP: i64 = 600;
+
+/// Responses of one link with one validity committed in one interval.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimelineKey {
+    pub round_id: i64,
+    pub link_id: i64,
+    pub validity: String,
+    /// Start of the interval, seconds since 1970-01-01 UTC (a multiple of
+    /// [`TIMELINE_STEP`]).
+    pub bucket_start: i64,
+}
+
+/// The start of the interval an instant (seconds since 1970) falls in.
+pub fn timeline_bucket(unix_seconds: i64) -> i64 {
+    unix_seconds.div_euclid(TIMELINE_STEP) * TIMELINE_STEP
+}
+
 /// One stored response, as far as tallies are concerned.
 #[derive(Debug, Clone, Copy)]
 pub struct ResponseFacts<'a> {
@@ -53,6 +72,8 @@ pub struct ResponseFacts<'a> {
     pub place: Option<Location>,
     pub score: ResponseScore,
     pub answers: &'a str,
+    /// When the response was committed, seconds since 1970-01-01 UTC.
+    pub submitted_at: i64,
 }
 
 /// All tallies of some responses, sorted by key (so that upserts take row
@@ -61,6 +82,7 @@ pub struct ResponseFacts<'a> {
 pub struct Tallies {
     pub classes: BTreeMap<ClassKey, ClassSums>,
     pub options: BTreeMap<OptionKey, OptionCounts>,
+    pub timeline: BTreeMap<TimelineKey, i64>,
 }
 
 /// Folds responses into tallies. Adding a response is the one definition
@@ -73,6 +95,7 @@ pub struct TallyBuilder {
     validities: Vec<String>,
     classes: HashMap<(i64, i64, usize, Option<Location>, i32), ClassSums>,
     options: HashMap<(i64, i64, usize), Vec<OptionCounts>>,
+    timeline: HashMap<(i64, i64, usize, i64), i64>,
 }
 
 impl TallyBuilder {
@@ -91,6 +114,11 @@ impl TallyBuilder {
         c.recognised += i64::from(r.score.recognised);
         c.points += points;
         c.points_sq += points * points;
+        let bucket = timeline_bucket(r.submitted_at);
+        *self
+            .timeline
+            .entry((r.round_id, r.link_id, v, bucket))
+            .or_default() += 1;
         let items = self.options.entry((r.round_id, r.link_id, v)).or_default();
         let answers = r.answers.as_bytes();
         if items.len() < answers.len() {
@@ -134,7 +162,24 @@ impl TallyBuilder {
                 }
             }
         }
-        Tallies { classes, options }
+        let timeline = self
+            .timeline
+            .iter()
+            .map(|(&(round_id, link_id, v, bucket_start), n)| {
+                let key = TimelineKey {
+                    round_id,
+                    link_id,
+                    validity: validity(v),
+                    bucket_start,
+                };
+                (key, *n)
+            })
+            .collect();
+        Tallies {
+            classes,
+            options,
+            timeline,
+        }
     }
 }
 
@@ -144,6 +189,7 @@ impl Tallies {
     pub fn differences(&self, expected: &Tallies) -> Vec<String> {
         let mut out = diff_maps(&self.classes, &expected.classes);
         out.extend(diff_maps(&self.options, &expected.options));
+        out.extend(diff_maps(&self.timeline, &expected.timeline));
         out
     }
 }
@@ -217,7 +263,38 @@ mod tests {
                 points,
             },
             answers,
+            submitted_at: 1_764_417_599,
         }
+    }
+
+    #[test]
+    fn responses_are_counted_per_ten_minutes() {
+        // 2025-11-29 11:59:59 UTC and 12:00:00 UTC fall in different intervals.
+        assert_eq!(timeline_bucket(1_764_417_599), 1_764_417_000);
+        assert_eq!(timeline_bucket(1_764_417_600), 1_764_417_600);
+        assert_eq!(timeline_bucket(-1), -600);
+        let mut b = TallyBuilder::default();
+        b.add(&facts("11", VALID, 1, 5));
+        b.add(&facts("11", "too_fast", 1, 5));
+        b.add(&ResponseFacts {
+            submitted_at: 1_764_417_600,
+            ..facts("11", VALID, 1, 5)
+        });
+        b.add(&facts("12", VALID, 1, 4));
+        let t = b.finish();
+        let counts: Vec<(&str, i64, i64)> = t
+            .timeline
+            .iter()
+            .map(|(k, n)| (k.validity.as_str(), k.bucket_start, *n))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("too_fast", 1_764_417_000, 1),
+                ("valid", 1_764_417_000, 2),
+                ("valid", 1_764_417_600, 1),
+            ]
+        );
     }
 
     #[test]
@@ -260,7 +337,7 @@ mod tests {
         b.add(&facts("11", VALID, 1, 5));
         b.add(&facts("12", "too_fast", 1, 4));
         let d = stored.differences(&b.finish());
-        assert_eq!(d.len(), 3, "{d:?}");
+        assert_eq!(d.len(), 4, "{d:?}");
         assert!(d.iter().all(|l| l.contains("too_fast")));
     }
 

@@ -16,3 +16,4 @@ pub mod round_school;
 pub mod sampling_quota;
 pub mod school;
 pub mod session;
+pub mod timeline_tally;

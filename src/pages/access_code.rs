@@ -61,7 +61,7 @@ async fn check_code(
     state.limiter.check_address(req)?;
     state.limiter.check_link(token)?;
     let open = survey::open_link(state, token).await?;
-    let ctx = &open.ctx;
+    let ctx = open.ctx();
     let code = access_codes::normalise(typed);
     let hash = access_codes::hash(&state.keyed, ctx.link.id, &code);
     let (status, error) = match access_codes::state(&state.db, ctx.link.id, &hash).await? {

@@ -36,7 +36,7 @@ pub async fn show(req: &Request, Path(token): Path<String>, state: Data<&AppStat
 async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Response, AppError> {
     state.limiter.check_address(req)?;
     let open = survey::open_link(state, token).await?;
-    let ctx = &open.ctx;
+    let ctx = open.ctx();
     let head = heading(ctx);
     let (device_id, set_device) = device_of(state, req, ctx.round.id);
     let mut notice = None;
@@ -68,7 +68,7 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
             }
         }
     }
-    if access_codes::required(&state.db, ctx.link.id).await? {
+    if open.link.codes_required {
         match code_state(state, req, ctx).await? {
             Some(access_codes::CodeState::Unused) => {}
             held => {
@@ -150,7 +150,7 @@ async fn submit_form(
     state.limiter.check_address(req)?;
     state.limiter.check_link(token)?;
     let open = survey::open_link(state, token).await?;
-    let ctx = &open.ctx;
+    let ctx = open.ctx();
     let answers = open
         .questionnaire
         .items

@@ -18,7 +18,7 @@ use crate::{
         submission::ResponseScore,
         tally::{PlaceItem, ResponseFacts, Tallies, TallyBuilder},
     },
-    entities::{link, option_tally, response, response_tally, round_questionnaire},
+    entities::{link, option_tally, response, response_tally, round_questionnaire, timeline_tally},
     error::AppError,
 };
 
@@ -79,9 +79,18 @@ where
     let mut stream = response::Entity::find()
         .select_only()
         .columns([C::Id, C::LinkId, C::Validity, C::Answers])
-        .columns([C::Recognised, C::Judged, C::Points])
+        .columns([C::Recognised, C::Judged, C::Points, C::SubmittedAt])
         .filter(C::RoundId.eq(round_id))
-        .into_tuple::<(i64, i64, String, String, i32, i32, i32)>()
+        .into_tuple::<(
+            i64,
+            i64,
+            String,
+            String,
+            i32,
+            i32,
+            i32,
+            chrono::DateTime<chrono::Utc>,
+        )>()
         .stream(conn)
         .await?;
     let mut tallies = TallyBuilder::default();
@@ -90,7 +99,7 @@ where
         responses: 0,
         rescored: Vec::new(),
     };
-    while let Some((id, link_id, validity, answers, recognised, judged, points)) =
+    while let Some((id, link_id, validity, answers, recognised, judged, points, submitted_at)) =
         stream.try_next().await?
     {
         let Some(rule) = links.get(&link_id) else {
@@ -115,6 +124,7 @@ where
             place: rule.place.as_ref().and_then(|p| p.place(&answers)),
             score,
             answers: &answers,
+            submitted_at: submitted_at.timestamp(),
         });
     }
     out.tallies = tallies.finish();
@@ -172,8 +182,10 @@ pub async fn rebuild(db: &DatabaseConnection, round_id: i64) -> Result<TallyChec
     if postgres {
         // Writers' upserts wait until this commits; writers already past
         // theirs are waited for, so the snapshot below includes them.
-        txn.execute_unprepared("LOCK TABLE response_tallies, option_tallies IN EXCLUSIVE MODE")
-            .await?;
+        txn.execute_unprepared(
+            "LOCK TABLE response_tallies, option_tallies, timeline_tallies IN EXCLUSIVE MODE",
+        )
+        .await?;
     }
     let stored = load(&txn, round_id, true).await?;
     let fresh = recompute(&txn, round_id).await?;
@@ -192,6 +204,10 @@ pub async fn rebuild(db: &DatabaseConnection, round_id: i64) -> Result<TallyChec
         .await?;
     option_tally::Entity::delete_many()
         .filter(option_tally::Column::RoundId.eq(round_id))
+        .exec(&txn)
+        .await?;
+    timeline_tally::Entity::delete_many()
+        .filter(timeline_tally::Column::RoundId.eq(round_id))
         .exec(&txn)
         .await?;
     add(&txn, &fresh.tallies).await?;

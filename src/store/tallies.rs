@@ -14,10 +14,10 @@ use crate::{
         submission::ResponseScore,
         tally::{
             ClassKey, ClassSums, OptionCounts, OptionKey, PlaceItem, ResponseFacts, Tallies,
-            TallyBuilder, VALID,
+            TallyBuilder, TimelineKey, VALID,
         },
     },
-    entities::{option_tally, response, response_tally, round_questionnaire},
+    entities::{option_tally, response, response_tally, round_questionnaire, timeline_tally},
 };
 
 /// Rows per upsert statement (well under SQLite's bind limit).
@@ -68,6 +68,7 @@ pub async fn apply_batch(
                 points: r.points,
             },
             answers: &r.answers,
+            submitted_at: r.submitted_at.timestamp(),
         });
     }
     add(txn, &t.finish()).await
@@ -157,12 +158,43 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), D
         );
         txn.execute(&q).await?;
     }
+    use timeline_tally::Column as T;
+    let timeline: Vec<(&TimelineKey, &i64)> = t.timeline.iter().collect();
+    for chunk in timeline.chunks(CHUNK) {
+        let mut q = Query::insert();
+        q.into_table(timeline_tally::Entity).columns([
+            T::RoundId,
+            T::LinkId,
+            T::Validity,
+            T::BucketStart,
+            T::Responses,
+        ]);
+        for (k, n) in chunk {
+            q.values([
+                k.round_id.into(),
+                k.link_id.into(),
+                k.validity.clone().into(),
+                k.bucket_start.into(),
+                (**n).into(),
+            ])
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        }
+        q.on_conflict(
+            OnConflict::columns([T::RoundId, T::LinkId, T::Validity, T::BucketStart])
+                .value(
+                    T::Responses,
+                    plus_excluded("timeline_tallies", T::Responses),
+                )
+                .to_owned(),
+        );
+        txn.execute(&q).await?;
+    }
     Ok(())
 }
 
-/// The stored tallies of a round; option counts only of valid responses
-/// unless `all_options` (what the report needs is much less than what a
-/// check compares).
+/// The stored tallies of a round; option counts only of valid responses,
+/// and no timeline, unless `all_options` (what the report needs is much
+/// less than what a check compares).
 pub async fn load(
     db: &impl ConnectionTrait,
     round_id: i64,
@@ -209,5 +241,37 @@ pub async fn load(
         let counts = [r.n1, r.n2, r.n3, r.n4, r.n5, r.n6, r.n7, r.n8, r.n9];
         t.options.insert(key, counts);
     }
+    if all_options {
+        for (key, n) in timeline(db, round_id).await? {
+            t.timeline.insert(key, n);
+        }
+    }
     Ok(t)
+}
+
+/// Responses of a round over time: per link, validity and 10-minute
+/// interval, ordered by interval.
+pub async fn timeline(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+) -> Result<Vec<(TimelineKey, i64)>, DbErr> {
+    use sea_orm::QueryOrder;
+    use timeline_tally::Column as T;
+    let rows = timeline_tally::Entity::find()
+        .filter(T::RoundId.eq(round_id))
+        .order_by_asc(T::BucketStart)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let key = TimelineKey {
+                round_id,
+                link_id: r.link_id,
+                validity: r.validity,
+                bucket_start: r.bucket_start,
+            };
+            (key, r.responses)
+        })
+        .collect())
 }

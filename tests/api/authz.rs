@@ -82,6 +82,7 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
         | "get_integrity"
         | "get_report"
         | "get_sampling"
+        | "get_timeline"
         | "check_tallies" => (Reviewer, None),
         "put_quotas" => (
             Organiser,

@@ -155,3 +155,78 @@ async fn rounds_compare_side_by_side_with_the_change_in_points() {
     assert_eq!(all["rounds"].as_array().unwrap().len(), 2);
     assert_eq!(all["rounds"][0]["id"], s.round);
 }
+
+#[tokio::test]
+async fn the_timeline_counts_responses_as_they_arrive_and_survives_a_rebuild() {
+    let s = seeded_round().await;
+    let p1 = s.link("parent", Some(s.schools[0]));
+    let deputies = s.link("deputy", None);
+    s.answer(&p1, |_| 1, 90_000, None).await;
+    s.answer(&p1, |_| 2, 90_000, None).await;
+    s.answer(&p1, |_| 1, 1_000, None).await; // too fast: kept, counted as invalid
+    s.answer(&deputies, |_| 1, 90_000, None).await;
+    let reviewer = s.app.token_for("reviewer").await;
+    let path = format!("/api/rounds/{}/timeline?bucket_minutes=10", s.round);
+    let t = json_of(s.app.get(&reviewer, &path).await, StatusCode::OK).await;
+    assert_eq!(t["bucket_minutes"], 10);
+    assert_eq!(
+        (t["valid_total"].as_i64(), t["invalid_total"].as_i64()),
+        (Some(3), Some(1))
+    );
+    let points = t["points"].as_array().unwrap();
+    let parents: i64 = points
+        .iter()
+        .filter(|p| p["respondent_group"] == "parent")
+        .map(|p| p["valid"].as_i64().unwrap() + p["invalid"].as_i64().unwrap())
+        .sum();
+    assert_eq!(parents, 3);
+    // Every point starts on a 10-minute boundary within the last hour.
+    let now = chrono::Utc::now();
+    for p in points {
+        let start: chrono::DateTime<chrono::Utc> = p["start"].as_str().unwrap().parse().unwrap();
+        assert_eq!(start.timestamp() % 600, 0, "{p}");
+        assert!(now - start < chrono::Duration::minutes(70), "{p}");
+    }
+    // Daily intervals start at midnight China time (16:00 UTC).
+    let path = format!("/api/rounds/{}/timeline?bucket_minutes=1440", s.round);
+    let t = json_of(s.app.get(&reviewer, &path).await, StatusCode::OK).await;
+    let start: chrono::DateTime<chrono::Utc> =
+        t["points"][0]["start"].as_str().unwrap().parse().unwrap();
+    assert_eq!(start.timestamp() % 86_400, 16 * 3600);
+    assert_eq!(t["valid_total"], 3);
+
+    // The counts are checked and rebuilt with the other tallies.
+    let check = format!("/api/rounds/{}/tallies/check", s.round);
+    let c = json_of(s.app.get(&reviewer, &check).await, StatusCode::OK).await;
+    assert_eq!(c["consistent"], true, "{c}");
+    s.app
+        .db
+        .execute_unprepared("UPDATE timeline_tallies SET responses = responses + 5")
+        .await
+        .unwrap();
+    let c = json_of(s.app.get(&reviewer, &check).await, StatusCode::OK).await;
+    assert_eq!(c["consistent"], false, "{c}");
+    let rebuild = format!("/api/rounds/{}/tallies/rebuild", s.round);
+    json_of(
+        s.app.post(&s.token, &rebuild, json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let path = format!("/api/rounds/{}/timeline", s.round);
+    let t = json_of(s.app.get(&reviewer, &path).await, StatusCode::OK).await;
+    assert_eq!(
+        (t["bucket_minutes"].as_i64(), t["valid_total"].as_i64()),
+        (Some(60), Some(3))
+    );
+
+    // Other intervals are refused; unknown rounds are 404.
+    let bad = format!("/api/rounds/{}/timeline?bucket_minutes=15", s.round);
+    let e = json_of(
+        s.app.get(&reviewer, &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["field"], "bucket_minutes");
+    let missing = s.app.get(&reviewer, "/api/rounds/999999/timeline").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

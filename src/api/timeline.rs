@@ -1,0 +1,117 @@
+//! Responses over time, for the live monitor (reviewers and organisers).
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{
+    Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+use std::collections::HashMap;
+
+use super::{ApiTags, types::GroupDto};
+use crate::{
+    auth::{Auth, Role},
+    domain::{
+        group::RespondentGroup,
+        timeline::{Count, Interval, points},
+    },
+    error::{ApiResult, AppError},
+    startup::AppState,
+    store,
+};
+
+/// One group's responses in one interval.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct TimelinePointOut {
+    /// Start of the interval.
+    pub start: DateTime<Utc>,
+    pub respondent_group: GroupDto,
+    /// Responses that count toward the rates.
+    pub valid: i64,
+    /// Responses kept but not counted (too fast, duplicate device, …).
+    pub invalid: i64,
+}
+
+/// Responses of a round over time.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct TimelineOut {
+    pub round_id: i64,
+    /// Length of each interval in minutes (10, 60 or 1440; days start at
+    /// midnight China time).
+    pub bucket_minutes: u32,
+    /// Non-empty intervals only, ordered by start, then by group.
+    pub points: Vec<TimelinePointOut>,
+    pub valid_total: i64,
+    pub invalid_total: i64,
+    pub generated_at: DateTime<Utc>,
+}
+
+pub struct TimelineApi;
+
+#[OpenApi(tag = "ApiTags::Reports")]
+impl TimelineApi {
+    /// Responses of a round over time (reviewer), valid and invalid, per
+    /// group, in intervals of 10 minutes, an hour or a day. Read from counts
+    /// kept as responses are committed, so the monitor can poll it cheaply.
+    #[oai(
+        path = "/rounds/:id/timeline",
+        method = "get",
+        operation_id = "get_timeline"
+    )]
+    async fn get_timeline(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        id: Path<i64>,
+        /// 10, 60 (default) or 1440.
+        bucket_minutes: Query<Option<u32>>,
+    ) -> ApiResult<Json<TimelineOut>> {
+        auth.require(Role::Reviewer)?;
+        let minutes = bucket_minutes.0.unwrap_or(60);
+        let interval = Interval::from_minutes(minutes).ok_or_else(|| {
+            AppError::invalid_field("bucket_minutes", "时间间隔只能是10、60或1440分钟")
+        })?;
+        store::rounds::get(&state.db, id.0).await?;
+        let groups: HashMap<i64, RespondentGroup> = store::links::list(&state.db, id.0)
+            .await?
+            .into_iter()
+            .filter_map(|l| {
+                let group = RespondentGroup::from_code(&l.link.respondent_group)?;
+                Some((l.link.id, group))
+            })
+            .collect();
+        let stored = store::tallies::timeline(&state.db, id.0)
+            .await
+            .map_err(AppError::from)?;
+        let counts = stored.iter().filter_map(|(k, n)| {
+            Some(Count {
+                group: *groups.get(&k.link_id)?,
+                validity: &k.validity,
+                bucket_start: k.bucket_start,
+                n: *n,
+            })
+        });
+        let points: Vec<TimelinePointOut> = points(counts, interval)
+            .into_iter()
+            .filter_map(|p| {
+                Some(TimelinePointOut {
+                    start: DateTime::from_timestamp(p.start, 0)?,
+                    respondent_group: p.group.into(),
+                    valid: p.valid,
+                    invalid: p.invalid,
+                })
+            })
+            .collect();
+        Ok(Json(TimelineOut {
+            round_id: id.0,
+            bucket_minutes: interval.minutes(),
+            valid_total: points.iter().map(|p| p.valid).sum(),
+            invalid_total: points.iter().map(|p| p.invalid).sum(),
+            points,
+            generated_at: Utc::now(),
+        }))
+    }
+}

@@ -1,0 +1,99 @@
+//! What the respondent's pages and submissions read about a link, kept in
+//! memory so that a busy evening does not ask the database the same five
+//! questions for every phone.
+//!
+//! - A round's questionnaires are frozen when it opens and never change
+//!   again, so they are kept for good (only those of rounds that have
+//!   opened: a draft's questionnaire is never read from here).
+//! - A link's context (link, round, school) and whether it needs access
+//!   codes can change (an organiser closes the round or disables a link).
+//!   They are kept for [`CONTEXT_TTL`], and dropped at once on this
+//!   instance when an organiser changes a round, a link or its codes.
+//!   Another instance behind the same proxy sees such a change within
+//!   [`CONTEXT_TTL`].
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, MutexGuard},
+    time::{Duration, Instant},
+};
+
+use crate::{
+    domain::{group::RespondentGroup, questionnaire::Questionnaire},
+    store::links::LinkContext,
+};
+
+/// How long a link's context is trusted without asking the database.
+pub const CONTEXT_TTL: Duration = Duration::from_secs(3);
+
+/// Most link contexts kept; beyond it the oldest half is dropped.
+const MAX_LINKS: usize = 20_000;
+
+/// A link as the respondent's side needs it.
+#[derive(Debug, Clone)]
+pub struct CachedLink {
+    pub ctx: LinkContext,
+    /// Whether submissions must carry a one-time access code.
+    pub codes_required: bool,
+}
+
+#[derive(Default)]
+pub struct LinkCache {
+    links: Mutex<HashMap<String, (Instant, Arc<CachedLink>)>>,
+    questionnaires: Mutex<HashMap<(i64, RespondentGroup), Arc<Questionnaire>>>,
+}
+
+/// A poisoned lock only means another request panicked while holding it;
+/// the map itself is still a valid cache.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl LinkCache {
+    /// The link behind a token, if seen less than [`CONTEXT_TTL`] ago.
+    pub fn link(&self, token: &str) -> Option<Arc<CachedLink>> {
+        let links = lock(&self.links);
+        let (at, link) = links.get(token)?;
+        (at.elapsed() < CONTEXT_TTL).then(|| link.clone())
+    }
+
+    pub fn put_link(&self, token: &str, link: CachedLink) -> Arc<CachedLink> {
+        let link = Arc::new(link);
+        let mut links = lock(&self.links);
+        if links.len() >= MAX_LINKS {
+            let mut ages: Vec<Instant> = links.values().map(|(at, _)| *at).collect();
+            ages.sort_unstable();
+            let cut = ages[ages.len() / 2];
+            links.retain(|_, (at, _)| *at > cut);
+        }
+        links.insert(token.to_string(), (Instant::now(), link.clone()));
+        link
+    }
+
+    /// The frozen questionnaire of a group in a round that has opened.
+    pub fn questionnaire(
+        &self,
+        round_id: i64,
+        group: RespondentGroup,
+    ) -> Option<Arc<Questionnaire>> {
+        lock(&self.questionnaires).get(&(round_id, group)).cloned()
+    }
+
+    /// Keeps a questionnaire; call only for rounds that have opened.
+    pub fn put_questionnaire(
+        &self,
+        round_id: i64,
+        group: RespondentGroup,
+        q: Questionnaire,
+    ) -> Arc<Questionnaire> {
+        let q = Arc::new(q);
+        lock(&self.questionnaires).insert((round_id, group), q.clone());
+        q
+    }
+
+    /// Forgets every link context (a round, link or access codes changed).
+    /// Questionnaires stay: once frozen they cannot change.
+    pub fn links_changed(&self) {
+        lock(&self.links).clear();
+    }
+}
