@@ -281,7 +281,8 @@ export function timelineOption(labels: string[], stacks: TimeSeries[], cumulativ
         name: t('monitor.cumulative'),
         yAxisIndex: 1,
         data: cumulative,
-        showSymbol: false,
+        // A line of one or two points is only visible by its dots.
+        showSymbol: labels.length <= 24,
         lineStyle: { width: 2, color: COLORS.neutral },
         itemStyle: { color: COLORS.neutral },
       },
