@@ -24,3 +24,9 @@ export const statusTag: Record<RoundStatus, 'info' | 'success' | 'warning'> = {
   open: 'success',
   closed: 'warning',
 };
+
+const REASONS = ['too_fast', 'duplicate_device'] as const;
+type Reason = (typeof REASONS)[number];
+/** An invalid response's reason; the API's Chinese label for reasons the console does not know. */
+export const reasonLabel = (code: string, fallback: string) =>
+  (REASONS as readonly string[]).includes(code) ? t(`enums.reason.${code as Reason}`) : fallback;

@@ -1,5 +1,4 @@
-// The console's pages. A round's own pages are listed in ROUND_SECTIONS:
-// the live monitor and the report slot in there when their APIs land.
+// The console's pages. A round's own pages are listed in ROUND_SECTIONS.
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { Role } from './api/client';
 import { t, type Key } from './i18n';
@@ -15,7 +14,7 @@ declare module 'vue-router' {
   }
 }
 
-/** Tabs of a round, in order. Add `monitor` and `report` here. */
+/** Tabs of a round, in order. Each loads lazily (the charts' chunk only with monitor and report). */
 export const ROUND_SECTIONS: RouteRecordRaw[] = [
   { path: '', name: 'round', component: () => import('./views/rounds/RoundOverview.vue'), meta: { title: 'nav.roundOverview' } },
   {
@@ -29,6 +28,18 @@ export const ROUND_SECTIONS: RouteRecordRaw[] = [
     name: 'round-distribution',
     component: () => import('./views/rounds/RoundDistribution.vue'),
     meta: { title: 'nav.distribution', role: 'organiser' },
+  },
+  {
+    path: 'monitor',
+    name: 'round-monitor',
+    component: () => import('./views/rounds/RoundMonitor.vue'),
+    meta: { title: 'nav.monitor', role: 'reviewer' },
+  },
+  {
+    path: 'report',
+    name: 'round-report',
+    component: () => import('./views/rounds/RoundReport.vue'),
+    meta: { title: 'nav.report', role: 'reviewer' },
   },
 ];
 

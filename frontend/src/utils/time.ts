@@ -37,3 +37,15 @@ export function pickerDaysFromNow(days: number, hour = 0): string {
   const d = new Date(Date.now() + days * 86_400_000);
   return `${toPicker(d.toISOString()).slice(0, 10)} ${String(hour).padStart(2, '0')}:00`;
 }
+
+const CLOCK: Intl.DateTimeFormatOptions = { timeZone: ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false };
+/** "14:05:09", Beijing time. */
+export function formatClock(d: Date): string {
+  return new Intl.DateTimeFormat('en-GB', CLOCK).format(d);
+}
+
+/** A time bucket's start: "11-03" for day buckets, "11-03 14:00" otherwise (Beijing time). */
+export function formatBucket(iso: string, bucketMinutes: number): string {
+  const p = toPicker(iso);
+  return bucketMinutes >= 1440 ? p.slice(5, 10) : p.slice(5);
+}
