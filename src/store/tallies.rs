@@ -20,8 +20,13 @@ use crate::{
     entities::{option_tally, response, response_tally, round_questionnaire, timeline_tally},
 };
 
-/// Rows per upsert statement (well under SQLite's bind limit).
-const CHUNK: usize = 500;
+/// Values per upsert statement (well under SQLite's bind limit).
+const MAX_VALUES: usize = 4000;
+
+/// Rows per statement for a table of `columns` columns.
+fn rows_per_statement(columns: usize) -> usize {
+    (MAX_VALUES / columns).max(1)
+}
 
 /// Adds the responses just inserted by the writer to the tallies, in the
 /// writer's transaction: either both are committed or neither.
@@ -84,7 +89,7 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), D
     use option_tally::Column as O;
     use response_tally::Column as R;
     let classes: Vec<(&ClassKey, &ClassSums)> = t.classes.iter().collect();
-    for chunk in classes.chunks(CHUNK) {
+    for chunk in classes.chunks(rows_per_statement(9)) {
         let mut q = Query::insert();
         q.into_table(response_tally::Entity).columns([
             R::RoundId,
@@ -136,7 +141,7 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), D
         O::N8,
         O::N9,
     ];
-    for chunk in options.chunks(CHUNK) {
+    for chunk in options.chunks(rows_per_statement(13)) {
         let mut q = Query::insert();
         let mut columns = vec![O::RoundId, O::LinkId, O::Validity, O::ItemIndex];
         columns.extend(counts);
@@ -160,7 +165,7 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), D
     }
     use timeline_tally::Column as T;
     let timeline: Vec<(&TimelineKey, &i64)> = t.timeline.iter().collect();
-    for chunk in timeline.chunks(CHUNK) {
+    for chunk in timeline.chunks(rows_per_statement(5)) {
         let mut q = Query::insert();
         q.into_table(timeline_tally::Entity).columns([
             T::RoundId,
