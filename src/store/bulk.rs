@@ -6,65 +6,103 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::{domain::submission::ResponseScore, error::AppError};
 
-/// Responses read per query.
+/// Responses a chunk aims at.
 const CHUNK_ROWS: i64 = 20_000;
+/// The widest id range one chunk covers.
+const MAX_WIDTH: i64 = 1 << 26;
 
 /// Which responses to read.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope {
-    /// Every response of a round, in id order (the order of the table:
-    /// each page is read once).
+    /// Every response of a round, by id ranges through the (round_id, id)
+    /// index: the order of the table, so each page is read once.
     Round(i64),
     /// The responses of one link of a round.
     Link { round_id: i64, link_id: i64 },
 }
 
-/// The next responses after an id, at most `CHUNK_ROWS`: their largest id,
-/// and the responses as one text, a line per response of `id link_id
-/// validity answers recognised judged points submitted_at` (seconds since
-/// 1970). The database joins the lines, so the driver hands over one value
-/// per chunk instead of eight per response. Line order is irrelevant.
-fn chunk_sql(backend: DbBackend, scope: Scope) -> String {
-    let postgres = backend == DbBackend::Postgres;
-    let p = |n: usize| {
-        if postgres {
-            format!("${n}")
-        } else {
-            "?".into()
+impl Scope {
+    fn filter(self, postgres: bool) -> (String, Vec<sea_orm::Value>) {
+        let p = |n: usize| {
+            if postgres {
+                format!("${n}")
+            } else {
+                "?".into()
+            }
+        };
+        match self {
+            Scope::Round(round_id) => (format!("round_id = {}", p(1)), vec![round_id.into()]),
+            Scope::Link { round_id, link_id } => (
+                format!("round_id = {} AND link_id = {}", p(1), p(2)),
+                vec![round_id.into(), link_id.into()],
+            ),
         }
-    };
-    let filter = match scope {
-        Scope::Round(_) => format!("round_id = {} AND id > {}", p(1), p(2)),
-        Scope::Link { .. } => format!(
-            "round_id = {} AND link_id = {} AND id > {}",
+    }
+}
+
+/// The statements of a scope: the responses with ids in `[from, to)` as
+/// their count and one text, a line per response of `id link_id validity
+/// answers recognised judged points submitted_at` (seconds since 1970);
+/// and the smallest id at or after `from`. The database joins the lines,
+/// so the driver hands over one value per chunk instead of eight per
+/// response. Chunks are id ranges, not `ORDER BY id LIMIT n`: the plan is
+/// then a range scan whatever the planner believes about the table (with
+/// stale statistics PostgreSQL sorted the rest of the round for every
+/// chunk).
+struct ChunkSql {
+    chunk: String,
+    first: String,
+    values: Vec<sea_orm::Value>,
+}
+
+impl ChunkSql {
+    fn new(backend: DbBackend, scope: Scope) -> Self {
+        let postgres = backend == DbBackend::Postgres;
+        let (filter, values) = scope.filter(postgres);
+        let n = values.len();
+        let p = |k: usize| {
+            if postgres {
+                format!("${}", n + k)
+            } else {
+                "?".into()
+            }
+        };
+        let (agg, newline, seconds) = if postgres {
+            (
+                "string_agg",
+                "chr(10)",
+                "floor(extract(epoch FROM submitted_at))::bigint",
+            )
+        } else {
+            (
+                "group_concat",
+                "char(10)",
+                "CAST(strftime('%s', submitted_at) AS INTEGER)",
+            )
+        };
+        let chunk = format!(
+            "SELECT COUNT(*), {agg}(id || ' ' || link_id || ' ' || validity || ' ' || answers \
+             || ' ' || recognised || ' ' || judged || ' ' || points || ' ' || {seconds}, \
+             {newline}) FROM responses WHERE {filter} AND id >= {} AND id < {}",
             p(1),
-            p(2),
-            p(3)
-        ),
-    };
-    let limit = p(match scope {
-        Scope::Round(_) => 3,
-        Scope::Link { .. } => 4,
-    });
-    let (agg, newline, seconds) = if postgres {
-        (
-            "string_agg",
-            "chr(10)",
-            "floor(extract(epoch FROM submitted_at))::bigint",
-        )
-    } else {
-        (
-            "group_concat",
-            "char(10)",
-            "CAST(strftime('%s', submitted_at) AS INTEGER)",
-        )
-    };
-    format!(
-        "SELECT MAX(id), {agg}(id || ' ' || link_id || ' ' || validity || ' ' || answers \
-         || ' ' || recognised || ' ' || judged || ' ' || points || ' ' || {seconds}, {newline}) \
-         FROM (SELECT id, link_id, validity, answers, recognised, judged, points, submitted_at \
-         FROM responses WHERE {filter} ORDER BY id LIMIT {limit}) AS chunk"
-    )
+            p(2)
+        );
+        let first = format!(
+            "SELECT MIN(id) FROM responses WHERE {filter} AND id >= {}",
+            p(1)
+        );
+        Self {
+            chunk,
+            first,
+            values,
+        }
+    }
+
+    fn statement(&self, backend: DbBackend, sql: &str, more: &[i64]) -> Statement {
+        let mut values = self.values.clone();
+        values.extend(more.iter().map(|v| sea_orm::Value::from(*v)));
+        Statement::from_sql_and_values(backend, sql, values)
+    }
 }
 
 /// One response as a chunk's line gives it.
@@ -105,17 +143,55 @@ fn parse_line(line: &str) -> Option<Line<'_>> {
 /// Calls `f` for every response in `scope`, a chunk at a time (in no
 /// particular order within a chunk); returns how many there were. The
 /// database makes the next chunk while `f` works through the current one.
-pub async fn each_response<C, F>(conn: &C, scope: Scope, mut f: F) -> Result<u64, AppError>
+pub async fn each_response<C, F>(conn: &C, scope: Scope, f: F) -> Result<u64, AppError>
 where
     C: ConnectionTrait,
     F: FnMut(Line<'_>) -> Result<(), AppError>,
 {
-    let sql = chunk_sql(conn.get_database_backend(), scope);
+    each_response_in_chunks(conn, scope, CHUNK_ROWS, f).await
+}
+
+/// [`each_response`] aiming at `chunk_rows` responses per query (tests use
+/// tiny chunks to cross many chunk boundaries and gaps).
+pub async fn each_response_in_chunks<C, F>(
+    conn: &C,
+    scope: Scope,
+    chunk_rows: i64,
+    mut f: F,
+) -> Result<u64, AppError>
+where
+    C: ConnectionTrait,
+    F: FnMut(Line<'_>) -> Result<(), AppError>,
+{
+    let chunk_rows = chunk_rows.max(1);
+    let backend = conn.get_database_backend();
+    let sql = ChunkSql::new(backend, scope);
     let mut n = 0u64;
-    let mut next = chunk(conn, &sql, scope, 0).await?;
-    while let Some((last, text)) = next {
+    let Some(mut from) = first_id(conn, &sql, 0).await? else {
+        return Ok(0);
+    };
+    let mut width = chunk_rows;
+    let mut current = chunk(conn, &sql, from, width).await?;
+    loop {
+        let (count, text) = current;
+        from += width;
+        if count == 0 {
+            // A gap in the ids: jump to the next response, if any.
+            match first_id(conn, &sql, from).await? {
+                Some(id) => from = id,
+                None => return Ok(n),
+            }
+        }
+        // Aim the next range at CHUNK_ROWS responses.
+        width = if count < chunk_rows / 2 {
+            (width * 2).min(MAX_WIDTH)
+        } else if count > chunk_rows * 2 {
+            (width / 2).max(1)
+        } else {
+            width
+        };
         let work = async {
-            for line in text.split('\n') {
+            for line in text.iter().flat_map(|t| t.split('\n')) {
                 let r = parse_line(line)
                     .ok_or_else(|| AppError::Unexpected(format!("response unreadable: {line}")))?;
                 n += 1;
@@ -123,34 +199,45 @@ where
             }
             Ok::<(), AppError>(())
         };
-        // Polled first, the query is on its way before the work starts.
+        // Polled first, the next query is on its way before the work starts.
         let (fetched, worked) =
-            futures_util::future::join(chunk(conn, &sql, scope, last), work).await;
+            futures_util::future::join(chunk(conn, &sql, from, width), work).await;
         worked?;
-        next = fetched?;
+        current = fetched?;
     }
-    Ok(n)
 }
 
-/// The chunk after response id `after`: its largest id and its lines.
+/// The smallest id in scope at or after `from`.
+async fn first_id<C: ConnectionTrait>(
+    conn: &C,
+    sql: &ChunkSql,
+    from: i64,
+) -> Result<Option<i64>, AppError> {
+    let stmt = sql.statement(conn.get_database_backend(), &sql.first, &[from]);
+    let row = conn.query_one_raw(stmt).await?;
+    Ok(row
+        .map(|r| r.try_get_by_index::<Option<i64>>(0))
+        .transpose()?
+        .flatten())
+}
+
+/// The responses in scope with ids in `[from, from + width)`: how many,
+/// and their lines (none when there are none).
 async fn chunk<C: ConnectionTrait>(
     conn: &C,
-    sql: &str,
-    scope: Scope,
-    after: i64,
-) -> Result<Option<(i64, String)>, AppError> {
-    let mut values: Vec<sea_orm::Value> = match scope {
-        Scope::Round(round_id) => vec![round_id.into()],
-        Scope::Link { round_id, link_id } => vec![round_id.into(), link_id.into()],
-    };
-    values.extend([after.into(), CHUNK_ROWS.into()]);
-    let stmt = Statement::from_sql_and_values(conn.get_database_backend(), sql, values);
+    sql: &ChunkSql,
+    from: i64,
+    width: i64,
+) -> Result<(i64, Option<String>), AppError> {
+    let stmt = sql.statement(
+        conn.get_database_backend(),
+        &sql.chunk,
+        &[from, from + width],
+    );
     let Some(row) = conn.query_one_raw(stmt).await? else {
-        return Ok(None);
+        return Ok((0, None));
     };
-    let last: Option<i64> = row.try_get_by_index(0)?;
-    let text: Option<String> = row.try_get_by_index(1)?;
-    Ok(last.zip(text))
+    Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?))
 }
 
 #[cfg(test)]

@@ -230,3 +230,102 @@ async fn the_timeline_counts_responses_as_they_arrive_and_survives_a_rebuild() {
     let missing = s.app.get(&reviewer, "/api/rounds/999999/timeline").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn responses_are_read_in_chunks_across_gaps_and_other_rounds() {
+    use renke::store::bulk::{Scope, each_response_in_chunks};
+    use sea_orm::{ConnectionTrait, Statement};
+    let s = seeded_round().await;
+    let (other, other_links) = open(&s.app, &s.token, &["parent"], json!({})).await;
+    let mine = s.link("parent", Some(s.schools[0]));
+    let theirs = link_token(&other_links, "parent", Some(s.schools[0]));
+    let q_mine = s.app.questionnaire(&mine).await;
+    let q_theirs = s.app.questionnaire(&theirs).await;
+    // The two rounds' responses interleave; every third of mine is deleted
+    // afterwards, so the ids have gaps of several kinds.
+    for i in 0..21 {
+        let (link, q) = if i % 3 == 1 {
+            (&theirs, &q_theirs)
+        } else {
+            (&mine, &q_mine)
+        };
+        let body = answers_for(q, |_, _| 1 + (i % 2) as u64);
+        json_of(s.app.submit(link, &body).await, StatusCode::CREATED).await;
+    }
+    let ids = |sql: String| {
+        let db = s.app.db.clone();
+        async move {
+            let stmt = Statement::from_string(db.get_database_backend(), sql);
+            let mut v: Vec<i64> = db
+                .query_all_raw(stmt)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get_by_index::<i64>(0).unwrap())
+                .collect();
+            v.sort_unstable();
+            v
+        }
+    };
+    let all_mine = ids(format!(
+        "SELECT id FROM responses WHERE round_id = {}",
+        s.round
+    ))
+    .await;
+    for id in all_mine.iter().step_by(3) {
+        s.app
+            .db
+            .execute_unprepared(&format!("DELETE FROM responses WHERE id = {id}"))
+            .await
+            .unwrap();
+    }
+    let expected = ids(format!(
+        "SELECT id FROM responses WHERE round_id = {}",
+        s.round
+    ))
+    .await;
+    assert_eq!(expected.len(), 9);
+    for chunk in [1, 2, 3, 50] {
+        let mut seen = Vec::new();
+        let n = each_response_in_chunks(&s.app.db, Scope::Round(s.round), chunk, |r| {
+            assert_eq!(r.answers.len(), q_mine["items"].as_array().unwrap().len());
+            seen.push(r.id);
+            Ok(())
+        })
+        .await
+        .unwrap();
+        seen.sort_unstable();
+        assert_eq!(
+            (n as usize, &seen),
+            (expected.len(), &expected),
+            "chunk {chunk}"
+        );
+    }
+    let theirs_ids = ids(format!("SELECT id FROM responses WHERE round_id = {other}")).await;
+    let link_id: i64 = {
+        let db = &s.app.db;
+        let stmt = Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT link_id FROM responses WHERE round_id = {other} LIMIT 1"),
+        );
+        db.query_one_raw(stmt)
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap()
+    };
+    let mut seen = Vec::new();
+    let scope = Scope::Link {
+        round_id: other,
+        link_id,
+    };
+    each_response_in_chunks(&s.app.db, scope, 2, |r| {
+        seen.push(r.id);
+        Ok(())
+    })
+    .await
+    .unwrap();
+    seen.sort_unstable();
+    assert_eq!(seen, theirs_ids);
+}
