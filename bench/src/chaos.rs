@@ -166,21 +166,16 @@ pub async fn pg_outage(
     let srv = server::spawn(binary, &[], &[("RENKE_DATABASE_URL", url.to_string())]).await?;
     let seeded = seed::county(&srv.url, srv.admin_password.as_deref().context("admin")?).await?;
     let before = load::run(&srv.url, &seeded.links, phones, Duration::from_secs(2)).await?;
-    ctl("stop")?;
-    // While the database is down: submissions get 503 + Retry-After quickly.
+    // A complete, valid response: during the outage it must be refused with
+    // 503 (and a Retry-After), never accepted and never called invalid.
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(15))
         .build()?;
     let token = &seeded.links[0];
-    let q: serde_json::Value = client
-        .get(format!("{}/api/public/links/{token}", srv.url))
-        .send()
-        .await?
-        .json()
-        .await
-        .unwrap_or_default();
-    let _ = q;
-    let body = serde_json::json!({"client_id": uuid::Uuid::new_v4().to_string(), "answers": [], "duration_ms": 60000});
+    let shape = load::shape_of(&client, &srv.url, token).await?;
+    anyhow::ensure!(!shape.is_empty(), "the questionnaire has no items");
+    ctl("stop")?;
+    let (_, body) = load::body(&shape);
     let mut statuses = Vec::new();
     for _ in 0..5 {
         let r = client

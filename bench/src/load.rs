@@ -21,9 +21,9 @@ pub struct LoadResult {
 }
 
 /// Item ids and option counts of a questionnaire, for building answers.
-type Shape = Vec<(String, u64)>;
+pub type Shape = Vec<(String, u64)>;
 
-async fn shape_of(client: &reqwest::Client, base: &str, token: &str) -> anyhow::Result<Shape> {
+pub async fn shape_of(client: &reqwest::Client, base: &str, token: &str) -> anyhow::Result<Shape> {
     let q: Value = client
         .get(format!("{base}/api/public/links/{token}"))
         .send()
@@ -47,7 +47,7 @@ async fn shape_of(client: &reqwest::Client, base: &str, token: &str) -> anyhow::
         .unwrap_or_default())
 }
 
-fn body(shape: &Shape) -> (String, Value) {
+pub fn body(shape: &Shape) -> (String, Value) {
     let mut rng = rand::rng();
     let id = uuid::Uuid::new_v4().to_string();
     let answers: Vec<Value> = shape

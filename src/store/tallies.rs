@@ -3,7 +3,7 @@
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::{Alias, Expr, ExprTrait, IntoIden, OnConflict, Query},
+    sea_query::{Alias, Expr, ExprTrait, IntoIden, IntoTableRef, OnConflict, Query},
 };
 use std::collections::BTreeMap;
 
@@ -84,117 +84,122 @@ fn plus_excluded<C: IntoIden + Copy>(table: &'static str, col: C) -> Expr {
     Expr::col((Alias::new(table), col)).add(Expr::col((Alias::new("excluded"), col)))
 }
 
+/// An additive table: rows are keyed by `keys`, and adding a row to a
+/// stored one adds up its `sums`.
+struct Additive<E, C: 'static> {
+    entity: E,
+    table: &'static str,
+    keys: &'static [C],
+    sums: &'static [C],
+}
+
+impl<E, C> Additive<E, C>
+where
+    E: IntoTableRef + Copy,
+    C: IntoIden + Copy,
+{
+    /// Inserts `rows` (key values, then sum values), adding to rows
+    /// already stored under the same key.
+    async fn add(
+        &self,
+        txn: &impl ConnectionTrait,
+        rows: impl Iterator<Item = Vec<sea_orm::Value>>,
+    ) -> Result<(), DbErr> {
+        let rows: Vec<Vec<sea_orm::Value>> = rows.collect();
+        let width = self.keys.len() + self.sums.len();
+        for chunk in rows.chunks(rows_per_statement(width)) {
+            let mut q = Query::insert();
+            q.into_table(self.entity)
+                .columns(self.keys.iter().chain(self.sums).copied());
+            for row in chunk {
+                q.values(row.iter().cloned().map(Into::into))
+                    .map_err(|e| DbErr::Custom(e.to_string()))?;
+            }
+            q.on_conflict(
+                OnConflict::columns(self.keys.iter().copied())
+                    .values(
+                        self.sums
+                            .iter()
+                            .map(|c| (*c, plus_excluded(self.table, *c))),
+                    )
+                    .to_owned(),
+            );
+            txn.execute(&q).await?;
+        }
+        Ok(())
+    }
+}
+
 /// Adds tallies to the stored ones (inserting keys not yet stored).
 pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), DbErr> {
     use option_tally::Column as O;
     use response_tally::Column as R;
-    let classes: Vec<(&ClassKey, &ClassSums)> = t.classes.iter().collect();
-    for chunk in classes.chunks(rows_per_statement(9)) {
-        let mut q = Query::insert();
-        q.into_table(response_tally::Entity).columns([
-            R::RoundId,
-            R::LinkId,
-            R::Validity,
-            R::Place,
-            R::Judged,
-            R::Responses,
-            R::SumRecognised,
-            R::SumPoints,
-            R::SumPointsSq,
-        ]);
-        for (k, s) in chunk {
-            q.values([
-                k.round_id.into(),
-                k.link_id.into(),
-                k.validity.clone().into(),
-                k.place.clone().into(),
-                k.judged.into(),
-                s.responses.into(),
-                s.recognised.into(),
-                s.points.into(),
-                s.points_sq.into(),
-            ])
-            .map_err(|e| DbErr::Custom(e.to_string()))?;
-        }
-        let table = "response_tallies";
-        q.on_conflict(
-            OnConflict::columns([R::RoundId, R::LinkId, R::Validity, R::Place, R::Judged])
-                .values([
-                    (R::Responses, plus_excluded(table, R::Responses)),
-                    (R::SumRecognised, plus_excluded(table, R::SumRecognised)),
-                    (R::SumPoints, plus_excluded(table, R::SumPoints)),
-                    (R::SumPointsSq, plus_excluded(table, R::SumPointsSq)),
-                ])
-                .to_owned(),
-        );
-        txn.execute(&q).await?;
-    }
-    let options: Vec<(&OptionKey, &OptionCounts)> = t.options.iter().collect();
-    let counts = [
-        O::N1,
-        O::N2,
-        O::N3,
-        O::N4,
-        O::N5,
-        O::N6,
-        O::N7,
-        O::N8,
-        O::N9,
-    ];
-    for chunk in options.chunks(rows_per_statement(13)) {
-        let mut q = Query::insert();
-        let mut columns = vec![O::RoundId, O::LinkId, O::Validity, O::ItemIndex];
-        columns.extend(counts);
-        q.into_table(option_tally::Entity).columns(columns);
-        for (k, n) in chunk {
-            let mut values = vec![
-                k.round_id.into(),
-                k.link_id.into(),
-                k.validity.clone().into(),
-                k.item.into(),
-            ];
-            values.extend(n.iter().map(|n| (*n).into()));
-            q.values(values).map_err(|e| DbErr::Custom(e.to_string()))?;
-        }
-        q.on_conflict(
-            OnConflict::columns([O::RoundId, O::LinkId, O::Validity, O::ItemIndex])
-                .values(counts.map(|c| (c, plus_excluded("option_tallies", c))))
-                .to_owned(),
-        );
-        txn.execute(&q).await?;
-    }
     use timeline_tally::Column as T;
-    let timeline: Vec<(&TimelineKey, &i64)> = t.timeline.iter().collect();
-    for chunk in timeline.chunks(rows_per_statement(5)) {
-        let mut q = Query::insert();
-        q.into_table(timeline_tally::Entity).columns([
-            T::RoundId,
-            T::LinkId,
-            T::Validity,
-            T::BucketStart,
-            T::Responses,
-        ]);
-        for (k, n) in chunk {
-            q.values([
-                k.round_id.into(),
-                k.link_id.into(),
-                k.validity.clone().into(),
-                k.bucket_start.into(),
-                (**n).into(),
-            ])
-            .map_err(|e| DbErr::Custom(e.to_string()))?;
-        }
-        q.on_conflict(
-            OnConflict::columns([T::RoundId, T::LinkId, T::Validity, T::BucketStart])
-                .value(
-                    T::Responses,
-                    plus_excluded("timeline_tallies", T::Responses),
-                )
-                .to_owned(),
-        );
-        txn.execute(&q).await?;
-    }
-    Ok(())
+    let classes = Additive {
+        entity: response_tally::Entity,
+        table: "response_tallies",
+        keys: &[R::RoundId, R::LinkId, R::Validity, R::Place, R::Judged],
+        sums: &[R::Responses, R::SumRecognised, R::SumPoints, R::SumPointsSq],
+    };
+    let rows = t.classes.iter().map(|(k, s): (&ClassKey, &ClassSums)| {
+        vec![
+            k.round_id.into(),
+            k.link_id.into(),
+            k.validity.clone().into(),
+            k.place.clone().into(),
+            k.judged.into(),
+            s.responses.into(),
+            s.recognised.into(),
+            s.points.into(),
+            s.points_sq.into(),
+        ]
+    });
+    classes.add(txn, rows).await?;
+
+    let options = Additive {
+        entity: option_tally::Entity,
+        table: "option_tallies",
+        keys: &[O::RoundId, O::LinkId, O::Validity, O::ItemIndex],
+        sums: &[
+            O::N1,
+            O::N2,
+            O::N3,
+            O::N4,
+            O::N5,
+            O::N6,
+            O::N7,
+            O::N8,
+            O::N9,
+        ],
+    };
+    let rows = t.options.iter().map(|(k, n): (&OptionKey, &OptionCounts)| {
+        let mut row: Vec<sea_orm::Value> = vec![
+            k.round_id.into(),
+            k.link_id.into(),
+            k.validity.clone().into(),
+            k.item.into(),
+        ];
+        row.extend(n.iter().map(|n| (*n).into()));
+        row
+    });
+    options.add(txn, rows).await?;
+
+    let timeline = Additive {
+        entity: timeline_tally::Entity,
+        table: "timeline_tallies",
+        keys: &[T::RoundId, T::LinkId, T::Validity, T::BucketStart],
+        sums: &[T::Responses],
+    };
+    let rows = t.timeline.iter().map(|(k, n): (&TimelineKey, &i64)| {
+        vec![
+            k.round_id.into(),
+            k.link_id.into(),
+            k.validity.clone().into(),
+            k.bucket_start.into(),
+            (*n).into(),
+        ]
+    });
+    timeline.add(txn, rows).await
 }
 
 /// The stored tallies of a round; option counts only of valid responses,

@@ -168,6 +168,30 @@ test('an organiser imports schools, creates and opens a round, and sees its link
     assert.equal(await page.locator('[data-test=qr-zip]').count(), 1);
     await shot(page, 'distribution');
 
+    // One-time access codes for a link: made and shown once, counted; the
+    // slips page prints new ones in a tab of its own.
+    await page.locator('[data-test=access-codes]').first().click();
+    const dialog = page.locator('[data-test=access-codes-dialog]');
+    await dialog.getByText('已生成 0 个，已使用 0 个，未使用 0 个').waitFor();
+    await dialog.locator('[data-test=access-code-count] input').fill('3');
+    await dialog.locator('[data-test=access-codes-generate]').click();
+    await page.getByText('已生成 3 个访问码').waitFor();
+    const codes = (await dialog.locator('[data-test=access-codes-list] span').allInnerTexts()).map((c) => c.trim());
+    assert.equal(codes.length, 3);
+    for (const c of codes) assert.match(c, /^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+    await dialog.getByText('已生成 3 个，已使用 0 个，未使用 3 个').waitFor();
+    await shot(page, 'access-codes');
+    const [slips] = await Promise.all([
+      page.context().waitForEvent('page'),
+      dialog.locator('[data-test=access-codes-slips]').click(),
+    ]);
+    await slips.waitForLoadState();
+    const slipText = await slips.locator('body').innerText();
+    assert.equal((slipText.match(/\b[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b/g) ?? []).length, 3, slipText);
+    await slips.close();
+    await dialog.getByText('已生成 6 个，已使用 0 个，未使用 6 个').waitFor();
+    await page.keyboard.press('Escape');
+
     // The round overview states the rule in words.
     await page.getByRole('tab', { name: '概况' }).click();
     await page.getByText('认可率 = 每位有效受访者').waitFor();

@@ -262,6 +262,18 @@ export const en: Messages = {
     posters: 'Print posters (A4)',
     zip: 'Download all QR codes (ZIP)',
     count: '{n} links',
+    accessCodes: 'Access codes',
+  },
+  accessCodes: {
+    title: 'One-time access codes',
+    explain: 'A link with access codes accepts a response only with an unused code: one response per code. Codes are shown once, when made; renke keeps only keyed hashes of them.',
+    counts: '{total} made, {used} used, {unused} unused',
+    count: 'How many',
+    generate: 'Make and show',
+    slips: 'Make and print slips',
+    generated: '{n} access codes made',
+    onlyOnce: 'Copy or print them now: they cannot be shown again after you leave.',
+    copyAll: 'Copy all',
   },
   monitor: {
     title: 'Monitor',

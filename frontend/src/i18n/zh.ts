@@ -260,6 +260,18 @@ export const zh = {
     posters: '打印海报（A4）',
     zip: '下载全部二维码（ZIP）',
     count: '共 {n} 个链接',
+    accessCodes: '访问码',
+  },
+  accessCodes: {
+    title: '一次性访问码',
+    explain: '有访问码的链接只接受凭码提交：每个访问码只能提交一份问卷。访问码只在生成时显示一次，系统只保存其加密摘要。',
+    counts: '已生成 {total} 个，已使用 {used} 个，未使用 {unused} 个',
+    count: '数量',
+    generate: '生成并显示',
+    slips: '生成并打印纸条',
+    generated: '已生成 {n} 个访问码',
+    onlyOnce: '请现在复制或打印：离开本页后无法再次查看这些访问码。',
+    copyAll: '全部复制',
   },
   monitor: {
     title: '进度监测',
