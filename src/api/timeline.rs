@@ -7,6 +7,7 @@ use poem_openapi::{
     param::{Path, Query},
     payload::Json,
 };
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
 use super::{ApiTags, types::GroupDto};
@@ -16,6 +17,7 @@ use crate::{
         group::RespondentGroup,
         timeline::{Count, Interval, points},
     },
+    entities::link,
     error::{ApiResult, AppError},
     startup::AppState,
     store,
@@ -75,13 +77,17 @@ impl TimelineApi {
             AppError::invalid_field("bucket_minutes", "时间间隔只能是10、60或1440分钟")
         })?;
         store::rounds::get(&state.db, id.0).await?;
-        let groups: HashMap<i64, RespondentGroup> = store::links::list(&state.db, id.0)
-            .await?
+        // Which group each link is for (the monitor polls: no school lookup).
+        let groups: HashMap<i64, RespondentGroup> = link::Entity::find()
+            .select_only()
+            .columns([link::Column::Id, link::Column::RespondentGroup])
+            .filter(link::Column::RoundId.eq(id.0))
+            .into_tuple::<(i64, String)>()
+            .all(&state.db)
+            .await
+            .map_err(AppError::from)?
             .into_iter()
-            .filter_map(|l| {
-                let group = RespondentGroup::from_code(&l.link.respondent_group)?;
-                Some((l.link.id, group))
-            })
+            .filter_map(|(link_id, group)| Some((link_id, RespondentGroup::from_code(&group)?)))
             .collect();
         let stored = store::tallies::timeline(&state.db, id.0)
             .await
