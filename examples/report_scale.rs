@@ -5,6 +5,9 @@
 //! CSV export.
 //!
 //! cargo run --release --example report_scale -- [N] [DATABASE_URL]
+//!
+//! Given a database that already holds the seeded round (a file path in
+//! the URL, or PostgreSQL), it skips the seeding and times again.
 
 use chrono::{Duration, Utc};
 use rand::Rng;
@@ -15,14 +18,17 @@ use renke::{
         group::RespondentGroup, round::DuplicatePolicy, round::Purpose, round::ScoringRule,
         school::SchoolInput, scoring::score_of,
     },
-    entities::response,
+    entities::{self, response},
     export::{
         responses::{Layout, csv_body},
         responses_xlsx::xlsx_body,
     },
     store::{self, rounds::RoundSpec},
 };
-use sea_orm::{ConnectionTrait, TransactionTrait, sea_query::Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+    sea_query::Query,
+};
 use std::time::Instant;
 
 #[tokio::main]
@@ -39,6 +45,26 @@ async fn main() -> anyhow::Result<()> {
     let conn = db::connect(&settings).await?;
     db::migrate(&conn).await?;
 
+    let existing = entities::round::Entity::find()
+        .filter(entities::round::Column::Name.eq(ROUND_NAME))
+        .one(&conn)
+        .await?;
+    let round_id = match existing {
+        Some(r) => {
+            println!("reusing the seeded round {}", r.id);
+            r.id
+        }
+        None => seed(&conn, n).await?,
+    };
+    time(&conn, round_id).await
+}
+
+/// The name of the seeded round, by which a later run finds it.
+const ROUND_NAME: &str = "规模测试";
+
+/// Seeds a county of 60 schools and a round of `n` responses.
+async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
+    let conn = conn.clone();
     let mut drafts = Vec::new();
     for i in 1..=60 {
         let input = SchoolInput {
@@ -60,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
         RespondentGroup::Citizen,
     ];
     let spec = RoundSpec {
-        name: "规模测试".into(),
+        name: ROUND_NAME.into(),
         purpose: Purpose::SelfAssessment,
         opens_at: Utc::now() - Duration::hours(1),
         closes_at: Utc::now() + Duration::days(7),
@@ -159,7 +185,12 @@ async fn main() -> anyhow::Result<()> {
         "seeded {n} responses in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    Ok(round_id)
+}
 
+/// Times the recomputation, report, integrity scan and exports.
+async fn time(conn: &DatabaseConnection, round_id: i64) -> anyhow::Result<()> {
+    let conn = conn.clone();
     let t = Instant::now();
     let rebuilt = store::recompute::rebuild(&conn, round_id).await?;
     println!(
@@ -167,6 +198,8 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64() * 1000.0,
         rebuilt.responses
     );
+    resident();
+    let n = rebuilt.responses as usize;
     let t = Instant::now();
     let check = store::recompute::check(&conn, round_id).await?;
     println!(
@@ -174,6 +207,23 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64() * 1000.0,
         check.differences.len()
     );
+    resident();
+
+    // The check's two halves, apart.
+    let txn = conn.begin().await?;
+    let t = Instant::now();
+    let fresh = store::recompute::recompute(&txn, round_id).await?;
+    let recomputing = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    let stored = store::tallies::load(&txn, round_id, true).await?;
+    let loading = t.elapsed().as_secs_f64() * 1000.0;
+    txn.commit().await?;
+    println!(
+        "  of which: recomputation {recomputing:.0} ms, loading the stored tallies {loading:.0} ms \
+         ({} timeline rows)",
+        stored.timeline.len()
+    );
+    drop((fresh, stored));
 
     let (mut loads, mut computes) = (Vec::new(), Vec::new());
     for _ in 0..7 {
@@ -205,6 +255,7 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64() * 1000.0,
         links.len()
     );
+    resident();
 
     reset_peak_rss();
     let t = Instant::now();
@@ -239,17 +290,32 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Starts the peak-RSS count afresh (Linux: writing 5 to clear_refs).
+/// Starts the peak-RSS count afresh (Linux: writing 5 to clear_refs),
+/// saying what the resident set is at the start.
 fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// Says how much of the process is resident now.
+fn resident() {
+    println!(
+        "  (resident now: {} MB, of which {} MB anonymous)",
+        status_mb("VmRSS:"),
+        status_mb("RssAnon:")
+    );
+}
+
 /// The process's peak resident set (VmHWM) since the last reset, in MB.
 fn peak_rss_mb() -> u64 {
+    status_mb("VmHWM:")
+}
+
+/// A memory figure of /proc/self/status, in MB.
+fn status_mb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?.to_string();
+            let line = s.lines().find(|l| l.starts_with(field))?.to_string();
             line.split_whitespace().nth(1)?.parse::<u64>().ok()
         })
         .map_or(0, |kb| kb / 1024)

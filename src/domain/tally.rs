@@ -1,7 +1,7 @@
 //! Tallies: what the report is computed from instead of the responses.
 
 use std::{
-    collections::{BTreeMap, BTreeSet, HashMap},
+    collections::{BTreeMap, HashMap},
     hash::{BuildHasherDefault, Hasher},
 };
 
@@ -229,21 +229,49 @@ impl Tallies {
     }
 }
 
+/// Walks both sorted maps side by side (one pass, no set of all keys: a
+/// round's timeline alone has hundreds of thousands).
 fn diff_maps<K: Ord + std::fmt::Debug, V: Default + PartialEq + std::fmt::Debug>(
     stored: &BTreeMap<K, V>,
     expected: &BTreeMap<K, V>,
 ) -> Vec<String> {
+    use std::cmp::Ordering;
     let zero = V::default();
-    let keys: BTreeSet<&K> = stored.keys().chain(expected.keys()).collect();
-    keys.into_iter()
-        .filter_map(|k| {
-            let (a, b) = (
-                stored.get(k).unwrap_or(&zero),
-                expected.get(k).unwrap_or(&zero),
-            );
-            (a != b).then(|| format!("{k:?}: stored {a:?}, recomputed {b:?}"))
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut note = |k: &K, a: &V, b: &V| {
+        if a != b {
+            out.push(format!("{k:?}: stored {a:?}, recomputed {b:?}"));
+        }
+    };
+    let (mut s, mut e) = (stored.iter().peekable(), expected.iter().peekable());
+    loop {
+        match (s.peek(), e.peek()) {
+            (None, None) => return out,
+            (Some((ks, vs)), Some((ke, ve))) => match ks.cmp(ke) {
+                Ordering::Equal => {
+                    note(ks, vs, ve);
+                    s.next();
+                    e.next();
+                }
+                Ordering::Less => {
+                    note(ks, vs, &zero);
+                    s.next();
+                }
+                Ordering::Greater => {
+                    note(ke, &zero, ve);
+                    e.next();
+                }
+            },
+            (Some((ks, vs)), None) => {
+                note(ks, vs, &zero);
+                s.next();
+            }
+            (None, Some((ke, ve))) => {
+                note(ke, &zero, ve);
+                e.next();
+            }
+        }
+    }
 }
 
 /// The context item that asks where a county-level respondent lives
@@ -374,6 +402,21 @@ mod tests {
         let d = stored.differences(&b.finish());
         assert_eq!(d.len(), 4, "{d:?}");
         assert!(d.iter().all(|l| l.contains("too_fast")));
+    }
+
+    #[test]
+    fn differences_come_from_either_side_and_a_zero_equals_a_missing_key() {
+        let stored = BTreeMap::from([(1, 5), (2, 0), (4, 7), (6, 1)]);
+        let expected = BTreeMap::from([(1, 5), (3, 2), (4, 8), (5, 0)]);
+        assert_eq!(
+            diff_maps(&stored, &expected),
+            [
+                "3: stored 0, recomputed 2",
+                "4: stored 7, recomputed 8",
+                "6: stored 1, recomputed 0",
+            ]
+        );
+        assert!(diff_maps::<i32, i32>(&BTreeMap::new(), &BTreeMap::new()).is_empty());
     }
 
     #[test]

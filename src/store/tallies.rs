@@ -2,11 +2,13 @@
 //! transaction and read by the report (recomputation: `store::recompute`).
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Statement,
     sea_query::{Alias, Expr, ExprTrait, IntoIden, IntoTableRef, OnConflict, Query},
 };
 use std::collections::BTreeMap;
 
+use super::bulk;
 use crate::{
     domain::{
         group::RespondentGroup,
@@ -260,28 +262,54 @@ pub async fn load(
 }
 
 /// Responses of a round over time: per link, validity and 10-minute
-/// interval, ordered by interval.
+/// interval, in no particular order. Read as one joined text: a round
+/// over weeks has a row per link and 10 minutes, hundreds of thousands.
 pub async fn timeline(
     db: &impl ConnectionTrait,
     round_id: i64,
 ) -> Result<Vec<(TimelineKey, i64)>, DbErr> {
-    use sea_orm::QueryOrder;
-    use timeline_tally::Column as T;
-    let rows = timeline_tally::Entity::find()
-        .filter(T::RoundId.eq(round_id))
-        .order_by_asc(T::BucketStart)
-        .all(db)
+    let backend = db.get_database_backend();
+    let lines = bulk::joined_lines(
+        backend,
+        &["link_id", "validity", "bucket_start", "responses"],
+    );
+    let param = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    let sql = format!("SELECT {lines} FROM timeline_tallies WHERE round_id = {param}");
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [round_id.into()],
+        ))
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let key = TimelineKey {
-                round_id,
-                link_id: r.link_id,
-                validity: r.validity,
-                bucket_start: r.bucket_start,
-            };
-            (key, r.responses)
+    let text: Option<String> = row.map(|r| r.try_get_by_index(0)).transpose()?.flatten();
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    text.split('\n')
+        .map(|line| {
+            timeline_line(round_id, line)
+                .ok_or_else(|| DbErr::Custom(format!("timeline row unreadable: {line}")))
         })
-        .collect())
+        .collect()
+}
+
+/// One line of [`timeline`]'s text: `link_id validity bucket_start responses`.
+fn timeline_line(round_id: i64, line: &str) -> Option<(TimelineKey, i64)> {
+    let mut f = line.split(' ');
+    let link_id = f.next()?.parse().ok()?;
+    let validity = f.next()?.to_string();
+    let bucket_start = f.next()?.parse().ok()?;
+    let n = f.next()?.parse().ok()?;
+    let key = TimelineKey {
+        round_id,
+        link_id,
+        validity,
+        bucket_start,
+    };
+    f.next().is_none().then_some((key, n))
 }
