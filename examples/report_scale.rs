@@ -33,6 +33,7 @@ use std::time::Instant;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    renke::memory::limit_arenas();
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).map_or(Ok(1_000_000), |a| a.parse())?;
     let dir = tempfile::tempdir()?;
@@ -188,8 +189,10 @@ async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
     Ok(round_id)
 }
 
-/// Times the recomputation, report, integrity scan and exports.
+/// Times the exports (first, so their peak memory is their own), then the
+/// recomputation, report and integrity scan.
 async fn time(conn: &DatabaseConnection, round_id: i64) -> anyhow::Result<()> {
+    time_exports(conn, round_id).await?;
     let conn = conn.clone();
     let t = Instant::now();
     let rebuilt = store::recompute::rebuild(&conn, round_id).await?;
@@ -199,7 +202,6 @@ async fn time(conn: &DatabaseConnection, round_id: i64) -> anyhow::Result<()> {
         rebuilt.responses
     );
     resident();
-    let n = rebuilt.responses as usize;
     let t = Instant::now();
     let check = store::recompute::check(&conn, round_id).await?;
     println!(
@@ -257,13 +259,24 @@ async fn time(conn: &DatabaseConnection, round_id: i64) -> anyhow::Result<()> {
     );
     resident();
 
+    Ok(())
+}
+
+/// Times the raw-response exports, CSV and XLSX, with their peak memory.
+async fn time_exports(conn: &DatabaseConnection, round_id: i64) -> anyhow::Result<()> {
+    let conn = conn.clone();
+    let data = store::reports::load(&conn, round_id).await?;
+    resident();
     reset_peak_rss();
     let t = Instant::now();
     let mut stream = csv_body(conn.clone(), Layout::new(&data), None).into_bytes_stream();
-    let mut bytes = 0;
+    let (mut bytes, mut lines) = (0, 0);
     while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
-        bytes += chunk?.len();
+        let chunk = chunk?;
+        bytes += chunk.len();
+        lines += chunk.iter().filter(|b| **b == b'\n').count();
     }
+    let n = lines.saturating_sub(1); // the header
     let secs = t.elapsed().as_secs_f64();
     println!(
         "raw responses CSV: {secs:.1} s, {:.0} MB, {:.0} rows/s",

@@ -16,6 +16,7 @@ pub mod export;
 pub mod import;
 pub mod keyed;
 pub mod link_cache;
+pub mod memory;
 pub mod pages;
 pub mod qr;
 pub mod ratelimit;

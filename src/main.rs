@@ -8,6 +8,7 @@ use renke::{
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    renke::memory::limit_arenas();
     let cli = Cli::parse();
     telemetry::init(cli.settings.log_format);
     match cli.command {

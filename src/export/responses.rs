@@ -1,10 +1,12 @@
 //! Raw responses, one row per response and one column per item (each cell
 //! the option code and its label), as CSV (XLSX: `responses_xlsx`).
-//! Responses are read page by page in id order and written out as they come.
+//! Responses are read a chunk of joined lines at a time, in id order, and
+//! written out as they come.
 
+use chrono::DateTime;
 use poem::Body;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, Func},
 };
 use std::{collections::BTreeMap, sync::Arc};
@@ -20,11 +22,83 @@ use crate::{
         report::SchoolInfo,
     },
     entities::response,
+    error::AppError,
+    store::bulk::{self, Scope},
     store::reports::RoundData,
 };
 
-/// Responses read per query.
-const PAGE: u64 = 2000;
+/// Responses read per query (at most 8 chunks' text wait for the client).
+const CHUNK_ROWS: i64 = 2000;
+
+/// One stored response as an export reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Stored<'a> {
+    pub id: i64,
+    /// Seconds since 1970-01-01 UTC.
+    pub submitted_at: i64,
+    pub respondent_group: &'a str,
+    pub school_id: Option<i64>,
+    pub validity: &'a str,
+    pub duration_ms: i64,
+    pub recognised: i64,
+    pub judged: i64,
+    pub points: i64,
+    pub answers: &'a str,
+    /// Free-text answers as stored (a JSON object), if any.
+    pub texts: Option<&'a str>,
+}
+
+impl<'a> Stored<'a> {
+    /// The columns of a line, as SQL expressions: the texts last, since
+    /// only they may hold spaces (JSON escapes every line break).
+    pub(super) fn fields(backend: sea_orm::DbBackend) -> Vec<String> {
+        let mut f = vec![
+            "id".to_string(),
+            bulk::unix_seconds(backend, "submitted_at"),
+        ];
+        f.extend(
+            [
+                "respondent_group",
+                "COALESCE(school_id, 0)",
+                "validity",
+                "duration_ms",
+                "recognised",
+                "judged",
+                "points",
+                "answers",
+                "COALESCE(texts, '')",
+            ]
+            .map(String::from),
+        );
+        f
+    }
+
+    pub(super) fn parse(line: &'a str) -> Option<Self> {
+        let mut f = line.splitn(11, ' ');
+        let mut int = || f.next()?.parse::<i64>().ok();
+        let (id, submitted_at) = (int()?, int()?);
+        let respondent_group = f.next()?;
+        let school_id = f.next()?.parse::<i64>().ok().filter(|id| *id != 0);
+        let validity = f.next()?;
+        let mut int = || f.next()?.parse::<i64>().ok();
+        let (duration_ms, recognised, judged, points) = (int()?, int()?, int()?, int()?);
+        let answers = f.next()?;
+        let texts = f.next()?;
+        Some(Self {
+            id,
+            submitted_at,
+            respondent_group,
+            school_id,
+            validity,
+            duration_ms,
+            recognised,
+            judged,
+            points,
+            answers,
+            texts: (!texts.is_empty()).then_some(texts),
+        })
+    }
+}
 
 const FIXED: [&str; 12] = [
     "序号",
@@ -150,33 +224,33 @@ impl Layout {
     }
 
     /// The row of one response.
-    pub(super) fn row(&self, m: &response::Model, plan: &RowPlan) -> Vec<Cell> {
-        let group = RespondentGroup::from_code(&m.respondent_group);
+    pub(super) fn row(&self, m: &Stored<'_>, plan: &RowPlan) -> Vec<Cell> {
+        let group = RespondentGroup::from_code(m.respondent_group);
         let school = m.school_id.and_then(|id| plan.schools.get(&id));
         let mut row = Vec::with_capacity(FIXED.len() + 32);
         row.push(Cell::Int(m.id));
-        row.push(Cell::text(beijing(m.submitted_at)));
+        let at = DateTime::from_timestamp(m.submitted_at, 0).unwrap_or_default();
+        row.push(Cell::text(beijing(at)));
         row.push(Cell::text(
-            group.map_or(m.respondent_group.as_str(), |g| g.label_zh()),
+            group.map_or(m.respondent_group, |g| g.label_zh()),
         ));
         match school {
             Some(cells) => row.extend(cells.iter().cloned()),
             None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
         }
         row.extend([
-            Cell::text(reason_label(&m.validity)),
-            Cell::text(&m.validity),
+            Cell::text(reason_label(m.validity)),
+            Cell::text(m.validity),
             Cell::Num(m.duration_ms as f64 / 1000.0),
-            Cell::Int(i64::from(m.recognised)),
-            Cell::Int(i64::from(m.judged)),
-            Cell::Int(i64::from(m.points)),
+            Cell::Int(m.recognised),
+            Cell::Int(m.judged),
+            Cell::Int(m.points),
         ]);
         let Some(slots) = group.and_then(|g| plan.slots.get(&g)) else {
             return row;
         };
         let texts: BTreeMap<String, String> = m
             .texts
-            .as_deref()
             .and_then(|t| serde_json::from_str(t).ok())
             .unwrap_or_default();
         let answers = m.answers.as_bytes();
@@ -194,25 +268,24 @@ impl Layout {
         row
     }
 
-    /// The page of responses after response id `after`, up to `until`, in
-    /// the order they were stored (the round's (round_id, id) index: each
-    /// page of the table is read once).
-    pub(super) async fn page(
+    /// The round's responses up to id `last` (of one group, if given),
+    /// in id order, as chunks of lines; [`Stored::parse`] reads a line.
+    pub(super) fn chunks<'f>(
         &self,
-        db: &DatabaseConnection,
+        fields: &'f [&'f str],
         group: Option<RespondentGroup>,
-        after: i64,
-        until: i64,
-    ) -> Result<Vec<response::Model>, DbErr> {
-        use response::Column as C;
-        let mut q = response::Entity::find()
-            .filter(C::RoundId.eq(self.round_id))
-            .filter(C::Id.gt(after))
-            .filter(C::Id.lte(until));
-        if let Some(g) = group {
-            q = q.filter(C::RespondentGroup.eq(g.code()));
+        last: i64,
+    ) -> bulk::Chunks<'f> {
+        bulk::Chunks {
+            scope: Scope::Upto {
+                round_id: self.round_id,
+                last,
+                group: group.map(|g| g.code()),
+            },
+            fields,
+            ordered: true,
+            rows: CHUNK_ROWS,
         }
-        q.order_by_asc(C::Id).limit(PAGE).all(db).await
     }
 
     /// The last response id of the round now: later responses are left out,
@@ -237,6 +310,7 @@ pub fn csv_body(db: DatabaseConnection, layout: Layout, group: Option<Respondent
             tracing::error!(error = %e, "responses CSV export failed");
             sink.fail().await;
         }
+        crate::memory::release_freed();
     });
     body
 }
@@ -260,23 +334,62 @@ async fn write_csv(
         return Ok(());
     }
     let plan = layout.plan(&columns);
-    let until = layout.last_id(db).await?;
-    let mut after = 0;
+    let last = layout.last_id(db).await?;
+    let fields = Stored::fields(db.get_database_backend());
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let mut cursor = layout.chunks(&fields, group, last).open(db).await?;
     loop {
-        let rows = layout.page(db, group, after, until).await?;
-        let Some(last) = rows.last() else {
-            return Ok(());
-        };
-        after = last.id;
-        let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 128));
-        for m in &rows {
-            for cell in layout.row(m, &plan) {
-                w.write_field(cell.csv().as_bytes())?;
-            }
-            w.write_record(None::<&[u8]>)?;
-        }
-        if !sink.send(w.into_inner()?).await {
+        let mut w = csv::Writer::from_writer(Vec::with_capacity(CHUNK_ROWS as usize * 320));
+        let more = cursor
+            .step(|lines| {
+                let mut n = 0;
+                for line in lines.split('\n') {
+                    let m = Stored::parse(line).ok_or_else(|| unreadable(line))?;
+                    for cell in layout.row(&m, &plan) {
+                        w.write_field(cell.csv().as_bytes()).map_err(csv_failed)?;
+                    }
+                    w.write_record(None::<&[u8]>).map_err(csv_failed)?;
+                    n += 1;
+                }
+                Ok(n)
+            })
+            .await?;
+        let bytes = w.into_inner()?;
+        if !bytes.is_empty() && !sink.send(bytes).await {
             return Ok(()); // the client went away
         }
+        if !more {
+            return Ok(());
+        }
+    }
+}
+
+/// A line of the database's that does not read as a response.
+pub(super) fn unreadable(line: &str) -> AppError {
+    AppError::Unexpected(format!("response unreadable: {line}"))
+}
+
+fn csv_failed(e: csv::Error) -> AppError {
+    AppError::Unexpected(format!("CSV: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_read_field_by_field_with_the_texts_last() {
+        let line = r#"42 1795967400 parent 0 too_fast 5000 3 4 17 1121t {"q9":"多 一些 活动"}"#;
+        let m = Stored::parse(line).unwrap();
+        assert_eq!((m.id, m.submitted_at), (42, 1_795_967_400));
+        assert_eq!((m.respondent_group, m.school_id), ("parent", None));
+        assert_eq!((m.validity, m.duration_ms), ("too_fast", 5000));
+        assert_eq!((m.recognised, m.judged, m.points), (3, 4, 17));
+        assert_eq!(m.answers, "1121t");
+        assert_eq!(m.texts, Some(r#"{"q9":"多 一些 活动"}"#));
+        let m = Stored::parse("7 1795967400 teacher 12 valid 90000 1 1 5 1 ").unwrap();
+        assert_eq!((m.school_id, m.texts), (Some(12), None));
+        assert!(Stored::parse("7 1795967400 teacher 12 valid 90000 1 1 5").is_none());
+        assert!(Stored::parse("x 1795967400 teacher 12 valid 90000 1 1 5 1 ").is_none());
     }
 }

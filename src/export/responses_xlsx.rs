@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use super::{
     cells::safe,
     report_files::write_cell,
-    responses::{Layout, RowPlan},
+    responses::{Layout, RowPlan, Stored, unreadable},
     stream::{self, Sink},
 };
-use crate::domain::group::RespondentGroup;
+use crate::{domain::group::RespondentGroup, error::AppError};
 
 /// Data rows per worksheet (Excel's limit is 1,048,576 rows with the header).
 const SHEET_ROWS: u32 = 1_048_575;
@@ -28,6 +28,7 @@ pub fn xlsx_body(db: DatabaseConnection, layout: Layout) -> Body {
             tracing::error!(error = %e, "responses XLSX export failed");
             sink.fail_blocking();
         }
+        crate::memory::release_freed();
     });
     body
 }
@@ -83,30 +84,50 @@ fn write_xlsx(
             },
         );
     }
-    let until = handle.block_on(layout.last_id(db))?;
-    let mut after = 0;
-    loop {
-        let rows = handle.block_on(layout.page(db, None, after, until))?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
-        for m in &rows {
-            let Some(s) = RespondentGroup::from_code(&m.respondent_group)
-                .and_then(|g| sheets.get_mut(&g).map(|s| (g, s)))
-            else {
-                continue;
-            };
-            let (g, s) = s;
-            if s.row == SHEET_ROWS {
-                let next = new_sheet(&mut wb, g, s.done.len() + 1, &s.headers)?;
-                s.done.push(std::mem::replace(&mut s.current, next));
-                s.row = 0;
-            }
-            s.row += 1;
-            for (c, cell) in layout.row(m, &s.plan).iter().enumerate() {
-                write_cell(&mut s.current, s.row, c as u16, cell, &pct)?;
-            }
-        }
-    }
+    let last = handle.block_on(layout.last_id(db))?;
+    let fields = Stored::fields(db.get_database_backend());
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let chunks = layout.chunks(&fields, None, last);
+    let mut failed = None;
+    handle
+        .block_on(async {
+            let mut cursor = chunks.open(db).await?;
+            while cursor
+                .step(|lines| {
+                    let mut n = 0;
+                    for line in lines.split('\n') {
+                        let m = Stored::parse(line).ok_or_else(|| unreadable(line))?;
+                        n += 1;
+                        let Some((g, s)) = RespondentGroup::from_code(m.respondent_group)
+                            .and_then(|g| sheets.get_mut(&g).map(|s| (g, s)))
+                        else {
+                            continue;
+                        };
+                        let mut row = || -> anyhow::Result<()> {
+                            if s.row == SHEET_ROWS {
+                                let next = new_sheet(&mut wb, g, s.done.len() + 1, &s.headers)?;
+                                s.done.push(std::mem::replace(&mut s.current, next));
+                                s.row = 0;
+                            }
+                            s.row += 1;
+                            for (c, cell) in layout.row(&m, &s.plan).iter().enumerate() {
+                                write_cell(&mut s.current, s.row, c as u16, cell, &pct)?;
+                            }
+                            Ok(())
+                        };
+                        row().map_err(|e| {
+                            let message = format!("XLSX: {e}");
+                            failed = Some(e);
+                            AppError::Unexpected(message)
+                        })?;
+                    }
+                    Ok(n)
+                })
+                .await?
+            {}
+            Ok::<(), AppError>(())
+        })
+        .map_err(|e| failed.take().unwrap_or_else(|| e.into()))?;
     for (_, s) in sheets {
         for ws in s.done.into_iter().chain([s.current]) {
             wb.push_worksheet(ws);

@@ -1,6 +1,6 @@
 //! Reading every response of a round (or of a link) fast: for the
-//! recomputation of tallies and the integrity scan, which need a few short
-//! columns of each of up to millions of responses.
+//! recomputation of tallies, the integrity scan and the raw-response
+//! exports, which need a few columns of each of up to millions of responses.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
@@ -19,9 +19,26 @@ pub enum Scope {
     Round(i64),
     /// The responses of one link of a round.
     Link { round_id: i64, link_id: i64 },
+    /// The responses of a round up to id `last` (what an export fixes when
+    /// it starts), of one group only if `group` is given.
+    Upto {
+        round_id: i64,
+        last: i64,
+        group: Option<&'static str>,
+    },
 }
 
 impl Scope {
+    /// The last id to read. It bounds the chunks' id ranges rather than
+    /// being a condition of its own: with `id <= ?` beside the range, SQLite
+    /// took it as the upper bound and scanned to the end for every chunk.
+    fn last(self) -> i64 {
+        match self {
+            Scope::Upto { last, .. } => last,
+            _ => i64::MAX - 1,
+        }
+    }
+
     fn filter(self, postgres: bool) -> (String, Vec<sea_orm::Value>) {
         let p = |n: usize| {
             if postgres {
@@ -36,19 +53,31 @@ impl Scope {
                 format!("round_id = {} AND link_id = {}", p(1), p(2)),
                 vec![round_id.into(), link_id.into()],
             ),
+            Scope::Upto {
+                round_id,
+                group: None,
+                ..
+            } => (format!("round_id = {}", p(1)), vec![round_id.into()]),
+            Scope::Upto {
+                round_id,
+                group: Some(group),
+                ..
+            } => (
+                format!("round_id = {} AND respondent_group = {}", p(1), p(2)),
+                vec![round_id.into(), group.into()],
+            ),
         }
     }
 }
 
 /// The statements of a scope: the responses with ids in `[from, to)` as
-/// their count and one text, a line per response of `id link_id validity
-/// answers recognised judged points submitted_at` (seconds since 1970);
-/// and the smallest id at or after `from`. The database joins the lines,
-/// so the driver hands over one value per chunk instead of eight per
-/// response. Chunks are id ranges, not `ORDER BY id LIMIT n`: the plan is
-/// then a range scan whatever the planner believes about the table (with
-/// stale statistics PostgreSQL sorted the rest of the round for every
-/// chunk).
+/// their count and one text, a line per response of the given fields (in id
+/// order if asked); and the smallest id at or after `from`. The database
+/// joins the lines, so the driver hands over one value per chunk instead of
+/// one per field and response. Chunks are id ranges, not `ORDER BY id LIMIT
+/// n`: the plan is then a range scan whatever the planner believes about
+/// the table (with stale statistics PostgreSQL sorted the rest of the round
+/// for every chunk).
 struct ChunkSql {
     chunk: String,
     first: String,
@@ -56,7 +85,7 @@ struct ChunkSql {
 }
 
 impl ChunkSql {
-    fn new(backend: DbBackend, scope: Scope) -> Self {
+    fn new(backend: DbBackend, scope: Scope, fields: &[&str], ordered: bool) -> Self {
         let postgres = backend == DbBackend::Postgres;
         let (filter, values) = scope.filter(postgres);
         let n = values.len();
@@ -67,27 +96,7 @@ impl ChunkSql {
                 "?".into()
             }
         };
-        // Both read the stored instant as seconds since 1970 without
-        // formatting it as text first (PostgreSQL: date_part is a double,
-        // several times cheaper than extract's numeric).
-        let seconds = if postgres {
-            "floor(date_part('epoch', submitted_at))::bigint"
-        } else {
-            "unixepoch(submitted_at)"
-        };
-        let lines = joined_lines(
-            backend,
-            &[
-                "id",
-                "link_id",
-                "validity",
-                "answers",
-                "recognised",
-                "judged",
-                "points",
-                seconds,
-            ],
-        );
+        let lines = joined_lines(backend, fields, ordered.then_some("id"));
         let chunk = format!(
             "SELECT COUNT(*), {lines} FROM responses WHERE {filter} AND id >= {} AND id < {}",
             p(1),
@@ -116,12 +125,26 @@ impl ChunkSql {
 /// the driver then hands over one value instead of one per field and row.
 /// (A NULL field would be left out of its line, which then no longer
 /// parses: nothing is dropped silently.)
-pub fn joined_lines(backend: DbBackend, fields: &[&str]) -> String {
+pub fn joined_lines(backend: DbBackend, fields: &[&str], order_by: Option<&str>) -> String {
     let line = format!("concat_ws(' ', {})", fields.join(", "));
+    let order = order_by
+        .map(|o| format!(" ORDER BY {o}"))
+        .unwrap_or_default();
     if backend == DbBackend::Postgres {
-        format!("string_agg({line}, chr(10))")
+        format!("string_agg({line}, chr(10){order})")
     } else {
-        format!("group_concat({line}, char(10))")
+        format!("group_concat({line}, char(10){order})")
+    }
+}
+
+/// Seconds since 1970 of the stored instant `column`, without formatting
+/// it as text first (PostgreSQL: date_part is a double, several times
+/// cheaper than extract's numeric).
+pub fn unix_seconds(backend: DbBackend, column: &str) -> String {
+    if backend == DbBackend::Postgres {
+        format!("floor(date_part('epoch', {column}))::bigint")
+    } else {
+        format!("unixepoch({column})")
     }
 }
 
@@ -160,6 +183,23 @@ fn parse_line(line: &str) -> Option<Line<'_>> {
     })
 }
 
+/// The fields of a [`Line`].
+fn line_fields(backend: DbBackend) -> Vec<String> {
+    let mut fields: Vec<String> = [
+        "id",
+        "link_id",
+        "validity",
+        "answers",
+        "recognised",
+        "judged",
+        "points",
+    ]
+    .map(String::from)
+    .to_vec();
+    fields.push(unix_seconds(backend, "submitted_at"));
+    fields
+}
+
 /// Calls `f` for every response in `scope`, a chunk at a time (in no
 /// particular order within a chunk); returns how many there were. The
 /// database makes the next chunk while `f` works through the current one.
@@ -183,55 +223,158 @@ where
     C: ConnectionTrait,
     F: FnMut(Line<'_>) -> Result<(), AppError>,
 {
-    let chunk_rows = chunk_rows.max(1);
-    let backend = conn.get_database_backend();
-    let sql = ChunkSql::new(backend, scope);
-    let mut n = 0u64;
-    let Some(mut from) = first_id(conn, &sql, 0).await? else {
-        return Ok(0);
+    let fields = line_fields(conn.get_database_backend());
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let chunks = Chunks {
+        scope,
+        fields: &fields,
+        ordered: false,
+        rows: chunk_rows,
     };
-    let mut width = chunk_rows;
-    let mut current = chunk(conn, &sql, from, width).await?;
-    loop {
-        let (count, text) = current;
-        let chunk_start = from;
-        from += width;
-        if count == 0 {
-            // A gap in the ids: jump to the next response, if any.
-            match first_id(conn, &sql, from).await? {
-                Some(id) => from = id,
-                None => return Ok(n),
-            }
-        }
-        // Aim the next range at CHUNK_ROWS responses.
-        width = if count < chunk_rows / 2 {
-            (width * 2).min(MAX_WIDTH)
-        } else if count > chunk_rows * 2 {
-            (width / 2).max(1)
-        } else {
-            width
-        };
-        let work = async {
-            let mut lines = 0;
-            for line in text.iter().flat_map(|t| t.split('\n')) {
+    chunks
+        .each(conn, |lines: &str| {
+            let mut n = 0;
+            for line in lines.split('\n') {
                 let r = parse_line(line)
                     .ok_or_else(|| AppError::Unexpected(format!("response unreadable: {line}")))?;
-                lines += 1;
+                n += 1;
                 f(r)?;
             }
+            Ok(n)
+        })
+        .await
+}
+
+/// How to read the responses of a scope in chunks of joined lines.
+pub struct Chunks<'a> {
+    pub scope: Scope,
+    /// SQL expressions over `responses`, one per field of a line.
+    pub fields: &'a [&'a str],
+    /// Lines in id order within each chunk (chunks always come in id order).
+    pub ordered: bool,
+    /// Responses a chunk aims at.
+    pub rows: i64,
+}
+
+impl Chunks<'_> {
+    /// Hands `f` the lines of each chunk (never empty), one chunk after
+    /// the other; `f` says how many lines it read. Returns the number of
+    /// responses. See [`Cursor::step`].
+    pub async fn each<C, F>(&self, conn: &C, mut f: F) -> Result<u64, AppError>
+    where
+        C: ConnectionTrait,
+        F: FnMut(&str) -> Result<i64, AppError>,
+    {
+        let mut cursor = self.open(conn).await?;
+        while cursor.step(&mut f).await? {}
+        Ok(cursor.responses)
+    }
+
+    /// Starts reading: the first chunk is fetched.
+    pub async fn open<'c, C: ConnectionTrait>(
+        &self,
+        conn: &'c C,
+    ) -> Result<Cursor<'c, C>, AppError> {
+        let rows = self.rows.max(1);
+        let backend = conn.get_database_backend();
+        let sql = ChunkSql::new(backend, self.scope, self.fields, self.ordered);
+        let mut cursor = Cursor {
+            conn,
+            sql,
+            rows,
+            from: 0,
+            width: rows,
+            last: self.scope.last(),
+            current: None,
+            responses: 0,
+        };
+        let first = first_id(conn, &cursor.sql, 0).await?;
+        if let Some(from) = first.filter(|id| *id <= cursor.last) {
+            cursor.from = from;
+            cursor.current = Some(cursor.fetch().await?);
+        }
+        Ok(cursor)
+    }
+}
+
+/// Where a reading of chunks is: the chunk in hand and where the next starts.
+pub struct Cursor<'c, C> {
+    conn: &'c C,
+    sql: ChunkSql,
+    rows: i64,
+    /// First id of the chunk in hand.
+    from: i64,
+    /// Id range the chunk in hand covers.
+    width: i64,
+    /// The last id to read.
+    last: i64,
+    /// The chunk in hand: its count and lines; `None` once all are read.
+    current: Option<(i64, Option<String>)>,
+    /// Responses handed over so far.
+    pub responses: u64,
+}
+
+impl<C: ConnectionTrait> Cursor<'_, C> {
+    /// Hands `f` the lines of the chunk in hand, if it has any, while the
+    /// database makes the next one; `f` says how many lines it read, which
+    /// must be how many responses the chunk has. False once every chunk
+    /// has been handed over. Callers may await other things between steps
+    /// (an export sends what `f` wrote).
+    pub async fn step<F>(&mut self, f: F) -> Result<bool, AppError>
+    where
+        F: FnOnce(&str) -> Result<i64, AppError>,
+    {
+        let Some((count, text)) = self.current.take() else {
+            return Ok(false);
+        };
+        let chunk_start = self.from;
+        self.from = self.from.saturating_add(self.width);
+        if count == 0 {
+            // A gap in the ids: jump to the next response, if any.
+            match first_id(self.conn, &self.sql, self.from).await? {
+                Some(id) => self.from = id,
+                None => return Ok(false),
+            }
+        }
+        let more = self.from <= self.last;
+        // Aim the next range at `rows` responses.
+        self.width = if count < self.rows / 2 {
+            (self.width * 2).min(MAX_WIDTH)
+        } else if count > self.rows * 2 {
+            (self.width / 2).max(1)
+        } else {
+            self.width
+        };
+        let work = async {
+            let lines = match &text {
+                Some(t) => f(t)?,
+                None => 0,
+            };
             if lines != count {
                 return Err(AppError::Unexpected(format!(
                     "{count} responses from id {chunk_start} on, but {lines} lines"
                 )));
             }
-            n += lines as u64;
-            Ok::<(), AppError>(())
+            Ok::<u64, AppError>(lines as u64)
         };
         // Polled first, the next query is on its way before the work starts.
-        let (fetched, worked) =
-            futures_util::future::join(chunk(conn, &sql, from, width), work).await;
-        worked?;
-        current = fetched?;
+        let next = async {
+            if more {
+                self.fetch().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        let (fetched, worked) = futures_util::future::join(next, work).await;
+        self.responses += worked?;
+        self.current = fetched?;
+        Ok(true)
+    }
+
+    /// The chunk from `from`, `width` ids wide but not past `last`.
+    async fn fetch(&self) -> Result<(i64, Option<String>), AppError> {
+        let to = self.from.saturating_add(self.width).min(self.last + 1);
+        chunk(self.conn, &self.sql, self.from, to).await
     }
 }
 
@@ -249,19 +392,15 @@ async fn first_id<C: ConnectionTrait>(
         .flatten())
 }
 
-/// The responses in scope with ids in `[from, from + width)`: how many,
-/// and their lines (none when there are none).
+/// The responses in scope with ids in `[from, to)`: how many, and their
+/// lines (none when there are none).
 async fn chunk<C: ConnectionTrait>(
     conn: &C,
     sql: &ChunkSql,
     from: i64,
-    width: i64,
+    to: i64,
 ) -> Result<(i64, Option<String>), AppError> {
-    let stmt = sql.statement(
-        conn.get_database_backend(),
-        &sql.chunk,
-        &[from, from + width],
-    );
+    let stmt = sql.statement(conn.get_database_backend(), &sql.chunk, &[from, to]);
     let Some(row) = conn.query_one_raw(stmt).await? else {
         return Ok((0, None));
     };

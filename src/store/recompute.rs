@@ -139,9 +139,12 @@ pub async fn check(db: &DatabaseConnection, round_id: i64) -> Result<TallyCheck,
     let stored = load(&txn, round_id, true).await?;
     let fresh = recompute(&txn, round_id).await?;
     txn.commit().await?;
+    let differences = stored.differences(&fresh.tallies);
+    drop((stored, fresh.tallies));
+    crate::memory::release_freed();
     Ok(TallyCheck {
         responses: fresh.responses,
-        differences: stored.differences(&fresh.tallies),
+        differences,
         rescored: fresh.rescored.len() as u64,
     })
 }
@@ -193,9 +196,12 @@ pub async fn rebuild(db: &DatabaseConnection, round_id: i64) -> Result<TallyChec
         .await?;
     add(&txn, &fresh.tallies).await?;
     txn.commit().await?;
+    let differences = stored.differences(&fresh.tallies);
+    drop((stored, fresh.tallies));
+    crate::memory::release_freed();
     Ok(TallyCheck {
         responses: fresh.responses,
-        differences: stored.differences(&fresh.tallies),
+        differences,
         rescored: fresh.rescored.len() as u64,
     })
 }

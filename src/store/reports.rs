@@ -167,5 +167,6 @@ pub async fn integrity(
             bursts,
         });
     }
+    crate::memory::release_freed();
     Ok(out)
 }

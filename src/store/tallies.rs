@@ -272,6 +272,7 @@ pub async fn timeline(
     let lines = bulk::joined_lines(
         backend,
         &["link_id", "validity", "bucket_start", "responses"],
+        None,
     );
     let param = if backend == DbBackend::Postgres {
         "$1"

@@ -122,6 +122,13 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(header.len(), fixed + 1 + ITEMS + 1, "c1, q1…q17, t1");
     assert_eq!(header[fixed], "c1");
     assert!(rows.iter().all(|r| r.len() == header.len()));
+    let ids: Vec<i64> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
+    assert!(ids.is_sorted(), "rows in the order stored: {ids:?}");
+    assert_eq!(
+        rows[1][1].len(),
+        "2026-11-29 23:50:00".len(),
+        "Beijing time to the second"
+    );
     let a = &rows[1];
     assert_eq!(a[2], "家长");
     assert_eq!(a[fixed + 1], "1 满意");

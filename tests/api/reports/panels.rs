@@ -233,7 +233,7 @@ async fn the_timeline_counts_responses_as_they_arrive_and_survives_a_rebuild() {
 
 #[tokio::test]
 async fn responses_are_read_in_chunks_across_gaps_and_other_rounds() {
-    use renke::store::bulk::{Scope, each_response_in_chunks};
+    use renke::store::bulk::{Chunks, Scope, each_response_in_chunks};
     use sea_orm::{ConnectionTrait, Statement};
     let s = seeded_round().await;
     let (other, other_links) = open(&s.app, &s.token, &["parent"], json!({})).await;
@@ -328,4 +328,29 @@ async fn responses_are_read_in_chunks_across_gaps_and_other_rounds() {
     .unwrap();
     seen.sort_unstable();
     assert_eq!(seen, theirs_ids);
+
+    // Up to a last id, in id order within and across chunks, however small.
+    let last = expected[expected.len() / 2];
+    for rows in [1, 2, 3, 50] {
+        let chunks = Chunks {
+            scope: Scope::Upto {
+                round_id: s.round,
+                last,
+                group: None,
+            },
+            fields: &["id"],
+            ordered: true,
+            rows,
+        };
+        let mut seen: Vec<i64> = Vec::new();
+        let n = chunks
+            .each(&s.app.db, |lines| {
+                seen.extend(lines.split('\n').map(|l| l.parse::<i64>().unwrap()));
+                Ok(lines.split('\n').count() as i64)
+            })
+            .await
+            .unwrap();
+        let upto: Vec<i64> = expected.iter().copied().filter(|id| *id <= last).collect();
+        assert_eq!((n as usize, &seen), (upto.len(), &upto), "rows {rows}");
+    }
 }
