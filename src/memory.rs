@@ -4,13 +4,16 @@
 //! bench/README.md; a no-op on other C libraries.
 
 /// Caps glibc at two malloc arenas: threads then share them instead of
-/// each keeping its own high-water mark. Call once, at start.
+/// each keeping its own high-water mark. Call once, at start. An operator's
+/// own `MALLOC_ARENA_MAX` is left to glibc.
 pub fn limit_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; M_ARENA_MAX is a
-    // valid option and 2 a valid value.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets an allocator parameter; M_ARENA_MAX is
+        // a valid option and 2 a valid value.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use crate::{
         questionnaire::Questionnaire,
         round::{Availability, DuplicatePolicy, RoundStatus, availability},
         submission::{RawAnswer, check_answers},
+        tally::PlaceItem,
     },
     error::AppError,
     link_cache::CachedLink,
@@ -183,6 +184,9 @@ pub async fn submit(
         .cookies
         .get(&device::device_cookie(round_id))
         .map(|d| device::hash(&state.keyed, round_id, d));
+    let group = open.ctx().group.code();
+    let place =
+        PlaceItem::for_group(&open.questionnaire, group).and_then(|p| p.place(&checked.encoded));
     let outcome = state
         .writer
         .submit(Submission {
@@ -190,7 +194,7 @@ pub async fn submit(
             round_id: open.ctx().round.id,
             link_id: open.ctx().link.id,
             school_id: open.ctx().link.school_id,
-            group: open.ctx().group.code().to_string(),
+            group: group.to_string(),
             submitted_at: Utc::now(),
             duration_ms,
             validity: validity.to_string(),
@@ -199,6 +203,7 @@ pub async fn submit(
             duplicate_policy: DuplicatePolicy::from_code(&open.ctx().round.duplicate_policy)
                 .unwrap_or(DuplicatePolicy::Flag),
             access_code_hash,
+            place,
         })
         .await?;
     match outcome {

@@ -16,7 +16,7 @@ use crate::{
     admission::{self, Refusal},
     config::Settings,
     db,
-    domain::{round::DuplicatePolicy, submission::CheckedAnswers},
+    domain::{round::DuplicatePolicy, school::Location, submission::CheckedAnswers},
     entities::response,
     error::AppError,
 };
@@ -46,6 +46,9 @@ pub struct Submission {
     pub duplicate_policy: DuplicatePolicy,
     /// Keyed hash of the one-time access code, on links that need one.
     pub access_code_hash: Option<String>,
+    /// Where the respondent lives, as answered on a county-level group's
+    /// questionnaire (`PlaceItem::for_group`); counted in the tallies.
+    pub place: Option<Location>,
 }
 
 /// Proof that a response is stored.
@@ -269,7 +272,14 @@ async fn write_batch(
         .into_iter()
         .map(|m| (m.client_id.clone(), m))
         .collect();
-    let new_rows: Vec<&response::Model> = inserted.iter().filter_map(|id| stored.get(id)).collect();
+    let places: HashMap<&str, Option<Location>> = subs
+        .iter()
+        .map(|s| (s.client_id.as_str(), s.place))
+        .collect();
+    let new_rows: Vec<(&response::Model, Option<Location>)> = inserted
+        .iter()
+        .filter_map(|id| Some((stored.get(id)?, *places.get(id.as_str())?)))
+        .collect();
     crate::store::tallies::apply_batch(&txn, &new_rows).await?;
     txn.commit().await?;
 

@@ -11,6 +11,7 @@ use crate::{
         group::RespondentGroup,
         questionnaire::{ItemKind, Questionnaire},
         submission::{RawAnswer, check_answers},
+        tally::PlaceItem,
     },
     writer::Submission,
 };
@@ -206,6 +207,7 @@ fn submission(
 ) -> anyhow::Result<Submission> {
     let answers =
         check_answers(q, raw).map_err(|e| anyhow::anyhow!("demo answers: {}", e.message))?;
+    let place = PlaceItem::for_group(q, src.group.code()).and_then(|p| p.place(&answers.encoded));
     // The same rule the respondent's submission goes through (survey::submit).
     let validity = if seconds < round.min_answer_seconds {
         "too_fast"
@@ -226,5 +228,6 @@ fn submission(
         device_hash: None,
         duplicate_policy: crate::domain::round::DuplicatePolicy::Flag,
         access_code_hash: None,
+        place,
     })
 }

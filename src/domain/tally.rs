@@ -6,6 +6,7 @@ use std::{
 };
 
 use super::{
+    group::RespondentGroup,
     questionnaire::{ItemKind, Questionnaire},
     school::Location,
     submission::ResponseScore,
@@ -284,6 +285,14 @@ pub struct PlaceItem {
 }
 
 impl PlaceItem {
+    /// The place item of a group's questionnaire: only county-level groups
+    /// record where the respondent lives (a group code this build does not
+    /// know counts as school-bound).
+    pub fn for_group(q: &Questionnaire, group: &str) -> Option<Self> {
+        let county = RespondentGroup::from_code(group).is_some_and(|g| !g.is_school_bound());
+        if county { Self::find(q) } else { None }
+    }
+
     pub fn find(q: &Questionnaire) -> Option<Self> {
         q.items.iter().enumerate().find_map(|(index, item)| {
             let places: Vec<Option<Location>> = item
@@ -307,7 +316,7 @@ impl PlaceItem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{group::RespondentGroup, templates::template};
+    use crate::domain::templates::template;
 
     fn facts<'a>(
         answers: &'a str,
@@ -426,5 +435,13 @@ mod tests {
         assert_eq!(item.place("3111"), Some(Location::Rural));
         assert_eq!(item.place("0111"), None);
         assert_eq!(PlaceItem::find(&template(RespondentGroup::Parent)), None);
+        let deputies = template(RespondentGroup::Deputy);
+        assert_eq!(PlaceItem::for_group(&deputies, "deputy"), Some(item));
+        assert_eq!(
+            PlaceItem::for_group(&deputies, "parent"),
+            None,
+            "school-bound"
+        );
+        assert_eq!(PlaceItem::for_group(&deputies, "martian"), None);
     }
 }

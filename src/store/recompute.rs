@@ -14,7 +14,6 @@ use super::{
 };
 use crate::{
     domain::{
-        group::RespondentGroup,
         questionnaire::Questionnaire,
         scoring::ScoreTable,
         submission::ResponseScore,
@@ -54,14 +53,7 @@ where
     {
         let q: Questionnaire = serde_json::from_str(&row.content)
             .map_err(|e| AppError::Unexpected(format!("stored questionnaire unreadable: {e}")))?;
-        // Only county-level groups record where the respondent lives.
-        let school_bound =
-            RespondentGroup::from_code(&row.respondent_group).is_none_or(|g| g.is_school_bound());
-        let place = if school_bound {
-            None
-        } else {
-            PlaceItem::find(&q)
-        };
+        let place = PlaceItem::for_group(&q, &row.respondent_group);
         by_group.insert(row.respondent_group, (ScoreTable::new(&q), place));
     }
     let mut links: HashMap<i64, LinkRule> = HashMap::new();

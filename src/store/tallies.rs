@@ -1,25 +1,22 @@
 //! Tallies in the database: added to by the submission writer inside its
 //! transaction and read by the report (recomputation: `store::recompute`).
 
+use super::bulk;
+use crate::{
+    domain::{
+        school::Location,
+        submission::ResponseScore,
+        tally::{
+            ClassKey, ClassSums, OptionCounts, OptionKey, ResponseFacts, Tallies, TallyBuilder,
+            TimelineKey, VALID,
+        },
+    },
+    entities::{option_tally, response, response_tally, timeline_tally},
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
     Statement,
     sea_query::{Alias, Expr, ExprTrait, IntoIden, IntoTableRef, OnConflict, Query},
-};
-use std::collections::BTreeMap;
-
-use super::bulk;
-use crate::{
-    domain::{
-        group::RespondentGroup,
-        questionnaire::Questionnaire,
-        submission::ResponseScore,
-        tally::{
-            ClassKey, ClassSums, OptionCounts, OptionKey, PlaceItem, ResponseFacts, Tallies,
-            TallyBuilder, TimelineKey, VALID,
-        },
-    },
-    entities::{option_tally, response, response_tally, round_questionnaire, timeline_tally},
 };
 
 /// Values per upsert statement (well under SQLite's bind limit).
@@ -31,44 +28,23 @@ fn rows_per_statement(columns: usize) -> usize {
 }
 
 /// Adds the responses just inserted by the writer to the tallies, in the
-/// writer's transaction: either both are committed or neither.
+/// writer's transaction: either both are committed or neither. Each comes
+/// with where its respondent lives (county-level groups), which the
+/// request worked out from the round's frozen questionnaire.
 pub async fn apply_batch(
     txn: &impl ConnectionTrait,
-    rows: &[&response::Model],
+    rows: &[(&response::Model, Option<Location>)],
 ) -> Result<(), DbErr> {
     if rows.is_empty() {
         return Ok(());
     }
-    // Only county-level groups record where the respondent lives.
-    let mut wanted: Vec<(i64, &str)> = rows
-        .iter()
-        .filter(|r| {
-            RespondentGroup::from_code(&r.respondent_group).is_some_and(|g| !g.is_school_bound())
-        })
-        .map(|r| (r.round_id, r.respondent_group.as_str()))
-        .collect();
-    wanted.sort();
-    wanted.dedup();
-    let mut places: BTreeMap<(i64, &str), Option<PlaceItem>> = BTreeMap::new();
-    for (round_id, group) in wanted {
-        let q = round_questionnaire::Entity::find_by_id((round_id, group.to_string()))
-            .one(txn)
-            .await?;
-        let item = q
-            .and_then(|q| serde_json::from_str::<Questionnaire>(&q.content).ok())
-            .and_then(|q| PlaceItem::find(&q));
-        places.insert((round_id, group), item);
-    }
     let mut t = TallyBuilder::default();
-    for r in rows {
-        let place_item = places
-            .get(&(r.round_id, r.respondent_group.as_str()))
-            .and_then(Option::as_ref);
+    for (r, place) in rows {
         t.add(&ResponseFacts {
             round_id: r.round_id,
             link_id: r.link_id,
             validity: &r.validity,
-            place: place_item.and_then(|p| p.place(&r.answers)),
+            place: *place,
             score: ResponseScore {
                 recognised: r.recognised,
                 judged: r.judged,
