@@ -57,6 +57,34 @@ pub fn scored_vector(encoded: &str, scored_positions: &[usize]) -> String {
         .collect()
 }
 
+/// A scored-answer vector in 16 bytes, 4 bits per answer: what
+/// `scored_vector(encoded, positions)` gives, if it has at most 32 answers
+/// whose codes are digits (the common case). A round's integrity scan
+/// holds one per valid response, so their size matters.
+pub fn pack_vector(encoded: &str, positions: &[usize]) -> Option<u128> {
+    if positions.len() > 32 {
+        return None;
+    }
+    let bytes = encoded.as_bytes();
+    let mut bits = 0u128;
+    for (k, &i) in positions.iter().enumerate() {
+        let code = match bytes.get(i) {
+            None => 0,
+            Some(b @ b'0'..=b'9') => b - b'0',
+            Some(_) => return None,
+        };
+        bits |= u128::from(code) << (4 * k);
+    }
+    Some(bits)
+}
+
+/// The `len` answers of a packed vector, as `scored_vector` writes them.
+pub fn unpack_vector(bits: u128, len: usize) -> String {
+    (0..len.min(32))
+        .map(|k| char::from(b'0' + ((bits >> (4 * k)) & 0xf) as u8))
+        .collect()
+}
+
 /// Identical vectors and bursts among the responses of one school and group.
 pub fn examine(
     arrivals: &[(DateTime<Utc>, String)],
@@ -163,6 +191,29 @@ pub fn unusually_few_negatives(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_vectors_unpack_to_the_scored_vector() {
+        let positions = [0, 2, 3, 7];
+        for encoded in ["1t2345", "9t01", "5555555555", ""] {
+            let bits = pack_vector(encoded, &positions).unwrap();
+            assert_eq!(
+                unpack_vector(bits, positions.len()),
+                scored_vector(encoded, &positions),
+                "{encoded}"
+            );
+        }
+        assert_ne!(
+            pack_vector("1t23", &positions),
+            pack_vector("1t24", &positions)
+        );
+        assert_eq!(pack_vector("1t2x", &positions), None, "not a digit");
+        let many: Vec<usize> = (0..33).collect();
+        assert_eq!(pack_vector(&"1".repeat(33), &many), None, "too long");
+        let all: Vec<usize> = (0..32).collect();
+        let v = "12345678901234567890123456789012";
+        assert_eq!(unpack_vector(pack_vector(v, &all).unwrap(), 32), v);
+    }
     use chrono::TimeZone;
 
     fn at(minutes: f64) -> DateTime<Utc> {

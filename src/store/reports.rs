@@ -6,12 +6,14 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::{
     domain::{
         group::RespondentGroup,
-        integrity::{Burst, BurstRule, IdenticalStats, examine, scored_vector},
+        integrity::{
+            Burst, BurstRule, IdenticalStats, examine, pack_vector, scored_vector, unpack_vector,
+        },
         questionnaire::{ItemKind, Questionnaire},
         report::{self, LinkInfo, Report, ReportInput, SchoolInfo},
         round::ScoringRule,
@@ -115,8 +117,50 @@ pub struct LinkIntegrity {
     pub bursts: Vec<Burst>,
 }
 
-/// Examines the valid responses of a round link by link; only one link's
-/// (time, vector) pairs are held at a time.
+/// One link's valid responses as the scan gathers them: packed (32 bytes
+/// each) while every vector fits, as text otherwise.
+enum Gathered {
+    Packed(Vec<(i64, u128)>),
+    Plain(Arrivals),
+}
+
+fn instant(unix_seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(unix_seconds, 0).unwrap_or_default()
+}
+
+impl Gathered {
+    fn push(&mut self, at: i64, answers: &str, positions: &[usize]) {
+        if let Gathered::Packed(packed) = self {
+            match pack_vector(answers, positions) {
+                Some(bits) => return packed.push((at, bits)),
+                None => {
+                    let plain = packed
+                        .drain(..)
+                        .map(|(t, bits)| (instant(t), unpack_vector(bits, positions.len())))
+                        .collect();
+                    *self = Gathered::Plain(plain);
+                }
+            }
+        }
+        if let Gathered::Plain(plain) = self {
+            plain.push((instant(at), scored_vector(answers, positions)));
+        }
+    }
+
+    fn arrivals(self, positions: &[usize]) -> Arrivals {
+        match self {
+            Gathered::Packed(packed) => packed
+                .into_iter()
+                .map(|(t, bits)| (instant(t), unpack_vector(bits, positions.len())))
+                .collect(),
+            Gathered::Plain(plain) => plain,
+        }
+    }
+}
+
+/// Examines the valid responses of a round, link by link, from one read of
+/// the round in table order (reading link by link was a random page read
+/// per response on a large round).
 pub async fn integrity(
     db: &DatabaseConnection,
     data: &RoundData,
@@ -135,34 +179,33 @@ pub async fn integrity(
             (*g, positions.collect())
         })
         .collect();
-    let round_id = data.detail.round.id;
-    let mut links: Vec<LinkInfo> = data.links.to_vec();
-    links.sort_by_key(|l| l.id);
-    let mut out = Vec::new();
-    for link in links {
-        let positions = scored
-            .get(&link.group)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let mut arrivals: Arrivals = Vec::new();
-        let scope = Scope::Link {
-            round_id,
-            link_id: link.id,
-        };
-        bulk::each_response(db, scope, |r| {
-            if r.validity == VALID {
-                let at = DateTime::from_timestamp(r.submitted_at, 0).unwrap_or_default();
-                arrivals.push((at, scored_vector(r.answers, positions)));
+    let none: &[usize] = &[];
+    let positions = |link: &LinkInfo| scored.get(&link.group).map_or(none, Vec::as_slice);
+    let mut gathered: HashMap<i64, (&LinkInfo, Gathered)> = data
+        .links
+        .iter()
+        .map(|l| (l.id, (l, Gathered::Packed(Vec::new()))))
+        .collect();
+    bulk::each_response(db, Scope::Round(data.detail.round.id), |r| {
+        if r.validity == VALID {
+            if let Some((link, g)) = gathered.get_mut(&r.link_id) {
+                g.push(r.submitted_at, r.answers, positions(link));
             }
-            Ok(())
-        })
-        .await?;
+        }
+        Ok(())
+    })
+    .await?;
+    let mut gathered: Vec<(&LinkInfo, Gathered)> = gathered.into_values().collect();
+    gathered.sort_by_key(|(l, _)| l.id);
+    let mut out = Vec::new();
+    for (link, g) in gathered {
+        let arrivals = g.arrivals(positions(link));
         if arrivals.is_empty() {
             continue;
         }
         let (stats, bursts) = examine(&arrivals, rule);
         out.push(LinkIntegrity {
-            link,
+            link: link.clone(),
             stats,
             bursts,
         });
