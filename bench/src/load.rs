@@ -70,14 +70,24 @@ pub async fn prepare(base: &str, links: &[String]) -> anyhow::Result<Shapes> {
     Ok(Arc::new(shapes))
 }
 
+/// What each virtual phone does, over and over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Fetch a questionnaire, then submit a response: a whole respondent.
+    Respondents,
+    /// Fetch questionnaires only (`respondents` then counts fetches).
+    Fetches,
+}
+
 pub async fn run(
     base: &str,
     links: &[String],
     phones: usize,
     duration: Duration,
+    mode: Mode,
 ) -> anyhow::Result<LoadResult> {
     let shapes = prepare(base, links).await?;
-    run_prepared(base, shapes, phones, duration).await
+    run_prepared(base, shapes, phones, duration, mode).await
 }
 
 pub async fn run_prepared(
@@ -85,6 +95,7 @@ pub async fn run_prepared(
     shapes: Shapes,
     phones: usize,
     duration: Duration,
+    mode: Mode,
 ) -> anyhow::Result<LoadResult> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(phones)
@@ -123,6 +134,10 @@ pub async fn run_prepared(
                     }
                 }
                 fetch.push(t0.elapsed().as_micros() as u32);
+                if mode == Mode::Fetches {
+                    done += 1;
+                    continue;
+                }
                 let (id, b) = body(&shapes[token]);
                 let t1 = Instant::now();
                 let resp = client

@@ -13,6 +13,8 @@ use clap::{Parser, Subcommand};
 use sea_orm::{ConnectionTrait, Database};
 use std::{collections::HashSet, time::Duration};
 
+use load::Mode;
+
 #[derive(Parser)]
 #[command(about = "renke benchmarks: load generator and ceilings")]
 struct Cli {
@@ -167,9 +169,10 @@ async fn main() -> anyhow::Result<()> {
             let me = std::env::current_exe()?;
             let bare = server::spawn(me.to_str().context("path")?, &["bare-server"], &[]).await?;
             let links: Vec<String> = (0..26).map(|i| format!("bare{i}")).collect();
-            let mut b = load::run(&bare.url, &links, phones, dur).await?;
+            let mut b = load::run(&bare.url, &links, phones, dur, Mode::Respondents).await?;
             let bare_rss = bare.rss_mb();
             println!("{}", b.row("bare poem-openapi endpoint (ceiling 1)"));
+            let bare_fetches = load::run(&bare.url, &links, phones, dur, Mode::Fetches).await?;
             bare.stop().await;
 
             // renke.
@@ -182,9 +185,11 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             let _ = (&seeded.token, seeded.round_id);
-            let mut r = load::run(&renke.url, &seeded.links, phones, dur).await?;
+            let mut r =
+                load::run(&renke.url, &seeded.links, phones, dur, Mode::Respondents).await?;
             let busy_rss = renke.rss_mb();
             println!("{}", r.row("renke"));
+            let fetches = load::run(&renke.url, &seeded.links, phones, dur, Mode::Fetches).await?;
             renke.stop().await;
             let (acked, stored) = verify(&url, &r.acked).await?;
 
@@ -207,6 +212,14 @@ async fn main() -> anyhow::Result<()> {
                 "renke respondents/s ÷ bare ceiling: {:.0}%",
                 100.0 * r.per_sec(r.respondents) / b.per_sec(b.respondents)
             );
+            let (rf, bf) = (
+                fetches.per_sec(fetches.respondents),
+                bare_fetches.per_sec(bare_fetches.respondents),
+            );
+            println!(
+                "questionnaire fetches alone: renke {rf:.0}/s, bare {bf:.0}/s: {:.0}% of the bare ceiling",
+                100.0 * rf / bf
+            );
             println!(
                 "server RSS: renke idle {:.1} MB, at {phones} phones {:.1} MB; bare {:.1} MB",
                 idle_rss.unwrap_or(0.0),
@@ -215,8 +228,8 @@ async fn main() -> anyhow::Result<()> {
             );
             println!("check: {acked} acknowledged, {stored} stored, 0 lost, 0 doubled");
             let _ = std::fs::remove_dir_all(&dir);
-            if r.errors > 0 {
-                bail!("{} requests failed", r.errors);
+            if r.errors + fetches.errors > 0 {
+                bail!("{} requests failed", r.errors + fetches.errors);
             }
             Ok(())
         }
