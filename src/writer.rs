@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, TransactionTrait,
     sea_query::{OnConflict, Query},
 };
 use std::collections::{HashMap, HashSet};
@@ -225,7 +225,7 @@ async fn write_batch(
             C::Fingerprint,
         ])
         .on_conflict(OnConflict::column(C::ClientId).do_nothing().to_owned())
-        .returning_col(C::ClientId);
+        .returning_all();
     for s in &subs {
         let texts = if s.answers.texts.is_empty() {
             None
@@ -251,27 +251,32 @@ async fn write_batch(
             ])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     }
-    let inserted: HashSet<String> = if subs.is_empty() {
-        Vec::new()
-    } else {
-        txn.query_all(&insert).await?
+    // The INSERT returns the rows it stored; only client ids it skipped
+    // (a replay, or a reused id) are read back, which is rarely any.
+    let mut stored: HashMap<String, response::Model> = HashMap::new();
+    if !subs.is_empty() {
+        for row in txn.query_all(&insert).await? {
+            let m = response::Model::from_query_result(&row, "")?;
+            stored.insert(m.client_id.clone(), m);
+        }
     }
-    .into_iter()
-    .filter_map(|row| row.try_get::<String>("", "client_id").ok())
-    .collect();
-    let others: Vec<String> = subs
+    let inserted: HashSet<String> = stored.keys().cloned().collect();
+    let skipped: Vec<String> = subs
         .iter()
+        .filter(|s| !inserted.contains(&s.client_id))
         .map(|s| s.client_id.clone())
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let stored: HashMap<String, response::Model> = response::Entity::find()
-        .filter(C::ClientId.is_in(others))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|m| (m.client_id.clone(), m))
-        .collect();
+    if !skipped.is_empty() {
+        for m in response::Entity::find()
+            .filter(C::ClientId.is_in(skipped))
+            .all(&txn)
+            .await?
+        {
+            stored.insert(m.client_id.clone(), m);
+        }
+    }
     let places: HashMap<&str, Option<Location>> = subs
         .iter()
         .map(|s| (s.client_id.as_str(), s.place))
