@@ -13,10 +13,7 @@ use anyhow::{Context, bail};
 use sea_orm::{ConnectionTrait, Database};
 use std::time::Duration;
 
-use crate::{
-    load::{self, Mode},
-    seed, server,
-};
+use crate::{load, seed, server};
 
 pub async fn kill9(
     binary: &str,
@@ -39,14 +36,7 @@ pub async fn kill9(
         let base = srv.url.clone();
         let shapes = load::prepare(&base, &l).await?;
         let load = tokio::spawn(async move {
-            load::run_prepared(
-                &base,
-                shapes,
-                phones,
-                Duration::from_millis(2500),
-                Mode::Respondents,
-            )
-            .await
+            load::run_prepared(&base, shapes, phones, Duration::from_millis(2500)).await
         });
         // Kill at a different moment each cycle, mid-load.
         tokio::time::sleep(Duration::from_millis(700 + 150 * (cycle as u64 % 7))).await;
@@ -136,20 +126,8 @@ pub async fn two_instances(binary: &str, url: &str, phones: usize) -> anyhow::Re
         bail!("a login on instance A is refused by instance B: {me}");
     }
     let (ra, rb) = tokio::join!(
-        load::run(
-            &a.url,
-            &seeded.links,
-            phones / 2,
-            Duration::from_secs(3),
-            Mode::Respondents
-        ),
-        load::run(
-            &b.url,
-            &seeded.links,
-            phones / 2,
-            Duration::from_secs(3),
-            Mode::Respondents
-        )
+        load::run(&a.url, &seeded.links, phones / 2, Duration::from_secs(3)),
+        load::run(&b.url, &seeded.links, phones / 2, Duration::from_secs(3))
     );
     let (ra, rb) = (ra?, rb?);
     let mut acked = ra.acked.clone();
@@ -187,14 +165,7 @@ pub async fn pg_outage(
     };
     let srv = server::spawn(binary, &[], &[("RENKE_DATABASE_URL", url.to_string())]).await?;
     let seeded = seed::county(&srv.url, srv.admin_password.as_deref().context("admin")?).await?;
-    let before = load::run(
-        &srv.url,
-        &seeded.links,
-        phones,
-        Duration::from_secs(2),
-        Mode::Respondents,
-    )
-    .await?;
+    let before = load::run(&srv.url, &seeded.links, phones, Duration::from_secs(2)).await?;
     // A complete, valid response: during the outage it must be refused with
     // 503 (and a Retry-After), never accepted and never called invalid.
     let client = reqwest::Client::builder()
@@ -237,14 +208,7 @@ pub async fn pg_outage(
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let after = load::run(
-        &srv.url,
-        &seeded.links,
-        phones,
-        Duration::from_secs(2),
-        Mode::Respondents,
-    )
-    .await?;
+    let after = load::run(&srv.url, &seeded.links, phones, Duration::from_secs(2)).await?;
     srv.stop().await;
     if !statuses.iter().all(|(s, retry)| *s == 503 && *retry) {
         bail!("during the outage submissions got {statuses:?}, expected 503 with Retry-After");
@@ -300,7 +264,7 @@ pub async fn disk_full(binary: &str, phones: usize) -> anyhow::Result<String> {
         let mut acked = Vec::new();
         let mut statuses = std::collections::BTreeMap::new();
         for _ in 0..40 {
-            let r = load::run_prepared(&srv.url, shapes.clone(), phones, Duration::from_millis(500), Mode::Respondents).await?;
+            let r = load::run_prepared(&srv.url, shapes.clone(), phones, Duration::from_millis(500)).await?;
             acked.extend(r.acked.iter().cloned());
             if r.errors > 0 {
                 break;
@@ -323,7 +287,7 @@ pub async fn disk_full(binary: &str, phones: usize) -> anyhow::Result<String> {
         }
         // Space returns: renke recovers without a restart.
         remount("size=64M")?;
-        let after = load::run_prepared(&srv.url, shapes.clone(), phones, Duration::from_secs(1), Mode::Respondents).await?;
+        let after = load::run_prepared(&srv.url, shapes.clone(), phones, Duration::from_secs(1)).await?;
         if after.acked.is_empty() {
             bail!("no recovery after space returned");
         }

@@ -72,25 +72,51 @@ pub async fn prepare(base: &str, links: &[String]) -> anyhow::Result<Shapes> {
 
 /// What each virtual phone does, over and over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+enum Mode {
     /// Fetch a questionnaire, then submit a response: a whole respondent.
     Respondents,
     /// Fetch questionnaires only (`respondents` then counts fetches).
     Fetches,
 }
 
+/// Whole respondents: fetch, then submit.
 pub async fn run(
     base: &str,
     links: &[String],
     phones: usize,
     duration: Duration,
-    mode: Mode,
 ) -> anyhow::Result<LoadResult> {
     let shapes = prepare(base, links).await?;
-    run_prepared(base, shapes, phones, duration, mode).await
+    drive(base, shapes, phones, duration, Mode::Respondents).await
 }
 
 pub async fn run_prepared(
+    base: &str,
+    shapes: Shapes,
+    phones: usize,
+    duration: Duration,
+) -> anyhow::Result<LoadResult> {
+    drive(base, shapes, phones, duration, Mode::Respondents).await
+}
+
+/// Questionnaire fetches only; the result's `respondents` counts fetches.
+pub async fn fetches(
+    base: &str,
+    links: &[String],
+    phones: usize,
+    duration: Duration,
+) -> anyhow::Result<LoadResult> {
+    drive(
+        base,
+        prepare(base, links).await?,
+        phones,
+        duration,
+        Mode::Fetches,
+    )
+    .await
+}
+
+async fn drive(
     base: &str,
     shapes: Shapes,
     phones: usize,

@@ -13,8 +13,6 @@ use clap::{Parser, Subcommand};
 use sea_orm::{ConnectionTrait, Database};
 use std::{collections::HashSet, time::Duration};
 
-use load::Mode;
-
 #[derive(Parser)]
 #[command(about = "renke benchmarks: load generator and ceilings")]
 struct Cli {
@@ -169,10 +167,10 @@ async fn main() -> anyhow::Result<()> {
             let me = std::env::current_exe()?;
             let bare = server::spawn(me.to_str().context("path")?, &["bare-server"], &[]).await?;
             let links: Vec<String> = (0..26).map(|i| format!("bare{i}")).collect();
-            let mut b = load::run(&bare.url, &links, phones, dur, Mode::Respondents).await?;
+            let mut b = load::run(&bare.url, &links, phones, dur).await?;
             let bare_rss = bare.rss_mb();
             println!("{}", b.row("bare poem-openapi endpoint (ceiling 1)"));
-            let bare_fetches = load::run(&bare.url, &links, phones, dur, Mode::Fetches).await?;
+            let bare_fetches = load::fetches(&bare.url, &links, phones, dur).await?;
             bare.stop().await;
 
             // renke.
@@ -185,11 +183,10 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             let _ = (&seeded.token, seeded.round_id);
-            let mut r =
-                load::run(&renke.url, &seeded.links, phones, dur, Mode::Respondents).await?;
+            let mut r = load::run(&renke.url, &seeded.links, phones, dur).await?;
             let busy_rss = renke.rss_mb();
             println!("{}", r.row("renke"));
-            let fetches = load::run(&renke.url, &seeded.links, phones, dur, Mode::Fetches).await?;
+            let fetches = load::fetches(&renke.url, &seeded.links, phones, dur).await?;
             renke.stop().await;
             let (acked, stored) = verify(&url, &r.acked).await?;
 

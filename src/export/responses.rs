@@ -51,7 +51,7 @@ pub(super) struct Stored<'a> {
 impl<'a> Stored<'a> {
     /// The columns of a line, as SQL expressions: the texts last, since
     /// only they may hold spaces (JSON escapes every line break).
-    pub(super) fn fields(backend: sea_orm::DbBackend) -> Vec<String> {
+    fn fields(backend: sea_orm::DbBackend) -> Vec<String> {
         let mut f = vec![
             "id".to_string(),
             bulk::unix_seconds(backend, "submitted_at"),
@@ -73,7 +73,7 @@ impl<'a> Stored<'a> {
         f
     }
 
-    pub(super) fn parse(line: &'a str) -> Option<Self> {
+    fn parse(line: &'a str) -> Option<Self> {
         let mut f = line.splitn(11, ' ');
         let mut int = || f.next()?.parse::<i64>().ok();
         let (id, submitted_at) = (int()?, int()?);
@@ -269,20 +269,20 @@ impl Layout {
     }
 
     /// The round's responses up to id `last` (of one group, if given),
-    /// in id order, as chunks of lines; [`Stored::parse`] reads a line.
-    pub(super) fn chunks<'f>(
+    /// in id order, as chunks of lines; [`each_stored`] reads them.
+    pub(super) fn chunks(
         &self,
-        fields: &'f [&'f str],
+        backend: sea_orm::DbBackend,
         group: Option<RespondentGroup>,
         last: i64,
-    ) -> bulk::Chunks<'f> {
+    ) -> bulk::Chunks {
         bulk::Chunks {
             scope: Scope::Upto {
                 round_id: self.round_id,
                 last,
                 group: group.map(|g| g.code()),
             },
-            fields,
+            fields: Stored::fields(backend),
             ordered: true,
             rows: CHUNK_ROWS,
         }
@@ -335,23 +335,18 @@ async fn write_csv(
     }
     let plan = layout.plan(&columns);
     let last = layout.last_id(db).await?;
-    let fields = Stored::fields(db.get_database_backend());
-    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let mut cursor = layout.chunks(&fields, group, last).open(db).await?;
+    let chunks = layout.chunks(db.get_database_backend(), group, last);
+    let mut cursor = chunks.open(db).await?;
     loop {
         let mut w = csv::Writer::from_writer(Vec::with_capacity(CHUNK_ROWS as usize * 320));
         let more = cursor
             .step(|lines| {
-                let mut n = 0;
-                for line in lines.split('\n') {
-                    let m = Stored::parse(line).ok_or_else(|| unreadable(line))?;
+                each_stored(lines, |m| {
                     for cell in layout.row(&m, &plan) {
                         w.write_field(cell.csv().as_bytes()).map_err(csv_failed)?;
                     }
-                    w.write_record(None::<&[u8]>).map_err(csv_failed)?;
-                    n += 1;
-                }
-                Ok(n)
+                    w.write_record(None::<&[u8]>).map_err(csv_failed)
+                })
             })
             .await?;
         let bytes = w.into_inner()?;
@@ -364,9 +359,19 @@ async fn write_csv(
     }
 }
 
-/// A line of the database's that does not read as a response.
-pub(super) fn unreadable(line: &str) -> AppError {
-    AppError::Unexpected(format!("response unreadable: {line}"))
+/// Calls `f` for each response of a chunk's lines; returns how many.
+pub(super) fn each_stored<F>(lines: &str, mut f: F) -> Result<i64, AppError>
+where
+    F: FnMut(Stored<'_>) -> Result<(), AppError>,
+{
+    let mut n = 0;
+    for line in lines.split('\n') {
+        let m = Stored::parse(line)
+            .ok_or_else(|| AppError::Unexpected(format!("response unreadable: {line}")))?;
+        f(m)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 fn csv_failed(e: csv::Error) -> AppError {

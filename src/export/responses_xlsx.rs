@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::{
     cells::safe,
     report_files::write_cell,
-    responses::{Layout, RowPlan, Stored, unreadable},
+    responses::{Layout, RowPlan, each_stored},
     stream::{self, Sink},
 };
 use crate::{domain::group::RespondentGroup, error::AppError};
@@ -85,23 +85,18 @@ fn write_xlsx(
         );
     }
     let last = handle.block_on(layout.last_id(db))?;
-    let fields = Stored::fields(db.get_database_backend());
-    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let chunks = layout.chunks(&fields, None, last);
+    let chunks = layout.chunks(db.get_database_backend(), None, last);
     let mut failed = None;
     handle
         .block_on(async {
             let mut cursor = chunks.open(db).await?;
             while cursor
                 .step(|lines| {
-                    let mut n = 0;
-                    for line in lines.split('\n') {
-                        let m = Stored::parse(line).ok_or_else(|| unreadable(line))?;
-                        n += 1;
+                    each_stored(lines, |m| {
                         let Some((g, s)) = RespondentGroup::from_code(m.respondent_group)
                             .and_then(|g| sheets.get_mut(&g).map(|s| (g, s)))
                         else {
-                            continue;
+                            return Ok(());
                         };
                         let mut row = || -> anyhow::Result<()> {
                             if s.row == SHEET_ROWS {
@@ -119,9 +114,8 @@ fn write_xlsx(
                             let message = format!("XLSX: {e}");
                             failed = Some(e);
                             AppError::Unexpected(message)
-                        })?;
-                    }
-                    Ok(n)
+                        })
+                    })
                 })
                 .await?
             {}

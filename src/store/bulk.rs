@@ -85,7 +85,7 @@ struct ChunkSql {
 }
 
 impl ChunkSql {
-    fn new(backend: DbBackend, scope: Scope, fields: &[&str], ordered: bool) -> Self {
+    fn new(backend: DbBackend, scope: Scope, fields: &[String], ordered: bool) -> Self {
         let postgres = backend == DbBackend::Postgres;
         let (filter, values) = scope.filter(postgres);
         let n = values.len();
@@ -125,7 +125,11 @@ impl ChunkSql {
 /// the driver then hands over one value instead of one per field and row.
 /// (A NULL field would be left out of its line, which then no longer
 /// parses: nothing is dropped silently.)
-pub fn joined_lines(backend: DbBackend, fields: &[&str], order_by: Option<&str>) -> String {
+pub fn joined_lines<S: std::borrow::Borrow<str>>(
+    backend: DbBackend,
+    fields: &[S],
+    order_by: Option<&str>,
+) -> String {
     let line = format!("concat_ws(' ', {})", fields.join(", "));
     let order = order_by
         .map(|o| format!(" ORDER BY {o}"))
@@ -223,11 +227,9 @@ where
     C: ConnectionTrait,
     F: FnMut(Line<'_>) -> Result<(), AppError>,
 {
-    let fields = line_fields(conn.get_database_backend());
-    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
     let chunks = Chunks {
         scope,
-        fields: &fields,
+        fields: line_fields(conn.get_database_backend()),
         ordered: false,
         rows: chunk_rows,
     };
@@ -246,17 +248,17 @@ where
 }
 
 /// How to read the responses of a scope in chunks of joined lines.
-pub struct Chunks<'a> {
+pub struct Chunks {
     pub scope: Scope,
     /// SQL expressions over `responses`, one per field of a line.
-    pub fields: &'a [&'a str],
+    pub fields: Vec<String>,
     /// Lines in id order within each chunk (chunks always come in id order).
     pub ordered: bool,
     /// Responses a chunk aims at.
     pub rows: i64,
 }
 
-impl Chunks<'_> {
+impl Chunks {
     /// Hands `f` the lines of each chunk (never empty), one chunk after
     /// the other; `f` says how many lines it read. Returns the number of
     /// responses. See [`Cursor::step`].
@@ -277,7 +279,7 @@ impl Chunks<'_> {
     ) -> Result<Cursor<'c, C>, AppError> {
         let rows = self.rows.max(1);
         let backend = conn.get_database_backend();
-        let sql = ChunkSql::new(backend, self.scope, self.fields, self.ordered);
+        let sql = ChunkSql::new(backend, self.scope, &self.fields, self.ordered);
         let mut cursor = Cursor {
             conn,
             sql,

@@ -213,3 +213,31 @@ pub async fn integrity(
     crate::memory::release_freed();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gathered_vectors_fall_back_to_text_and_lose_nothing() {
+        let positions = [0, 1, 2];
+        let mut g = Gathered::Packed(Vec::new());
+        g.push(100, "123", &positions);
+        g.push(200, "45", &positions);
+        assert!(matches!(g, Gathered::Packed(_)), "digits pack");
+        g.push(300, "1x3", &positions);
+        assert!(
+            matches!(g, Gathered::Plain(_)),
+            "a non-digit code turns the link to text"
+        );
+        g.push(400, "555", &positions);
+        let expected: Arrivals = [(100, "123"), (200, "450"), (300, "1x3"), (400, "555")]
+            .into_iter()
+            .map(|(t, v)| (instant(t), v.to_string()))
+            .collect();
+        assert_eq!(g.arrivals(&positions), expected);
+        let mut g = Gathered::Packed(Vec::new());
+        g.push(100, "123", &positions);
+        assert_eq!(g.arrivals(&positions), expected[..1].to_vec());
+    }
+}

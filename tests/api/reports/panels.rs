@@ -338,7 +338,7 @@ async fn responses_are_read_in_chunks_across_gaps_and_other_rounds() {
                 last,
                 group: None,
             },
-            fields: &["id"],
+            fields: vec!["id".into()],
             ordered: true,
             rows,
         };
