@@ -4,7 +4,8 @@
 Usage: count.py SPEC_JSON DIR   (DIR holds <role>.har and <role>.xml per run)
 
 Prints per operation the generated requests and how many got a 2xx, as
-admin / reviewer / anonymous, then the totals. Fails when
+admin / reviewer / anonymous and in the admin's stateful run (ids from links),
+then the totals. Fails when
 - an operation never got a 2xx as admin (except those listed in
   ADMIN_NO_2XX with the reason);
 - a read-only operation never got a 2xx as reviewer (except REVIEWER_NO_2XX),
@@ -27,7 +28,7 @@ REVIEWER_NO_2XX = {
 }
 # Writes a reviewer may use: everybody's own session and the respondents' API.
 REVIEWER_WRITES = {"login", "logout", "change_password", "submit_response"}
-ROLES = ("admin", "reviewer", "anonymous")
+ROLES = ("admin", "reviewer", "anonymous", "stateful")
 
 spec_path, run_dir = sys.argv[1:3]
 spec = json.load(open(spec_path))
@@ -76,13 +77,13 @@ for role in ROLES:
     violations += len(tree.findall(".//failure")) + len(tree.findall(".//error"))
 
 problems = []
-print(f"{'operation':32} {'admin 2xx/req':>14} {'reviewer':>12} {'anonymous':>12}")
+print(f"{'operation':32} {'admin 2xx/req':>14} {'reviewer':>12} {'anonymous':>12} {'stateful':>10}")
 for _, method, op_id, needs_login, _ in sorted(ops, key=lambda o: o[2]):
     cells = []
     for role in ROLES:
         req, ok, _ = counts[role].get(op_id, [0, 0, 0])
         cells.append(f"{ok}/{req}")
-    print(f"{op_id:32} {cells[0]:>14} {cells[1]:>12} {cells[2]:>12}")
+    print(f"{op_id:32} {cells[0]:>14} {cells[1]:>12} {cells[2]:>12} {cells[3]:>10}")
     admin_ok = counts["admin"].get(op_id, [0, 0, 0])[1]
     if admin_ok == 0 and op_id not in ADMIN_NO_2XX:
         problems.append(f"{op_id}: no 2xx as admin")

@@ -245,8 +245,9 @@ def toml_value(v):
     return str(v)
 
 
-# Path ids fixed per operation in the fuzzing and coverage phases: only the
-# bodies and query strings are generated, so the handlers' real work runs.
+# Path ids fixed per operation in the examples, coverage and fuzzing phases:
+# only the bodies and query strings are generated, so the handlers' real work
+# runs.
 for role in ("admin", "reviewer", "anonymous"):
     lines = ["[generation]", "database = \"none\"", ""]
     for op_id, conf in ops.items():
@@ -265,6 +266,40 @@ for role in ("admin", "reviewer", "anonymous"):
         lines.append("")
     with open(f"{out}/{role}.toml", "w") as f:
         f.write("\n".join(lines))
+
+# The stateful phase runs apart, without fixed ids: there each id comes from
+# the response a link points at (a school or round just created, a link just
+# listed). Only the declared links are followed.
+# Valid 10-digit school codes and round windows come from dictionaries, so
+# that creations succeed often enough for the chains to go on.
+codes = ", ".join(f'"21659{n:05d}"' for n in range(100, 160))
+with open(f"{out}/stateful.toml", "w") as f:
+    f.write(f"""[generation]
+database = "none"
+
+[phases.stateful]
+max-steps = 8
+
+[phases.stateful.generation]
+mode = "positive"
+max-examples = 40
+
+[phases.stateful.inference]
+algorithms = []
+
+[dictionaries]
+school_codes = {{ values = [{codes}] }}
+opens_at = {{ values = ["{opens_at}"] }}
+closes_at = {{ values = ["{closes_at}"] }}
+
+[[operations]]
+include-operation-id = "create_school"
+parameters = {{ "body.code" = {{ dictionary = "school_codes", probability = 0.9 }} }}
+
+[[operations]]
+include-operation-id = "create_round"
+parameters = {{ "body.opens_at" = {{ dictionary = "opens_at", probability = 0.9 }}, "body.closes_at" = {{ dictionary = "closes_at", probability = 0.9 }} }}
+""")
 
 with open(f"{out}/tokens.env", "w") as f:
     f.write(f"admin_token={admin}\nreviewer_token={reviewer}\n")
