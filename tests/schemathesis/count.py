@@ -9,8 +9,8 @@ then the totals. Fails when
 - an operation never got a 2xx as admin (except those listed in
   ADMIN_NO_2XX with the reason);
 - a read-only operation never got a 2xx as reviewer (except REVIEWER_NO_2XX),
-  or a write got a 2xx as reviewer;
-- an operation that needs a login got a 2xx as anonymous;
+  or a write got a 2xx, or never a 403, as reviewer;
+- an operation that needs a login got a 2xx, or never a 401, as anonymous;
 - any request got a 5xx.
 """
 import json
@@ -50,7 +50,7 @@ def operation(method, url):
     return None
 
 
-counts = {role: {} for role in ROLES}  # role → op → [requests, 2xx, 5xx]
+counts = {role: {} for role in ROLES}  # role → op → [requests, 2xx, 5xx, 401, 403]
 unmatched = 0
 for role in ROLES:
     try:
@@ -63,10 +63,12 @@ for role in ROLES:
             unmatched += 1
             continue
         status = entry["response"]["status"]
-        c = counts[role].setdefault(op_id, [0, 0, 0])
+        c = counts[role].setdefault(op_id, [0, 0, 0, 0, 0])
         c[0] += 1
         c[1] += 200 <= status < 300
         c[2] += status >= 500
+        c[3] += status == 401
+        c[4] += status == 403
 
 violations = 0
 for role in ROLES:
@@ -81,19 +83,25 @@ print(f"{'operation':32} {'admin 2xx/req':>14} {'reviewer':>12} {'anonymous':>12
 for _, method, op_id, needs_login, _ in sorted(ops, key=lambda o: o[2]):
     cells = []
     for role in ROLES:
-        req, ok, _ = counts[role].get(op_id, [0, 0, 0])
+        req, ok = counts[role].get(op_id, [0, 0])[:2]
         cells.append(f"{ok}/{req}")
     print(f"{op_id:32} {cells[0]:>14} {cells[1]:>12} {cells[2]:>12} {cells[3]:>10}")
     admin_ok = counts["admin"].get(op_id, [0, 0, 0])[1]
     if admin_ok == 0 and op_id not in ADMIN_NO_2XX:
         problems.append(f"{op_id}: no 2xx as admin")
-    rev_req, rev_ok, _ = counts["reviewer"].get(op_id, [0, 0, 0])
+    rev_req, rev_ok, _, _, rev_403 = counts["reviewer"].get(op_id, [0] * 5)
     if method == "GET" and op_id not in REVIEWER_NO_2XX and rev_ok == 0:
         problems.append(f"{op_id}: no 2xx as reviewer ({rev_req} requests)")
-    if (method != "GET" and op_id not in REVIEWER_WRITES or op_id in REVIEWER_NO_2XX) and rev_ok:
-        problems.append(f"{op_id}: {rev_ok} 2xx as reviewer, which may not use it")
-    if needs_login and counts["anonymous"].get(op_id, [0, 0, 0])[1]:
+    if method != "GET" and op_id not in REVIEWER_WRITES or op_id in REVIEWER_NO_2XX:
+        if rev_ok:
+            problems.append(f"{op_id}: {rev_ok} 2xx as reviewer, which may not use it")
+        if rev_req and not rev_403:
+            problems.append(f"{op_id}: never 403 as reviewer ({rev_req} requests)")
+    _, anon_ok, _, anon_401, _ = counts["anonymous"].get(op_id, [0] * 5)
+    if needs_login and anon_ok:
         problems.append(f"{op_id}: 2xx without a login")
+    if needs_login and not anon_401:
+        problems.append(f"{op_id}: never 401 without a login")
 
 total = sum(c[0] for role in ROLES for c in counts[role].values())
 errors = sum(c[2] for role in ROLES for c in counts[role].values())

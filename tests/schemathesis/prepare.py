@@ -225,6 +225,10 @@ links_out = {
                      for op in ("get_round", "update_round", "put_questionnaire", "list_links",
                                 "open_round", "close_round", "delete_round", "get_report",
                                 "get_sampling", "put_quotas")},
+    # A draft has no links yet: they are made when it opens.
+    "open_round": {op: link(op, {"id": "$request.path.id"}, "The round just opened.")
+                   for op in ("list_links", "get_report", "get_sampling", "get_timeline",
+                              "close_round")},
     "list_links": {op: link(op, link_params, "The round's first link.")
                    for op in ("update_link", "get_link_qr_png", "get_link_qr_svg",
                               "get_access_code_counts", "generate_access_codes",
