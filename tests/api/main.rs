@@ -2,11 +2,13 @@
 //! database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set).
 
 mod helpers;
+mod process;
 
 mod accounts;
 mod authz;
 mod console;
 mod demo;
+mod hardening;
 mod health;
 mod reports;
 mod respond;

@@ -1,0 +1,353 @@
+//! Issue 12: the promises to respondents hold against an outsider with
+//! ordinary tools. These tests run the real binary as a separate process
+//! where only a process shows the effect (its peak memory, its log).
+
+use crate::{
+    helpers::*,
+    process::RenkeProcess,
+    respond::{form_for, token_of},
+};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use std::io::Write;
+
+/// A fresh database, set up by an in-process app (an open round with a
+/// parents' link); returns the app, its database URL, the organiser's token
+/// and the link token. The temp dir keeps the SQLite file alive.
+async fn prepared() -> (TestApp, String, String, String, Option<tempfile::TempDir>) {
+    let (url, dir) = fresh_database().await;
+    let u = url.clone();
+    let app = spawn_app_with(move |s| s.database_url = u).await;
+    let (organiser, _, links) = app
+        .open_round_with(1, &["parent"], serde_json::json!({}))
+        .await;
+    let token = token_of(&links, "parent");
+    (app, url, organiser, token, dir)
+}
+
+/// `decoded_mb` MB of spaces compressed with `encoding`.
+fn bomb(encoding: &str, decoded_mb: usize) -> Vec<u8> {
+    let chunk = vec![b' '; 1 << 20];
+    let mut out = Vec::new();
+    match encoding {
+        "gzip" => {
+            let mut e = flate2::write::GzEncoder::new(&mut out, flate2::Compression::best());
+            for _ in 0..decoded_mb {
+                e.write_all(&chunk).unwrap();
+            }
+            e.finish().unwrap();
+        }
+        "deflate" => {
+            let mut e = flate2::write::ZlibEncoder::new(&mut out, flate2::Compression::best());
+            for _ in 0..decoded_mb {
+                e.write_all(&chunk).unwrap();
+            }
+            e.finish().unwrap();
+        }
+        "br" => {
+            let mut e = brotli::CompressorWriter::new(&mut out, 1 << 16, 9, 22);
+            for _ in 0..decoded_mb {
+                e.write_all(&chunk).unwrap();
+            }
+            e.flush().unwrap();
+            drop(e);
+        }
+        "zstd" => {
+            let mut e = zstd::stream::write::Encoder::new(&mut out, 3).unwrap();
+            for _ in 0..decoded_mb {
+                e.write_all(&chunk).unwrap();
+            }
+            e.finish().unwrap();
+        }
+        other => panic!("unknown encoding {other}"),
+    }
+    out
+}
+
+#[tokio::test]
+async fn compressed_bodies_are_refused_before_they_are_read() {
+    let (_app, url, organiser, token, _dir) = prepared().await;
+    let server = RenkeProcess::serve(&url, &[]);
+    // A connection per request: the server closes each one it did not read.
+    let client = Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let mut refused_unread = 0;
+    // Warm the server up so that its peak reflects normal work.
+    let r = client.get(server.url("/api/health")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let before = server.peak_kb();
+    let targets = [
+        ("/api/auth/login".to_string(), "application/json", None),
+        (
+            format!("/api/public/links/{token}/responses"),
+            "application/json",
+            None,
+        ),
+        (
+            format!("/s/{token}"),
+            "application/x-www-form-urlencoded",
+            None,
+        ),
+        (
+            "/api/schools/import".to_string(),
+            "application/octet-stream",
+            Some(organiser.as_str()),
+        ),
+    ];
+    for encoding in ["gzip", "deflate", "br", "zstd"] {
+        // 48 MB of spaces: under 64 KB once compressed, so no limit on the
+        // declared length stops it.
+        let body = bomb(encoding, 48);
+        assert!(body.len() < 60 * 1024, "{encoding}: {}", body.len());
+        for (path, content_type, bearer) in &targets {
+            let mut req = client
+                .post(server.url(path))
+                .header("content-type", *content_type)
+                .header("content-encoding", encoding)
+                .body(body.clone());
+            if let Some(t) = bearer {
+                req = req.bearer_auth(t);
+            }
+            // The server answers without reading the body and closes the
+            // connection; it may do so before the whole body is written.
+            let Ok(resp) = req.send().await else {
+                refused_unread += 1;
+                continue;
+            };
+            let status = resp.status();
+            let text = resp.text().await.unwrap_or_default();
+            assert!(
+                status == StatusCode::UNSUPPORTED_MEDIA_TYPE
+                    || status == StatusCode::PAYLOAD_TOO_LARGE,
+                "{encoding} to {path}: {status} {text}"
+            );
+            let json: Value = serde_json::from_str(&text).expect("a JSON error");
+            assert!(
+                json["code"].is_string() && json["message"].is_string(),
+                "{text}"
+            );
+        }
+    }
+    assert!(refused_unread < 8, "{refused_unread} of 16 got no answer");
+    let grown = server.peak_kb().saturating_sub(before);
+    assert!(
+        grown < 8 * 1024,
+        "peak resident memory grew by {grown} KB for 16 bodies of under 60 KB"
+    );
+    // The server is alive and still compresses its answers.
+    let r = client
+        .get(server.url("/api/health"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn identity_encoding_and_compressed_answers_still_work() {
+    let app = spawn_app().await;
+    let resp = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("content-type", "application/json")
+        .header("content-encoding", "identity")
+        .body(format!(
+            r#"{{"username":"admin","password":"{}"}}"#,
+            app.admin_password
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
+async fn chunked_bodies_are_limited_by_the_bytes_read() {
+    let (app, _url, _organiser, token, _dir) = prepared().await;
+    // No Content-Length: the body arrives in chunks, past each limit.
+    let chunked = |mb: usize| {
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+            (0..mb * 16).map(|_| Ok(vec![b' '; 64 * 1024])).collect();
+        reqwest::Body::wrap_stream(futures_util::stream::iter(chunks))
+    };
+    for (path, mb) in [
+        ("/api/auth/login".to_string(), 11),
+        (format!("/api/public/links/{token}/responses"), 1),
+        (format!("/s/{token}"), 1),
+    ] {
+        let resp = app
+            .client
+            .post(app.url(&path))
+            .header("content-type", "application/json")
+            .body(chunked(mb))
+            .send()
+            .await;
+        // The server may answer and close before the whole body is sent.
+        if let Ok(resp) = resp {
+            assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        }
+    }
+}
+
+/// Waits until the server's log holds `needle` (its lines are written as
+/// requests end, read by another thread).
+async fn log_with(server: &RenkeProcess, needle: &str) -> String {
+    for _ in 0..200 {
+        let log = server.log();
+        if log.contains(needle) {
+            return log;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the log never held {needle}:\n{}", server.log());
+}
+
+#[tokio::test]
+async fn the_log_holds_no_address_and_no_token() {
+    let (app, url, _organiser, token, _dir) = prepared().await;
+    let q = app.questionnaire(&token).await;
+    for level in ["info", "debug"] {
+        let server = RenkeProcess::serve(&url, &[("RUST_LOG", level)]);
+        // Through the API, from a phone.
+        let resp = crate::respond::phone()
+            .post(server.url(&format!("/api/public/links/{token}/responses")))
+            .json(&answers_for(&q, |_, _| 1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED, "{level}");
+        // Through the page's plain form, from another phone.
+        let phone = crate::respond::phone();
+        let page = phone
+            .get(server.url(&format!("/s/{token}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let started = chrono::Utc::now().timestamp_millis() - 90_000;
+        let fields = form_for(&q, &uuid::Uuid::new_v4().to_string(), started);
+        let resp = phone
+            .post(server.url(&format!("/s/{token}")))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED, "{level}");
+        log_with(&server, "/api/public/links/…/responses").await;
+        let log = log_with(&server, "POST path=/s/…").await;
+        assert!(
+            !log.contains(&token),
+            "{level}: the token is in the log:\n{log}"
+        );
+        // Only the server's own bound address may appear, when it starts.
+        for line in log.lines().filter(|l| !l.contains("listening")) {
+            assert!(
+                !line.contains("127.0.0.1"),
+                "{level}: a client address is in the log: {line}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn submissions_wait_for_other_writers_instead_of_failing() {
+    let app = spawn_app().await;
+    let (organiser, round, links) = app
+        .open_round_with(1, &["parent"], serde_json::json!({}))
+        .await;
+    let token = token_of(&links, "parent");
+    let q = app.questionnaire(&token).await;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Wrong logins for made-up users, each of which (once throttled) writes
+    // an audit row; and rebuilds of the round's tallies.
+    let mut others = Vec::new();
+    for _ in 0..4 {
+        let (client, url, done) = (app.client.clone(), app.url("/api/auth/login"), done.clone());
+        others.push(tokio::spawn(async move {
+            let mut n = 0u32;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let name = format!("ghost-{}", uuid::Uuid::new_v4().simple());
+                let _ = client
+                    .post(&url)
+                    .json(&serde_json::json!({"username": name, "password": "guess"}))
+                    .send()
+                    .await;
+                n += 1;
+            }
+            n
+        }));
+    }
+    {
+        let (client, url, done) = (
+            app.client.clone(),
+            app.url(&format!("/api/rounds/{round}/tallies/rebuild")),
+            done.clone(),
+        );
+        let organiser = organiser.clone();
+        others.push(tokio::spawn(async move {
+            let mut n = 0u32;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = client
+                    .post(&url)
+                    .bearer_auth(&organiser)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::OK);
+                n += 1;
+            }
+            n
+        }));
+    }
+    let phones: Vec<_> = (0..16)
+        .map(|_| {
+            let (client, url, q) = (
+                Client::new(),
+                app.url(&format!("/api/public/links/{token}/responses")),
+                q.clone(),
+            );
+            tokio::spawn(async move {
+                let mut statuses = Vec::new();
+                for _ in 0..25 {
+                    let r = client
+                        .post(&url)
+                        .json(&answers_for(&q, |_, _| 1))
+                        .send()
+                        .await
+                        .unwrap();
+                    statuses.push(r.status());
+                }
+                statuses
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for p in phones {
+        statuses.extend(p.await.unwrap());
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut other_requests = 0;
+    for o in others {
+        other_requests += o.await.unwrap();
+    }
+    let failed: Vec<_> = statuses
+        .iter()
+        .filter(|s| **s != StatusCode::CREATED)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} submissions failed beside {other_requests} other writes: {failed:?}",
+        failed.len(),
+        statuses.len()
+    );
+    assert_eq!(count_responses(&app.db).await, statuses.len() as i64);
+    assert!(other_requests > 0);
+}
