@@ -123,7 +123,8 @@ pub struct Settings {
     #[arg(
         long,
         env = "RENKE_ROTATE_SECRET",
-        default_value_t = false,
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new(),
         global = true
     )]
     pub rotate_secret: bool,

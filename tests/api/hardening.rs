@@ -8,6 +8,7 @@ use crate::{
     respond::{form_for, token_of},
 };
 use reqwest::{Client, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use std::io::Write;
 
@@ -350,4 +351,92 @@ async fn submissions_wait_for_other_writers_instead_of_failing() {
     );
     assert_eq!(count_responses(&app.db).await, statuses.len() as i64);
     assert!(other_requests > 0);
+}
+
+#[tokio::test]
+async fn a_key_that_does_not_match_the_data_is_refused_unless_rotating() {
+    let (_app, url, _organiser, _token, dir) = prepared().await;
+    if let Some(dir) = &dir {
+        // SQLite: the key sits beside the database, readable by its owner
+        // only, and the database holds its fingerprint, not the key.
+        let key = dir.path().join(renke::keyed::KEY_FILE);
+        let meta = std::fs::metadata(&key).expect("renke.key beside the database");
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        let names: Vec<String> = _app
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(
+                _app.db.get_database_backend(),
+                "SELECT name FROM deployment_secrets",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect();
+        assert_eq!(names, vec!["hash_key_fingerprint".to_string()]);
+    }
+    let other = [("RENKE_SECRET", "another key, long enough")];
+    let (ok, log) = RenkeProcess::run_to_end(&url, &["serve"], &other);
+    assert!(!ok, "started with a key that does not match:\n{log}");
+    assert!(
+        log.contains("RENKE_ROTATE_SECRET") && log.contains("密钥与数据不符"),
+        "{log}"
+    );
+    // Told to rotate: it starts, and the new key is the reference from then on.
+    let rotating = [
+        ("RENKE_SECRET", "another key, long enough"),
+        ("RENKE_ROTATE_SECRET", "1"),
+    ];
+    drop(RenkeProcess::serve(&url, &rotating));
+    drop(RenkeProcess::serve(&url, &other));
+    let (ok, log) = RenkeProcess::run_to_end(&url, &["serve"], &[]);
+    assert!(
+        !ok || dir.is_none(),
+        "the old key was accepted after rotation:\n{log}"
+    );
+}
+
+#[tokio::test]
+async fn a_key_kept_in_the_database_moves_to_its_file() {
+    let (url, dir) = fresh_database().await;
+    let Some(dir) = dir else {
+        return; // PostgreSQL keeps its key in the database unless configured.
+    };
+    let u = url.clone();
+    let app = spawn_app_with(move |s| s.database_url = u).await;
+    // As an older renke left it: the key in the database, no file.
+    let key = dir.path().join(renke::keyed::KEY_FILE);
+    std::fs::remove_file(&key).unwrap();
+    app.db
+        .execute_unprepared(
+            "DELETE FROM deployment_secrets; INSERT INTO deployment_secrets (name, value, created_at) \
+             VALUES ('hash_key', 'the-old-key-0123456789', '2026-01-01T00:00:00Z')",
+        )
+        .await
+        .unwrap();
+    drop(RenkeProcess::serve(&url, &[]));
+    assert_eq!(
+        std::fs::read_to_string(&key).unwrap(),
+        "the-old-key-0123456789"
+    );
+    let left: i64 = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT COUNT(*) FROM deployment_secrets WHERE name = 'hash_key'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    assert_eq!(left, 0, "the key is still in the database");
+    // The moved key matches the data; another one does not.
+    let (ok, _) = RenkeProcess::run_to_end(
+        &url,
+        &["serve"],
+        &[("RENKE_SECRET", "another key, long enough")],
+    );
+    assert!(!ok);
 }

@@ -72,7 +72,7 @@ fn start(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> (Child, Arc
 impl RenkeProcess {
     /// Serves the database at `database_url` on a free port; waits until it listens.
     pub fn serve(database_url: &str, env: &[(&str, &str)]) -> Self {
-        let (child, log) = start(database_url, &["serve"], env);
+        let (mut child, log) = start(database_url, &["serve"], env);
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let text = log.lock().expect("log").clone();
@@ -87,6 +87,13 @@ impl RenkeProcess {
                     address: format!("http://127.0.0.1:{port}"),
                     log,
                 };
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100));
+                panic!(
+                    "renke stopped ({status}); its log:\n{}",
+                    log.lock().expect("log")
+                );
             }
             assert!(
                 Instant::now() < deadline,
