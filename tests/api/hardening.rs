@@ -440,3 +440,105 @@ async fn a_key_kept_in_the_database_moves_to_its_file() {
     );
     assert!(!ok);
 }
+
+/// A workbook of the given parts besides the minimal ones, with `sheet` as
+/// its only worksheet.
+fn workbook(sheet: &[u8], extra: &[(&str, &[u8])]) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut parts: Vec<(&str, &[u8])> = vec![
+        (
+            "[Content_Types].xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    parts.extend_from_slice(extra);
+    for (name, data) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+fn sheet_xml(dimension: &str, rows: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>"#
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn crafted_workbooks_are_refused_naming_the_limit() {
+    let (_app, url, organiser, _token, _dir) = prepared().await;
+    let server = RenkeProcess::serve(&url, &[]);
+    let client = Client::new();
+    let far_apart = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#;
+    // The shared strings unpack to 40 MB.
+    let mut strings = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>"#,
+    );
+    strings.push_str(&" ".repeat(40 << 20));
+    strings.push_str("</t></si></sst>");
+    let many_rows: String = (1..=30_000)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#))
+        .collect();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "far-apart cells",
+            workbook(&sheet_xml("A1:XFD1048576", far_apart), &[]),
+        ),
+        (
+            "far-apart cells under a false dimension",
+            workbook(&sheet_xml("A1", far_apart), &[]),
+        ),
+        (
+            "shared-strings bomb",
+            workbook(
+                &sheet_xml("A1", r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#),
+                &[("xl/sharedStrings.xml", strings.as_bytes())],
+            ),
+        ),
+        (
+            "huge row count",
+            workbook(&sheet_xml("A1:A30000", &many_rows), &[]),
+        ),
+    ];
+    for (what, bytes) in cases {
+        assert!(bytes.len() < 1 << 20, "{what}: {} bytes", bytes.len());
+        let resp = client
+            .post(server.url("/api/schools/import"))
+            .bearer_auth(&organiser)
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: no answer ({e}); log:\n{}", server.log()));
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {text}");
+        assert!(text.contains("上限"), "{what}: {text}");
+    }
+    let r = client.get(server.url("/api/health")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        server.peak_kb() < 512 * 1024,
+        "peak {} KB",
+        server.peak_kb()
+    );
+}
