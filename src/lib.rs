@@ -20,6 +20,7 @@ pub mod memory;
 pub mod pages;
 pub mod qr;
 pub mod ratelimit;
+pub mod respondent_gate;
 pub mod security;
 pub mod startup;
 pub mod store;
