@@ -1,7 +1,9 @@
 // The questionnaire page: keeps a draft on the phone, shows progress,
 // checks answers, and submits with one client id per attempt, retrying
-// safely after a network failure. ES5 only: old Android WebViews and
-// WeChat's browser must run it. Without it the form still posts.
+// safely after a network failure, and by itself (with a countdown) when the
+// server is busy and says when to come back (Retry-After). ES5 only: old
+// Android WebViews and WeChat's browser must run it. Without it the form
+// still posts.
 (function () {
   var form = document.getElementById('f');
   if (!form || !window.JSON) return;
@@ -113,23 +115,33 @@
     say(text);
   }
   var sending = false;
-  form.addEventListener('submit', function (e) {
-    e.preventDefault();
-    if (sending) return;
-    var a = answers();
-    if (a.missing) {
-      flag(itemOf(a.missing), '第' + a.missing.getAttribute('data-n') + '题还没有作答');
-      return;
-    }
-    say('');
-    sending = true;
+  var retries = 0;
+  // Seconds the server asked us to wait (Retry-After), within reason.
+  function waitOf(xhr) {
+    var s = parseInt(xhr.getResponseHeader('Retry-After'), 10);
+    if (!(s >= 1)) s = 10;
+    return Math.min(s, 300);
+  }
+  // Busy (429/503): count down on the page, then send the same attempt
+  // again (same client id: the server stores it once).
+  function later(secs, body) {
+    retries += 1;
     button.disabled = true;
-    button.innerHTML = '正在提交…';
-    var body = JSON.stringify({
-      client_id: draft.client_id,
-      duration_ms: Math.max(0, new Date().getTime() - draft.started),
-      answers: a.list
-    });
+    var left = secs;
+    function tick() {
+      if (left <= 0) {
+        button.innerHTML = '正在提交…';
+        return send(body);
+      }
+      button.innerHTML = left + '秒后自动提交';
+      say('现在提交的人较多，系统将在' + left + '秒后自动重新提交，请不要关闭本页面。您的答案已保存在本机。');
+      left -= 1;
+      setTimeout(tick, 1000);
+    }
+    tick();
+  }
+  function send(body) {
+    sending = true;
     var xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/public/links/' + encodeURIComponent(token) + '/responses', true);
     xhr.setRequestHeader('Content-Type', 'application/json');
@@ -140,6 +152,10 @@
       var res = null;
       try { res = JSON.parse(xhr.responseText); } catch (err) { res = null; }
       if (xhr.status === 200 || xhr.status === 201) return thanks();
+      if ((xhr.status === 429 || xhr.status === 503) && retries < 20) {
+        sending = true;
+        return later(waitOf(xhr), body);
+      }
       if (xhr.status === 0 || xhr.status >= 500 || xhr.status === 429 || !res) {
         return failed('网络不稳定，提交没有成功。您的答案已保存在本机，请稍后点击“重新提交”。');
       }
@@ -154,6 +170,24 @@
       failed(res.message || '提交失败，请稍后重试');
     };
     xhr.send(body);
+  }
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (sending) return;
+    var a = answers();
+    if (a.missing) {
+      flag(itemOf(a.missing), '第' + a.missing.getAttribute('data-n') + '题还没有作答');
+      return;
+    }
+    say('');
+    retries = 0;
+    button.disabled = true;
+    button.innerHTML = '正在提交…';
+    send(JSON.stringify({
+      client_id: draft.client_id,
+      duration_ms: Math.max(0, new Date().getTime() - draft.started),
+      answers: a.list
+    }));
   });
 
   restore();

@@ -96,6 +96,38 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Argon2 is built to be slow (tens of milliseconds of CPU): it runs on
+/// tokio's blocking pool, at most one per core at a time, so a burst of
+/// logins neither stalls the async workers (respondents, the writer) nor
+/// fills the blocking pool.
+async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let permits = PERMITS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _permit = permits
+        .acquire()
+        .await
+        .map_err(|e| AppError::Unexpected(format!("password semaphore: {e}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Unexpected(format!("password hashing task: {e}")))
+}
+
+/// [`verify_password`] off the async workers.
+pub async fn verify_password_async(password: &str, hash: &str) -> Result<bool, AppError> {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    off_workers(move || verify_password(&password, &hash)).await
+}
+
+/// [`hash_password`] off the async workers.
+pub async fn hash_password_async(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    off_workers(move || hash_password(&password)).await?
+}
+
 /// A hash to verify against when the account does not exist, so that a
 /// wrong username takes as long as a wrong password.
 pub fn dummy_hash() -> &'static str {

@@ -60,6 +60,13 @@ pub enum LogFormat {
     Json,
 }
 
+/// Default refused or malformed respondent requests per address per minute.
+pub const DEFAULT_RATE_PER_ADDRESS: u32 = 120;
+/// Default respondent page fetches per address per minute.
+pub const DEFAULT_PAGES_PER_ADDRESS: u32 = 3_000;
+/// Default well-formed submissions and code attempts per link per minute.
+pub const DEFAULT_RATE_PER_LINK: u32 = 2_000;
+
 #[derive(Clone, Args)]
 pub struct Settings {
     /// Address and port to listen on.
@@ -132,22 +139,34 @@ pub struct Settings {
     /// (e.g. X-Forwarded-For; its last entry is used). Unset: the socket address.
     #[arg(long, env = "RENKE_TRUSTED_PROXY_HEADER", global = true)]
     pub trusted_proxy_header: Option<String>,
-    /// Respondent requests (pages and public API) allowed per client address
-    /// per minute; 0 turns the limit off. Generous: parents behind one mobile
-    /// carrier's NAT share an address.
+    /// Refused or malformed respondent requests (unknown tokens, invalid
+    /// bodies, any 4xx answer) allowed per client address per minute; past
+    /// it the address is paused. Valid submissions are never charged, so a
+    /// crowd behind one address never reaches it. 0 turns the limit off.
     #[arg(
         long,
         env = "RENKE_RATE_PER_ADDRESS",
-        default_value_t = 300,
+        default_value_t = DEFAULT_RATE_PER_ADDRESS,
         global = true
     )]
     pub rate_per_address: u32,
-    /// Submissions and access-code attempts allowed per survey link per
-    /// minute; 0 turns the limit off.
+    /// Respondent page fetches (`GET /s/…` and `GET /api/public/…`) allowed
+    /// per client address per minute: far above a parents' meeting of 1,000
+    /// behind one address. 0 turns the limit off.
+    #[arg(
+        long,
+        env = "RENKE_PAGES_PER_ADDRESS",
+        default_value_t = DEFAULT_PAGES_PER_ADDRESS,
+        global = true
+    )]
+    pub pages_per_address: u32,
+    /// Well-formed submissions and access-code attempts (form, API or
+    /// cookie) allowed per survey link per minute; junk is not charged.
+    /// 0 turns the limit off.
     #[arg(
         long,
         env = "RENKE_RATE_PER_LINK",
-        default_value_t = 600,
+        default_value_t = DEFAULT_RATE_PER_LINK,
         global = true
     )]
     pub rate_per_link: u32,
@@ -172,6 +191,7 @@ impl std::fmt::Debug for Settings {
             .field("rotate_secret", &self.rotate_secret)
             .field("trusted_proxy_header", &self.trusted_proxy_header)
             .field("rate_per_address", &self.rate_per_address)
+            .field("pages_per_address", &self.pages_per_address)
             .field("rate_per_link", &self.rate_per_link)
             .field("report_min_n", &self.report_min_n)
             .finish()
@@ -208,6 +228,7 @@ impl Settings {
             // Tests submit many responses from one address; the rate-limit
             // tests set their own limits.
             rate_per_address: 0,
+            pages_per_address: 0,
             rate_per_link: 0,
             report_min_n: 30,
         }

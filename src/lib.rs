@@ -22,6 +22,7 @@ pub mod pages;
 pub mod qr;
 pub mod ratelimit;
 pub mod request_log;
+pub mod respondent_gate;
 pub mod security;
 pub mod startup;
 pub mod store;

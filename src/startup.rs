@@ -143,6 +143,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         )
         .at("/healthz", poem::get(api::health::healthz))
         .nest("/", pages::routes())
+        .around(crate::respondent_gate::respondent_limits)
         .around(security::headers)
         .with(CatchPanic::new())
         .with(Compression::new())

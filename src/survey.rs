@@ -180,6 +180,9 @@ pub async fn submit(
         .as_deref()
         .or_else(|| input.cookies.get(&device::code_cookie(link_id)));
     let access_code_hash = access_code_hash(state, &open.link, typed)?;
+    // Only well-formed submissions (and with them access-code attempts)
+    // count against the link: junk cannot lock a school's link.
+    state.limiter.check_link(link_id)?;
     let device_hash = input
         .cookies
         .get(&device::device_cookie(round_id))

@@ -3,6 +3,7 @@
 
 mod bare;
 mod chaos;
+mod crowd;
 mod inserts;
 mod load;
 mod seed;
@@ -40,6 +41,23 @@ enum Cmd {
         #[arg(long, default_value = "target/release/renke")]
         binary: String,
         /// CI mode: a few seconds, checks correctness only (no lost or doubled responses).
+        #[arg(long)]
+        short: bool,
+    },
+    /// A parents' meeting behind one address with renke's default limits,
+    /// then junk from that address beside honest parents elsewhere.
+    Crowd {
+        /// Parents behind the one address.
+        #[arg(long, default_value_t = 1000)]
+        parents: usize,
+        /// Seconds over which they arrive (a meeting: within five minutes).
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        #[arg(long, env = "RENKE_BENCH_DATABASE_URL")]
+        database_url: Option<String>,
+        #[arg(long, default_value = "target/release/renke")]
+        binary: String,
+        /// CI mode: the 1,000 parents at once, a short junk flood.
         #[arg(long)]
         short: bool,
     },
@@ -227,6 +245,64 @@ async fn main() -> anyhow::Result<()> {
             let _ = std::fs::remove_dir_all(&dir);
             if r.errors + fetches.errors > 0 {
                 bail!("{} requests failed", r.errors + fetches.errors);
+            }
+            Ok(())
+        }
+        Cmd::Crowd {
+            parents,
+            seconds,
+            database_url,
+            binary,
+            short,
+        } => {
+            use renke::config::{
+                DEFAULT_PAGES_PER_ADDRESS, DEFAULT_RATE_PER_ADDRESS, DEFAULT_RATE_PER_LINK,
+            };
+            let (spread, junk_for, others) = if short {
+                (Duration::ZERO, Duration::from_secs(3), 20)
+            } else {
+                (Duration::from_secs(seconds), Duration::from_secs(20), 100)
+            };
+            let dir =
+                std::env::temp_dir().join(format!("renke-crowd-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&dir)?;
+            let url = fresh_db(&database_url, &dir, "crowd").await?;
+            // renke's default limits, behind a proxy that names each client.
+            let renke = server::spawn(
+                &binary,
+                &[],
+                &[
+                    ("RENKE_DATABASE_URL", url.clone()),
+                    ("RENKE_TRUSTED_PROXY_HEADER", "X-Forwarded-For".into()),
+                    (
+                        "RENKE_RATE_PER_ADDRESS",
+                        DEFAULT_RATE_PER_ADDRESS.to_string(),
+                    ),
+                    (
+                        "RENKE_PAGES_PER_ADDRESS",
+                        DEFAULT_PAGES_PER_ADDRESS.to_string(),
+                    ),
+                    ("RENKE_RATE_PER_LINK", DEFAULT_RATE_PER_LINK.to_string()),
+                ],
+            )
+            .await?;
+            let seeded = seed::county(
+                &renke.url,
+                renke.admin_password.as_deref().context("admin password")?,
+            )
+            .await?;
+            let token = seeded.links.first().context("a link")?;
+            let r = crowd::run(&renke.url, token, parents, spread, junk_for, others).await?;
+            renke.stop().await;
+            println!("{}", r.report());
+            let (acked, stored) = verify(&url, &r.acked).await?;
+            println!("check: {acked} acknowledged, {stored} stored, 0 lost, 0 doubled");
+            let _ = std::fs::remove_dir_all(&dir);
+            if r.created != parents || r.others_created != others {
+                bail!("honest parents were refused");
+            }
+            if r.junk_paused == 0 {
+                bail!("junk was never paused");
             }
             Ok(())
         }

@@ -7,6 +7,7 @@ use super::{ApiTags, accounts::AccountOut, types::Done};
 use crate::{
     auth::{self, Auth, SESSION_COOKIE},
     error::{ApiResult, AppError},
+    ratelimit,
     startup::AppState,
     store,
 };
@@ -85,14 +86,6 @@ impl ThrottleNotes {
     }
 }
 
-/// The client's address as seen by this server (used only in memory).
-fn client_address(req: &poem::Request) -> String {
-    match req.remote_addr().as_socket_addr() {
-        Some(a) => a.ip().to_string(),
-        None => "unknown".to_string(),
-    }
-}
-
 fn cookie(state: &AppState, value: &str, max_age: i64) -> String {
     let secure = if state.settings.secure_cookies {
         "; Secure"
@@ -118,8 +111,11 @@ impl AuthApi {
         body: Json<LoginIn>,
     ) -> ApiResult<LoginResponse> {
         let username = body.username.trim();
-        let address = client_address(req);
-        if let Some(retry_after_secs) = state.login_throttle.locked_for(username, &address) {
+        // The same rule as the respondents' limits: the trusted proxy
+        // header when configured, IPv6 per /64 (kept in memory only).
+        let address =
+            ratelimit::client_network(req, state.settings.trusted_proxy_header.as_deref());
+        if let Some(retry_after_secs) = state.login_throttle.locked_for(username, address) {
             // Once per account and window: a flood of throttled attempts
             // must not become a flood of writes competing with submissions.
             if state.throttle_notes.first_in_window(username) {
@@ -140,11 +136,11 @@ impl AuthApi {
             .as_ref()
             .map(|a| a.password_hash.as_str())
             .unwrap_or(auth::dummy_hash());
-        let password_ok = auth::verify_password(&body.password, hash);
+        let password_ok = auth::verify_password_async(&body.password, hash).await?;
         let account = match account {
             Some(a) if password_ok && !a.disabled => a,
             _ => {
-                state.login_throttle.failed(username, &address);
+                state.login_throttle.failed(username, address);
                 store::audit::record(
                     &state.db,
                     None,
@@ -221,7 +217,7 @@ impl AuthApi {
     ) -> ApiResult<Json<Done>> {
         let user = auth.user();
         let account = store::accounts::get(&state.db, user.id).await?;
-        if !auth::verify_password(&body.current_password, &account.password_hash) {
+        if !auth::verify_password_async(&body.current_password, &account.password_hash).await? {
             return Err(AppError::invalid_field("current_password", "当前密码不正确").into());
         }
         store::accounts::set_password(&state.db, user.id, &body.new_password).await?;

@@ -27,6 +27,9 @@ pub async fn code_state(
     let Some(code) = cookies.get(&device::code_cookie(ctx.link.id)) else {
         return Ok(None);
     };
+    // A code held in the cookie is an attempt like one typed in the form:
+    // guesses through the cookie share the link's budget.
+    state.limiter.check_link(ctx.link.id)?;
     let hash = access_codes::hash(&state.keyed, ctx.link.id, &access_codes::normalise(code));
     Ok(Some(
         access_codes::state(&state.db, ctx.link.id, &hash).await?,
@@ -37,7 +40,6 @@ pub async fn code_state(
 /// admits, then on to the questionnaire.
 #[handler]
 pub async fn enter_code(
-    req: &Request,
     Path(token): Path<String>,
     state: Data<&AppState>,
     form: poem::Result<Form<HashMap<String, String>>>,
@@ -46,22 +48,17 @@ pub async fn enter_code(
         .ok()
         .and_then(|Form(f)| f.get("code").cloned())
         .unwrap_or_default();
-    match check_code(&state, req, &token, &typed).await {
+    match check_code(&state, &token, &typed).await {
         Ok(r) => r,
         Err(e) => error_page(e),
     }
 }
 
-async fn check_code(
-    state: &AppState,
-    req: &Request,
-    token: &str,
-    typed: &str,
-) -> Result<Response, AppError> {
-    state.limiter.check_address(req)?;
-    state.limiter.check_link(token)?;
+async fn check_code(state: &AppState, token: &str, typed: &str) -> Result<Response, AppError> {
     let open = survey::open_link(state, token).await?;
     let ctx = open.ctx();
+    // Every attempt counts against the link, whatever it turns out to be.
+    state.limiter.check_link(ctx.link.id)?;
     let code = access_codes::normalise(typed);
     let hash = access_codes::hash(&state.keyed, ctx.link.id, &code);
     let (status, error) = match access_codes::state(&state.db, ctx.link.id, &hash).await? {

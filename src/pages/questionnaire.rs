@@ -34,7 +34,6 @@ pub async fn show(req: &Request, Path(token): Path<String>, state: Data<&AppStat
 }
 
 async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Response, AppError> {
-    state.limiter.check_address(req)?;
     let open = survey::open_link(state, token).await?;
     let ctx = open.ctx();
     let head = heading(ctx);
@@ -147,8 +146,6 @@ async fn submit_form(
     token: &str,
     fields: &HashMap<String, String>,
 ) -> Result<Response, AppError> {
-    state.limiter.check_address(req)?;
-    state.limiter.check_link(token)?;
     let open = survey::open_link(state, token).await?;
     let ctx = open.ctx();
     let answers = open
@@ -226,6 +223,30 @@ async fn submit_form(
                 status,
                 respondent::code_form(token, &head, Some(&e.to_string())),
             ))
+        }
+        Err(AppError::RateLimited { retry_after_secs }) => {
+            // The page without script keeps the answers: shown again with
+            // when to press the button once more.
+            let client_id = client_id.to_string();
+            let message = format!(
+                "现在提交的人较多，请在{retry_after_secs}秒后再次点击“提交问卷”。您填写的答案已保留。"
+            );
+            let page = respondent::questionnaire(&FormView {
+                token,
+                heading: heading(ctx),
+                questionnaire: &open.questionnaire,
+                client_id: &client_id,
+                started_ms,
+                answers: fields,
+                error: Some((None, &message)),
+                notice: None,
+            });
+            let mut resp = html(StatusCode::TOO_MANY_REQUESTS, page);
+            if let Ok(v) = retry_after_secs.to_string().parse() {
+                resp.headers_mut()
+                    .insert(poem::http::header::RETRY_AFTER, v);
+            }
+            Ok(resp)
         }
         Err(e) => Err(e),
     }

@@ -52,14 +52,16 @@ pub fn error_page(err: AppError) -> Response {
         "unavailable" | "internal" => (ICON_WAIT, "系统繁忙"),
         _ => (ICON_STOP, "无法提交"),
     };
-    let text = match retry {
-        Some(secs) if status == StatusCode::TOO_MANY_REQUESTS => {
-            format!("访问过于频繁，请在{secs}秒后再试。")
-        }
-        Some(_) => "系统繁忙，请稍后再试。您填写的答案仍保存在本机。".to_string(),
-        None => body.message,
+    let page = match retry {
+        Some(secs) if status == StatusCode::TOO_MANY_REQUESTS => respondent::busy(
+            title,
+            &format!("访问过于频繁，现在填写的人较多。请在{secs}秒后再试。"),
+            secs,
+        ),
+        Some(secs) => respondent::busy(title, &format!("系统繁忙，请在{secs}秒后再试。"), secs),
+        None => respondent::message(icon, title, &body.message, ""),
     };
-    let mut resp = html(status, respondent::message(icon, title, &text, ""));
+    let mut resp = html(status, page);
     if let Some(secs) = retry {
         if let Ok(v) = secs.to_string().parse() {
             resp.headers_mut().insert(header::RETRY_AFTER, v);

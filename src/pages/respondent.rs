@@ -37,12 +37,17 @@ pub const ANONYMITY: &str = "本问卷匿名填写：不记录姓名、电话等
 答案只用于统计全县的总体情况。";
 
 fn shell(title: &str, body: &str) -> String {
+    shell_with(title, "", body)
+}
+
+/// `head` is trusted markup added to the page's head.
+fn shell_with(title: &str, head: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta name=\"format-detection\" content=\"telephone=no\">\
          <meta name=\"robots\" content=\"noindex\">\
-         <title>{}</title><style>{CSS}</style></head><body>{body}</body></html>",
+         <title>{}</title>{head}<style>{CSS}</style></head><body>{body}</body></html>",
         esc(title)
     )
 }
@@ -185,6 +190,22 @@ pub fn message(icon: &str, title: &str, text: &str, extra_html: &str) -> String 
         title,
         &format!(
             "<main><div class=\"card\">{icon}<h1>{}</h1><p>{}</p>{extra_html}</div></main>",
+            esc(title),
+            esc(text)
+        ),
+    )
+}
+
+/// The page for a busy server (429, 503): says when to come back and
+/// reloads itself then. The questionnaire's draft stays on the phone and is
+/// filled in again when the page comes back.
+pub fn busy(title: &str, text: &str, retry_after_secs: u64) -> String {
+    shell_with(
+        title,
+        &format!("<meta http-equiv=\"refresh\" content=\"{retry_after_secs}\">"),
+        &format!(
+            "<main><div class=\"card\">{ICON_WAIT}<h1>{}</h1><p>{}</p>\
+             <p>本页将在{retry_after_secs}秒后自动刷新，您已填写的答案仍保存在本机，不必重新填写。</p></div></main>",
             esc(title),
             esc(text)
         ),

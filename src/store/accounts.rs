@@ -7,7 +7,7 @@ use sea_orm::{
 };
 
 use crate::{
-    auth::{Role, hash_password},
+    auth::{Role, hash_password_async},
     entities::account,
     error::AppError,
 };
@@ -52,6 +52,7 @@ pub async fn create(
             format!("用户名“{username}”已被使用"),
         ));
     }
+    let password_hash = hash_password_async(password).await?;
     let now = Utc::now();
     let display = display_name.trim();
     Ok(account::ActiveModel {
@@ -62,7 +63,7 @@ pub async fn create(
             display.chars().take(100).collect()
         }),
         role: Set(role.code().to_string()),
-        password_hash: Set(hash_password(password)?),
+        password_hash: Set(password_hash),
         disabled: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
@@ -117,7 +118,7 @@ pub async fn set_password(
 ) -> Result<(), AppError> {
     validate_password(password)?;
     let mut a: account::ActiveModel = get(db, id).await?.into();
-    a.password_hash = Set(hash_password(password)?);
+    a.password_hash = Set(hash_password_async(password).await?);
     a.updated_at = Set(Utc::now());
     a.update(db).await?;
     Ok(())

@@ -1,6 +1,6 @@
 // The respondent's journey on a phone: scan a round's QR code, answer,
 // submit, see the thank-you page; a draft that survives a reload; a
-// submission that survives going offline; the closed-round page; the page
+// submission that survives going offline or a busy server; the closed-round page; the page
 // weight; and posters that print to one A4 page per school.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -207,6 +207,35 @@ test('a reply lost on the way back is retried without a second response', async 
   assert.equal(stored(link), 1);
   await page.getByRole('button', { name: '重新提交' }).click();
   await page.locator('#thanks').getByText('提交成功').waitFor();
+  assert.equal(stored(link), 1);
+  await context.close();
+});
+
+test('a busy server (429) is waited out by the page itself, one response stored', async () => {
+  const { links } = await openRound(['citizen']);
+  const link = links[0];
+  const { context, page } = await onPhone(link);
+  await answer(page);
+  // The first attempt is turned away as the server does when busy; the
+  // page must count down and send the same attempt again by itself.
+  const sent = [];
+  await page.route('**/api/public/links/*/responses', async (route) => {
+    sent.push(JSON.parse(route.request().postData()).client_id);
+    if (sent.length > 1) return route.continue();
+    await route.fulfill({
+      status: 429,
+      headers: { 'Retry-After': '2', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: 'rate_limited', message: '请求过于频繁，请稍后再试' }),
+    });
+  });
+  await page.getByRole('button', { name: '提交问卷' }).click();
+  await page.getByText('秒后自动重新提交').waitFor();
+  await page.screenshot({ path: path.join(outputDir, 'busy-countdown.png') });
+  assert.equal(stored(link), 0);
+  // No press needed: the thank-you page arrives after the countdown.
+  await page.locator('#thanks').getByText('提交成功').waitFor({ timeout: 15_000 });
+  assert.equal(sent.length, 2);
+  assert.equal(sent[0], sent[1], 'the retry is the same attempt');
   assert.equal(stored(link), 1);
   await context.close();
 });
