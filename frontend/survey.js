@@ -100,11 +100,18 @@
     }
     return { list: list };
   }
-  function thanks() {
+  function thanks(res) {
     if (store) try { store.removeItem(key); } catch (e) { /* ignore */ }
+    var title = '提交成功';
+    // A stored answer that does not count says so, with the reason.
+    if (res && res.counted === false) {
+      title = '本次提交已保存，但不计入统计';
+      document.getElementById('thanks-title').innerHTML = title;
+      document.getElementById('thanks-text').textContent = res.message;
+    }
     document.getElementById('form-page').className = 'hide';
     document.getElementById('thanks').className = '';
-    document.title = '提交成功';
+    document.title = title;
     window.scrollTo(0, 0);
   }
   function failed(text) {
@@ -128,6 +135,7 @@
     var body = JSON.stringify({
       client_id: draft.client_id,
       duration_ms: Math.max(0, new Date().getTime() - draft.started),
+      shared_device: !!form.elements.shared_device,
       answers: a.list
     });
     var xhr = new XMLHttpRequest();
@@ -139,7 +147,7 @@
       sending = false;
       var res = null;
       try { res = JSON.parse(xhr.responseText); } catch (err) { res = null; }
-      if (xhr.status === 200 || xhr.status === 201) return thanks();
+      if (xhr.status === 200 || xhr.status === 201) return thanks(res);
       if (xhr.status === 0 || xhr.status >= 500 || xhr.status === 429 || !res) {
         return failed('网络不稳定，提交没有成功。您的答案已保存在本机，请稍后点击“重新提交”。');
       }
