@@ -301,7 +301,7 @@ test('a household shares one phone: the second parent confirms and counts, a thi
   await page.getByRole('link', { name: '再填一份' }).click();
   await answer(page);
   await page.getByRole('button', { name: '提交问卷' }).click();
-  await page.locator('#thanks').getByText('本次提交已保存，但不计入统计').waitFor();
+  await page.locator('#thanks').getByRole('heading', { name: '本次提交已保存，但不计入统计' }).waitFor();
   await page.locator('#thanks').getByText('原因：本设备已经提交过这份问卷').waitFor();
   await page.screenshot({ path: path.join(outputDir, 'not-counted.png') });
   assert.equal(stored(link), 3);
