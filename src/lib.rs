@@ -13,6 +13,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod export;
+pub mod heavy;
 pub mod import;
 pub mod keyed;
 pub mod link_cache;

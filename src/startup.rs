@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use crate::{
-    api, auth, config::Settings, db, keyed::Keyed, link_cache::LinkCache, pages,
+    api, auth, config::Settings, db, heavy::Heavy, keyed::Keyed, link_cache::LinkCache, pages,
     ratelimit::RateLimiter, security, store, throttle::LoginThrottle, writer::SubmissionWriter,
 };
 
@@ -26,6 +26,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Links and frozen questionnaires the respondent's side reads.
     pub links: Arc<LinkCache>,
+    /// Permits for heavy requests (QR ZIPs, posters, scans), see `heavy`.
+    pub heavy: Heavy,
 }
 
 pub struct Application {
@@ -69,6 +71,7 @@ impl Application {
                 keyed,
                 limiter,
                 links: Arc::new(LinkCache::default()),
+                heavy: Heavy::default(),
             },
             writer_task,
             initial_admin_password,

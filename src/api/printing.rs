@@ -115,6 +115,46 @@ async fn enabled_links(
     Ok((pb, links))
 }
 
+/// One sheet per school with its groups' codes, one for the county-level
+/// groups.
+fn poster_sheets(links: Vec<LinkOut>) -> Result<Vec<Sheet>, AppError> {
+    let mut sheets: Vec<(Option<i64>, Sheet)> = Vec::new();
+    for link in links {
+        let code = PosterCode {
+            svg: Matrix::encode(&link.url)?.svg(&link.group_label),
+            group_label: link.group_label,
+            url: link.url,
+        };
+        // Links come sorted by school code, county-level groups last.
+        match sheets.last_mut() {
+            Some((school, sheet)) if *school == link.school_id => sheet.codes.push(code),
+            _ => sheets.push((
+                link.school_id,
+                Sheet {
+                    school_name: link.school_name,
+                    codes: vec![code],
+                },
+            )),
+        }
+    }
+    Ok(sheets.into_iter().map(|(_, s)| s).collect())
+}
+
+/// Every link's PNG in one ZIP (stored, not deflated: PNGs are compressed).
+fn zip_codes(links: &[LinkOut], size: u32) -> Result<Vec<u8>, AppError> {
+    let zipped = |e: zip::result::ZipError| AppError::Unexpected(format!("zip: {e}"));
+    let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for link in links {
+        let png = Matrix::encode(&link.url)?.png(size)?;
+        zw.start_file(file_name(link), opts).map_err(zipped)?;
+        zw.write_all(&png)
+            .map_err(|e| AppError::Unexpected(format!("zip: {e}")))?;
+    }
+    Ok(zw.finish().map_err(zipped)?.into_inner())
+}
+
 pub struct PrintingApi;
 
 #[OpenApi(tag = "ApiTags::Links")]
@@ -139,7 +179,11 @@ impl PrintingApi {
         auth.require(Role::Reviewer)?;
         let size = qr::png_size(size.0)?;
         let link = one_link(&state, id.0, link_id.0).await?;
-        let png = Matrix::encode(&link.url)?.png(size)?;
+        let url = link.url.clone();
+        let png = state
+            .heavy
+            .compute(move || Matrix::encode(&url)?.png(size))
+            .await?;
         let name = disposition("inline", &format!("qr-{}.png", link.id), &file_name(&link));
         Ok(PngResponse::Ok(Binary(png), name))
     }
@@ -159,7 +203,11 @@ impl PrintingApi {
     ) -> ApiResult<SvgResponse> {
         auth.require(Role::Reviewer)?;
         let link = one_link(&state, id.0, link_id.0).await?;
-        let svg = Matrix::encode(&link.url)?.svg(&link.url);
+        let url = link.url.clone();
+        let svg = state
+            .heavy
+            .compute(move || Ok(Matrix::encode(&url)?.svg(&url)))
+            .await?;
         let stem = file_name(&link);
         let utf8 = format!("{}.svg", stem.trim_end_matches(".png"));
         let name = disposition("inline", &format!("qr-{}.svg", link.id), &utf8);
@@ -182,18 +230,7 @@ impl PrintingApi {
         auth.require(Role::Reviewer)?;
         let size = qr::png_size(size.0)?;
         let (_, links) = enabled_links(&state, id.0).await?;
-        let zipped = |e: zip::result::ZipError| AppError::Unexpected(format!("zip: {e}"));
-        let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        // PNGs are compressed already.
-        let opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        for link in &links {
-            let png = Matrix::encode(&link.url)?.png(size)?;
-            zw.start_file(file_name(link), opts).map_err(zipped)?;
-            zw.write_all(&png)
-                .map_err(|e| AppError::Unexpected(format!("zip: {e}")))?;
-        }
-        let bytes = zw.finish().map_err(zipped)?.into_inner();
+        let bytes = state.heavy.compute(move || zip_codes(&links, size)).await?;
         let name = format!("renke-round-{}-qr.zip", id.0);
         Ok(ZipResponse::Ok(
             Binary(bytes),
@@ -220,26 +257,7 @@ impl PrintingApi {
         auth.require(Role::Reviewer)?;
         let detail = store::rounds::get(&state.db, id.0).await?;
         let (pb, links) = enabled_links(&state, id.0).await?;
-        let mut sheets: Vec<(Option<i64>, Sheet)> = Vec::new();
-        for link in links {
-            let code = PosterCode {
-                svg: Matrix::encode(&link.url)?.svg(&link.group_label),
-                group_label: link.group_label,
-                url: link.url,
-            };
-            // Links come sorted by school code, county-level groups last.
-            match sheets.last_mut() {
-                Some((school, sheet)) if *school == link.school_id => sheet.codes.push(code),
-                _ => sheets.push((
-                    link.school_id,
-                    Sheet {
-                        school_name: link.school_name,
-                        codes: vec![code],
-                    },
-                )),
-            }
-        }
-        let sheets: Vec<Sheet> = sheets.into_iter().map(|(_, s)| s).collect();
+        let sheets = state.heavy.compute(move || poster_sheets(links)).await?;
         let closes = survey::beijing(detail.round.closes_at);
         Ok(Html(posters::render(
             &PosterRound {

@@ -185,6 +185,7 @@ impl ReportsApi {
         if let Some(m) = burst_window_minutes.0 {
             rule.window = chrono::Duration::minutes(i64::from(m));
         }
+        let _permit = state.heavy.permit().await?;
         let d = data::load(&state.db, id.0).await?;
         let links = data::integrity(&state.db, &d, rule).await?;
         Ok(Json(integrity_out(&d, &links, rule, min_n)))
@@ -245,6 +246,7 @@ impl ReportsApi {
     ) -> ApiResult<Json<TallyCheckOut>> {
         auth.require(Role::Reviewer)?;
         store::rounds::get(&state.db, id.0).await?;
+        let _permit = state.heavy.permit().await?;
         Ok(Json(store::recompute::check(&state.db, id.0).await?.into()))
     }
 
@@ -263,6 +265,7 @@ impl ReportsApi {
     ) -> ApiResult<Json<TallyCheckOut>> {
         auth.require(Role::Organiser)?;
         store::rounds::get(&state.db, id.0).await?;
+        let _permit = state.heavy.permit().await?;
         Ok(Json(
             store::recompute::rebuild(&state.db, id.0).await?.into(),
         ))

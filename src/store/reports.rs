@@ -3,9 +3,7 @@
 //! raw responses the integrity panel needs.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::{BTreeMap, HashMap};
 
 use crate::{
@@ -20,7 +18,7 @@ use crate::{
         school::Location,
         tally::{Tallies, VALID},
     },
-    entities::{link, response, school},
+    entities::{link, response, round_school, school},
     error::AppError,
     store::{
         bulk::{self, Scope},
@@ -67,20 +65,7 @@ impl RoundData {
 pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData, AppError> {
     let detail = rounds::get(db, round_id).await?;
     let rule = detail.scoring_rule();
-    let schools = school::Entity::find()
-        .filter(school::Column::Id.is_in(detail.school_ids.clone()))
-        .order_by_asc(school::Column::Code)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| SchoolInfo {
-            id: s.id,
-            location: Location::from_code(&s.location).unwrap_or(Location::Urban),
-            enrolment: i64::from(s.primary_students) + i64::from(s.junior_students),
-            code: s.code,
-            name: s.name,
-        })
-        .collect();
+    let schools = schools_of(db, round_id, &detail.school_ids).await?;
     let links = link::Entity::find()
         .filter(link::Column::RoundId.eq(round_id))
         .all(db)
@@ -136,6 +121,52 @@ pub async fn shared_by_link(
         .into_iter()
         .map(|(link, n)| (link, u64::try_from(n).unwrap_or(0)))
         .collect())
+}
+
+/// The round's schools as reports see them: as they were when the round
+/// opened (the copy kept with the round), or as they are now for a draft.
+async fn schools_of(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    school_ids: &[i64],
+) -> Result<Vec<SchoolInfo>, AppError> {
+    let live: HashMap<i64, school::Model> = school::Entity::find()
+        .filter(school::Column::Id.is_in(school_ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let kept = round_school::Entity::find()
+        .filter(round_school::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?;
+    let mut schools: Vec<SchoolInfo> = kept
+        .into_iter()
+        .filter_map(|r| match (r.school_code, r.school_name) {
+            (Some(code), Some(name)) => Some(SchoolInfo {
+                id: r.school_id,
+                code,
+                name,
+                location: r
+                    .location
+                    .as_deref()
+                    .and_then(Location::from_code)
+                    .unwrap_or(Location::Urban),
+                enrolment: i64::from(r.primary_students.unwrap_or(0))
+                    + i64::from(r.junior_students.unwrap_or(0)),
+            }),
+            _ => live.get(&r.school_id).map(|s| SchoolInfo {
+                id: s.id,
+                location: Location::from_code(&s.location).unwrap_or(Location::Urban),
+                enrolment: i64::from(s.primary_students) + i64::from(s.junior_students),
+                code: s.code.clone(),
+                name: s.name.clone(),
+            }),
+        })
+        .collect();
+    schools.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(schools)
 }
 
 /// When each valid response of a link arrived, and its scored answers.

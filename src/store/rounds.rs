@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set, TransactionTrait, sea_query::Expr,
 };
 use std::collections::BTreeSet;
 
@@ -199,6 +199,7 @@ async fn sync_parts(
         round_school::ActiveModel {
             round_id: Set(round_id),
             school_id: Set(*id),
+            ..Default::default()
         }
         .insert(txn)
         .await?;
@@ -232,10 +233,31 @@ pub async fn create(
 
 fn require_draft(detail: &RoundDetail) -> Result<(), AppError> {
     if detail.status() != RoundStatus::Draft {
-        return Err(AppError::conflict(
-            "round_frozen",
-            "测评轮次已开启，问卷和设置已冻结，不能再修改",
-        ));
+        return Err(frozen());
+    }
+    Ok(())
+}
+
+fn frozen() -> AppError {
+    AppError::conflict(
+        "round_frozen",
+        "测评轮次已开启，问卷和设置已冻结，不能再修改",
+    )
+}
+
+/// The first statement of every edit of a draft: it touches the round's row
+/// only while the round is still a draft, so an edit and the opening are
+/// serialised by the row (PostgreSQL) or the write lock (SQLite), and an
+/// edit that comes after the opening changes nothing and is refused.
+async fn claim_draft(txn: &impl ConnectionTrait, id: i64) -> Result<(), AppError> {
+    let claimed = round::Entity::update_many()
+        .col_expr(round::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(round::Column::Id.eq(id))
+        .filter(round::Column::Status.eq(RoundStatus::Draft.code()))
+        .exec(txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(frozen());
     }
     Ok(())
 }
@@ -250,6 +272,7 @@ pub async fn update(
     check_spec(spec)?;
     let school_ids = resolve_schools(db, &spec.school_ids).await?;
     let txn = db.begin().await?;
+    claim_draft(&txn, id).await?;
     let mut m: round::ActiveModel = detail.round.into();
     apply(&mut m, spec)?;
     m.update(&txn).await?;
@@ -272,7 +295,7 @@ pub async fn questionnaire(
 }
 
 pub async fn put_questionnaire(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     round_id: i64,
     group: RespondentGroup,
     q: &Questionnaire,
@@ -283,35 +306,43 @@ pub async fn put_questionnaire(
     q.validate()
         .map_err(|errs| AppError::with_details("问卷有误，请修改后再保存", errs))?;
     let content = serde_json::to_string(q).map_err(|e| AppError::Unexpected(e.to_string()))?;
+    let txn = db.begin().await?;
+    claim_draft(&txn, round_id).await?;
     round_questionnaire::ActiveModel {
         round_id: Set(round_id),
         respondent_group: Set(group.code().to_string()),
         content: Set(content),
     }
-    .update(db)
+    .update(&txn)
     .await?;
-    let mut r: round::ActiveModel = detail.round.into();
-    r.updated_at = Set(Utc::now());
-    r.update(db).await?;
+    txn.commit().await?;
     Ok(())
 }
 
-/// Draft → open. From now on nothing about the round can change.
-pub async fn open(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, AppError> {
-    let detail = get(db, id).await?;
-    match detail.status() {
-        RoundStatus::Draft => {}
-        RoundStatus::Open => {
-            return Err(AppError::conflict("round_already_open", "测评轮次已经开启"));
-        }
-        RoundStatus::Closed => {
-            return Err(AppError::conflict(
-                "round_closed",
-                "测评轮次已结束，不能再开启",
-            ));
-        }
+/// Draft → open, in one transaction: the status changes first (only while
+/// still a draft, which also waits out or shuts out a concurrent edit), then
+/// the round is checked as it now stands and what reports need of each
+/// school is copied beside it. From now on nothing about the round changes.
+pub async fn open(db: &DatabaseConnection, id: i64) -> Result<RoundDetail, AppError> {
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let claimed = round::Entity::update_many()
+        .col_expr(round::Column::Status, Expr::value(RoundStatus::Open.code()))
+        .col_expr(round::Column::OpenedAt, Expr::value(Some(now)))
+        .col_expr(round::Column::UpdatedAt, Expr::value(now))
+        .filter(round::Column::Id.eq(id))
+        .filter(round::Column::Status.eq(RoundStatus::Draft.code()))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        drop(txn);
+        return Err(match get(db, id).await?.status() {
+            RoundStatus::Closed => AppError::conflict("round_closed", "测评轮次已结束，不能再开启"),
+            _ => AppError::conflict("round_already_open", "测评轮次已经开启"),
+        });
     }
-    if detail.round.closes_at <= Utc::now() {
+    let detail = get(&txn, id).await?;
+    if detail.round.closes_at <= now {
         return Err(AppError::conflict(
             "round_window_passed",
             "结束时间已过，请先修改调查时间再开启",
@@ -324,20 +355,44 @@ pub async fn open(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, App
         ));
     }
     for g in &detail.groups {
-        if let Err(errs) = questionnaire(db, id, *g).await?.validate() {
+        if let Err(errs) = questionnaire(&txn, id, *g).await?.validate() {
             return Err(AppError::with_details(
                 format!("“{}”问卷有误，不能开启", g.label_zh()),
                 errs,
             ));
         }
     }
-    let mut m: round::ActiveModel = detail.round.into();
-    let now = Utc::now();
-    m.status = Set(RoundStatus::Open.code().to_string());
-    m.opened_at = Set(Some(now));
-    m.updated_at = Set(now);
-    m.update(db).await?;
+    snapshot_schools(&txn, id).await?;
+    txn.commit().await?;
     get(db, id).await
+}
+
+/// Copies each school's name, code, kind, location and enrolment into the
+/// round (the same assignment as migration m20261202_600001 made for rounds
+/// opened before it).
+async fn snapshot_schools(txn: &impl ConnectionTrait, round_id: i64) -> Result<(), AppError> {
+    let of_school = |col: &str| {
+        Expr::cust(format!(
+            "(SELECT {col} FROM schools WHERE schools.id = round_schools.school_id)"
+        ))
+    };
+    round_school::Entity::update_many()
+        .col_expr(round_school::Column::SchoolCode, of_school("code"))
+        .col_expr(round_school::Column::SchoolName, of_school("name"))
+        .col_expr(round_school::Column::SchoolKind, of_school("kind"))
+        .col_expr(round_school::Column::Location, of_school("location"))
+        .col_expr(
+            round_school::Column::PrimaryStudents,
+            of_school("primary_students"),
+        )
+        .col_expr(
+            round_school::Column::JuniorStudents,
+            of_school("junior_students"),
+        )
+        .filter(round_school::Column::RoundId.eq(round_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Open → closed. Responses are no longer accepted.

@@ -7,6 +7,7 @@ mod accounts;
 mod authz;
 mod console;
 mod demo;
+mod freeze;
 mod health;
 mod reports;
 mod respond;
