@@ -113,6 +113,21 @@ pub struct Settings {
     /// every instance using it.
     #[arg(long, env = "RENKE_SECRET", global = true, hide_env_values = true)]
     pub secret: Option<String>,
+    /// A file holding the hashing key (the production setting: keep it out
+    /// of the database and its backups). Unset on SQLite: `renke.key` beside
+    /// the database file.
+    #[arg(long, env = "RENKE_SECRET_FILE", global = true)]
+    pub secret_file: Option<std::path::PathBuf>,
+    /// Accept a hashing key that does not match the one the data was made
+    /// with (unused access codes and device marks stop matching).
+    #[arg(
+        long,
+        env = "RENKE_ROTATE_SECRET",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new(),
+        global = true
+    )]
+    pub rotate_secret: bool,
     /// Header carrying the client address set by a trusted reverse proxy
     /// (e.g. X-Forwarded-For; its last entry is used). Unset: the socket address.
     #[arg(long, env = "RENKE_TRUSTED_PROXY_HEADER", global = true)]
@@ -153,6 +168,8 @@ impl std::fmt::Debug for Settings {
             .field("db_max_connections", &self.db_max_connections)
             .field("secure_cookies", &self.secure_cookies)
             .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .field("secret_file", &self.secret_file)
+            .field("rotate_secret", &self.rotate_secret)
             .field("trusted_proxy_header", &self.trusted_proxy_header)
             .field("rate_per_address", &self.rate_per_address)
             .field("rate_per_link", &self.rate_per_link)
@@ -185,6 +202,8 @@ impl Settings {
             db_max_connections: 4,
             secure_cookies: false,
             secret: None,
+            secret_file: None,
+            rotate_secret: false,
             trusted_proxy_header: None,
             // Tests submit many responses from one address; the rate-limit
             // tests set their own limits.

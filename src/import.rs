@@ -65,19 +65,116 @@ fn read_csv(text: &str) -> Result<Vec<Row>, ImportErrors> {
     Ok(rows)
 }
 
+/// Most parts (files) an uploaded workbook may hold.
+pub const XLSX_MAX_PARTS: usize = 200;
+/// Most bytes any part may unpack to (a shared-strings or sheet zip bomb).
+pub const XLSX_MAX_PART_BYTES: u64 = 32 << 20;
+/// Most rows and columns the sheet may span, and cells it may hold: a
+/// county has hundreds of schools, never tens of thousands.
+pub const XLSX_MAX_ROWS: u32 = 20_000;
+pub const XLSX_MAX_COLUMNS: u32 = 64;
+pub const XLSX_MAX_CELLS: usize = 200_000;
+
+fn refuse(message: String) -> ImportErrors {
+    ImportErrors(vec![message])
+}
+
+/// Checks the workbook's zip before anything is parsed: how many parts,
+/// and what each really unpacks to (counted, not believed, and never held).
+fn check_xlsx_parts(bytes: &[u8]) -> Result<(), ImportErrors> {
+    use std::io::Read;
+    let unreadable = |e: &dyn std::fmt::Display| refuse(format!("无法读取XLSX文件：{e}"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    if zip.len() > XLSX_MAX_PARTS {
+        return Err(refuse(format!(
+            "XLSX文件包含{}个部件，超过上限{XLSX_MAX_PARTS}个",
+            zip.len()
+        )));
+    }
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        let name = part
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| format!("#{i}"));
+        let too_big = || {
+            refuse(format!(
+                "XLSX文件的部件{name}解压后超过上限{}MB",
+                XLSX_MAX_PART_BYTES >> 20
+            ))
+        };
+        if part.size() > XLSX_MAX_PART_BYTES {
+            return Err(too_big());
+        }
+        let unpacked = std::io::copy(
+            &mut (&mut part).take(XLSX_MAX_PART_BYTES + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| unreadable(&e))?;
+        if unpacked > XLSX_MAX_PART_BYTES {
+            return Err(too_big());
+        }
+    }
+    Ok(())
+}
+
+/// The first sheet's rows, cell by cell: nothing is allocated for the
+/// sheet's bounding box, and its declared dimension, its cells' positions
+/// and their number are bounded.
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Row>, ImportErrors> {
     use calamine::{Reader, Xlsx};
+    check_xlsx_parts(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ImportErrors(vec![format!("无法读取XLSX文件：{e}")]))?;
-    let Some(range) = book.worksheet_range_at(0) else {
-        return Err(ImportErrors(vec!["XLSX文件中没有工作表".to_string()]));
+        .map_err(|e| refuse(format!("无法读取XLSX文件：{e}")))?;
+    let Some(name) = book.sheet_names().first().cloned() else {
+        return Err(refuse("XLSX文件中没有工作表".to_string()));
     };
-    let range = range.map_err(|e| ImportErrors(vec![format!("无法读取工作表：{e}")]))?;
-    let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, r)| (start_row + i + 1, r.iter().map(cell_text).collect()))
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| refuse(format!("无法读取工作表：{e}")))?;
+    let beyond = |row: u32, col: u32| {
+        if row >= XLSX_MAX_ROWS {
+            Some(refuse(format!(
+                "工作表超过{XLSX_MAX_ROWS}行的上限（第{}行）",
+                u64::from(row) + 1
+            )))
+        } else if col >= XLSX_MAX_COLUMNS {
+            Some(refuse(format!(
+                "工作表超过{XLSX_MAX_COLUMNS}列的上限（第{}列）",
+                u64::from(col) + 1
+            )))
+        } else {
+            None
+        }
+    };
+    let declared = cells.dimensions();
+    if let Some(e) = beyond(declared.end.0, declared.end.1) {
+        return Err(e);
+    }
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    let mut count = 0usize;
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| refuse(format!("无法读取工作表：{e}")))?
+    {
+        let (row, col) = cell.get_position();
+        if let Some(e) = beyond(row, col) {
+            return Err(e);
+        }
+        count += 1;
+        if count > XLSX_MAX_CELLS {
+            return Err(refuse(format!("工作表超过{XLSX_MAX_CELLS}个单元格的上限")));
+        }
+        let line = rows.entry(row).or_default();
+        let col = col as usize;
+        if line.len() <= col {
+            line.resize(col + 1, String::new());
+        }
+        line[col] = cell_text(&calamine::Data::from(cell.get_value().clone()));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| (row as usize + 1, cells))
         .collect())
 }
 

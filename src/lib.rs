@@ -21,6 +21,7 @@ pub mod memory;
 pub mod pages;
 pub mod qr;
 pub mod ratelimit;
+pub mod request_log;
 pub mod security;
 pub mod startup;
 pub mod store;

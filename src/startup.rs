@@ -4,7 +4,7 @@
 use poem::{
     EndpointExt, Route, Server,
     listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
-    middleware::{CatchPanic, Compression, Tracing},
+    middleware::{CatchPanic, Compression},
 };
 use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
@@ -21,6 +21,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub writer: SubmissionWriter,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Throttled logins already written to the audit log in this window.
+    pub throttle_notes: Arc<api::auth::ThrottleNotes>,
     /// Key of the hashes kept for devices and access codes.
     pub keyed: Keyed,
     pub limiter: Arc<RateLimiter>,
@@ -45,7 +47,7 @@ impl Application {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         let initial_admin_password = bootstrap_admin(&db).await?;
-        let keyed = Keyed::load(&db, settings.secret.as_deref()).await?;
+        let keyed = Keyed::load(&db, &settings).await?;
         let limiter = Arc::new(RateLimiter::new(&settings));
         let acceptor = TcpListener::bind(settings.bind).into_acceptor().await?;
         let addr = acceptor
@@ -68,6 +70,7 @@ impl Application {
                 settings,
                 writer,
                 login_throttle: Arc::new(LoginThrottle::default()),
+                throttle_notes: Arc::default(),
                 keyed,
                 limiter,
                 links: Arc::new(LinkCache::default()),
@@ -143,7 +146,9 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .around(security::headers)
         .with(CatchPanic::new())
         .with(Compression::new())
-        .with(Tracing)
+        // Outside the compression, which would decode request bodies.
+        .around(api::limits::refuse_encoded_bodies)
+        .around(crate::request_log::log_requests)
         .data(state)
 }
 

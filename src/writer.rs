@@ -209,13 +209,46 @@ async fn run(
     tracing::info!("submission writer stopped");
 }
 
+/// How long the writer waits in all for another connection's write (a
+/// rebuild of tallies, a login's audit row) before the batch fails.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Begins the batch's transaction holding the write lock from the start
+/// (SQLite `BEGIN IMMEDIATE`). A deferred transaction reads first and is
+/// refused at once when it then tries to write after another connection
+/// wrote; an immediate one waits for the lock within the busy timeout, and
+/// is retried here past it, so submissions wait for others' writes rather
+/// than fail. (PostgreSQL locks rows, not the database: a plain BEGIN.)
+async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions};
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    loop {
+        match db.begin_with_options(options).await {
+            Err(e) if is_busy(&e) && started.elapsed() < LOCK_PATIENCE => {
+                tracing::warn!("database busy; the writer waits for the write lock");
+            }
+            other => return other,
+        }
+    }
+}
+
+/// SQLite's "database is locked" (SQLITE_BUSY) after its busy timeout.
+fn is_busy(e: &DbErr) -> bool {
+    let text = e.to_string();
+    text.contains("database is locked") || text.contains("(code: 5)")
+}
+
 /// Writes a batch in one transaction and tells each submission what happened.
 async fn write_batch(
     db: &DatabaseConnection,
     batch: &[&Submission],
 ) -> Result<Vec<Outcome>, DbErr> {
     use response::Column as C;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     // Duplicate devices and access codes are decided in this transaction;
     // `subs` carry their final validity.
     let admitted = admission::admit(&txn, batch).await?;

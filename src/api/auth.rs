@@ -51,6 +51,40 @@ pub struct PasswordChangeIn {
 
 pub struct AuthApi;
 
+/// When each account's throttling was last written to the audit log: the
+/// entry is written once per throttle window, not once per refused attempt.
+#[derive(Default)]
+pub struct ThrottleNotes {
+    noted: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
+}
+
+impl ThrottleNotes {
+    /// Most accounts remembered; past it, expired notes are forgotten.
+    const MAX: usize = 10_000;
+
+    /// True the first time `account` is throttled in a window.
+    pub fn first_in_window(&self, account: &str) -> bool {
+        let now = std::time::Instant::now();
+        let window = crate::throttle::WINDOW;
+        let key: String = account.to_lowercase().chars().take(64).collect();
+        let mut noted = self.noted.lock().unwrap_or_else(|p| p.into_inner());
+        if noted.len() >= Self::MAX {
+            noted.retain(|_, t| now.duration_since(*t) < window);
+            if noted.len() >= Self::MAX {
+                // Every note is fresh: a spray of names; record none of them.
+                return false;
+            }
+        }
+        match noted.get(&key) {
+            Some(t) if now.duration_since(*t) < window => false,
+            _ => {
+                noted.insert(key, now);
+                true
+            }
+        }
+    }
+}
+
 /// The client's address as seen by this server (used only in memory).
 fn client_address(req: &poem::Request) -> String {
     match req.remote_addr().as_socket_addr() {
@@ -86,15 +120,19 @@ impl AuthApi {
         let username = body.username.trim();
         let address = client_address(req);
         if let Some(retry_after_secs) = state.login_throttle.locked_for(username, &address) {
-            store::audit::record(
-                &state.db,
-                None,
-                username,
-                "login.throttled",
-                format!("account:{username}"),
-                "",
-            )
-            .await;
+            // Once per account and window: a flood of throttled attempts
+            // must not become a flood of writes competing with submissions.
+            if state.throttle_notes.first_in_window(username) {
+                store::audit::record(
+                    &state.db,
+                    None,
+                    username,
+                    "login.throttled",
+                    format!("account:{username}"),
+                    "",
+                )
+                .await;
+            }
             return Err(AppError::RateLimited { retry_after_secs }.into());
         }
         let account = store::accounts::find_by_username(&state.db, username).await?;

@@ -70,8 +70,8 @@ impl Scope {
     }
 }
 
-/// The statements of a scope: the responses with ids in `[from, to)` as
-/// their count and one text, a line per response of the given fields (in id
+/// The statements of a scope: the responses with ids in `[from, to)` (at
+/// most a given number, the first by id) as their count, last id and one text, a line per response of the given fields (in id
 /// order if asked); and the smallest id at or after `from`. The database
 /// joins the lines, so the driver hands over one value per chunk instead of
 /// one per field and response. Chunks are id ranges, not `ORDER BY id LIMIT
@@ -97,10 +97,14 @@ impl ChunkSql {
             }
         };
         let lines = joined_lines(backend, fields, ordered.then_some("id"));
+        // At most `LIMIT` rows, the first by id, however dense the range:
+        // the next chunk then starts after the last id read.
         let chunk = format!(
-            "SELECT COUNT(*), {lines} FROM responses WHERE {filter} AND id >= {} AND id < {}",
+            "SELECT COUNT(*), MAX(id), {lines} FROM (SELECT * FROM responses \
+             WHERE {filter} AND id >= {} AND id < {} ORDER BY id LIMIT {}) AS r",
             p(1),
-            p(2)
+            p(2),
+            p(3)
         );
         let first = format!(
             "SELECT MIN(id) FROM responses WHERE {filter} AND id >= {}",
@@ -310,8 +314,9 @@ pub struct Cursor<'c, C> {
     width: i64,
     /// The last id to read.
     last: i64,
-    /// The chunk in hand: its count and lines; `None` once all are read.
-    current: Option<(i64, Option<String>)>,
+    /// The chunk in hand: its count, last id and lines; `None` once all
+    /// are read.
+    current: Option<Fetched>,
     /// Responses handed over so far.
     pub responses: u64,
 }
@@ -326,11 +331,16 @@ impl<C: ConnectionTrait> Cursor<'_, C> {
     where
         F: FnOnce(&str) -> Result<i64, AppError>,
     {
-        let Some((count, text)) = self.current.take() else {
+        let Some((count, last_read, text)) = self.current.take() else {
             return Ok(false);
         };
         let chunk_start = self.from;
-        self.from = self.from.saturating_add(self.width);
+        let full = count >= self.cap();
+        self.from = match last_read {
+            // The range was denser than a chunk may be: it ended early.
+            Some(id) if full => id.saturating_add(1),
+            _ => self.from.saturating_add(self.width),
+        };
         if count == 0 {
             // A gap in the ids: jump to the next response, if any.
             match first_id(self.conn, &self.sql, self.from).await? {
@@ -342,7 +352,7 @@ impl<C: ConnectionTrait> Cursor<'_, C> {
         // Aim the next range at `rows` responses.
         self.width = if count < self.rows / 2 {
             (self.width * 2).min(MAX_WIDTH)
-        } else if count > self.rows * 2 {
+        } else if full {
             (self.width / 2).max(1)
         } else {
             self.width
@@ -373,10 +383,18 @@ impl<C: ConnectionTrait> Cursor<'_, C> {
         Ok(true)
     }
 
-    /// The chunk from `from`, `width` ids wide but not past `last`.
-    async fn fetch(&self) -> Result<(i64, Option<String>), AppError> {
+    /// Most responses one chunk holds: twice what a chunk aims at, so a
+    /// dense stretch after sparse ids (a wide range) cannot become one
+    /// huge text.
+    pub fn cap(&self) -> i64 {
+        self.rows.saturating_mul(2)
+    }
+
+    /// The chunk from `from`, `width` ids wide but not past `last`, of at
+    /// most `cap()` responses.
+    async fn fetch(&self) -> Result<Fetched, AppError> {
         let to = self.from.saturating_add(self.width).min(self.last + 1);
-        chunk(self.conn, &self.sql, self.from, to).await
+        chunk(self.conn, &self.sql, self.from, to, self.cap()).await
     }
 }
 
@@ -394,19 +412,27 @@ async fn first_id<C: ConnectionTrait>(
         .flatten())
 }
 
-/// The responses in scope with ids in `[from, to)`: how many, and their
-/// lines (none when there are none).
+/// A chunk: how many responses, the last id and their lines.
+type Fetched = (i64, Option<i64>, Option<String>);
+
+/// The first `cap` responses in scope with ids in `[from, to)`: how many,
+/// the last id, and their lines (none when there are none).
 async fn chunk<C: ConnectionTrait>(
     conn: &C,
     sql: &ChunkSql,
     from: i64,
     to: i64,
-) -> Result<(i64, Option<String>), AppError> {
-    let stmt = sql.statement(conn.get_database_backend(), &sql.chunk, &[from, to]);
+    cap: i64,
+) -> Result<Fetched, AppError> {
+    let stmt = sql.statement(conn.get_database_backend(), &sql.chunk, &[from, to, cap]);
     let Some(row) = conn.query_one_raw(stmt).await? else {
-        return Ok((0, None));
+        return Ok((0, None, None));
     };
-    Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?))
+    Ok((
+        row.try_get_by_index(0)?,
+        row.try_get_by_index(1)?,
+        row.try_get_by_index(2)?,
+    ))
 }
 
 #[cfg(test)]

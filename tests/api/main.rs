@@ -2,12 +2,14 @@
 //! database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set).
 
 mod helpers;
+mod process;
 
 mod accounts;
 mod authz;
 mod console;
 mod demo;
 mod freeze;
+mod hardening;
 mod health;
 mod reports;
 mod respond;

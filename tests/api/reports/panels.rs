@@ -450,3 +450,58 @@ async fn duplicate_device_answers_are_counted_apart_in_report_and_monitor() {
     assert_eq!(timeline["shared_device_total"], 1);
     assert_eq!(timeline["duplicate_device_total"], 2);
 }
+
+#[tokio::test]
+async fn chunks_stay_bounded_where_sparse_ids_turn_dense() {
+    use renke::store::bulk::{Chunks, Scope};
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let (_, round, links) = app.open_round_with(1, &["parent"], json!({})).await;
+    let token = links[0]["token"].as_str().unwrap().to_string();
+    let q = app.questionnaire(&token).await;
+    for i in 0..60 {
+        let body = answers_for(&q, |_, _| 1 + (i % 2) as u64);
+        json_of(app.submit(&token, &body).await, StatusCode::CREATED).await;
+    }
+    // Ten responses 100,000 ids apart (the chunks' id range widens to its
+    // maximum), then fifty consecutive ids.
+    app.db
+        .execute_unprepared("UPDATE responses SET id = id + 10000000")
+        .await
+        .unwrap();
+    app.db
+        .execute_unprepared(
+            "UPDATE responses SET id = (id - 10000000) * 100000 \
+             WHERE id IN (SELECT id FROM responses ORDER BY id LIMIT 10)",
+        )
+        .await
+        .unwrap();
+    for rows in [2, 5] {
+        let chunks = Chunks {
+            scope: Scope::Round(round),
+            fields: vec!["id".into()],
+            ordered: true,
+            rows,
+        };
+        let mut sizes = Vec::new();
+        let mut seen: Vec<i64> = Vec::new();
+        let n = chunks
+            .each(&app.db, |lines| {
+                let ids: Vec<i64> = lines.split('\n').map(|l| l.parse().unwrap()).collect();
+                sizes.push(ids.len() as i64);
+                seen.extend(&ids);
+                Ok(ids.len() as i64)
+            })
+            .await
+            .unwrap();
+        assert_eq!(n, 60, "rows {rows}");
+        assert!(
+            seen.windows(2).all(|w| w[0] < w[1]),
+            "rows {rows}: {seen:?}"
+        );
+        assert!(
+            sizes.iter().all(|s| *s <= rows * 2),
+            "rows {rows}: chunk sizes {sizes:?}"
+        );
+    }
+}
