@@ -96,6 +96,7 @@ async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
         scoring_rule: ScoringRule::default(),
         min_answer_seconds: 30,
         duplicate_policy: DuplicatePolicy::Flag,
+        shared_device_limit: 2,
     };
     let round = store::rounds::create(&conn, &spec, 0).await?;
     let round_id = round.round.id;

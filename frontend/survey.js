@@ -102,11 +102,18 @@
     }
     return { list: list };
   }
-  function thanks() {
+  function thanks(res) {
     if (store) try { store.removeItem(key); } catch (e) { /* ignore */ }
+    var title = '提交成功';
+    // A stored answer that does not count says so, with the reason.
+    if (res && res.counted === false) {
+      title = '本次提交已保存，但不计入统计';
+      document.getElementById('thanks-title').innerHTML = title;
+      document.getElementById('thanks-text').textContent = res.message;
+    }
     document.getElementById('form-page').className = 'hide';
     document.getElementById('thanks').className = '';
-    document.title = '提交成功';
+    document.title = title;
     window.scrollTo(0, 0);
   }
   function failed(text) {
@@ -151,7 +158,7 @@
       sending = false;
       var res = null;
       try { res = JSON.parse(xhr.responseText); } catch (err) { res = null; }
-      if (xhr.status === 200 || xhr.status === 201) return thanks();
+      if (xhr.status === 200 || xhr.status === 201) return thanks(res);
       if ((xhr.status === 429 || xhr.status === 503) && retries < 20) {
         sending = true;
         return later(waitOf(xhr), body);
@@ -186,6 +193,7 @@
     send(JSON.stringify({
       client_id: draft.client_id,
       duration_ms: Math.max(0, new Date().getTime() - draft.started),
+      shared_device: !!form.elements.shared_device,
       answers: a.list
     }));
   });

@@ -1,23 +1,22 @@
 //! Admission, inside the writer's transaction: a device that already
-//! answered the round's group (refused or flagged, per the round's policy)
-//! and one-time access codes (each admits one response). Deciding here, in
-//! the transaction that stores the responses, means two submissions racing
-//! from one device or with one code cannot both pass, on one instance or many.
+//! answered the link (county-level groups: the round's group) is refused or
+//! flagged per the round's policy, unless a household member confirmed a
+//! shared phone within the round's limit; one-time access codes each admit
+//! one response. Deciding here, in the transaction that stores the
+//! responses, means two submissions racing from one device or with one code
+//! cannot both pass, on one instance or many.
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::{Expr, OnConflict, Query},
+    sea_query::{Expr, ExprTrait, OnConflict, Query},
 };
 use std::collections::{HashMap, HashSet};
 
 use crate::{
-    domain::round::DuplicatePolicy,
+    domain::{round::DuplicatePolicy, submission::Validity},
     entities::{access_code, device_mark, response},
     writer::Submission,
 };
-
-/// The validity of a response from a device that already answered.
-pub const DUPLICATE_DEVICE: &str = "duplicate_device";
 
 /// Why a submission was turned away; nothing of it is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,18 +31,40 @@ pub enum Refusal {
 
 /// A batch after admission.
 pub struct Admitted {
-    /// What to insert, with each response's final validity.
+    /// What to insert, with each response's final validity and mark.
     pub rows: Vec<Submission>,
     /// Refused submissions, by client id.
     pub refused: HashMap<String, Refusal>,
 }
 
-type DeviceKey = (i64, String, String);
+/// A device mark's key: round, group, link (0 for county-level groups and
+/// for marks from before marks were per link), keyed device hash.
+pub type DeviceKey = (i64, String, i64, String);
+
+/// The link a device mark is kept for: the link itself for a school-level
+/// questionnaire, 0 (the group as a whole) for a county-level one.
+pub fn mark_link(school_id: Option<i64>, link_id: i64) -> i64 {
+    if school_id.is_some() { link_id } else { 0 }
+}
 
 fn device_key(s: &Submission) -> Option<DeviceKey> {
+    s.device_hash.as_ref().map(|h| {
+        (
+            s.round_id,
+            s.group.clone(),
+            mark_link(s.school_id, s.link_id),
+            h.clone(),
+        )
+    })
+}
+
+/// The group-wide mark a device may hold from before marks were per link;
+/// only school-level links have one distinct from their own.
+fn legacy_key(s: &Submission) -> Option<DeviceKey> {
+    s.school_id?;
     s.device_hash
         .as_ref()
-        .map(|h| (s.round_id, s.group.clone(), h.clone()))
+        .map(|h| (s.round_id, s.group.clone(), 0, h.clone()))
 }
 
 /// Decides every submission of a batch. Retries of a stored client id pass
@@ -68,12 +89,30 @@ pub async fn admit(txn: &impl ConnectionTrait, batch: &[&Submission]) -> Result<
         .filter(|s| !stored.contains(&s.client_id) && seen.insert(s.client_id.clone()))
         .collect();
 
-    let claimed = claim_devices(txn, &fresh).await?;
+    let legacy = legacy_marks(txn, &fresh).await?;
+    // The mark that decides each submission: a legacy group-wide mark keeps
+    // its old meaning (this device answered the group), else the link's.
+    let deciding = |s: &Submission| -> Option<DeviceKey> {
+        legacy_key(s)
+            .filter(|k| legacy.contains(k))
+            .or_else(|| device_key(s))
+    };
+    let claimable: Vec<&Submission> = fresh
+        .iter()
+        .copied()
+        .filter(|s| legacy_key(s).is_none_or(|k| !legacy.contains(&k)))
+        .collect();
+    let claimed = claim_devices(txn, &claimable).await?;
     let mut refused = HashMap::new();
     let mut flagged = HashSet::new();
+    let mut shared: HashMap<String, DeviceKey> = HashMap::new();
     for s in &fresh {
-        let Some(key) = device_key(s) else { continue };
+        let Some(key) = deciding(s) else { continue };
         if claimed.get(&key) == Some(&s.client_id) {
+            continue;
+        }
+        if s.shared_device && s.shared_device_limit > 1 && share(txn, &key, s).await? {
+            shared.insert(s.client_id.clone(), key);
             continue;
         }
         match s.duplicate_policy {
@@ -98,6 +137,9 @@ pub async fn admit(txn: &impl ConnectionTrait, batch: &[&Submission]) -> Result<
             if let Some(key) = device_key(s).filter(|k| claimed.get(k) == Some(&s.client_id)) {
                 device_mark::Entity::delete_by_id(key).exec(txn).await?;
             }
+            if let Some(key) = shared.remove(&s.client_id) {
+                unshare(txn, &key).await?;
+            }
         }
     }
 
@@ -107,12 +149,68 @@ pub async fn admit(txn: &impl ConnectionTrait, batch: &[&Submission]) -> Result<
         .map(|s| {
             let mut s = (*s).clone();
             if flagged.contains(&s.client_id) {
-                s.validity = DUPLICATE_DEVICE.to_string();
+                s.validity = Validity::DuplicateDevice;
             }
+            s.shared_device = shared.contains_key(&s.client_id);
             s
         })
         .collect();
     Ok(Admitted { rows, refused })
+}
+
+/// The group-wide marks (link 0) held by devices of school-level
+/// submissions: marks stored before marks were per link.
+async fn legacy_marks(
+    txn: &impl ConnectionTrait,
+    fresh: &[&Submission],
+) -> Result<HashSet<DeviceKey>, DbErr> {
+    use device_mark::Column as C;
+    let wanted: HashSet<DeviceKey> = fresh.iter().filter_map(|s| legacy_key(s)).collect();
+    if wanted.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let rounds: HashSet<i64> = wanted.iter().map(|k| k.0).collect();
+    let hashes: HashSet<&String> = wanted.iter().map(|k| &k.3).collect();
+    Ok(device_mark::Entity::find()
+        .filter(C::RoundId.is_in(rounds))
+        .filter(C::LinkId.eq(0))
+        .filter(C::DeviceHash.is_in(hashes.into_iter().cloned()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| (m.round_id, m.respondent_group, m.link_id, m.device_hash))
+        .filter(|k| wanted.contains(k))
+        .collect())
+}
+
+/// Counts one more answer on a device's mark if the round's limit allows
+/// it; whether it did.
+async fn share(txn: &impl ConnectionTrait, key: &DeviceKey, s: &Submission) -> Result<bool, DbErr> {
+    use device_mark::Column as C;
+    let done = device_mark::Entity::update_many()
+        .col_expr(C::Answers, Expr::col(C::Answers).add(1))
+        .filter(C::RoundId.eq(key.0))
+        .filter(C::RespondentGroup.eq(key.1.as_str()))
+        .filter(C::LinkId.eq(key.2))
+        .filter(C::DeviceHash.eq(key.3.as_str()))
+        .filter(C::Answers.lt(s.shared_device_limit))
+        .exec(txn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Takes back [`share`] for a submission refused afterwards.
+async fn unshare(txn: &impl ConnectionTrait, key: &DeviceKey) -> Result<(), DbErr> {
+    use device_mark::Column as C;
+    device_mark::Entity::update_many()
+        .col_expr(C::Answers, Expr::col(C::Answers).sub(1))
+        .filter(C::RoundId.eq(key.0))
+        .filter(C::RespondentGroup.eq(key.1.as_str()))
+        .filter(C::LinkId.eq(key.2))
+        .filter(C::DeviceHash.eq(key.3.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Marks the devices of new submissions as having answered; returns which
@@ -132,21 +230,19 @@ async fn claim_devices(
     if first.is_empty() {
         return Ok(first);
     }
+    let key_cols = [C::RoundId, C::RespondentGroup, C::LinkId, C::DeviceHash];
     let mut insert = Query::insert();
     insert
         .into_table(device_mark::Entity)
-        .columns([C::RoundId, C::RespondentGroup, C::DeviceHash])
-        .on_conflict(
-            OnConflict::columns([C::RoundId, C::RespondentGroup, C::DeviceHash])
-                .do_nothing()
-                .to_owned(),
-        )
-        .returning(Query::returning().columns([C::RoundId, C::RespondentGroup, C::DeviceHash]));
-    for (round_id, group, hash) in first.keys() {
+        .columns(key_cols)
+        .on_conflict(OnConflict::columns(key_cols).do_nothing().to_owned())
+        .returning(Query::returning().columns(key_cols));
+    for (round_id, group, link_id, hash) in first.keys() {
         insert
             .values([
                 (*round_id).into(),
                 group.clone().into(),
+                (*link_id).into(),
                 hash.clone().into(),
             ])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
@@ -156,6 +252,7 @@ async fn claim_devices(
         let key: DeviceKey = (
             row.try_get("", "round_id")?,
             row.try_get("", "respondent_group")?,
+            row.try_get("", "link_id")?,
             row.try_get("", "device_hash")?,
         );
         if let Some(client_id) = first.remove(&key) {

@@ -11,7 +11,7 @@ use crate::{
     domain::{
         questionnaire::Questionnaire,
         round::{Availability, DuplicatePolicy, RoundStatus, availability},
-        submission::{RawAnswer, check_answers},
+        submission::{RawAnswer, Validity, check_answers},
         tally::PlaceItem,
     },
     error::AppError,
@@ -117,6 +117,9 @@ pub struct ResponseInput {
     pub cookies: device::Cookies,
     /// The one-time access code as typed or sent, if not in a cookie.
     pub access_code: Option<String>,
+    /// The respondent confirmed that another household member is answering
+    /// on a phone that already answered this questionnaire.
+    pub shared_device: bool,
 }
 
 /// The error a respondent sees for a submission turned away by admission.
@@ -170,9 +173,9 @@ pub async fn submit(
     let duration_ms = input.duration_ms.clamp(0, 7 * 24 * 3600 * 1000);
     let min_ms = i64::from(open.ctx().round.min_answer_seconds) * 1000;
     let validity = if duration_ms < min_ms {
-        "too_fast"
+        Validity::TooFast
     } else {
-        "valid"
+        Validity::Valid
     };
     let (round_id, link_id) = (open.ctx().round.id, open.ctx().link.id);
     let typed = input
@@ -200,11 +203,13 @@ pub async fn submit(
             group: group.to_string(),
             submitted_at: Utc::now(),
             duration_ms,
-            validity: validity.to_string(),
+            validity,
             answers: checked,
             device_hash,
             duplicate_policy: DuplicatePolicy::from_code(&open.ctx().round.duplicate_policy)
                 .unwrap_or(DuplicatePolicy::Flag),
+            shared_device: input.shared_device,
+            shared_device_limit: open.ctx().round.shared_device_limit,
             access_code_hash,
             place,
         })

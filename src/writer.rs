@@ -16,7 +16,11 @@ use crate::{
     admission::{self, Refusal},
     config::Settings,
     db,
-    domain::{round::DuplicatePolicy, school::Location, submission::CheckedAnswers},
+    domain::{
+        round::DuplicatePolicy,
+        school::Location,
+        submission::{CheckedAnswers, Validity},
+    },
     entities::response,
     error::AppError,
 };
@@ -37,13 +41,20 @@ pub struct Submission {
     pub group: String,
     pub submitted_at: DateTime<Utc>,
     pub duration_ms: i64,
-    /// `valid`, or the reason it is not (e.g. `too_fast`).
-    pub validity: String,
+    /// Valid, or the reason it is not (e.g. too fast); admission may flag
+    /// it as a duplicate device.
+    pub validity: Validity,
     pub answers: CheckedAnswers,
     /// Keyed hash of the device cookie, when the browser sent one.
     pub device_hash: Option<String>,
     /// What a second response from that device gets.
     pub duplicate_policy: DuplicatePolicy,
+    /// The respondent confirmed another household member is answering on a
+    /// phone that already answered; after admission: stored as such.
+    pub shared_device: bool,
+    /// The round's most answers from one device on one link (see
+    /// `rounds.shared_device_limit`).
+    pub shared_device_limit: i32,
     /// Keyed hash of the one-time access code, on links that need one.
     pub access_code_hash: Option<String>,
     /// Where the respondent lives, as answered on a county-level group's
@@ -56,6 +67,10 @@ pub struct Submission {
 pub struct Receipt {
     pub client_id: String,
     pub submitted_at: DateTime<Utc>,
+    /// Whether the stored response counts, as stored.
+    pub validity: Validity,
+    /// Stored as another household member's answer on a shared phone.
+    pub shared_device: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -256,6 +271,7 @@ async fn write_batch(
             C::Judged,
             C::Points,
             C::Fingerprint,
+            C::SharedDevice,
         ])
         .on_conflict(OnConflict::column(C::ClientId).do_nothing().to_owned())
         .returning_all();
@@ -274,13 +290,14 @@ async fn write_batch(
                 s.group.clone().into(),
                 s.submitted_at.into(),
                 s.duration_ms.into(),
-                s.validity.clone().into(),
+                s.validity.code().into(),
                 s.answers.encoded.clone().into(),
                 texts.into(),
                 s.answers.score.recognised.into(),
                 s.answers.score.judged.into(),
                 s.answers.score.points.into(),
                 s.answers.fingerprint.clone().into(),
+                s.shared_device.into(),
             ])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     }
@@ -334,6 +351,9 @@ async fn write_batch(
             let receipt = Receipt {
                 client_id: s.client_id.clone(),
                 submitted_at: row.submitted_at,
+                // Only known codes are ever written.
+                validity: Validity::from_code(&row.validity).unwrap_or(Validity::Valid),
+                shared_device: row.shared_device,
             };
             if inserted.contains(&s.client_id) && claimed.insert(s.client_id.clone()) {
                 Outcome::Created(receipt)

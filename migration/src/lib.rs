@@ -9,6 +9,8 @@ mod m20261129_000003_tallies;
 mod m20261129_000004_audit;
 mod m20261129_000005_timeline;
 mod m20261129_000006_round_order;
+mod m20261202_300001_device_marks_per_link;
+mod m20261202_300002_shared_device;
 mod m20261202_600001_round_school_snapshot;
 
 pub struct Migrator;
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_timeline::Migration),
             Box::new(m20261129_000006_round_order::Migration),
             Box::new(m20261202_600001_round_school_snapshot::Migration),
+            Box::new(m20261202_300001_device_marks_per_link::Migration),
+            Box::new(m20261202_300002_shared_device::Migration),
         ]
     }
 }

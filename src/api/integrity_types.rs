@@ -2,10 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{rounds::RoundSummary, types::GroupDto};
 use crate::{
-    domain::integrity::{BurstRule, NegativeShare, unusually_few_negatives},
+    domain::{
+        integrity::{
+            BurstRule, NegativeShare, SharedShare, unusually_few_negatives, unusually_many_shared,
+        },
+        tally::VALID,
+    },
     store::reports::{LinkIntegrity, RoundData},
 };
 
@@ -58,6 +64,25 @@ pub struct NegativeOut {
     pub flagged: bool,
 }
 
+/// A school's share of answers from a shared household phone next to the
+/// county's.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct SharedDeviceOut {
+    pub school_id: i64,
+    pub school_name: String,
+    /// Valid responses of the school (all groups).
+    pub responses: u64,
+    /// Of them, answered on a phone that had already answered the same link
+    /// (a household member, after confirming it).
+    pub shared_device: u64,
+    pub share: Option<f64>,
+    pub county_share: Option<f64>,
+    /// At least twice the county's share and 10 points above it, with at
+    /// least min_n responses.
+    pub flagged: bool,
+}
+
 /// Signs of coached answering for reviewers; they do not change the rates.
 #[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -71,6 +96,35 @@ pub struct IntegrityOut {
     pub bursts: Vec<BurstOut>,
     pub county_negative_share: Option<f64>,
     pub negatives: Vec<NegativeOut>,
+    /// The county's share of valid school-level responses from a shared
+    /// household phone.
+    pub county_shared_device_share: Option<f64>,
+    pub shared_device: Vec<SharedDeviceOut>,
+}
+
+/// Valid and shared-device responses per school, and the county's.
+fn shared_shares(data: &RoundData) -> (SharedShare, BTreeMap<i64, SharedShare>) {
+    let mut valid: HashMap<i64, u64> = HashMap::new();
+    for (k, s) in &data.tallies.classes {
+        if k.validity == VALID {
+            *valid.entry(k.link_id).or_default() += s.responses.max(0) as u64;
+        }
+    }
+    let mut schools: BTreeMap<i64, SharedShare> = BTreeMap::new();
+    let mut county = SharedShare::default();
+    for l in &data.links {
+        let Some(school) = l.school_id else { continue };
+        let add = SharedShare {
+            shared: data.shared.get(&l.id).copied().unwrap_or(0),
+            responses: valid.get(&l.id).copied().unwrap_or(0),
+        };
+        let e = schools.entry(school).or_default();
+        e.shared += add.shared;
+        e.responses += add.responses;
+        county.shared += add.shared;
+        county.responses += add.responses;
+    }
+    (county, schools)
 }
 
 pub fn integrity_out(
@@ -83,11 +137,13 @@ pub fn integrity_out(
     let (county, schools) = data.input(min_n).negative_shares();
     let report = data.report(min_n);
     let window = rule.window.num_minutes().max(0) as u32;
+    let (shared_county, shared_schools) = shared_shares(data);
     IntegrityOut {
         round: (&data.detail.round).into(),
         rule: format!(
             "相同答案：计分题答案完全相同（不含背景题和意见）；集中提交：同一学校同一类对象{}分钟内至少{}份相同答案；\
-             “一般/不满意”占比不足全县一半且有效问卷不少于{min_n}份的学校标注提醒。以上仅供核查，不影响认可率。",
+             “一般/不满意”占比不足全县一半且有效问卷不少于{min_n}份的学校标注提醒；\
+             “同一设备的家庭成员”答卷占比达到全县两倍且高出10个百分点、有效问卷不少于{min_n}份的学校标注提醒。以上仅供核查，不影响认可率。",
             window, rule.min_count
         ),
         burst_min_count: rule.min_count as u32,
@@ -137,6 +193,23 @@ pub fn integrity_out(
                     share: share.share(),
                     county_share: county.share(),
                     flagged: unusually_few_negatives(share, county, e.n, min_n),
+                }
+            })
+            .collect(),
+        county_shared_device_share: shared_county.share(),
+        shared_device: data
+            .schools
+            .iter()
+            .map(|s| {
+                let share = shared_schools.get(&s.id).copied().unwrap_or_default();
+                SharedDeviceOut {
+                    school_id: s.id,
+                    school_name: s.name.clone(),
+                    responses: share.responses,
+                    shared_device: share.shared,
+                    share: share.share(),
+                    county_share: shared_county.share(),
+                    flagged: unusually_many_shared(share, shared_county, min_n),
                 }
             })
             .collect(),

@@ -7,11 +7,14 @@ use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 
 use super::{
     ApiTags,
-    types::{GroupDto, ItemKindDto},
+    types::{GroupDto, ItemKindDto, ValidityDto},
 };
 use crate::{
     device,
-    domain::{questionnaire::ItemKind, submission::RawAnswer},
+    domain::{
+        questionnaire::ItemKind,
+        submission::{RawAnswer, Validity},
+    },
     error::{ApiResult, AppError},
     startup::AppState,
     survey::{self, ResponseInput},
@@ -77,6 +80,13 @@ pub struct ResponseIn {
     /// Browsers that entered it on the questionnaire page may omit it: the
     /// page's cookie carries it.
     pub access_code: Option<String>,
+    /// The respondent confirmed that another member of the household is
+    /// answering on a phone that already answered this questionnaire: within
+    /// the round's `shared_device_limit` the response is stored valid and
+    /// marked as from a shared device; beyond it, the round's duplicate
+    /// policy applies.
+    #[oai(default)]
+    pub shared_device: bool,
 }
 
 #[derive(Debug, Object)]
@@ -84,6 +94,15 @@ pub struct ResponseIn {
 pub struct ReceiptOut {
     pub client_id: String,
     pub submitted_at: DateTime<Utc>,
+    /// Whether the stored response counts; anything but `valid` is kept
+    /// but left out of the rates.
+    pub validity: ValidityDto,
+    /// `validity` is `valid`.
+    pub counted: bool,
+    /// Stored as another household member's answer on a shared phone.
+    pub shared_device: bool,
+    /// What to tell the respondent: 提交成功… for a counted response,
+    /// 本次提交已保存，但不计入统计，原因：… otherwise.
     pub message: String,
 }
 
@@ -92,7 +111,10 @@ impl From<Receipt> for ReceiptOut {
         Self {
             client_id: r.client_id,
             submitted_at: r.submitted_at,
-            message: "提交成功，感谢您的参与！".into(),
+            validity: r.validity.into(),
+            counted: r.validity == Validity::Valid,
+            shared_device: r.shared_device,
+            message: r.validity.receipt_zh(),
         }
     }
 }
@@ -183,6 +205,7 @@ impl PublicApi {
             duration_ms: body.duration_ms,
             cookies: device::Cookies::of(req),
             access_code: body.access_code,
+            shared_device: body.shared_device,
             answers: body
                 .answers
                 .into_iter()

@@ -13,6 +13,7 @@ use crate::{
         report::{ItemRate, Report, SchoolInfo},
         round::{Formula, Purpose, RoundStatus},
         scoring::{Estimate, Verdict},
+        submission::Validity,
     },
     entities::round,
     export::cells::reason_label,
@@ -109,6 +110,11 @@ pub struct TotalsOut {
     pub invalid: u64,
     /// Valid responses that answered every scored item 不了解 (no rate).
     pub unscored: u64,
+    /// Valid responses from a shared household phone (counted; shown apart).
+    pub shared_device: u64,
+    /// Responses from a device that had already answered (not counted;
+    /// part of `invalid`).
+    pub duplicate_device: u64,
 }
 
 /// The county's overall rate, judged against 85%.
@@ -286,6 +292,13 @@ pub fn report_out(data: &RoundData, r: &Report, min_n: u64) -> RoundReportOut {
             valid: r.totals.valid,
             invalid: r.totals.invalid,
             unscored: r.totals.unscored,
+            shared_device: data.shared.values().sum(),
+            duplicate_device: r
+                .invalid
+                .iter()
+                .filter(|i| i.reason == Validity::DuplicateDevice.code())
+                .map(|i| i.count)
+                .sum(),
         },
         overall: OverallOut {
             rate: (&r.overall).into(),

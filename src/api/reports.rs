@@ -155,7 +155,9 @@ impl ReportsApi {
     /// The integrity panel of a round (reviewer): per school and group the
     /// share of identical answer vectors, bursts of identical vectors in a
     /// short window (default ≥ 10 within 10 minutes), and schools whose share
-    /// of 一般/不满意 answers is under half the county's. Flags only; they do
+    /// of 一般/不满意 answers is under half the county's, and the share of
+    /// answers from a shared household phone per school, flagged far above
+    /// the county's. Flags only; they do
     /// not change the rates.
     #[oai(
         path = "/rounds/:id/integrity",

@@ -97,6 +97,11 @@ pub struct RoundOut {
     /// Responses faster than this are stored flagged `too_fast`.
     pub min_answer_seconds: i32,
     pub duplicate_policy: DuplicatePolicyDto,
+    /// Most answers one device may give on one link, the first included: a
+    /// household sharing a phone answers again after confirming it, stored
+    /// valid and marked `shared_device`; beyond the limit the duplicate
+    /// policy applies. 0 or 1: no shared answers.
+    pub shared_device_limit: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub opened_at: Option<DateTime<Utc>>,
@@ -125,6 +130,7 @@ impl From<RoundDetail> for RoundOut {
             duplicate_policy: DuplicatePolicy::from_code(&r.duplicate_policy)
                 .unwrap_or(DuplicatePolicy::Flag)
                 .into(),
+            shared_device_limit: r.shared_device_limit,
             created_at: r.created_at,
             updated_at: r.updated_at,
             opened_at: r.opened_at,
@@ -161,6 +167,9 @@ pub struct RoundIn {
     pub min_answer_seconds: Option<i32>,
     /// Default: flag.
     pub duplicate_policy: Option<DuplicatePolicyDto>,
+    /// Most answers one device may give on one link, the first included
+    /// (0–10; 0 or 1: no shared answers). Default 2.
+    pub shared_device_limit: Option<i32>,
 }
 
 impl From<RoundIn> for RoundSpec {
@@ -181,9 +190,13 @@ impl From<RoundIn> for RoundSpec {
                 .duplicate_policy
                 .map(Into::into)
                 .unwrap_or(DuplicatePolicy::Flag),
+            shared_device_limit: i.shared_device_limit.unwrap_or(DEFAULT_SHARED_DEVICE_LIMIT),
         }
     }
 }
+
+/// A parent and one more household member per phone and link.
+pub const DEFAULT_SHARED_DEVICE_LIMIT: i32 = 2;
 
 pub struct RoundsApi;
 
@@ -296,7 +309,8 @@ impl RoundsApi {
         Ok(Json(d.into()))
     }
 
-    /// Close an open round (organiser): no more responses.
+    /// Close an open round (organiser): no more responses; the marks of
+    /// devices that answered it (keyed hashes) are deleted.
     #[oai(path = "/:id/close", method = "post", operation_id = "close_round")]
     async fn close_round(
         &self,

@@ -15,6 +15,7 @@ use crate::{
     auth::{Auth, Role},
     domain::{
         group::RespondentGroup,
+        submission::Validity,
         timeline::{Count, Interval, points},
     },
     entities::link,
@@ -48,6 +49,11 @@ pub struct TimelineOut {
     pub points: Vec<TimelinePointOut>,
     pub valid_total: i64,
     pub invalid_total: i64,
+    /// Valid responses from a shared household phone (part of `valid_total`).
+    pub shared_device_total: i64,
+    /// Responses from a device that had already answered (part of
+    /// `invalid_total`).
+    pub duplicate_device_total: i64,
     pub generated_at: DateTime<Utc>,
 }
 
@@ -111,7 +117,18 @@ impl TimelineApi {
                 })
             })
             .collect();
+        let duplicate_device_total = stored
+            .iter()
+            .filter(|(k, _)| k.validity == Validity::DuplicateDevice.code())
+            .map(|(_, n)| *n)
+            .sum();
+        let shared_device_total = store::reports::shared_by_link(&state.db, id.0)
+            .await?
+            .values()
+            .sum::<u64>() as i64;
         Ok(Json(TimelineOut {
+            shared_device_total,
+            duplicate_device_total,
             round_id: id.0,
             bucket_minutes: interval.minutes(),
             valid_total: points.iter().map(|p| p.valid).sum(),

@@ -10,6 +10,7 @@ use crate::{
         questionnaire::{ChoiceOption, Item, ItemKind, Questionnaire},
         round::{DuplicatePolicy, Formula, Purpose, RoundStatus},
         school::{Location, SchoolKind},
+        submission::Validity,
     },
 };
 
@@ -61,6 +62,12 @@ mirror_enum!(
     /// What a second response from one device in one round and group gets:
     /// refuse (nothing stored) or flag (stored as duplicate_device, not counted).
     DuplicatePolicyDto <=> DuplicatePolicy { Refuse, Flag }
+);
+mirror_enum!(
+    /// Whether a stored response counts: valid; too_fast (answered faster
+    /// than the round's minimum time) and duplicate_device (the device had
+    /// already answered, round policy "flag") are stored but not counted.
+    ValidityDto <=> Validity { Valid, TooFast, DuplicateDevice }
 );
 mirror_enum!(
     /// share_recognised: mean over respondents of recognised/judged answers;

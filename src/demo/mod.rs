@@ -123,6 +123,7 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
         scoring_rule: ScoringRule::default(),
         min_answer_seconds: 30,
         duplicate_policy: DuplicatePolicy::Flag,
+        shared_device_limit: 2,
     };
     let detail = store::rounds::create(conn, &spec, created_by).await?;
     let detail = store::rounds::open(conn, detail.round.id).await?;
@@ -173,7 +174,10 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
     };
     let coached_count = coached.len();
     subs.extend(coached);
-    let too_fast = subs.iter().filter(|s| s.validity == "too_fast").count();
+    let too_fast = subs
+        .iter()
+        .filter(|s| s.validity == crate::domain::submission::Validity::TooFast)
+        .count();
     let written = write(conn, subs).await?;
     Ok(Summary {
         schools: stored.len(),

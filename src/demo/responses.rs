@@ -10,7 +10,7 @@ use crate::{
     domain::{
         group::RespondentGroup,
         questionnaire::{ItemKind, Questionnaire},
-        submission::{RawAnswer, check_answers},
+        submission::{RawAnswer, Validity, check_answers},
         tally::PlaceItem,
     },
     writer::Submission,
@@ -210,9 +210,9 @@ fn submission(
     let place = PlaceItem::for_group(q, src.group.code()).and_then(|p| p.place(&answers.encoded));
     // The same rule the respondent's submission goes through (survey::submit).
     let validity = if seconds < round.min_answer_seconds {
-        "too_fast"
+        Validity::TooFast
     } else {
-        "valid"
+        Validity::Valid
     };
     Ok(Submission {
         client_id: uuid::Uuid::new_v4().hyphenated().to_string(),
@@ -222,11 +222,13 @@ fn submission(
         group: src.group.code().to_string(),
         submitted_at: at,
         duration_ms: i64::from(seconds) * 1000 + 317,
-        validity: validity.to_string(),
+        validity,
         answers,
         // Synthetic responses come from no device and need no access code.
         device_hash: None,
         duplicate_policy: crate::domain::round::DuplicatePolicy::Flag,
+        shared_device: false,
+        shared_device_limit: 0,
         access_code_hash: None,
         place,
     })

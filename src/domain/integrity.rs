@@ -188,9 +188,57 @@ pub fn unusually_few_negatives(
     }
 }
 
+/// A school's valid responses and those of them from a shared household
+/// phone (a second answer on one device after confirming it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SharedShare {
+    pub shared: u64,
+    pub responses: u64,
+}
+
+impl SharedShare {
+    pub fn share(&self) -> Option<f64> {
+        (self.responses > 0).then(|| self.shared as f64 / self.responses as f64)
+    }
+}
+
+/// Flagged when a school with enough responses has at least twice the
+/// county's share of shared-device answers and 10 points more: one phone
+/// passed around a class looks like this.
+pub fn unusually_many_shared(school: SharedShare, county: SharedShare, min_n: u64) -> bool {
+    match (school.share(), county.share()) {
+        (Some(s), Some(c)) => school.responses >= min_n && s >= 2.0 * c && s - c >= 0.10,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schools_far_above_the_county_share_of_shared_phones_are_flagged() {
+        let county = SharedShare {
+            shared: 50,
+            responses: 1000,
+        }; // 5%
+        let high = SharedShare {
+            shared: 20,
+            responses: 50,
+        }; // 40%
+        let near = SharedShare {
+            shared: 4,
+            responses: 50,
+        }; // 8%: under 5% + 10 points
+        assert!(unusually_many_shared(high, county, 30));
+        assert!(!unusually_many_shared(near, county, 30));
+        assert!(
+            !unusually_many_shared(high, county, 60),
+            "too few responses to say"
+        );
+        let none = SharedShare::default();
+        assert!(!unusually_many_shared(none, county, 0));
+    }
 
     #[test]
     fn packed_vectors_unpack_to_the_scored_vector() {

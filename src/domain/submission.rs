@@ -6,6 +6,48 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::questionnaire::{ItemKind, MAX_TEXT_CHARS, Questionnaire};
 
+/// Whether a stored response counts toward the rates, and if not why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validity {
+    /// Counts.
+    Valid,
+    /// Answered faster than the round's minimum time.
+    TooFast,
+    /// From a device that already answered this link (county-level groups:
+    /// this group), stored under the round's "flag" policy.
+    DuplicateDevice,
+}
+
+impl Validity {
+    pub const ALL: [Validity; 3] = [Self::Valid, Self::TooFast, Self::DuplicateDevice];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::TooFast => "too_fast",
+            Self::DuplicateDevice => "duplicate_device",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.code() == c)
+    }
+    /// Why a stored response does not count, as the respondent reads it;
+    /// `None` when it counts.
+    pub fn reason_zh(self) -> Option<&'static str> {
+        match self {
+            Self::Valid => None,
+            Self::TooFast => Some("答题时间过短，低于本次调查要求的最短答题时间"),
+            Self::DuplicateDevice => Some("本设备已经提交过这份问卷，再次提交的问卷标记为重复"),
+        }
+    }
+    /// The respondent's receipt message.
+    pub fn receipt_zh(self) -> String {
+        match self.reason_zh() {
+            None => "提交成功，感谢您的参与！".to_string(),
+            Some(why) => format!("本次提交已保存，但不计入统计，原因：{why}。"),
+        }
+    }
+}
+
 /// One answer as the respondent sent it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawAnswer {
@@ -198,6 +240,20 @@ mod tests {
             option: Some(option),
             text: None,
         }
+    }
+
+    #[test]
+    fn validity_codes_round_trip_and_only_valid_counts() {
+        for v in Validity::ALL {
+            assert_eq!(Validity::from_code(v.code()), Some(v));
+            assert_eq!(v.reason_zh().is_none(), v == Validity::Valid);
+        }
+        assert!(
+            Validity::TooFast
+                .receipt_zh()
+                .starts_with("本次提交已保存，但不计入统计，原因：")
+        );
+        assert_eq!(Validity::from_code("shared"), None);
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct Model {
     pub judged: i32,
     pub points: i32,
     pub fingerprint: String,
+    /// Stored valid as another household member's answer on a phone that
+    /// already answered this link (after the respondent confirmed it).
+    pub shared_device: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,9 @@ pub struct Model {
     pub scoring_rule: String,
     pub min_answer_seconds: i32,
     pub duplicate_policy: String,
+    /// Most answers one device may give on one link, the first included
+    /// (a household sharing a phone); 0 or 1: one.
+    pub shared_device_limit: i32,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -39,31 +39,48 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
     let head = heading(ctx);
     let (device_id, set_device) = device_of(state, req, ctx.round.id);
     let mut notice = None;
-    let answered = set_device.is_none()
-        && store::devices::has_answered(
-            &state.db,
-            ctx.round.id,
-            ctx.group.code(),
-            &device::hash(&state.keyed, ctx.round.id, &device_id),
-        )
-        .await?;
-    if answered {
+    let answered = match set_device {
+        Some(_) => None,
+        None => {
+            store::devices::answers(
+                &state.db,
+                ctx.round.id,
+                ctx.group.code(),
+                ctx.link.school_id,
+                ctx.link.id,
+                &device::hash(&state.keyed, ctx.round.id, &device_id),
+            )
+            .await?
+        }
+    };
+    let query = req.uri().query().unwrap_or_default();
+    let asked = |p: &str| query.split('&').any(|q| q == p);
+    let limit = ctx.round.shared_device_limit;
+    let mut shared_device = false;
+    if let Some(answers) = answered {
         let policy = DuplicatePolicy::from_code(&ctx.round.duplicate_policy)
             .unwrap_or(DuplicatePolicy::Flag);
-        let again = req
-            .uri()
-            .query()
-            .unwrap_or_default()
-            .split('&')
-            .any(|p| p == "again=1");
-        match policy {
-            DuplicatePolicy::Refuse => {
-                return Err(survey::refused(crate::admission::Refusal::DuplicateDevice));
+        let may_share = answers < limit;
+        if may_share && asked("shared=1") {
+            if !asked("confirm=1") {
+                let page = respondent::shared_confirm(token, &head, limit);
+                return Ok(html(StatusCode::OK, page));
             }
-            DuplicatePolicy::Flag if !again => return Ok(answered_page(token)),
-            DuplicatePolicy::Flag => {
-                notice =
-                    Some("本设备已经提交过这份问卷；再次提交的问卷会被标记为重复，不计入统计。");
+            shared_device = true;
+            notice = Some(
+                "您正在以家里另一位家长（或另一个孩子的家长）的身份填写：本份答卷计入统计，并标记为“同一设备的家庭成员”。",
+            );
+        } else {
+            match policy {
+                DuplicatePolicy::Refuse => return Ok(answered_page(token, policy, may_share)),
+                DuplicatePolicy::Flag if !asked("again=1") => {
+                    return Ok(answered_page(token, policy, may_share));
+                }
+                DuplicatePolicy::Flag => {
+                    notice = Some(
+                        "本设备已经提交过这份问卷；再次提交的问卷会被标记为重复，不计入统计。",
+                    );
+                }
             }
         }
     }
@@ -88,6 +105,8 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
         answers: &HashMap::new(),
         error: None,
         notice,
+        shared_device,
+        offer_shared: limit > 1,
     });
     Ok(with_cookie(html(StatusCode::OK, page), set_device))
 }
@@ -105,21 +124,36 @@ fn device_of(state: &AppState, req: &Request, round_id: i64) -> (String, Option<
     (id, Some(set))
 }
 
-/// A flagging round tells a device that answered, and lets it answer again
-/// knowingly (a second parent on a shared phone).
-fn answered_page(token: &str) -> Response {
-    let more = format!(
-        "<p>如确需为家中另一位成员再填一份，请点击下方按钮；同一设备再次提交的问卷会被标记为重复，不计入统计。</p>\
-         <a class=\"btn\" href=\"/s/{}?again=1\">再填一份</a>",
-        super::html::esc(token)
-    );
+/// A device that answered is told so. While the round's limit allows, it
+/// is offered a household member's answer on this phone (counted); a
+/// flagging round also lets it answer again knowingly (not counted); a
+/// refusing round answers 409.
+fn answered_page(token: &str, policy: DuplicatePolicy, may_share: bool) -> Response {
+    let token = super::html::esc(token);
+    let mut more = String::new();
+    if may_share {
+        more.push_str(&format!(
+            "<a class=\"btn\" id=\"shared-offer\" href=\"/s/{token}?shared=1\">{}</a>",
+            respondent::SHARED_OFFER
+        ));
+    }
+    let status = match policy {
+        DuplicatePolicy::Refuse => StatusCode::CONFLICT,
+        DuplicatePolicy::Flag => {
+            more.push_str(&format!(
+                "<p>如确需本人再填一份，请点击下方按钮；同一设备再次提交的问卷会被标记为重复，不计入统计。</p>\
+                 <a class=\"btn\" href=\"/s/{token}?again=1\">再填一份</a>"
+            ));
+            StatusCode::OK
+        }
+    };
     let page = respondent::message(
         respondent::ICON_OK,
         "您已经提交过了",
         "本设备已经提交过这份问卷，感谢您的参与！",
         &more,
     );
-    html(StatusCode::OK, page)
+    html(status, page)
 }
 
 /// The plain form post of the questionnaire (no JavaScript).
@@ -179,15 +213,22 @@ async fn submit_form(
         duration_ms: Utc::now().timestamp_millis() - started_ms,
         cookies: device::Cookies::of(req),
         access_code: fields.get("access_code").cloned(),
+        shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
     };
     match survey::submit(state, token, input).await {
         Ok(outcome) => {
-            let status = match outcome {
-                Outcome::Created(_) => StatusCode::CREATED,
-                _ => StatusCode::OK,
+            let (status, receipt) = match outcome {
+                Outcome::Created(r) => (StatusCode::CREATED, Some(r)),
+                Outcome::Replayed(r) => (StatusCode::OK, Some(r)),
+                _ => (StatusCode::OK, None),
             };
+            let why = receipt.and_then(|r| r.validity.reason_zh());
+            let offer = (ctx.round.shared_device_limit > 1).then_some(token);
             let clear = device::set_cookie(&code_cookie, "", 0, state.settings.secure_cookies);
-            Ok(with_cookie(html(status, respondent::thanks()), Some(clear)))
+            Ok(with_cookie(
+                html(status, respondent::thanks(why, offer)),
+                Some(clear),
+            ))
         }
         Err(AppError::Validation { field, message, .. })
             if field.as_deref() != Some("access_code") =>
@@ -203,6 +244,8 @@ async fn submit_form(
                 answers: fields,
                 error: Some((field.as_deref(), &message)),
                 notice: None,
+                shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
+                offer_shared: ctx.round.shared_device_limit > 1,
             });
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
         }

@@ -87,6 +87,11 @@ pub struct FormView<'a> {
     pub error: Option<(Option<&'a str>, &'a str)>,
     /// A note above the items (e.g. this device already answered).
     pub notice: Option<&'a str>,
+    /// Another household member answers on a phone that already answered
+    /// (confirmed on the page before).
+    pub shared_device: bool,
+    /// The thank-you card offers a household member's answer on this phone.
+    pub offer_shared: bool,
 }
 
 pub fn questionnaire(v: &FormView) -> String {
@@ -153,7 +158,7 @@ pub fn questionnaire(v: &FormView) -> String {
          <div class=\"notice\"><b>匿名调查</b> {anon}</div><p class=\"intro\">{intro}</p>\
          <form id=\"f\" method=\"post\" action=\"/s/{token}\" data-token=\"{token}\">\
          <input type=\"hidden\" name=\"client_id\" value=\"{client_id}\">\
-         <input type=\"hidden\" name=\"started_ms\" value=\"{started}\">\
+         <input type=\"hidden\" name=\"started_ms\" value=\"{started}\">{shared}\
          {items}<p id=\"msg\" class=\"msg\" role=\"alert\">{general_error}</p>\
          <button type=\"submit\">提交问卷</button></form>\
          <p class=\"foot\">截止时间：{closes}（北京时间）</p></main></div>\
@@ -165,22 +170,80 @@ pub fn questionnaire(v: &FormView) -> String {
         token = esc(v.token),
         client_id = esc(v.client_id),
         started = v.started_ms,
+        shared = if v.shared_device {
+            "<input type=\"hidden\" name=\"shared_device\" value=\"1\">"
+        } else {
+            ""
+        },
         closes = esc(&v.heading.closes_at),
-        thanks = thanks_card(),
+        thanks = thanks_card(None, v.offer_shared.then_some(v.token)),
     );
     shell(&q.title, &body)
 }
 
-fn thanks_card() -> String {
+/// The offer after a completed answer, for a household sharing one phone.
+pub const SHARED_OFFER: &str = "家里另一位家长（或另一个孩子的家长）也要填写";
+/// The heading of a stored answer that does not count.
+pub const NOT_COUNTED: &str = "本次提交已保存，但不计入统计";
+
+fn shared_offer(token: &str) -> String {
     format!(
-        "<div class=\"card\">{ICON_OK}<h1>提交成功</h1>\
-         <p>感谢您的参与！您的回答已匿名保存。</p><p>现在可以关闭本页面。</p></div>"
+        "<p class=\"foot\">同一部手机可以由家里的另一位家长使用：</p>\
+         <a class=\"btn\" id=\"shared-offer\" href=\"/s/{}?shared=1\">{SHARED_OFFER}</a>",
+        esc(token)
     )
 }
 
-/// After a plain-form submission.
-pub fn thanks() -> String {
-    shell("提交成功", &format!("<main>{}</main>", thanks_card()))
+/// The thank-you card. `not_counted`: why a stored answer does not count
+/// (then the card says so instead of 提交成功); `offer`: the link's token
+/// when a household member may answer on this phone too. The script fills
+/// in the reason from the receipt.
+fn thanks_card(not_counted: Option<&str>, offer: Option<&str>) -> String {
+    let (icon, title, text) = match not_counted {
+        None => (
+            ICON_OK,
+            "提交成功",
+            "感谢您的参与！您的回答已匿名保存。".to_string(),
+        ),
+        Some(why) => (ICON_STOP, NOT_COUNTED, format!("原因：{why}。")),
+    };
+    format!(
+        "<div class=\"card\">{icon}<h1 id=\"thanks-title\">{title}</h1>\
+         <p id=\"thanks-text\">{}</p><p>现在可以关闭本页面。</p>{}</div>",
+        esc(&text),
+        offer.map(shared_offer).unwrap_or_default()
+    )
+}
+
+/// After a plain-form submission: thanks, or why the stored answer does
+/// not count.
+pub fn thanks(not_counted: Option<&str>, offer: Option<&str>) -> String {
+    let title = if not_counted.is_some() {
+        NOT_COUNTED
+    } else {
+        "提交成功"
+    };
+    shell(
+        title,
+        &format!("<main>{}</main>", thanks_card(not_counted, offer)),
+    )
+}
+
+/// Asks a household member to confirm before answering on a phone that
+/// already answered this questionnaire.
+pub fn shared_confirm(token: &str, heading: &Heading, allowed: i32) -> String {
+    shell(
+        "请确认",
+        &format!(
+            "<main><h1>{SHARED_OFFER}</h1>{meta}<div class=\"card\">{ICON_WAIT}\
+             <p>这部手机已经提交过这份问卷。请确认：接下来由<b>家里另一位家长</b>（或另一个孩子的家长）\
+             按自己的看法填写，而不是同一个人再填一次。</p>\
+             <p>同一部手机最多可为这份问卷提交{allowed}份答卷，这样的答卷会计入统计，并标记为“同一设备的家庭成员”。</p>\
+             <a class=\"btn\" id=\"shared-confirm\" href=\"/s/{token}?shared=1&amp;confirm=1\">确认，由另一位家长填写</a></div></main>",
+            meta = heading.meta(),
+            token = esc(token),
+        ),
+    )
 }
 
 /// A page that says why the questionnaire cannot be answered here and now;

@@ -18,7 +18,7 @@ use crate::{
         school::Location,
         tally::{Tallies, VALID},
     },
-    entities::{link, round_school, school},
+    entities::{link, response, round_school, school},
     error::AppError,
     store::{
         bulk::{self, Scope},
@@ -35,6 +35,8 @@ pub struct RoundData {
     pub links: Vec<LinkInfo>,
     pub questionnaires: BTreeMap<RespondentGroup, Questionnaire>,
     pub tallies: Tallies,
+    /// Valid responses from a shared household phone, by link.
+    pub shared: HashMap<i64, u64>,
 }
 
 impl RoundData {
@@ -82,6 +84,7 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
         questionnaires.insert(*g, rounds::questionnaire(db, round_id, *g).await?);
     }
     let tallies = tallies::load(db, round_id, false).await?;
+    let shared = shared_by_link(db, round_id).await?;
     Ok(RoundData {
         detail,
         rule,
@@ -89,7 +92,35 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
         links,
         questionnaires,
         tallies,
+        shared,
     })
+}
+
+/// Valid responses from a shared household phone, by link (read through
+/// the (round, shared_device, link) index: only the shared rows).
+pub async fn shared_by_link(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+) -> Result<HashMap<i64, u64>, AppError> {
+    use response::Column as C;
+    use sea_orm::{
+        QuerySelect,
+        sea_query::{Expr, ExprTrait},
+    };
+    Ok(response::Entity::find()
+        .select_only()
+        .column(C::LinkId)
+        .column_as(Expr::col(C::Id).count(), "n")
+        .filter(C::RoundId.eq(round_id))
+        .filter(C::SharedDevice.eq(true))
+        .filter(C::Validity.eq(VALID))
+        .group_by(C::LinkId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(link, n)| (link, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// The round's schools as reports see them: as they were when the round

@@ -33,6 +33,8 @@ pub struct RoundSpec {
     pub scoring_rule: ScoringRule,
     pub min_answer_seconds: i32,
     pub duplicate_policy: DuplicatePolicy,
+    /// Most answers from one device on one link, the first included.
+    pub shared_device_limit: i32,
 }
 
 /// A round with the groups and schools taking part.
@@ -69,6 +71,12 @@ fn check_spec(spec: &RoundSpec) -> Result<(), AppError> {
         return Err(AppError::invalid_field(
             "min_answer_seconds",
             "最短答题时间须在0到3600秒之间",
+        ));
+    }
+    if !(0..=10).contains(&spec.shared_device_limit) {
+        return Err(AppError::invalid_field(
+            "shared_device_limit",
+            "同一设备可提交的份数须在0到10之间",
         ));
     }
     Ok(())
@@ -144,6 +152,7 @@ fn apply(m: &mut round::ActiveModel, spec: &RoundSpec) -> Result<(), AppError> {
         .map_err(|e| AppError::Unexpected(e.to_string()))?);
     m.min_answer_seconds = Set(spec.min_answer_seconds);
     m.duplicate_policy = Set(spec.duplicate_policy.code().to_string());
+    m.shared_device_limit = Set(spec.shared_device_limit);
     m.updated_at = Set(Utc::now());
     Ok(())
 }
@@ -400,6 +409,8 @@ pub async fn close(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, Ap
     m.closed_at = Set(Some(now));
     m.updated_at = Set(now);
     m.update(db).await?;
+    // No response can follow, so which devices answered is no longer needed.
+    super::devices::forget_round(db, id).await?;
     get(db, id).await
 }
 

@@ -133,7 +133,8 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
 
     assert_eq!(
         r["totals"],
-        json!({"responses": 8, "valid": 7, "invalid": 1, "unscored": 1})
+        json!({"responses": 8, "valid": 7, "invalid": 1, "unscored": 1,
+               "shared_device": 0, "duplicate_device": 0})
     );
     // Scored valid responses: A 1, B 10/17, C 0, E 1, G 1, H 0 → (3 + 10/17) / 6 = 61/102.
     let o = &r["overall"];

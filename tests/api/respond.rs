@@ -3,6 +3,7 @@
 
 mod codes;
 mod devices;
+mod families;
 mod limits;
 mod pages;
 mod printing;

@@ -301,3 +301,38 @@ test('a deputy types a one-time access code, answers and cannot use it twice', a
   await other.close();
   await context.close();
 });
+
+test('a household shares one phone: the second parent confirms and counts, a third is told it does not', async () => {
+  const { links } = await openRound(['parent'], { duplicate_policy: 'flag' });
+  const link = links.find((l) => l.school_code === '2165000001');
+  const { context, page } = await onPhone(link);
+  await answer(page);
+  await page.getByRole('button', { name: '提交问卷' }).click();
+  await page.locator('#thanks').getByText('提交成功').waitFor();
+  // The thank-you page offers the phone to another parent, after a confirmation.
+  await page.getByRole('link', { name: '家里另一位家长（或另一个孩子的家长）也要填写' }).click();
+  await page.getByText('这部手机已经提交过这份问卷').waitFor();
+  await page.getByRole('link', { name: '确认，由另一位家长填写' }).click();
+  await page.getByText('本份答卷计入统计').waitFor();
+  await answer(page);
+  await page.getByRole('button', { name: '提交问卷' }).click();
+  await page.locator('#thanks').getByText('提交成功').waitFor();
+  assert.equal(stored(link), 2);
+  assert.equal(
+    server.sql(`SELECT COUNT(*) FROM responses WHERE link_id = ${link.id} AND validity = 'valid' AND shared_device`),
+    '1',
+  );
+  // The default limit (two per phone) is reached: the page no longer offers
+  // it, and an answer anyway is kept but said not to count.
+  await page.goto(`${server.url}/s/${link.token}`);
+  await page.getByRole('heading', { name: '您已经提交过了' }).waitFor();
+  assert.equal(await page.locator('#shared-offer').count(), 0);
+  await page.getByRole('link', { name: '再填一份' }).click();
+  await answer(page);
+  await page.getByRole('button', { name: '提交问卷' }).click();
+  await page.locator('#thanks').getByRole('heading', { name: '本次提交已保存，但不计入统计' }).waitFor();
+  await page.locator('#thanks').getByText('原因：本设备已经提交过这份问卷').waitFor();
+  await page.screenshot({ path: path.join(outputDir, 'not-counted.png') });
+  assert.equal(stored(link), 3);
+  await context.close();
+});

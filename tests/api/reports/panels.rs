@@ -356,6 +356,102 @@ async fn responses_are_read_in_chunks_across_gaps_and_other_rounds() {
 }
 
 #[tokio::test]
+async fn a_school_far_above_the_county_share_of_shared_phones_is_flagged() {
+    let s = seeded_round().await;
+    let (p1, p2) = (
+        s.link("parent", Some(s.schools[0])),
+        s.link("parent", Some(s.schools[1])),
+    );
+    let q = s.app.questionnaire(&p1).await;
+    let send = |link: String, device: String, shared: bool| {
+        let (app, round) = (&s.app, s.round);
+        let mut body = answers_for(&q, |_, _| 1);
+        body["duration_ms"] = json!(90_000);
+        body["shared_device"] = json!(shared);
+        async move {
+            let r = app
+                .client
+                .post(app.url(&format!("/api/public/links/{link}/responses")))
+                .header("Cookie", format!("renke_device_{round}={device}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let r = json_of(r, StatusCode::CREATED).await;
+            assert_eq!(r["validity"], "valid");
+            assert_eq!(r["shared_device"], shared);
+        }
+    };
+    // The planted school: 16 phones each passed to a second "parent".
+    for n in 0..16 {
+        send(p1.clone(), format!("planted{n}"), false).await;
+        send(p1.clone(), format!("planted{n}"), true).await;
+    }
+    // An ordinary school: 32 phones, one answer each.
+    for n in 0..32 {
+        send(p2.clone(), format!("ordinary{n}"), false).await;
+    }
+    let path = format!("/api/rounds/{}/integrity", s.round);
+    let panel = json_of(s.app.get(&s.token, &path).await, StatusCode::OK).await;
+    near(&panel["county_shared_device_share"], 16.0 / 64.0);
+    let planted = find(&panel["shared_device"], "school_id", s.schools[0]);
+    assert_eq!(
+        (
+            planted["responses"].as_u64(),
+            planted["shared_device"].as_u64()
+        ),
+        (Some(32), Some(16))
+    );
+    near(&planted["share"], 0.5);
+    assert_eq!(planted["flagged"], true, "{panel}");
+    let ordinary = find(&panel["shared_device"], "school_id", s.schools[1]);
+    assert_eq!(ordinary["flagged"], false);
+    assert_eq!(ordinary["shared_device"], 0);
+    // The report and the monitor count them apart from duplicates; all count.
+    let report = s.report(&s.token).await;
+    assert_eq!(report["totals"]["valid"], 64);
+    assert_eq!(report["totals"]["shared_device"], 16);
+    assert_eq!(report["totals"]["duplicate_device"], 0);
+    let path = format!("/api/rounds/{}/timeline", s.round);
+    let timeline = json_of(s.app.get(&s.token, &path).await, StatusCode::OK).await;
+    assert_eq!(timeline["shared_device_total"], 16);
+    assert_eq!(timeline["duplicate_device_total"], 0);
+}
+
+#[tokio::test]
+async fn duplicate_device_answers_are_counted_apart_in_report_and_monitor() {
+    let s = seeded_round().await;
+    let p1 = s.link("parent", Some(s.schools[0]));
+    let q = s.app.questionnaire(&p1).await;
+    let round = s.round;
+    for shared in [false, false, true, true] {
+        let mut body = answers_for(&q, |_, _| 1);
+        body["duration_ms"] = json!(90_000);
+        body["shared_device"] = json!(shared);
+        let r = s
+            .app
+            .client
+            .post(s.app.url(&format!("/api/public/links/{p1}/responses")))
+            .header("Cookie", format!("renke_device_{round}=onephone"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        json_of(r, StatusCode::CREATED).await;
+    }
+    // First: valid; second (not shared): duplicate; third: shared; fourth:
+    // beyond the default limit of two, duplicate.
+    let report = s.report(&s.token).await;
+    assert_eq!(report["totals"]["valid"], 2);
+    assert_eq!(report["totals"]["shared_device"], 1);
+    assert_eq!(report["totals"]["duplicate_device"], 2);
+    let path = format!("/api/rounds/{round}/timeline");
+    let timeline = json_of(s.app.get(&s.token, &path).await, StatusCode::OK).await;
+    assert_eq!(timeline["shared_device_total"], 1);
+    assert_eq!(timeline["duplicate_device_total"], 2);
+}
+
+#[tokio::test]
 async fn chunks_stay_bounded_where_sparse_ids_turn_dense() {
     use renke::store::bulk::{Chunks, Scope};
     use sea_orm::ConnectionTrait;

@@ -1,4 +1,5 @@
-//! One device, one response per round and group: refused or flagged as the
+//! One device, one response per link (county-level groups: per round and
+//! group): beyond a confirmed shared phone, refused or flagged as the
 //! round decides, and decided inside the writer's transaction.
 
 use super::*;
