@@ -283,6 +283,8 @@ async fn submit_form(
                 answers: fields,
                 error: Some((None, &message)),
                 notice: None,
+                shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
+                offer_shared: ctx.round.shared_device_limit > 1,
             });
             let mut resp = html(StatusCode::TOO_MANY_REQUESTS, page);
             if let Ok(v) = retry_after_secs.to_string().parse() {
