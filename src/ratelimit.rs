@@ -134,7 +134,7 @@ pub fn client_network(req: &Request, trusted_header: Option<&str>) -> Option<IpA
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .filter_map(|part| parse_ip(part.trim()))
-            .last();
+            .next_back();
         if let Some(ip) = from_header {
             return Some(network_of(ip));
         }

@@ -46,10 +46,11 @@ pub async fn respondent_limits<E: Endpoint>(next: E, req: Request) -> Result<Res
         Err(e) => e.into_response(),
     };
     let status = resp.status();
-    if let Some(net) = net {
-        if status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS {
-            limiter.charge_refusal(net);
-        }
+    if let Some(net) = net
+        && status.is_client_error()
+        && status != StatusCode::TOO_MANY_REQUESTS
+    {
+        limiter.charge_refusal(net);
     }
     Ok(resp)
 }
