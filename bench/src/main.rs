@@ -3,6 +3,7 @@
 
 mod bare;
 mod chaos;
+mod contention;
 mod crowd;
 mod inserts;
 mod load;
@@ -58,6 +59,22 @@ enum Cmd {
         #[arg(long, default_value = "target/release/renke")]
         binary: String,
         /// CI mode: the 1,000 parents at once, a short junk flood.
+        #[arg(long)]
+        short: bool,
+    },
+    /// Phones submitting alone, then while others flood wrong logins, loop the
+    /// largest QR ZIP and the raw export: no submission refused or lost.
+    Contention {
+        #[arg(long, default_value_t = 16)]
+        phones: usize,
+        /// Seconds per measurement (alone, then with the others).
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        #[arg(long, env = "RENKE_BENCH_DATABASE_URL")]
+        database_url: Option<String>,
+        #[arg(long, default_value = "target/release/renke")]
+        binary: String,
+        /// CI mode: a few seconds each, checks correctness only.
         #[arg(long)]
         short: bool,
     },
@@ -303,6 +320,66 @@ async fn main() -> anyhow::Result<()> {
             }
             if r.junk_paused == 0 {
                 bail!("junk was never paused");
+            }
+            Ok(())
+        }
+        Cmd::Contention {
+            phones,
+            seconds,
+            database_url,
+            binary,
+            short,
+        } => {
+            let duration = Duration::from_secs(if short { 3 } else { seconds });
+            let dir = std::env::temp_dir().join(format!(
+                "renke-contention-{}",
+                uuid::Uuid::new_v4().simple()
+            ));
+            std::fs::create_dir_all(&dir)?;
+            let url = fresh_db(&database_url, &dir, "contention").await?;
+            let renke = server::spawn(&binary, &[], &[("RENKE_DATABASE_URL", url.clone())]).await?;
+            let seeded = seed::county(
+                &renke.url,
+                renke.admin_password.as_deref().context("admin password")?,
+            )
+            .await?;
+            let shapes = load::prepare(&renke.url, &seeded.links).await?;
+            let (mut alone, mut busy, others) = contention::run(
+                &renke.url,
+                &seeded.token,
+                seeded.round_id,
+                shapes,
+                phones,
+                duration,
+            )
+            .await?;
+            renke.stop().await;
+            println!(
+                "| {phones} phones, {} s each | respondents/s | submissions/s | fetch p50/p95/p99 ms | submit p50/p95/p99 ms | errors |",
+                duration.as_secs()
+            );
+            println!("|---|---|---|---|---|---|");
+            println!("{}", alone.row("alone"));
+            println!("{}", busy.row("with logins, QR ZIPs and exports"));
+            println!(
+                "others meanwhile: {} wrong logins, {} QR ZIPs (size 4000), {} raw exports",
+                others.logins, others.zips, others.exports
+            );
+            let mut acked = alone.acked.clone();
+            acked.extend(busy.acked.iter().cloned());
+            let (acked, stored) = verify(&url, &acked).await?;
+            println!("check: {acked} acknowledged, {stored} stored, 0 lost, 0 doubled");
+            let _ = std::fs::remove_dir_all(&dir);
+            if alone.errors + busy.errors > 0 {
+                bail!(
+                    "{} submissions or fetches failed ({} alone, {} with the others)",
+                    alone.errors + busy.errors,
+                    alone.errors,
+                    busy.errors
+                );
+            }
+            if others.zips == 0 || others.exports == 0 || others.logins == 0 {
+                bail!("the others did not get their requests through");
             }
             Ok(())
         }
