@@ -9,6 +9,7 @@ mod m20261129_000003_tallies;
 mod m20261129_000004_audit;
 mod m20261129_000005_timeline;
 mod m20261129_000006_round_order;
+mod m20261202_500001_round_purposes;
 mod m20261202_600001_round_school_snapshot;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_timeline::Migration),
             Box::new(m20261129_000006_round_order::Migration),
             Box::new(m20261202_600001_round_school_snapshot::Migration),
+            Box::new(m20261202_500001_round_purposes::Migration),
         ]
     }
 }

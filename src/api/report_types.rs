@@ -5,7 +5,7 @@ use poem_openapi::{Enum, Object};
 
 use super::{
     rounds::{RoundSummary, ScoringRuleDto},
-    types::{GroupDto, LocationDto},
+    types::{GroupDto, LocationDto, PurposeDto},
 };
 use crate::{
     domain::{
@@ -209,12 +209,41 @@ pub struct InvalidOut {
     pub count: u64,
 }
 
+/// What the round is for, and where the official result comes from.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct PurposeOut {
+    pub purpose: PurposeDto,
+    /// 县级自评 / 州（市）复核 / 省级评估 / 国家认定模拟
+    pub label: String,
+    pub label_en: String,
+    /// For every purpose but 省级评估: the official result comes from the
+    /// Ministry's survey, not from this round.
+    pub official_note: Option<String>,
+    pub official_note_en: Option<String>,
+}
+
+impl From<Purpose> for PurposeOut {
+    fn from(p: Purpose) -> Self {
+        let note = p.official_note();
+        Self {
+            purpose: p.into(),
+            label: p.label_zh().to_string(),
+            label_en: p.label_en().to_string(),
+            official_note: note.map(|n| n.0.to_string()),
+            official_note_en: note.map(|n| n.1.to_string()),
+        }
+    }
+}
+
 /// The report of a round: every rate with n, 95% interval and small-sample
 /// marker, the verdict, and the rule used.
 #[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct RoundReportOut {
     pub round: RoundSummary,
+    /// The round's purpose, stated on every report and export.
+    pub purpose: PurposeOut,
     pub generated_at: DateTime<Utc>,
     pub rule: ReportRuleOut,
     pub totals: TotalsOut,
@@ -279,6 +308,9 @@ fn school_name(s: Option<&SchoolInfo>) -> String {
 pub fn report_out(data: &RoundData, r: &Report, min_n: u64) -> RoundReportOut {
     RoundReportOut {
         round: (&data.detail.round).into(),
+        purpose: Purpose::from_code(&data.detail.round.purpose)
+            .unwrap_or(Purpose::SelfAssessment)
+            .into(),
         generated_at: Utc::now(),
         rule: rule_out(data, &r.rule_words, min_n),
         totals: TotalsOut {

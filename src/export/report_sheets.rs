@@ -60,6 +60,11 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
     let kv = |k: &str, v: Cell| vec![Cell::text(k), v];
     let summary = vec![
         kv("测评轮次", Cell::text(&r.round.name)),
+        kv("测评目的", Cell::text(&r.purpose.label)),
+        kv(
+            "正式结果说明",
+            Cell::opt_text(r.purpose.official_note.clone()),
+        ),
         kv("生成时间（北京时间）", Cell::text(beijing(r.generated_at))),
         kv("全县认可率", Cell::opt_pct(o.rate.rate)),
         kv("有效样本n", Cell::Int(o.rate.n as i64)),

@@ -299,3 +299,4 @@ async fn reports_need_a_login_and_reviewers_may_read() {
 mod exports;
 mod panels;
 mod props;
+mod purpose;

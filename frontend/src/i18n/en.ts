@@ -313,6 +313,7 @@ export const en: Messages = {
   report: {
     title: 'Report',
     countyRate: 'County recognition rate',
+    purpose: 'Purpose',
     threshold: 'Threshold 85%',
     verdict: 'Verdict',
     verdicts: {
@@ -424,7 +425,7 @@ export const en: Messages = {
       self_assessment: 'County self-assessment',
       prefecture_review: 'Prefecture review',
       provincial: 'Provincial assessment',
-      national: 'National inspection',
+      national_rehearsal: 'National recognition rehearsal',
     },
     status: { draft: 'Draft', open: 'Open', closed: 'Closed' },
     formula: { share_recognised: 'Share recognised', mean_score_x20: 'Mean score × 20' },

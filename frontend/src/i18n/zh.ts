@@ -311,6 +311,7 @@ export const zh = {
   report: {
     title: '统计报告',
     countyRate: '全县认可率',
+    purpose: '测评目的',
     threshold: '达标线 85%',
     verdict: '判定',
     verdicts: {
@@ -420,9 +421,9 @@ export const zh = {
     location: { urban: '城区', town: '镇区', rural: '乡村' },
     purpose: {
       self_assessment: '县级自评',
-      prefecture_review: '市级复核',
+      prefecture_review: '州（市）复核',
       provincial: '省级评估',
-      national: '国家督导评估',
+      national_rehearsal: '国家认定模拟',
     },
     status: { draft: '草稿', open: '进行中', closed: '已结束' },
     formula: { share_recognised: '认可答案占比', mean_score_x20: '平均分×20' },
