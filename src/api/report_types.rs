@@ -64,14 +64,14 @@ impl From<&Estimate> for RateOut {
     }
 }
 
-/// pass 达标 (the 95% interval lies above 85%), fail 未达标 (below),
-/// too_close_to_call 临界 (it contains 85%), no_data.
+/// The official reading, by the rate itself: pass 达标 (the rate reaches
+/// 85%), fail 未达标 (below), no_data. The 95% interval is a precision note
+/// beside it (`precision_note`, `more_responses_needed`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]
 pub enum VerdictDto {
     Pass,
     Fail,
-    TooCloseToCall,
     NoData,
 }
 
@@ -80,7 +80,6 @@ impl From<Verdict> for VerdictDto {
         match v {
             Verdict::Pass => Self::Pass,
             Verdict::Fail => Self::Fail,
-            Verdict::TooCloseToCall => Self::TooCloseToCall,
             Verdict::NoData => Self::NoData,
         }
     }
@@ -118,9 +117,20 @@ pub struct OverallOut {
     #[oai(flatten)]
     pub rate: RateOut,
     pub verdict: VerdictDto,
+    /// 达标 / 未达标 / 暂无有效问卷
     pub verdict_label: String,
-    /// The rate itself reaches 85% (the official reading, without the interval).
+    pub verdict_label_en: String,
+    /// The rate itself reaches 85% (the official reading: the same as `verdict`).
     pub meets_threshold: Option<bool>,
+    /// The whole 95% interval lies on the verdict's side of 85%.
+    pub interval_clear: bool,
+    /// The precision note under the verdict, e.g. "按95%置信区间仍可能低于85%；…".
+    pub precision_note: Option<String>,
+    pub precision_note_en: Option<String>,
+    /// How many more valid responses, at the current rate, would put the
+    /// whole 95% interval on one side of 85% (0 when it already is; absent
+    /// when no number would: a rate of exactly 85%, or too little spread data).
+    pub more_responses_needed: Option<u64>,
     /// What the overall rate leaves out, if anything.
     pub note: Option<String>,
 }
@@ -323,6 +333,11 @@ pub fn report_out(data: &RoundData, r: &Report, min_n: u64) -> RoundReportOut {
             rate: (&r.overall).into(),
             verdict: r.verdict.into(),
             verdict_label: r.verdict.label_zh().to_string(),
+            verdict_label_en: r.verdict.label_en().to_string(),
+            interval_clear: r.precision.clear,
+            precision_note: r.precision.note.as_ref().map(|n| n.0.clone()),
+            precision_note_en: r.precision.note.as_ref().map(|n| n.1.clone()),
+            more_responses_needed: r.precision.more_needed,
             meets_threshold: r.overall.rate.map(|x| x >= crate::domain::round::THRESHOLD),
             note: r.overall_note.clone(),
         },

@@ -319,13 +319,11 @@ export const en: Messages = {
     verdicts: {
       pass: 'Meets 85%',
       fail: 'Below 85%',
-      too_close_to_call: 'Undecided (the interval contains 85%)',
       no_data: 'No valid responses yet',
     },
     verdictHints: {
-      pass: 'The whole 95% interval lies above 85%',
-      fail: 'The whole 95% interval lies below 85%',
-      too_close_to_call: 'The rate is close to 85%: its 95% interval crosses the line',
+      pass: 'The rate itself reaches 85% (as the inspection reads it)',
+      fail: 'The rate itself is below 85% (as the inspection reads it)',
       no_data: 'No scored valid response yet',
     },
     meets: 'The rate itself {yes} 85%',

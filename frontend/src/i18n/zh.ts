@@ -317,13 +317,11 @@ export const zh = {
     verdicts: {
       pass: '达标',
       fail: '未达标',
-      too_close_to_call: '无法判定（置信区间包含85%）',
       no_data: '暂无有效问卷',
     },
     verdictHints: {
-      pass: '95%置信区间整体高于85%',
-      fail: '95%置信区间整体低于85%',
-      too_close_to_call: '认可率接近85%，95%置信区间跨过达标线',
+      pass: '认可率本身达到85%（督导评估的读法）',
+      fail: '认可率本身低于85%（督导评估的读法）',
       no_data: '还没有可计分的有效问卷',
     },
     meets: '认可率本身{yes}达到85%',
