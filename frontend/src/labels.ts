@@ -6,7 +6,7 @@ export const GROUPS: Group[] = ['student', 'parent', 'teacher', 'principal', 'de
 export const SCHOOL_BOUND: ReadonlySet<Group> = new Set<Group>(['student', 'parent', 'teacher', 'principal']);
 export const KINDS: SchoolKind[] = ['primary', 'junior', 'nine_year', 'twelve_year', 'complete', 'special'];
 export const LOCATIONS: Location[] = ['urban', 'town', 'rural'];
-export const PURPOSES: Purpose[] = ['self_assessment', 'prefecture_review', 'provincial', 'national'];
+export const PURPOSES: Purpose[] = ['self_assessment', 'prefecture_review', 'provincial', 'national_rehearsal'];
 export const ROLES: Role[] = ['admin', 'organiser', 'reviewer'];
 
 export const groupLabel = (g: Group) => t(`enums.group.${g}`);

@@ -11,6 +11,7 @@ mod m20261129_000005_timeline;
 mod m20261129_000006_round_order;
 mod m20261202_300001_device_marks_per_link;
 mod m20261202_300002_shared_device;
+mod m20261202_500001_round_purposes;
 mod m20261202_600001_round_school_snapshot;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_600001_round_school_snapshot::Migration),
             Box::new(m20261202_300001_device_marks_per_link::Migration),
             Box::new(m20261202_300002_shared_device::Migration),
+            Box::new(m20261202_500001_round_purposes::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use poem_openapi::{Enum, Object};
 
 use super::{
     rounds::{RoundSummary, ScoringRuleDto},
-    types::{GroupDto, LocationDto},
+    types::{GroupDto, LocationDto, PurposeDto},
 };
 use crate::{
     domain::{
@@ -65,14 +65,14 @@ impl From<&Estimate> for RateOut {
     }
 }
 
-/// pass 达标 (the 95% interval lies above 85%), fail 未达标 (below),
-/// too_close_to_call 临界 (it contains 85%), no_data.
+/// The official reading, by the rate itself: pass 达标 (the rate reaches
+/// 85%), fail 未达标 (below), no_data. The 95% interval is a precision note
+/// beside it (`precision_note`, `more_responses_needed`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]
 pub enum VerdictDto {
     Pass,
     Fail,
-    TooCloseToCall,
     NoData,
 }
 
@@ -81,7 +81,6 @@ impl From<Verdict> for VerdictDto {
         match v {
             Verdict::Pass => Self::Pass,
             Verdict::Fail => Self::Fail,
-            Verdict::TooCloseToCall => Self::TooCloseToCall,
             Verdict::NoData => Self::NoData,
         }
     }
@@ -124,9 +123,20 @@ pub struct OverallOut {
     #[oai(flatten)]
     pub rate: RateOut,
     pub verdict: VerdictDto,
+    /// 达标 / 未达标 / 暂无有效问卷
     pub verdict_label: String,
-    /// The rate itself reaches 85% (the official reading, without the interval).
+    pub verdict_label_en: String,
+    /// The rate itself reaches 85% (the official reading: the same as `verdict`).
     pub meets_threshold: Option<bool>,
+    /// The whole 95% interval lies on the verdict's side of 85%.
+    pub interval_clear: bool,
+    /// The precision note under the verdict, e.g. "按95%置信区间仍可能低于85%；…".
+    pub precision_note: Option<String>,
+    pub precision_note_en: Option<String>,
+    /// How many more valid responses, at the current rate, would put the
+    /// whole 95% interval on one side of 85% (0 when it already is; absent
+    /// when no number would: a rate of exactly 85%, or too little spread data).
+    pub more_responses_needed: Option<u64>,
     /// What the overall rate leaves out, if anything.
     pub note: Option<String>,
 }
@@ -215,12 +225,41 @@ pub struct InvalidOut {
     pub count: u64,
 }
 
+/// What the round is for, and where the official result comes from.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct PurposeOut {
+    pub purpose: PurposeDto,
+    /// 县级自评 / 州（市）复核 / 省级评估 / 国家认定模拟
+    pub label: String,
+    pub label_en: String,
+    /// For every purpose but 省级评估: the official result comes from the
+    /// Ministry's survey, not from this round.
+    pub official_note: Option<String>,
+    pub official_note_en: Option<String>,
+}
+
+impl From<Purpose> for PurposeOut {
+    fn from(p: Purpose) -> Self {
+        let note = p.official_note();
+        Self {
+            purpose: p.into(),
+            label: p.label_zh().to_string(),
+            label_en: p.label_en().to_string(),
+            official_note: note.map(|n| n.0.to_string()),
+            official_note_en: note.map(|n| n.1.to_string()),
+        }
+    }
+}
+
 /// The report of a round: every rate with n, 95% interval and small-sample
 /// marker, the verdict, and the rule used.
 #[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct RoundReportOut {
     pub round: RoundSummary,
+    /// The round's purpose, stated on every report and export.
+    pub purpose: PurposeOut,
     pub generated_at: DateTime<Utc>,
     pub rule: ReportRuleOut,
     pub totals: TotalsOut,
@@ -285,6 +324,9 @@ fn school_name(s: Option<&SchoolInfo>) -> String {
 pub fn report_out(data: &RoundData, r: &Report, min_n: u64) -> RoundReportOut {
     RoundReportOut {
         round: (&data.detail.round).into(),
+        purpose: Purpose::from_code(&data.detail.round.purpose)
+            .unwrap_or(Purpose::SelfAssessment)
+            .into(),
         generated_at: Utc::now(),
         rule: rule_out(data, &r.rule_words, min_n),
         totals: TotalsOut {
@@ -304,6 +346,11 @@ pub fn report_out(data: &RoundData, r: &Report, min_n: u64) -> RoundReportOut {
             rate: (&r.overall).into(),
             verdict: r.verdict.into(),
             verdict_label: r.verdict.label_zh().to_string(),
+            verdict_label_en: r.verdict.label_en().to_string(),
+            interval_clear: r.precision.clear,
+            precision_note: r.precision.note.as_ref().map(|n| n.0.clone()),
+            precision_note_en: r.precision.note.as_ref().map(|n| n.1.clone()),
+            more_responses_needed: r.precision.more_needed,
             meets_threshold: r.overall.rate.map(|x| x >= crate::domain::round::THRESHOLD),
             note: r.overall_note.clone(),
         },

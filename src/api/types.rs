@@ -50,9 +50,10 @@ mirror_enum!(
     LocationDto <=> Location { Urban, Town, Rural }
 );
 mirror_enum!(
-    /// Purpose: self_assessment 县级自评, prefecture_review 市级复核,
-    /// provincial 省级评估, national 国家督导评估.
-    PurposeDto <=> Purpose { SelfAssessment, PrefectureReview, Provincial, National }
+    /// Purpose: self_assessment 县级自评, prefecture_review 州（市）复核,
+    /// provincial 省级评估, national_rehearsal 国家认定模拟 (a rehearsal: the
+    /// official result comes from the Ministry's survey).
+    PurposeDto <=> Purpose { SelfAssessment, PrefectureReview, Provincial, NationalRehearsal }
 );
 mirror_enum!(
     /// Round status: draft → open → closed.

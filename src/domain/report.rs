@@ -9,7 +9,7 @@ use super::{
     questionnaire::{Item, ItemKind, Questionnaire},
     round::ScoringRule,
     school::Location,
-    scoring::{Estimate, Scorer, Sums, Verdict, describe_reporting},
+    scoring::{Estimate, Precision, Scorer, Sums, Verdict, describe_reporting},
     tally::{Tallies, VALID},
 };
 
@@ -78,6 +78,8 @@ pub struct Report {
     pub totals: Totals,
     pub overall: Estimate,
     pub verdict: Verdict,
+    /// The 95% interval as a precision note under the verdict.
+    pub precision: Precision,
     /// Why the overall rate leaves something out, if it does.
     pub overall_note: Option<String>,
     /// Per group, with its weight when the rule sets weights.
@@ -155,8 +157,12 @@ pub fn compute(input: &ReportInput) -> Report {
         }
     }
     let weights = &input.rule.group_weights;
-    let (overall, overall_note) = if weights.is_empty() {
-        (scorer.estimate(&all), None)
+    let (overall, overall_note, more_needed) = if weights.is_empty() {
+        (
+            scorer.estimate(&all),
+            None,
+            scorer.more_needed(&[(1.0, all)]),
+        )
     } else {
         let parts: Vec<(f64, Sums)> = input
             .groups
@@ -181,7 +187,7 @@ pub fn compute(input: &ReportInput) -> Report {
                 missing.join("、")
             )
         });
-        (scorer.weighted(&parts), note)
+        (scorer.weighted(&parts), note, scorer.more_needed(&parts))
     };
     let counts = input.option_counts(false);
     let mut items = Vec::new();
@@ -223,6 +229,7 @@ pub fn compute(input: &ReportInput) -> Report {
         rule_words: describe_reporting(input.rule, input.min_n),
         totals,
         verdict: Verdict::of(&overall),
+        precision: Precision::of(&overall, more_needed),
         overall,
         overall_note,
         groups: input

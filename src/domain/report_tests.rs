@@ -133,8 +133,18 @@ fn every_breakdown_matches_hand_computation() {
     // Six scored valid responses: 1, ½, 1, 0, 1, 0.
     close(rate(&r.overall), 3.5 / 6.0);
     assert_eq!(r.overall.n, 6);
-    // Wilson for 7/12 over 6 respondents: 0.241 … 0.861 contains 85%.
-    assert_eq!(r.verdict, Verdict::TooCloseToCall);
+    // 7/12 is below 85%: 未达标, though Wilson over 6 respondents (0.241 …
+    // 0.861) still contains 85%, which the precision note says.
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert!(!r.precision.clear);
+    assert!(
+        r.precision
+            .note
+            .clone()
+            .unwrap()
+            .0
+            .starts_with("按95%置信区间仍可能达到85%")
+    );
     assert!(!r.overall.small_n, "6 ≥ the minimum of 3");
     close(rate(&r.groups[0].2), 2.5 / 4.0);
     close(rate(&r.groups[1].2), 0.5);

@@ -14,12 +14,12 @@ pub const THRESHOLD: f64 = 0.85;
 pub enum Purpose {
     /// 县级自评
     SelfAssessment,
-    /// 市级复核
+    /// 州（市）复核
     PrefectureReview,
     /// 省级评估
     Provincial,
-    /// 国家督导评估
-    National,
+    /// 国家认定模拟: a rehearsal of the Ministry's survey, not the survey itself.
+    NationalRehearsal,
 }
 
 impl Purpose {
@@ -27,14 +27,14 @@ impl Purpose {
         Self::SelfAssessment,
         Self::PrefectureReview,
         Self::Provincial,
-        Self::National,
+        Self::NationalRehearsal,
     ];
     pub fn code(self) -> &'static str {
         match self {
             Self::SelfAssessment => "self_assessment",
             Self::PrefectureReview => "prefecture_review",
             Self::Provincial => "provincial",
-            Self::National => "national",
+            Self::NationalRehearsal => "national_rehearsal",
         }
     }
     pub fn from_code(c: &str) -> Option<Self> {
@@ -43,9 +43,30 @@ impl Purpose {
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::SelfAssessment => "县级自评",
-            Self::PrefectureReview => "市级复核",
+            Self::PrefectureReview => "州（市）复核",
             Self::Provincial => "省级评估",
-            Self::National => "国家督导评估",
+            Self::NationalRehearsal => "国家认定模拟",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::SelfAssessment => "County self-assessment",
+            Self::PrefectureReview => "Prefecture review",
+            Self::Provincial => "Provincial assessment",
+            Self::NationalRehearsal => "National recognition rehearsal",
+        }
+    }
+    /// What every report and export of a round with this purpose says about
+    /// the official result: in the national recognition step the Ministry
+    /// runs the survey itself, so only a province's own assessment is an
+    /// official result of its own. Chinese, then English.
+    pub fn official_note(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::Provincial => None,
+            _ => Some((
+                "本轮测评结果仅供参考；正式的社会认可度结果以教育部组织的社会认可度调查为准。",
+                "This round's result is for reference only; the official social-recognition result comes from the Ministry of Education's survey.",
+            )),
         }
     }
 }

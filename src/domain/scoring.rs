@@ -85,33 +85,31 @@ pub struct Estimate {
     pub small_n: bool,
 }
 
-/// The county's standing against the 85% threshold.
+/// The county's standing against the 85% threshold, read as the inspection
+/// reads it: by the rate itself. The interval is a precision note beside it
+/// ([`Precision`]), not part of the verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// The whole 95% interval is above 85%.
+    /// The rate reaches 85%.
     Pass,
-    /// The whole 95% interval is below 85%.
+    /// The rate is below 85%.
     Fail,
-    /// The 95% interval contains 85%.
-    TooCloseToCall,
     /// No valid response yet.
     NoData,
 }
 
 impl Verdict {
     pub fn of(e: &Estimate) -> Self {
-        match (e.low, e.high) {
-            (Some(low), _) if low > THRESHOLD => Self::Pass,
-            (_, Some(high)) if high < THRESHOLD => Self::Fail,
-            (Some(_), Some(_)) => Self::TooCloseToCall,
-            _ => Self::NoData,
+        match e.rate {
+            Some(r) if r >= THRESHOLD => Self::Pass,
+            Some(_) => Self::Fail,
+            None => Self::NoData,
         }
     }
     pub fn code(self) -> &'static str {
         match self {
             Self::Pass => "pass",
             Self::Fail => "fail",
-            Self::TooCloseToCall => "too_close_to_call",
             Self::NoData => "no_data",
         }
     }
@@ -119,8 +117,90 @@ impl Verdict {
         match self {
             Self::Pass => "达标",
             Self::Fail => "未达标",
-            Self::TooCloseToCall => "临界（置信区间包含85%）",
             Self::NoData => "暂无有效问卷",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Pass => "Meets 85%",
+            Self::Fail => "Below 85%",
+            Self::NoData => "No valid response yet",
+        }
+    }
+}
+
+/// How precise the verdict is: whether the 95% interval lies wholly on the
+/// verdict's side of 85%, and if not, how many more valid responses would
+/// make it do so if the rate stayed where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Precision {
+    /// The whole interval is on the verdict's side of 85%.
+    pub clear: bool,
+    /// More valid (scored) responses needed at the current rate; `Some(0)`
+    /// when already clear, `None` when no number of responses would do
+    /// (a rate of exactly 85%, too few responses to estimate a spread, or
+    /// more than [`MORE_NEEDED_CAP`] needed).
+    pub more_needed: Option<u64>,
+    /// Chinese, then English; `None` when there is no rate.
+    pub note: Option<(String, String)>,
+}
+
+/// Beyond this many responses in all, "how many more" is not worth stating.
+pub const MORE_NEEDED_CAP: u64 = 10_000_000;
+
+impl Precision {
+    pub fn of(e: &Estimate, more_needed: Option<u64>) -> Self {
+        let (Some(rate), Some(low), Some(high)) = (e.rate, e.low, e.high) else {
+            return Self {
+                clear: false,
+                more_needed: None,
+                note: None,
+            };
+        };
+        let above = rate >= THRESHOLD;
+        let clear = if above {
+            low > THRESHOLD
+        } else {
+            high < THRESHOLD
+        };
+        let note = match (clear, above, more_needed) {
+            (true, true, _) => (
+                "按95%置信区间，认可率也高于85%。".to_string(),
+                "The whole 95% interval is above 85%.".to_string(),
+            ),
+            (true, false, _) => (
+                "按95%置信区间，认可率也低于85%。".to_string(),
+                "The whole 95% interval is below 85%.".to_string(),
+            ),
+            (false, true, Some(m)) => (
+                format!(
+                    "按95%置信区间仍可能低于85%；若认可率保持不变，再收集{m}份有效问卷可使区间整体高于85%。"
+                ),
+                format!(
+                    "By the 95% interval the rate may still be below 85%; at the current rate, {m} more valid responses would put the whole interval above 85%."
+                ),
+            ),
+            (false, false, Some(m)) => (
+                format!(
+                    "按95%置信区间仍可能达到85%；若认可率保持不变，再收集{m}份有效问卷可使区间整体低于85%。"
+                ),
+                format!(
+                    "By the 95% interval the rate may still reach 85%; at the current rate, {m} more valid responses would put the whole interval below 85%."
+                ),
+            ),
+            (false, true, None) => (
+                "按95%置信区间仍可能低于85%。".to_string(),
+                "By the 95% interval the rate may still be below 85%.".to_string(),
+            ),
+            (false, false, None) => (
+                "按95%置信区间仍可能达到85%。".to_string(),
+                "By the 95% interval the rate may still reach 85%.".to_string(),
+            ),
+        };
+        Self {
+            clear,
+            more_needed,
+            note: Some(note),
         }
     }
 }
@@ -237,6 +317,71 @@ impl Scorer {
     }
 }
 
+impl Scorer {
+    /// How many more valid responses, at the current rate and spread, would
+    /// put the whole 95% interval of the (weighted) rate of `parts` on one
+    /// side of 85%. Every part grows in proportion: the interval of `N`
+    /// responses in all is that of the current ones with the sample size
+    /// (Wilson: the effective n; mean score: 1/variance) times N/n.
+    /// Use `[(1.0, sums)]` for an unweighted rate.
+    pub fn more_needed(&self, parts: &[(f64, Sums)]) -> Option<u64> {
+        let used: Vec<&(f64, Sums)> = parts.iter().filter(|(w, s)| *w > 0.0 && s.n > 0).collect();
+        let total_w: f64 = used.iter().map(|(w, _)| w).sum();
+        let n: u64 = used.iter().map(|(_, s)| s.n).sum();
+        if n == 0 || total_w <= 0.0 {
+            return None;
+        }
+        let rate = self.weighted(parts).rate?;
+        if rate == THRESHOLD {
+            return None;
+        }
+        let above = rate > THRESHOLD;
+        let interval: Box<dyn Fn(f64) -> (f64, f64)> = match self.formula {
+            Formula::ShareRecognised => {
+                let n_eff =
+                    total_w * total_w / used.iter().map(|(w, s)| w * w / s.n as f64).sum::<f64>();
+                Box::new(move |k| wilson(rate, n_eff * k))
+            }
+            Formula::MeanScoreX20 => {
+                let var: f64 = used
+                    .iter()
+                    .map(|(w, s)| score_se(s).map(|se| (w / total_w).powi(2) * se * se))
+                    .sum::<Option<f64>>()?;
+                Box::new(move |k| normal(rate, Some((var / k).sqrt())))
+            }
+        };
+        let clear = |total: u64| {
+            let (low, high) = interval(total as f64 / n as f64);
+            if above {
+                low.min(rate) > THRESHOLD
+            } else {
+                high.max(rate) < THRESHOLD
+            }
+        };
+        if clear(n) {
+            return Some(0);
+        }
+        // The smallest total that clears: double until one does, then bisect.
+        let (mut lo, mut hi) = (n, n.saturating_mul(2));
+        while !clear(hi) {
+            if hi > MORE_NEEDED_CAP {
+                return None;
+            }
+            lo = hi;
+            hi = hi.saturating_mul(2);
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if clear(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        Some(hi - n)
+    }
+}
+
 /// The interval method in words.
 pub fn interval_words(formula: Formula) -> &'static str {
     match formula {
@@ -284,7 +429,8 @@ pub fn describe_reporting(rule: &ScoringRule, min_n: u64) -> String {
     format!(
         "{}学校、对象、地区和题目的认可率按有效问卷计算，不加权；题目认可率 = 该题“认可”答案数 ÷ 该题计分答案数；\
          全部选择“不了解”的问卷不计入认可率；无效问卷单独按原因统计；{}；\
-         样本少于{min_n}份时标注“样本不足”；区间全部高于达标线为达标，全部低于为未达标，包含达标线为临界。",
+         样本少于{min_n}份时标注“样本不足”；认可率本身达到85%为达标，否则为未达标（与督导评估的读法一致）；\
+         95%置信区间作为精度说明，区间包含85%时给出按当前认可率还需的有效问卷数。",
         describe_rule(rule),
         interval_words(rule.formula),
     )

@@ -133,13 +133,137 @@ fn weights_average_group_rates() {
 }
 
 #[test]
-fn the_verdict_reads_the_interval() {
+fn the_verdict_reads_the_rate_itself_and_the_interval_is_a_note() {
     let v = |n, r| Verdict::of(&SHARE.estimate(&sums(n, r)));
     assert_eq!(v(400, 380), Verdict::Pass); // 95%: 0.924 … 0.967
-    assert_eq!(v(100, 86), Verdict::TooCloseToCall); // 86%: 0.779 … 0.915
+    // 86%: 0.779 … 0.915 contains 85%, but the inspection reads the rate: 达标.
+    assert_eq!(v(100, 86), Verdict::Pass);
+    assert_eq!(v(100, 85), Verdict::Pass, "exactly 85% reaches the line");
+    assert_eq!(v(100, 84), Verdict::Fail);
     assert_eq!(v(100, 50), Verdict::Fail);
+    assert_eq!(
+        Verdict::of(&SHARE.estimate(&Sums::default())),
+        Verdict::NoData
+    );
     assert!(!SHARE.estimate(&sums(30, 30)).small_n);
     assert!(SHARE.estimate(&sums(29, 29)).small_n);
+
+    let p = |n, r| {
+        let s = sums(n, r);
+        Precision::of(&SHARE.estimate(&s), SHARE.more_needed(&[(1.0, s)]))
+    };
+    let clear = p(400, 380);
+    assert!(clear.clear && clear.more_needed == Some(0));
+    assert_eq!(clear.note.unwrap().0, "按95%置信区间，认可率也高于85%。");
+    let close_above = p(100, 86);
+    assert!(!close_above.clear);
+    let (zh, en) = close_above.note.unwrap();
+    assert!(zh.starts_with("按95%置信区间仍可能低于85%"), "{zh}");
+    assert!(zh.contains(&format!(
+        "再收集{}份有效问卷",
+        close_above.more_needed.unwrap()
+    )));
+    assert!(en.contains("more valid responses"));
+    let close_below = p(100, 84);
+    assert!(
+        close_below
+            .note
+            .unwrap()
+            .0
+            .starts_with("按95%置信区间仍可能达到85%")
+    );
+    let at_line = p(100, 85);
+    assert_eq!(
+        at_line.more_needed, None,
+        "no sample size separates 85% from 85%"
+    );
+    assert_eq!(at_line.note.unwrap().0, "按95%置信区间仍可能低于85%。");
+    assert_eq!(p(0, 0).note, None);
+}
+
+#[test]
+fn more_responses_needed_hand_computed() {
+    let more = |n, r| SHARE.more_needed(&[(1.0, sums(n, r))]);
+    // 90 of 100: Wilson low 0.8256. With N in all, low(0.9, N) > 0.85 first at
+    // N = 196 (low 0.85012; at 195, 0.84994).
+    assert_eq!(more(100, 90), Some(96));
+    let low = |n: f64| wilson(0.9, n).0;
+    assert!(low(196.0) > 0.85 && low(195.0) <= 0.85);
+    // 80 of 100: high(0.8, N) < 0.85 first at N = 196.
+    assert_eq!(more(100, 80), Some(96));
+    assert!(wilson(0.8, 196.0).1 < 0.85 && wilson(0.8, 195.0).1 >= 0.85);
+    // The county: 326 of 375 (86.9%) reads 达标 but its interval
+    // reaches down to 0.831; 936 more at the same rate clear 85%.
+    assert_eq!(more(375, 326), Some(936));
+    assert!(wilson(326.0 / 375.0, 1311.0).0 > 0.85 && wilson(326.0 / 375.0, 1310.0).0 <= 0.85);
+    assert_eq!(more(400, 380), Some(0));
+    assert_eq!(more(100, 85), None);
+    assert_eq!(SHARE.more_needed(&[(1.0, Sums::default())]), None);
+    // One part at weight 1 is the unweighted rate; weights scale with n_eff.
+    assert_eq!(SHARE.more_needed(&[(2.0, sums(100, 90))]), Some(96));
+    // Mean score: points 5,5,5,4 (rates 1,1,1,0.8) twice over, n = 8:
+    // mean 0.95, s² = 0.04·8/7/… computed directly below.
+    let mut s = Sums::default();
+    for p in [5, 5, 5, 4, 5, 5, 5, 4] {
+        s.add_class(1, 1, 1, p, p * p);
+    }
+    let n = 8.0;
+    let mean = s.score / n / 5.0;
+    let var = (s.score_sq / 25.0 - n * mean * mean) / (n - 1.0);
+    let direct = (8u64..100_000)
+        .find(|&m| mean - Z95 * (var / m as f64).sqrt() > 0.85)
+        .unwrap();
+    assert_eq!(SCORE.more_needed(&[(1.0, s)]), Some(direct - 8));
+    let mut one = Sums::default();
+    one.add_class(1, 1, 1, 5, 25);
+    assert_eq!(
+        SCORE.more_needed(&[(1.0, one)]),
+        None,
+        "no spread from one response"
+    );
+}
+
+/// The Wilson lower and upper bounds from the textbook formula, written
+/// out again so the search below does not share code with the one tested.
+fn textbook_wilson(p: f64, n: f64) -> (f64, f64) {
+    let z = 1.959_963_984_540_054_f64;
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (centre - half, centre + half)
+}
+
+proptest! {
+    #[test]
+    fn more_needed_equals_a_direct_search(
+        n in 1i64..400, r in 0i64..400, w in 1u8..4, n2 in 1i64..200, r2 in 0i64..200
+    ) {
+        let r = r.min(n);
+        let p = r as f64 / n as f64;
+        prop_assume!((p - 0.85).abs() > 1e-9);
+        let got = SHARE.more_needed(&[(1.0, sums(n, r))]);
+        // Walk N = n, n+1, … until the interval at the same rate clears 85%.
+        let clears = |m: f64| {
+            let (lo, hi) = textbook_wilson(p, m);
+            if p > 0.85 { lo.min(p) > 0.85 } else { hi.max(p) < 0.85 }
+        };
+        let direct = (n as u64..=MORE_NEEDED_CAP).find(|&m| clears(m as f64)).map(|m| m - n as u64);
+        prop_assert_eq!(got, direct);
+
+        // Two weighted parts: the effective n grows with N/n.
+        let r2 = r2.min(n2);
+        let (w1, w2) = (f64::from(w), 1.0);
+        let parts = [(w1, sums(n, r)), (w2, sums(n2, r2))];
+        let rate = (w1 * p + w2 * r2 as f64 / n2 as f64) / (w1 + w2);
+        prop_assume!((rate - 0.85).abs() > 1e-6);
+        let n_eff = (w1 + w2).powi(2) / (w1 * w1 / n as f64 + w2 * w2 / n2 as f64);
+        let total = (n + n2) as u64;
+        let clears = |m: u64| {
+            let (lo, hi) = textbook_wilson(rate, n_eff * m as f64 / total as f64);
+            if rate > 0.85 { lo.min(rate) > 0.85 } else { hi.max(rate) < 0.85 }
+        };
+        let direct = (total..=MORE_NEEDED_CAP).find(|&m| clears(m)).map(|m| m - total);
+        prop_assert_eq!(SHARE.more_needed(&parts), direct);
+    }
 }
 
 #[test]

@@ -60,12 +60,23 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
     let kv = |k: &str, v: Cell| vec![Cell::text(k), v];
     let summary = vec![
         kv("测评轮次", Cell::text(&r.round.name)),
+        kv("测评目的", Cell::text(&r.purpose.label)),
+        kv(
+            "正式结果说明",
+            Cell::opt_text(r.purpose.official_note.clone()),
+        ),
         kv("生成时间（北京时间）", Cell::text(beijing(r.generated_at))),
         kv("全县认可率", Cell::opt_pct(o.rate.rate)),
         kv("有效样本n", Cell::Int(o.rate.n as i64)),
         kv("95%区间下限", Cell::opt_pct(o.rate.low)),
         kv("95%区间上限", Cell::opt_pct(o.rate.high)),
         kv("结论", Cell::text(&o.verdict_label)),
+        kv("精度说明", Cell::opt_text(o.precision_note.clone())),
+        kv(
+            "区间越过85%还需有效问卷",
+            o.more_responses_needed
+                .map_or(Cell::Empty, |m| Cell::Int(m as i64)),
+        ),
         kv("说明", Cell::opt_text(o.note.clone())),
         kv("全部问卷", Cell::Int(r.totals.responses as i64)),
         kv("有效问卷", Cell::Int(r.totals.valid as i64)),

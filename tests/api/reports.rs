@@ -143,8 +143,26 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
     // Wilson(0.598, 6) = 0.2511 … 0.8685: contains 85%.
     assert!((o["low"].as_f64().unwrap() - 0.251_070).abs() < 1e-6);
     assert!((o["high"].as_f64().unwrap() - 0.868_472).abs() < 1e-6);
-    assert_eq!(o["verdict"], "too_close_to_call");
+    // The official reading is the rate itself: 59.8% < 85% → 未达标; the
+    // interval still reaches 85%, which the precision note says, with the
+    // responses needed at 61/102 for its top to fall below 85%.
+    assert_eq!(o["verdict"], "fail");
+    assert_eq!(o["verdict_label"], "未达标");
     assert_eq!(o["meets_threshold"], false);
+    assert_eq!(o["interval_clear"], false);
+    let note = o["precision_note"].as_str().unwrap();
+    assert!(note.starts_with("按95%置信区间仍可能达到85%"), "{note}");
+    let more = o["more_responses_needed"].as_u64().unwrap();
+    assert!(note.contains(&format!("再收集{more}份有效问卷")), "{note}");
+    // Direct search: the smallest N ≥ 6 whose Wilson(61/102, N) top is below 85%.
+    let p = 61.0 / 102.0;
+    let z: f64 = 1.959_963_984_540_054;
+    let high = |n: f64| {
+        (p + z * z / (2.0 * n) + z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt())
+            / (1.0 + z * z / n)
+    };
+    let direct = (6u64..).find(|&n| high(n as f64) < 0.85).unwrap();
+    assert_eq!(more, direct - 6);
     assert_eq!(o["small_n"], true);
 
     let groups = &r["groups"];
@@ -300,3 +318,4 @@ async fn reports_need_a_login_and_reviewers_may_read() {
 mod exports;
 mod panels;
 mod props;
+mod purpose;

@@ -192,8 +192,14 @@ test('a reviewer reads the report of known answers and downloads it, without edi
     const api = await Api.login(server.url, reviewer.username, reviewer.password);
     const report = await api.call('GET', `/api/rounds/${id}/report`);
     assert.ok(Math.abs(report.overall.rate - 61 / 102) < 1e-9, 'the API agrees with the hand computation');
-    const verdicts = { pass: '达标', fail: '未达标', too_close_to_call: '无法判定（置信区间包含85%）', no_data: '暂无有效问卷' };
+    const verdicts = { pass: '达标', fail: '未达标', no_data: '暂无有效问卷' };
     assert.equal(await page.locator('[data-test=verdict]').innerText(), verdicts[report.overall.verdict]);
+    if (report.overall.precision_note) {
+      assert.equal(await page.locator('[data-test=precision-note]').innerText(), report.overall.precision_note);
+    }
+    if (report.purpose.official_note) {
+      assert.equal(await page.locator('[data-test=official-note]').innerText(), report.purpose.official_note);
+    }
     await page.locator('[data-test=rule-words]').getByText('认可').first().waitFor();
     const groupRow = (label) => page.locator('[data-test=group-table] .el-table__body-wrapper tr', { hasText: label });
     assert.equal(await groupRow('家长').locator('[data-test=rate-cell]').innerText(), expected.parents);

@@ -312,18 +312,17 @@ export const zh = {
   report: {
     title: '统计报告',
     countyRate: '全县认可率',
+    purpose: '测评目的',
     threshold: '达标线 85%',
     verdict: '判定',
     verdicts: {
       pass: '达标',
       fail: '未达标',
-      too_close_to_call: '无法判定（置信区间包含85%）',
       no_data: '暂无有效问卷',
     },
     verdictHints: {
-      pass: '95%置信区间整体高于85%',
-      fail: '95%置信区间整体低于85%',
-      too_close_to_call: '认可率接近85%，95%置信区间跨过达标线',
+      pass: '认可率本身达到85%（督导评估的读法）',
+      fail: '认可率本身低于85%（督导评估的读法）',
       no_data: '还没有可计分的有效问卷',
     },
     meets: '认可率本身{yes}达到85%',
@@ -423,9 +422,9 @@ export const zh = {
     location: { urban: '城区', town: '镇区', rural: '乡村' },
     purpose: {
       self_assessment: '县级自评',
-      prefecture_review: '市级复核',
+      prefecture_review: '州（市）复核',
       provincial: '省级评估',
-      national: '国家督导评估',
+      national_rehearsal: '国家认定模拟',
     },
     status: { draft: '草稿', open: '进行中', closed: '已结束' },
     formula: { share_recognised: '认可答案占比', mean_score_x20: '平均分×20' },

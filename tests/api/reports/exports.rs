@@ -80,7 +80,11 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     };
     assert!((value("全县认可率").as_f64().unwrap() - 61.0 / 102.0).abs() < 1e-9);
     assert_eq!(value("有效样本n").as_f64(), Some(6.0));
-    assert_eq!(text(&value("结论")), "临界（置信区间包含85%）");
+    assert_eq!(text(&value("结论")), "未达标");
+    assert!(text(&value("精度说明")).starts_with("按95%置信区间仍可能达到85%"));
+    assert!(value("区间越过85%还需有效问卷").as_f64().unwrap() > 0.0);
+    assert_eq!(text(&value("测评目的")), "县级自评");
+    assert!(text(&value("正式结果说明")).contains("以教育部组织的社会认可度调查为准"));
     assert!(text(&value("计算规则")).contains("Wilson"));
     let groups = sheet(&xlsx, "各类对象");
     assert_eq!(text(&groups[0][0]), "调查对象");
@@ -105,6 +109,17 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     let rate = rows.iter().find(|r| r[0] == "全县认可率").unwrap();
     assert_eq!(rate[1], "59.80%");
     assert!(rows.iter().any(|r| r[0] == "【数据质量】"));
+    let verdict = rows.iter().find(|r| r[0] == "结论").unwrap();
+    assert_eq!(verdict[1], "未达标");
+    let note = rows.iter().find(|r| r[0] == "精度说明").unwrap();
+    assert!(
+        note[1].starts_with("按95%置信区间仍可能达到85%"),
+        "{note:?}"
+    );
+    let purpose = rows.iter().find(|r| r[0] == "测评目的").unwrap();
+    assert_eq!(purpose[1], "县级自评");
+    let note = rows.iter().find(|r| r[0] == "正式结果说明").unwrap();
+    assert!(note[1].contains("教育部"), "{note:?}");
 }
 
 #[tokio::test]
