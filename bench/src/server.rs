@@ -28,6 +28,7 @@ pub async fn spawn(program: &str, args: &[&str], env: &[(&str, String)]) -> anyh
         // Every virtual phone shares one address: the per-address and
         // per-link limits would measure themselves, not the write path.
         .env("RENKE_RATE_PER_ADDRESS", "0")
+        .env("RENKE_PAGES_PER_ADDRESS", "0")
         .env("RENKE_RATE_PER_LINK", "0")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
