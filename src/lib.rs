@@ -9,7 +9,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod device;
-pub mod domain;
+pub use renke_domain as domain;
 pub mod entities;
 pub mod error;
 pub mod export;
