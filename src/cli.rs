@@ -1,8 +1,8 @@
 //! Command-line account management: `renke admin create|reset-password`.
 
 use crate::{
-    auth::{Role, random_password},
     config::{AdminAction, Settings},
+    credentials::{Role, random_password},
     db, store,
 };
 

@@ -7,7 +7,7 @@ use hmac::{Hmac, Mac};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use sha2::Sha256;
 
-use crate::{auth::random_token, config::Settings, entities::deployment_secret};
+use crate::{config::Settings, credentials::random_token, entities::deployment_secret};
 
 /// Where an older renke kept the key itself (PostgreSQL still does when no
 /// key is configured).

@@ -20,7 +20,7 @@ use crate::{
     },
     entities::link,
     error::{ApiResult, AppError},
-    startup::AppState,
+    state::AppState,
     store,
 };
 

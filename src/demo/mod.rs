@@ -15,8 +15,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Quer
 use std::collections::HashMap;
 
 use crate::{
-    auth::{Role, random_password},
     config::Settings,
+    credentials::{Role, random_password},
     db,
     domain::{
         group::RespondentGroup,

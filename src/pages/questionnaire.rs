@@ -19,7 +19,7 @@ use crate::{
     device,
     domain::{questionnaire::ItemKind, round::DuplicatePolicy, submission::RawAnswer},
     error::AppError,
-    startup::AppState,
+    state::AppState,
     store::{self, access_codes},
     survey::{self, ResponseInput},
     writer::Outcome,
@@ -129,7 +129,7 @@ fn device_of(state: &AppState, req: &Request, round_id: i64) -> (String, Option<
 /// flagging round also lets it answer again knowingly (not counted); a
 /// refusing round answers 409.
 fn answered_page(token: &str, policy: DuplicatePolicy, may_share: bool) -> Response {
-    let token = super::html::esc(token);
+    let token = crate::html::esc(token);
     let mut more = String::new();
     if may_share {
         more.push_str(&format!(

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 
 use crate::{
-    auth::random_token,
+    credentials::random_token,
     domain::group::RespondentGroup,
     entities::{link, round, school},
     error::AppError,
