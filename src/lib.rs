@@ -7,8 +7,8 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod credentials;
-pub mod db;
 pub mod demo;
+pub mod deployment_key;
 pub mod device;
 pub mod domain;
 pub mod entities;
@@ -34,3 +34,6 @@ pub mod survey;
 pub mod telemetry;
 pub mod throttle;
 pub mod writer;
+
+/// Connecting and migrating (`store::db`), as `renke::db` for tools and tests.
+pub use store::db;

@@ -10,8 +10,8 @@ use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use crate::{
-    api, auth, config::Settings, db, heavy::Heavy, keyed::Keyed, link_cache::LinkCache, pages,
-    ratelimit::RateLimiter, security, state::AppState, store, throttle::LoginThrottle,
+    api, auth, config::Settings, deployment_key, heavy::Heavy, link_cache::LinkCache, pages,
+    ratelimit::RateLimiter, security, state::AppState, store, store::db, throttle::LoginThrottle,
     writer::SubmissionWriter,
 };
 
@@ -30,7 +30,7 @@ impl Application {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         let initial_admin_password = bootstrap_admin(&db).await?;
-        let keyed = Keyed::load(&db, &settings).await?;
+        let keyed = deployment_key::load(&db, &settings).await?;
         let limiter = Arc::new(RateLimiter::new(&settings));
         let acceptor = TcpListener::bind(settings.bind).into_acceptor().await?;
         let addr = acceptor
