@@ -172,3 +172,124 @@ pub fn admitted(
         .collect();
     Admitted { rows, refused }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::submission::ResponseScore;
+
+    /// A submission on link 7 of round 1 (school 3 when `school`), from
+    /// device `device` if given.
+    fn sub(client_id: &str, school: bool, device: Option<&str>) -> Submission {
+        Submission {
+            client_id: client_id.into(),
+            round_id: 1,
+            link_id: 7,
+            school_id: school.then_some(3),
+            group: "parent".into(),
+            submitted_at: DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap(),
+            duration_ms: 60_000,
+            validity: Validity::Valid,
+            answers: CheckedAnswers {
+                encoded: "1".into(),
+                texts: Default::default(),
+                score: ResponseScore::default(),
+                fingerprint: "f".into(),
+            },
+            device_hash: device.map(str::to_string),
+            duplicate_policy: DuplicatePolicy::Flag,
+            shared_device: false,
+            shared_device_limit: 1,
+            access_code_hash: None,
+            place: None,
+        }
+    }
+
+    fn key(link: i64, device: &str) -> DeviceKey {
+        (1, "parent".into(), link, device.into())
+    }
+
+    #[test]
+    fn school_links_keep_their_own_mark_county_groups_share_link_0() {
+        assert_eq!(mark_link(Some(3), 7), 7);
+        assert_eq!(mark_link(None, 7), 0);
+        assert_eq!(device_key(&sub("a", true, Some("d"))), Some(key(7, "d")));
+        assert_eq!(device_key(&sub("a", false, Some("d"))), Some(key(0, "d")));
+        assert_eq!(device_key(&sub("a", true, None)), None);
+        // Only school-level submissions can hold a legacy group-wide mark.
+        assert_eq!(legacy_key(&sub("a", true, Some("d"))), Some(key(0, "d")));
+        assert_eq!(legacy_key(&sub("a", false, Some("d"))), None);
+    }
+
+    #[test]
+    fn only_the_first_new_submission_of_a_client_id_is_judged() {
+        let (a, a2, b, c) = (
+            sub("a", true, None),
+            sub("a", true, None),
+            sub("b", true, None),
+            sub("c", true, None),
+        );
+        let stored = HashSet::from(["b".to_string()]);
+        let fresh = fresh(&[&a, &b, &a2, &c], &stored);
+        let ids: Vec<&str> = fresh.iter().map(|s| s.client_id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
+    }
+
+    #[test]
+    fn a_legacy_mark_decides_and_claims_nothing_else_the_first_claimant_wins() {
+        let old = sub("old", true, Some("d1"));
+        let first = sub("first", true, Some("d2"));
+        let second = sub("second", true, Some("d2"));
+        let legacy = HashSet::from([key(0, "d1")]);
+        assert_eq!(deciding_key(&old, &legacy), Some(key(0, "d1")));
+        assert_eq!(deciding_key(&first, &legacy), Some(key(7, "d2")));
+        let claims = first_claims(&[&old, &first, &second], &legacy);
+        assert_eq!(claims, HashMap::from([(key(7, "d2"), "first".to_string())]));
+    }
+
+    #[test]
+    fn a_repeat_is_refused_or_flagged_per_the_rounds_policy() {
+        assert_eq!(
+            repeat(DuplicatePolicy::Refuse),
+            Some(Refusal::DuplicateDevice)
+        );
+        assert_eq!(repeat(DuplicatePolicy::Flag), None);
+        let mut s = sub("a", true, Some("d"));
+        assert!(!may_share(&s));
+        s.shared_device = true;
+        assert!(!may_share(&s), "a limit of 1 allows no second answer");
+        s.shared_device_limit = 2;
+        assert!(may_share(&s));
+    }
+
+    #[test]
+    fn the_admitted_batch_drops_refusals_and_marks_flags_and_shared_phones() {
+        let mut asked = sub("shared", true, Some("d"));
+        asked.shared_device = true;
+        let (ok, flagged, refused) = (
+            sub("ok", true, None),
+            sub("flagged", true, None),
+            sub("refused", true, None),
+        );
+        let out = admitted(
+            &[&ok, &flagged, &refused, &asked],
+            HashMap::from([("refused".to_string(), Refusal::AccessCodeUsed)]),
+            &HashSet::from(["flagged".to_string()]),
+            &HashMap::from([("shared".to_string(), key(7, "d"))]),
+        );
+        let rows: Vec<(&str, Validity, bool)> = out
+            .rows
+            .iter()
+            .map(|s| (s.client_id.as_str(), s.validity, s.shared_device))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("ok", Validity::Valid, false),
+                ("flagged", Validity::DuplicateDevice, false),
+                ("shared", Validity::Valid, true),
+            ]
+        );
+        assert_eq!(out.refused.get("refused"), Some(&Refusal::AccessCodeUsed));
+    }
+}
