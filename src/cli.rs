@@ -1,15 +1,14 @@
 //! Command-line account management: `renke admin create|reset-password`.
 
 use crate::{
-    auth::{Role, random_password},
     config::{AdminAction, Settings},
-    db, store,
+    credentials::{Role, random_password},
+    store::{self, db},
 };
 
 /// Copies a live SQLite database with `VACUUM INTO`: one read transaction,
 /// so the copy is consistent even while submissions are being written.
 pub async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
-    use sea_orm::ConnectionTrait;
     if settings.is_postgres() {
         anyhow::bail!(
             "renke backup copies SQLite databases; for PostgreSQL use: pg_dump --format=custom --file=renke.dump <database>"
@@ -22,8 +21,7 @@ pub async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Resu
         .to_str()
         .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
     let conn = db::connect(settings).await?;
-    conn.execute_unprepared(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
-        .await?;
+    db::backup_into(&conn, path).await?;
     println!("已备份到 {}", file.display());
     Ok(())
 }

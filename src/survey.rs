@@ -16,7 +16,7 @@ use crate::{
     },
     error::AppError,
     link_cache::CachedLink,
-    startup::AppState,
+    state::AppState,
     store::{self, access_codes, links::LinkContext},
     writer::{Outcome, Submission},
 };

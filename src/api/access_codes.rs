@@ -21,7 +21,7 @@ use crate::{
     error::{ApiResult, AppError},
     pages::slips::{self, SlipsView},
     qr::Matrix,
-    startup::AppState,
+    state::AppState,
     store::{self, access_codes},
     survey,
 };

@@ -8,7 +8,7 @@ use crate::{
     auth::{Auth, Role, random_password},
     entities::account,
     error::{ApiResult, AppError},
-    startup::AppState,
+    state::AppState,
     store,
 };
 

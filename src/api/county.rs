@@ -8,7 +8,7 @@ use crate::{
     auth::{Auth, Role},
     entities::county,
     error::{ApiResult, AppError},
-    startup::AppState,
+    state::AppState,
     store,
 };
 

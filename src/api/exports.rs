@@ -8,17 +8,19 @@ use poem_openapi::{
     payload::{Attachment, AttachmentType},
 };
 
-use super::{ApiTags, integrity_types::integrity_out, report_types::report_out, types::GroupDto};
+use super::{
+    ApiTags, integrity_types::integrity_out, report_sheets::sheets, report_types::report_out,
+    types::GroupDto,
+};
 use crate::{
     auth::{Auth, Role},
     domain::{group::RespondentGroup, integrity::BurstRule},
     error::{ApiResult, AppError},
     export::{
-        report_files,
-        report_sheets::{Sheet, sheets},
+        report_files::{self, Sheet},
         responses, responses_xlsx,
     },
-    startup::AppState,
+    state::AppState,
     store::reports as data,
 };
 

@@ -8,7 +8,7 @@ use crate::{
     auth::{Auth, Role},
     domain::group::RespondentGroup,
     error::ApiResult,
-    startup::AppState,
+    state::AppState,
     store::{self, links::LinkRow},
 };
 

@@ -16,7 +16,7 @@ use crate::{
         submission::{RawAnswer, Validity},
     },
     error::{ApiResult, AppError},
-    startup::AppState,
+    state::AppState,
     survey::{self, ResponseInput},
     writer::{Outcome, Receipt},
 };

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     auth::{Auth, Role},
     error::ApiResult,
-    startup::AppState,
+    state::AppState,
     store,
 };
 

@@ -21,7 +21,7 @@ use crate::{
     auth::{Auth, Role},
     domain::{group::RespondentGroup, integrity::BurstRule, round::RoundStatus},
     error::{ApiResult, AppError},
-    startup::AppState,
+    state::AppState,
     store::{
         self,
         quotas::QuotaChange,

@@ -16,7 +16,7 @@ use crate::{
         scoring::describe_rule,
     },
     error::ApiResult,
-    startup::AppState,
+    state::AppState,
     store::{
         self,
         rounds::{RoundDetail, RoundSpec},

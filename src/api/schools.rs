@@ -17,7 +17,7 @@ use crate::{
     entities::school,
     error::{ApiResult, AppError},
     import::{ImportErrors, TEMPLATE_HEADER, parse_schools},
-    startup::AppState,
+    state::AppState,
     store,
 };
 

@@ -5,10 +5,7 @@
 
 use chrono::DateTime;
 use poem::Body;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::{Expr, Func},
-};
+use sea_orm::DatabaseConnection;
 use std::{collections::BTreeMap, sync::Arc};
 
 use super::{
@@ -21,10 +18,12 @@ use crate::{
         questionnaire::{ItemKind, Questionnaire},
         report::SchoolInfo,
     },
-    entities::response,
     error::AppError,
-    store::bulk::{self, Scope},
-    store::reports::RoundData,
+    store::{
+        self,
+        bulk::{self, Scope},
+        reports::RoundData,
+    },
 };
 
 /// Responses read per query (at most 8 chunks' text wait for the client).
@@ -52,29 +51,9 @@ pub(super) struct Stored<'a> {
 }
 
 impl<'a> Stored<'a> {
-    /// The columns of a line, as SQL expressions: the texts last, since
-    /// only they may hold spaces (JSON escapes every line break).
+    /// The columns of a line: `store::responses::export_fields`.
     fn fields(backend: sea_orm::DbBackend) -> Vec<String> {
-        let mut f = vec![
-            "id".to_string(),
-            bulk::unix_seconds(backend, "submitted_at"),
-        ];
-        f.extend(
-            [
-                "respondent_group",
-                "COALESCE(school_id, 0)",
-                "validity",
-                "CASE WHEN shared_device THEN 1 ELSE 0 END",
-                "duration_ms",
-                "recognised",
-                "judged",
-                "points",
-                "answers",
-                "COALESCE(texts, '')",
-            ]
-            .map(String::from),
-        );
-        f
+        store::responses::export_fields(backend)
     }
 
     fn parse(line: &'a str) -> Option<Self> {
@@ -302,15 +281,8 @@ impl Layout {
 
     /// The last response id of the round now: later responses are left out,
     /// so the export is one consistent set.
-    pub(super) async fn last_id(&self, db: &DatabaseConnection) -> Result<i64, DbErr> {
-        let max: Option<Option<i64>> = response::Entity::find()
-            .select_only()
-            .expr(Func::max(Expr::col(response::Column::Id)))
-            .filter(response::Column::RoundId.eq(self.round_id))
-            .into_tuple()
-            .one(db)
-            .await?;
-        Ok(max.flatten().unwrap_or(0))
+    pub(super) async fn last_id(&self, db: &DatabaseConnection) -> Result<i64, AppError> {
+        store::responses::last_id(db, self.round_id).await
     }
 }
 

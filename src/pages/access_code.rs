@@ -13,7 +13,7 @@ use super::{
     respondent,
 };
 use crate::{
-    device, error::AppError, startup::AppState, store::access_codes, store::links::LinkContext,
+    device, error::AppError, state::AppState, store::access_codes, store::links::LinkContext,
     survey,
 };
 

@@ -19,7 +19,7 @@ use crate::{
     device,
     domain::{questionnaire::ItemKind, round::DuplicatePolicy, submission::RawAnswer},
     error::AppError,
-    startup::AppState,
+    state::AppState,
     store::{self, access_codes, links::LinkContext},
     survey::{self, ResponseInput},
     writer::Outcome,
@@ -138,12 +138,12 @@ fn device_of(state: &AppState, req: &Request, round_id: i64) -> (String, Option<
 /// flagging round also lets it answer again knowingly (not counted); a
 /// refusing round answers 409.
 fn answered_page(token: &str, policy: DuplicatePolicy, offer: Option<HouseholdWords>) -> Response {
-    let token = super::html::esc(token);
+    let token = crate::html::esc(token);
     let mut more = String::new();
     if let Some(words) = offer {
         more.push_str(&format!(
             "<a class=\"btn\" id=\"shared-offer\" href=\"/s/{token}?shared=1\">{}</a>",
-            super::html::esc(words.offer)
+            crate::html::esc(words.offer)
         ));
     }
     let status = match policy {

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::html::esc;
 use crate::domain::group::RespondentGroup;
 use crate::domain::questionnaire::{ItemKind, Questionnaire};
+use crate::html::esc;
 
 const CSS: &str = include_str!("../../frontend/survey.css");
 const JS: &str = include_str!("../../frontend/survey.js");

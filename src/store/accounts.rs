@@ -7,7 +7,7 @@ use sea_orm::{
 };
 
 use crate::{
-    auth::{Role, hash_password_async},
+    credentials::{Role, hash_password_async},
     entities::account,
     error::AppError,
 };

@@ -6,7 +6,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::{auth::CurrentUser, entities::audit_entry, error::AppError};
+use crate::{credentials::CurrentUser, entities::audit_entry, error::AppError};
 
 /// Records an action. A failure to write the log is logged, not returned:
 /// the action itself already happened.

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::Expr,
 };
 use std::collections::BTreeSet;
 
@@ -141,6 +141,20 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<round::Model>, AppErr
         .order_by_desc(round::Column::Id)
         .all(db)
         .await?)
+}
+
+/// How many rounds there are.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
+    Ok(round::Entity::find().count(db).await?)
+}
+
+/// Whether a round has this name.
+pub async fn exists_named(db: &impl ConnectionTrait, name: &str) -> Result<bool, AppError> {
+    Ok(round::Entity::find()
+        .filter(round::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 fn apply(m: &mut round::ActiveModel, spec: &RoundSpec) -> Result<(), AppError> {

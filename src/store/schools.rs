@@ -19,6 +19,11 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<school::Model>, AppEr
         .await?)
 }
 
+/// How many schools there are.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
+    Ok(school::Entity::find().count(db).await?)
+}
+
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<school::Model, AppError> {
     school::Entity::find_by_id(id)
         .one(db)

@@ -12,6 +12,7 @@ use crate::{
         },
     },
     entities::{option_tally, response, response_tally, timeline_tally},
+    error::AppError,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -34,7 +35,7 @@ fn rows_per_statement(columns: usize) -> usize {
 pub async fn apply_batch(
     txn: &impl ConnectionTrait,
     rows: &[(&response::Model, Option<Location>)],
-) -> Result<(), DbErr> {
+) -> Result<(), AppError> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -82,7 +83,7 @@ where
         &self,
         txn: &impl ConnectionTrait,
         rows: impl Iterator<Item = Vec<sea_orm::Value>>,
-    ) -> Result<(), DbErr> {
+    ) -> Result<(), AppError> {
         let rows: Vec<Vec<sea_orm::Value>> = rows.collect();
         let width = self.keys.len() + self.sums.len();
         for chunk in rows.chunks(rows_per_statement(width)) {
@@ -109,7 +110,7 @@ where
 }
 
 /// Adds tallies to the stored ones (inserting keys not yet stored).
-pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), DbErr> {
+pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), AppError> {
     use option_tally::Column as O;
     use response_tally::Column as R;
     use timeline_tally::Column as T;
@@ -187,7 +188,7 @@ pub async fn load(
     db: &impl ConnectionTrait,
     round_id: i64,
     all_options: bool,
-) -> Result<Tallies, DbErr> {
+) -> Result<Tallies, AppError> {
     use option_tally::Column as O;
     use response_tally::Column as R;
     let mut t = Tallies::default();
@@ -243,7 +244,7 @@ pub async fn load(
 pub async fn timeline(
     db: &impl ConnectionTrait,
     round_id: i64,
-) -> Result<Vec<(TimelineKey, i64)>, DbErr> {
+) -> Result<Vec<(TimelineKey, i64)>, AppError> {
     let backend = db.get_database_backend();
     let lines = bulk::joined_lines(
         backend,
@@ -269,8 +270,9 @@ pub async fn timeline(
     };
     text.split('\n')
         .map(|line| {
-            timeline_line(round_id, line)
-                .ok_or_else(|| DbErr::Custom(format!("timeline row unreadable: {line}")))
+            timeline_line(round_id, line).ok_or_else(|| {
+                AppError::Db(DbErr::Custom(format!("timeline row unreadable: {line}")))
+            })
         })
         .collect()
 }
