@@ -32,6 +32,13 @@ pub struct AppState {
     pub heavy: Heavy,
 }
 
+impl AppState {
+    /// What use-cases (`app`) need: the database and the caches to clear.
+    pub fn app(&self) -> crate::app::Ctx<'_> {
+        crate::app::Ctx::new(&self.db, &self.links)
+    }
+}
+
 pub struct Application {
     acceptor: TcpAcceptor,
     addr: SocketAddr,

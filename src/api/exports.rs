@@ -10,6 +10,7 @@ use poem_openapi::{
 
 use super::{ApiTags, integrity_types::integrity_out, report_types::report_out, types::GroupDto};
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     domain::{group::RespondentGroup, integrity::BurstRule},
     error::{ApiResult, AppError},
@@ -70,8 +71,7 @@ async fn begin_export(
     file: &str,
 ) -> Result<(), AppError> {
     let who = auth.require(Role::Reviewer)?;
-    crate::store::audit::by(&state.db, who, "export", format!("round:{round_id}"), file).await;
-    Ok(())
+    app::exports::record(state.app(), Actor::user(who), round_id, file).await
 }
 
 pub struct ExportsApi;

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait, sea_query::Expr,
 };
 use std::collections::BTreeSet;
 
@@ -208,7 +208,7 @@ async fn sync_parts(
 }
 
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     spec: &RoundSpec,
     created_by: i64,
 ) -> Result<RoundDetail, AppError> {
@@ -263,7 +263,7 @@ async fn claim_draft(txn: &impl ConnectionTrait, id: i64) -> Result<(), AppError
 }
 
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     id: i64,
     spec: &RoundSpec,
 ) -> Result<RoundDetail, AppError> {
@@ -295,7 +295,7 @@ pub async fn questionnaire(
 }
 
 pub async fn put_questionnaire(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     round_id: i64,
     group: RespondentGroup,
     q: &Questionnaire,
@@ -323,7 +323,10 @@ pub async fn put_questionnaire(
 /// still a draft, which also waits out or shuts out a concurrent edit), then
 /// the round is checked as it now stands and what reports need of each
 /// school is copied beside it. From now on nothing about the round changes.
-pub async fn open(db: &DatabaseConnection, id: i64) -> Result<RoundDetail, AppError> {
+pub async fn open(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    id: i64,
+) -> Result<RoundDetail, AppError> {
     let txn = db.begin().await?;
     let now = Utc::now();
     let claimed = round::Entity::update_many()
@@ -415,7 +418,10 @@ pub async fn close(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, Ap
 }
 
 /// Drafts may be deleted; opened rounds are kept for the record.
-pub async fn delete_draft(db: &DatabaseConnection, id: i64) -> Result<(), AppError> {
+pub async fn delete_draft(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    id: i64,
+) -> Result<(), AppError> {
     let detail = get(db, id).await?;
     if detail.status() != RoundStatus::Draft {
         return Err(AppError::conflict(

@@ -2,8 +2,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 
 use crate::{
@@ -106,7 +106,7 @@ pub struct ImportOutcome {
 /// Inserts new schools and updates existing ones (matched by code), all in
 /// one transaction.
 pub async fn import(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     drafts: &[SchoolDraft],
 ) -> Result<ImportOutcome, AppError> {
     let txn = db.begin().await?;
