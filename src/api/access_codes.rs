@@ -15,6 +15,7 @@ use super::{
     links::{LinkOut, public_base},
     printing::one_link,
 };
+use crate::error::ErrorCode;
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
@@ -89,7 +90,10 @@ async fn generate(
     }
     let detail = store::rounds::get(&state.db, round_id).await?;
     if detail.status() == RoundStatus::Closed {
-        return Err(AppError::conflict("round_closed", "测评轮次已经结束"));
+        return Err(AppError::conflict(
+            ErrorCode::RoundClosed,
+            "测评轮次已经结束",
+        ));
     }
     let link = one_link(state, round_id, link_id).await?;
     let codes = app::links::generate_access_codes(

@@ -4,6 +4,7 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
 use super::{ApiTags, accounts::AccountOut, types::Done};
+use crate::error::ErrorCode;
 use crate::{
     app::{self, Actor},
     auth::{self, Auth, SESSION_COOKIE},
@@ -152,7 +153,7 @@ impl AuthApi {
                 )
                 .await;
                 return Err(crate::error::ApiError::Unauthorized(Json(
-                    crate::error::ErrorBody::new("invalid_credentials", "用户名或密码错误"),
+                    crate::error::ErrorBody::new(ErrorCode::InvalidCredentials, "用户名或密码错误"),
                 )));
             }
         };

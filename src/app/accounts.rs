@@ -2,6 +2,7 @@
 //! server's command line), or changing their own password.
 
 use super::{Actor, Change, Ctx};
+use crate::error::ErrorCode;
 use crate::{
     auth::{Role, hash_password_async, random_password},
     entities::account,
@@ -56,7 +57,7 @@ pub async fn update(
         && (c.role.is_some_and(|r| r != Role::Admin) || c.disabled == Some(true));
     if loses_admin && accounts::other_active_admins(db, id).await? == 0 {
         return Err(AppError::conflict(
-            "last_admin",
+            ErrorCode::LastAdmin,
             "这是唯一的系统管理员，不能降级或停用",
         ));
     }

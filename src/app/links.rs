@@ -1,6 +1,7 @@
 //! A round's links: disabled or re-enabled, given access codes.
 
 use super::{Actor, Change, Ctx};
+use crate::error::ErrorCode;
 use crate::{domain::round::RoundStatus, error::AppError, keyed::Keyed, store};
 
 fn target(round_id: i64, link_id: i64) -> String {
@@ -39,7 +40,10 @@ pub async fn generate_access_codes(
     let mut change = Change::begin(ctx, actor).await?;
     let detail = store::rounds::get(change.db(), round_id).await?;
     if detail.status() == RoundStatus::Closed {
-        return Err(AppError::conflict("round_closed", "测评轮次已经结束"));
+        return Err(AppError::conflict(
+            ErrorCode::RoundClosed,
+            "测评轮次已经结束",
+        ));
     }
     let codes = store::access_codes::generate(change.db(), keyed, link_id, count).await?;
     change.links_changed();

@@ -15,6 +15,7 @@ use super::{
     reply::{error_page, heading, html, with_cookie},
     respondent::{self, FormView},
 };
+use crate::error::ErrorCode;
 use crate::{
     device,
     domain::{questionnaire::ItemKind, round::DuplicatePolicy, submission::RawAnswer},
@@ -252,7 +253,7 @@ async fn submit_form(
         Err(e @ AppError::Validation { .. })
         | Err(
             e @ AppError::Conflict {
-                code: "access_code_used",
+                code: ErrorCode::AccessCodeUsed,
                 ..
             },
         ) => {

@@ -6,6 +6,7 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
+use crate::error::ErrorCode;
 use crate::{
     auth::{Role, hash_password_async},
     entities::account,
@@ -62,7 +63,7 @@ pub async fn create_hashed(
     validate_username(username)?;
     if find_by_username(db, username).await?.is_some() {
         return Err(AppError::conflict(
-            "username_taken",
+            ErrorCode::UsernameTaken,
             format!("用户名“{username}”已被使用"),
         ));
     }

@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use std::collections::BTreeSet;
 
+use crate::error::ErrorCode;
 use crate::{
     domain::{
         group::RespondentGroup,
@@ -240,7 +241,7 @@ fn require_draft(detail: &RoundDetail) -> Result<(), AppError> {
 
 fn frozen() -> AppError {
     AppError::conflict(
-        "round_frozen",
+        ErrorCode::RoundFrozen,
         "测评轮次已开启，问卷和设置已冻结，不能再修改",
     )
 }
@@ -340,20 +341,22 @@ pub async fn open(
     if claimed.rows_affected == 0 {
         drop(txn);
         return Err(match get(db, id).await?.status() {
-            RoundStatus::Closed => AppError::conflict("round_closed", "测评轮次已结束，不能再开启"),
-            _ => AppError::conflict("round_already_open", "测评轮次已经开启"),
+            RoundStatus::Closed => {
+                AppError::conflict(ErrorCode::RoundClosed, "测评轮次已结束，不能再开启")
+            }
+            _ => AppError::conflict(ErrorCode::RoundAlreadyOpen, "测评轮次已经开启"),
         });
     }
     let detail = get(&txn, id).await?;
     if detail.round.closes_at <= now {
         return Err(AppError::conflict(
-            "round_window_passed",
+            ErrorCode::RoundWindowPassed,
             "结束时间已过，请先修改调查时间再开启",
         ));
     }
     if detail.groups.iter().any(|g| g.is_school_bound()) && detail.school_ids.is_empty() {
         return Err(AppError::conflict(
-            "round_without_schools",
+            ErrorCode::RoundWithoutSchools,
             "本轮没有参加的学校，不能开启",
         ));
     }
@@ -403,8 +406,18 @@ pub async fn close(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, Ap
     let detail = get(db, id).await?;
     match detail.status() {
         RoundStatus::Open => {}
-        RoundStatus::Draft => return Err(AppError::conflict("round_not_open", "测评轮次尚未开启")),
-        RoundStatus::Closed => return Err(AppError::conflict("round_closed", "测评轮次已经结束")),
+        RoundStatus::Draft => {
+            return Err(AppError::conflict(
+                ErrorCode::RoundNotOpen,
+                "测评轮次尚未开启",
+            ));
+        }
+        RoundStatus::Closed => {
+            return Err(AppError::conflict(
+                ErrorCode::RoundClosed,
+                "测评轮次已经结束",
+            ));
+        }
     }
     let mut m: round::ActiveModel = detail.round.into();
     let now = Utc::now();
@@ -425,7 +438,7 @@ pub async fn delete_draft(
     let detail = get(db, id).await?;
     if detail.status() != RoundStatus::Draft {
         return Err(AppError::conflict(
-            "round_frozen",
+            ErrorCode::RoundFrozen,
             "只能删除草稿状态的测评轮次",
         ));
     }

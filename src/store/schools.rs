@@ -6,6 +6,7 @@ use sea_orm::{
     QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 
+use crate::error::ErrorCode;
 use crate::{
     domain::school::SchoolDraft,
     entities::{round_school, school},
@@ -50,7 +51,7 @@ fn apply(m: &mut school::ActiveModel, d: &SchoolDraft) {
 pub async fn create(db: &impl ConnectionTrait, d: &SchoolDraft) -> Result<school::Model, AppError> {
     if find_by_code(db, d.code.as_str()).await?.is_some() {
         return Err(AppError::conflict(
-            "school_code_taken",
+            ErrorCode::SchoolCodeTaken,
             format!("学校标识码{}已存在", d.code.as_str()),
         ));
     }
@@ -71,7 +72,7 @@ pub async fn update(
     if let Some(other) = find_by_code(db, d.code.as_str()).await? {
         if other.id != id {
             return Err(AppError::conflict(
-                "school_code_taken",
+                ErrorCode::SchoolCodeTaken,
                 format!("学校标识码{}已被“{}”使用", d.code.as_str(), other.name),
             ));
         }
@@ -89,7 +90,7 @@ pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), AppError> 
         .await?;
     if used > 0 {
         return Err(AppError::conflict(
-            "school_in_use",
+            ErrorCode::SchoolInUse,
             "该学校已参加测评轮次，不能删除",
         ));
     }
