@@ -12,7 +12,7 @@ use sea_orm::{
 use std::{collections::BTreeMap, sync::Arc};
 
 use super::{
-    cells::{BOM, Cell, beijing, reason_label},
+    cells::{BOM, Cell, beijing},
     stream::{self, Sink},
 };
 use crate::{
@@ -20,6 +20,7 @@ use crate::{
         group::RespondentGroup,
         questionnaire::{ItemKind, Questionnaire},
         report::SchoolInfo,
+        submission::Validity,
     },
     entities::response,
     error::AppError,
@@ -38,7 +39,7 @@ pub(super) struct Stored<'a> {
     pub submitted_at: i64,
     pub respondent_group: &'a str,
     pub school_id: Option<i64>,
-    pub validity: &'a str,
+    pub validity: Validity,
     pub duration_ms: i64,
     pub recognised: i64,
     pub judged: i64,
@@ -79,7 +80,7 @@ impl<'a> Stored<'a> {
         let (id, submitted_at) = (int()?, int()?);
         let respondent_group = f.next()?;
         let school_id = f.next()?.parse::<i64>().ok().filter(|id| *id != 0);
-        let validity = f.next()?;
+        let validity = Validity::from_code(f.next()?)?;
         let mut int = || f.next()?.parse::<i64>().ok();
         let (duration_ms, recognised, judged, points) = (int()?, int()?, int()?, int()?);
         let answers = f.next()?;
@@ -239,8 +240,8 @@ impl Layout {
             None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
         }
         row.extend([
-            Cell::text(reason_label(m.validity)),
-            Cell::text(m.validity),
+            Cell::text(m.validity.label_zh()),
+            Cell::text(m.validity.code()),
             Cell::Num(m.duration_ms as f64 / 1000.0),
             Cell::Int(m.recognised),
             Cell::Int(m.judged),
@@ -388,7 +389,7 @@ mod tests {
         let m = Stored::parse(line).unwrap();
         assert_eq!((m.id, m.submitted_at), (42, 1_795_967_400));
         assert_eq!((m.respondent_group, m.school_id), ("parent", None));
-        assert_eq!((m.validity, m.duration_ms), ("too_fast", 5000));
+        assert_eq!((m.validity, m.duration_ms), (Validity::TooFast, 5000));
         assert_eq!((m.recognised, m.judged, m.points), (3, 4, 17));
         assert_eq!(m.answers, "1121t");
         assert_eq!(m.texts, Some(r#"{"q9":"多 一些 活动"}"#));
