@@ -1,8 +1,9 @@
 //! Command-line account management: `renke admin create|reset-password`.
 
 use crate::{
+    app::{self, Actor, Ctx},
     config::{AdminAction, Settings},
-    credentials::{Role, random_password},
+    credentials::Role,
     store::{self, db},
 };
 
@@ -38,13 +39,13 @@ pub async fn admin(settings: &Settings, action: AdminAction) -> anyhow::Result<(
             let role = Role::from_code(&role).ok_or_else(|| {
                 anyhow::anyhow!("unknown role `{role}`: use admin, organiser or reviewer")
             })?;
-            let password = random_password();
-            store::accounts::create(
-                &conn,
+            let (_, password) = app::accounts::create(
+                Ctx::without_caches(&conn),
+                Actor::CLI,
                 &username,
                 display_name.as_deref().unwrap_or(&username),
                 role,
-                &password,
+                None,
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -58,13 +59,10 @@ pub async fn admin(settings: &Settings, action: AdminAction) -> anyhow::Result<(
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?
                 .ok_or_else(|| anyhow::anyhow!("no account named `{username}`"))?;
-            let password = random_password();
-            store::accounts::set_password(&conn, account.id, &password)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            store::sessions::revoke_all(&conn, account.id)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let password =
+                app::accounts::reset_password(Ctx::without_caches(&conn), Actor::CLI, account.id)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("已重置 {username} 的密码：{password}（原有登录已全部失效）");
         }
     }

@@ -32,3 +32,10 @@ pub struct AppState {
     /// Permits for heavy requests (QR ZIPs, posters, scans), see `heavy`.
     pub heavy: Heavy,
 }
+
+impl AppState {
+    /// What use-cases (`app`) need: the database and the caches to clear.
+    pub fn app(&self) -> crate::app::Ctx<'_> {
+        crate::app::Ctx::new(&self.db, &self.links)
+    }
+}

@@ -1,6 +1,7 @@
 //! renke's survey rules with no HTTP, SQL or async runtime in them: a crate of
 //! its own, so a dependency on the web or database layers does not compile.
 
+pub mod error_code;
 pub mod group;
 pub mod integrity;
 pub mod questionnaire;

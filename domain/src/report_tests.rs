@@ -4,6 +4,7 @@ use super::*;
 use crate::{
     round::Formula,
     scoring::score_of,
+    submission::Validity,
     tally::{ResponseFacts, TallyBuilder},
 };
 use RespondentGroup::*;
@@ -78,7 +79,7 @@ fn fixture() -> Fixture {
         tallies.add(&ResponseFacts {
             round_id: 1,
             link_id: link,
-            validity,
+            validity: Validity::from_code(validity).unwrap(),
             place,
             score: score_of(qn, answers),
             answers,

@@ -13,6 +13,7 @@ use super::{
     types::GroupDto,
 };
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     domain::{group::RespondentGroup, integrity::BurstRule},
     error::{ApiResult, AppError},
@@ -72,8 +73,7 @@ async fn begin_export(
     file: &str,
 ) -> Result<(), AppError> {
     let who = auth.require(Role::Reviewer)?;
-    crate::store::audit::by(&state.db, who, "export", format!("round:{round_id}"), file).await;
-    Ok(())
+    app::exports::record(state.app(), Actor::user(who), round_id, file).await
 }
 
 pub struct ExportsApi;

@@ -18,6 +18,7 @@ use super::{
     types::GroupDto,
 };
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     domain::{group::RespondentGroup, integrity::BurstRule, round::RoundStatus},
     error::{ApiResult, AppError},
@@ -140,7 +141,7 @@ impl ReportsApi {
         id: Path<i64>,
         body: Json<QuotasIn>,
     ) -> ApiResult<Json<SamplingOut>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         let d = data::load(&state.db, id.0).await?;
         let changes = body
             .0
@@ -148,7 +149,7 @@ impl ReportsApi {
             .iter()
             .map(|q| quota_change(&d, q))
             .collect::<Result<Vec<_>, _>>()?;
-        store::quotas::apply(&state.db, id.0, &changes).await?;
+        app::rounds::put_quotas(state.app(), Actor::user(who), id.0, &changes).await?;
         Ok(Json(sampling(&state, id.0).await?))
     }
 

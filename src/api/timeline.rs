@@ -90,7 +90,7 @@ impl TimelineApi {
         let counts = stored.iter().filter_map(|(k, n)| {
             Some(Count {
                 group: *groups.get(&k.link_id)?,
-                validity: &k.validity,
+                validity: k.validity,
                 bucket_start: k.bucket_start,
                 n: *n,
             })
@@ -108,7 +108,7 @@ impl TimelineApi {
             .collect();
         let duplicate_device_total = stored
             .iter()
-            .filter(|(k, _)| k.validity == Validity::DuplicateDevice.code())
+            .filter(|(k, _)| k.validity == Validity::DuplicateDevice)
             .map(|(_, n)| *n)
             .sum();
         let shared_device_total = store::reports::shared_by_link(&state.db, id.0)

@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 use std::{collections::BTreeMap, sync::Arc};
 
 use super::{
-    cells::{BOM, Cell, beijing, reason_label},
+    cells::{BOM, Cell, beijing},
     stream::{self, Sink},
 };
 use crate::{
@@ -17,6 +17,7 @@ use crate::{
         group::RespondentGroup,
         questionnaire::{ItemKind, Questionnaire},
         report::SchoolInfo,
+        submission::Validity,
     },
     error::AppError,
     store::{
@@ -37,7 +38,7 @@ pub(super) struct Stored<'a> {
     pub submitted_at: i64,
     pub respondent_group: &'a str,
     pub school_id: Option<i64>,
-    pub validity: &'a str,
+    pub validity: Validity,
     /// Stored valid as a household member's answer on a phone that had
     /// already answered (同一设备的家庭成员).
     pub shared_device: bool,
@@ -62,7 +63,7 @@ impl<'a> Stored<'a> {
         let (id, submitted_at) = (int()?, int()?);
         let respondent_group = f.next()?;
         let school_id = f.next()?.parse::<i64>().ok().filter(|id| *id != 0);
-        let validity = f.next()?;
+        let validity = Validity::from_code(f.next()?)?;
         let shared_device = match f.next()? {
             "0" => false,
             "1" => true,
@@ -229,8 +230,8 @@ impl Layout {
             None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
         }
         row.extend([
-            Cell::text(reason_label(m.validity)),
-            Cell::text(m.validity),
+            Cell::text(m.validity.label_zh()),
+            Cell::text(m.validity.code()),
             Cell::text(if m.shared_device { "是" } else { "否" }),
             Cell::Num(m.duration_ms as f64 / 1000.0),
             Cell::Int(m.recognised),
@@ -372,7 +373,7 @@ mod tests {
         let m = Stored::parse(line).unwrap();
         assert_eq!((m.id, m.submitted_at), (42, 1_795_967_400));
         assert_eq!((m.respondent_group, m.school_id), ("parent", None));
-        assert_eq!((m.validity, m.duration_ms), ("too_fast", 5000));
+        assert_eq!((m.validity, m.duration_ms), (Validity::TooFast, 5000));
         assert!(!m.shared_device);
         assert_eq!((m.recognised, m.judged, m.points), (3, 4, 17));
         assert_eq!(m.answers, "1121t");

@@ -15,6 +15,7 @@ use super::{
     reply::{error_page, heading, html, with_cookie},
     respondent::{self, FormView, HouseholdWords},
 };
+use crate::error::ErrorCode;
 use crate::{
     device,
     domain::{questionnaire::ItemKind, round::DuplicatePolicy, submission::RawAnswer},
@@ -261,7 +262,7 @@ async fn submit_form(
         Err(e @ AppError::Validation { .. })
         | Err(
             e @ AppError::Conflict {
-                code: "access_code_used",
+                code: ErrorCode::AccessCodeUsed,
                 ..
             },
         ) => {

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionSession, TransactionTrait, sea_query::Expr,
 };
 use std::collections::BTreeSet;
 
+use crate::error::ErrorCode;
 use crate::{
     domain::{
         group::RespondentGroup,
@@ -222,7 +223,7 @@ async fn sync_parts(
 }
 
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     spec: &RoundSpec,
     created_by: i64,
 ) -> Result<RoundDetail, AppError> {
@@ -254,7 +255,7 @@ fn require_draft(detail: &RoundDetail) -> Result<(), AppError> {
 
 fn frozen() -> AppError {
     AppError::conflict(
-        "round_frozen",
+        ErrorCode::RoundFrozen,
         "测评轮次已开启，问卷和设置已冻结，不能再修改",
     )
 }
@@ -277,7 +278,7 @@ async fn claim_draft(txn: &impl ConnectionTrait, id: i64) -> Result<(), AppError
 }
 
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     id: i64,
     spec: &RoundSpec,
 ) -> Result<RoundDetail, AppError> {
@@ -309,7 +310,7 @@ pub async fn questionnaire(
 }
 
 pub async fn put_questionnaire(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     round_id: i64,
     group: RespondentGroup,
     q: &Questionnaire,
@@ -337,7 +338,10 @@ pub async fn put_questionnaire(
 /// still a draft, which also waits out or shuts out a concurrent edit), then
 /// the round is checked as it now stands and what reports need of each
 /// school is copied beside it. From now on nothing about the round changes.
-pub async fn open(db: &DatabaseConnection, id: i64) -> Result<RoundDetail, AppError> {
+pub async fn open(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    id: i64,
+) -> Result<RoundDetail, AppError> {
     let txn = db.begin().await?;
     let now = Utc::now();
     let claimed = round::Entity::update_many()
@@ -351,20 +355,22 @@ pub async fn open(db: &DatabaseConnection, id: i64) -> Result<RoundDetail, AppEr
     if claimed.rows_affected == 0 {
         drop(txn);
         return Err(match get(db, id).await?.status() {
-            RoundStatus::Closed => AppError::conflict("round_closed", "测评轮次已结束，不能再开启"),
-            _ => AppError::conflict("round_already_open", "测评轮次已经开启"),
+            RoundStatus::Closed => {
+                AppError::conflict(ErrorCode::RoundClosed, "测评轮次已结束，不能再开启")
+            }
+            _ => AppError::conflict(ErrorCode::RoundAlreadyOpen, "测评轮次已经开启"),
         });
     }
     let detail = get(&txn, id).await?;
     if detail.round.closes_at <= now {
         return Err(AppError::conflict(
-            "round_window_passed",
+            ErrorCode::RoundWindowPassed,
             "结束时间已过，请先修改调查时间再开启",
         ));
     }
     if detail.groups.iter().any(|g| g.is_school_bound()) && detail.school_ids.is_empty() {
         return Err(AppError::conflict(
-            "round_without_schools",
+            ErrorCode::RoundWithoutSchools,
             "本轮没有参加的学校，不能开启",
         ));
     }
@@ -414,8 +420,18 @@ pub async fn close(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, Ap
     let detail = get(db, id).await?;
     match detail.status() {
         RoundStatus::Open => {}
-        RoundStatus::Draft => return Err(AppError::conflict("round_not_open", "测评轮次尚未开启")),
-        RoundStatus::Closed => return Err(AppError::conflict("round_closed", "测评轮次已经结束")),
+        RoundStatus::Draft => {
+            return Err(AppError::conflict(
+                ErrorCode::RoundNotOpen,
+                "测评轮次尚未开启",
+            ));
+        }
+        RoundStatus::Closed => {
+            return Err(AppError::conflict(
+                ErrorCode::RoundClosed,
+                "测评轮次已经结束",
+            ));
+        }
     }
     let mut m: round::ActiveModel = detail.round.into();
     let now = Utc::now();
@@ -429,11 +445,14 @@ pub async fn close(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, Ap
 }
 
 /// Drafts may be deleted; opened rounds are kept for the record.
-pub async fn delete_draft(db: &DatabaseConnection, id: i64) -> Result<(), AppError> {
+pub async fn delete_draft(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    id: i64,
+) -> Result<(), AppError> {
     let detail = get(db, id).await?;
     if detail.status() != RoundStatus::Draft {
         return Err(AppError::conflict(
-            "round_frozen",
+            ErrorCode::RoundFrozen,
             "只能删除草稿状态的测评轮次",
         ));
     }
