@@ -10,7 +10,7 @@ pub mod credentials;
 pub mod demo;
 pub mod deployment_key;
 pub mod device;
-pub mod domain;
+pub use renke_domain as domain;
 pub mod entities;
 pub mod error;
 pub mod export;

@@ -129,6 +129,7 @@ pub fn export_fields(backend: DbBackend) -> Vec<String> {
             "respondent_group",
             "COALESCE(school_id, 0)",
             "validity",
+            "CASE WHEN shared_device THEN 1 ELSE 0 END",
             "duration_ms",
             "recognised",
             "judged",

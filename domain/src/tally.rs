@@ -316,7 +316,7 @@ impl PlaceItem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::templates::template;
+    use crate::templates::template;
 
     fn facts<'a>(
         answers: &'a str,

@@ -218,7 +218,7 @@ pub fn decode(encoded: &str) -> Vec<Option<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::questionnaire::Item;
+    use crate::questionnaire::Item;
 
     fn q() -> Questionnaire {
         Questionnaire {
@@ -345,7 +345,7 @@ mod fuzz {
     //! Property tests standing in for a fuzzer: whatever a phone sends, the
     //! check never panics, and what it accepts decodes back to what was sent.
     use super::*;
-    use crate::domain::{group::RespondentGroup, templates};
+    use crate::{group::RespondentGroup, templates};
     use proptest::prelude::*;
 
     fn answer() -> impl Strategy<Value = RawAnswer> {

@@ -1,7 +1,7 @@
 //! A small round computed by hand.
 
 use super::*;
-use crate::domain::{
+use crate::{
     round::Formula,
     scoring::score_of,
     tally::{ResponseFacts, TallyBuilder},
@@ -74,7 +74,7 @@ fn fixture() -> Fixture {
     for (link, validity, answers) in rows {
         let group = if link == 20 { Deputy } else { Parent };
         let qn = &questionnaires[&group];
-        let place = crate::domain::tally::PlaceItem::find(qn).and_then(|p| p.place(answers));
+        let place = crate::tally::PlaceItem::find(qn).and_then(|p| p.place(answers));
         tallies.add(&ResponseFacts {
             round_id: 1,
             link_id: link,
