@@ -4,6 +4,7 @@
 pub mod group;
 pub mod integrity;
 pub mod questionnaire;
+pub mod readiness;
 pub mod report;
 pub mod report_counts;
 pub mod round;
