@@ -20,7 +20,7 @@ use crate::{
     db,
     domain::{
         group::RespondentGroup,
-        round::{DuplicatePolicy, Purpose, ScoringRule},
+        round::{DuplicatePolicy, Formula, Purpose, Reading, Scale, ScoringRule},
     },
     entities::{round, school},
     store::{self, rounds::RoundSpec},
@@ -120,7 +120,11 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
         closes_at,
         groups: RespondentGroup::ALL.to_vec(),
         school_ids: None,
-        scoring_rule: ScoringRule::default(),
+        scoring_rule: ScoringRule::for_scale(
+            Formula::ShareRecognised,
+            Scale::FiveGeneral,
+            Reading::Strict,
+        ),
         min_answer_seconds: 30,
         duplicate_policy: DuplicatePolicy::Flag,
         shared_device_limit: 2,

@@ -15,3 +15,4 @@ pub mod rounds;
 pub mod schools;
 pub mod sessions;
 pub mod tallies;
+pub mod whatif;
