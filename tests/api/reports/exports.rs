@@ -91,7 +91,7 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     assert_eq!(text(&groups[1][0]), "家长");
     assert!((groups[1][2].as_f64().unwrap() - 11.0 / 17.0).abs() < 1e-9);
     let items = sheet(&xlsx, "各题目");
-    assert_eq!(items.len(), 1 + 2 * ITEMS);
+    assert_eq!(items.len(), 1 + 2 * SCORED);
     assert_eq!(
         text(&items[1][10]),
         "满意、比较满意",
@@ -134,7 +134,11 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(header[0], "序号");
     assert_eq!(header[6], "有效性");
     let fixed = 12;
-    assert_eq!(header.len(), fixed + 1 + ITEMS + 1, "c1, q1…q17, t1");
+    assert_eq!(
+        header.len(),
+        fixed + 1 + SCORED + 1,
+        "c1, q1…q17, overall, t1"
+    );
     assert_eq!(header[fixed], "c1");
     assert!(rows.iter().all(|r| r.len() == header.len()));
     let ids: Vec<i64> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
@@ -148,7 +152,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(a[2], "家长");
     assert_eq!(a[fixed + 1], "1 满意");
     assert_eq!(
-        a[fixed + 1 + ITEMS],
+        a[fixed + 1 + SCORED],
         "'=HYPERLINK(\"http://x\")",
         "formulas are defused"
     );
@@ -173,7 +177,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(text(&parents[0][0]), "序号");
     assert_eq!(text(&parents[1][fixed + 1]), "1 满意");
     assert_eq!(
-        text(&parents[1][fixed + 1 + ITEMS]),
+        text(&parents[1][fixed + 1 + SCORED]),
         "'=HYPERLINK(\"http://x\")"
     );
     let deputies = sheet(&xlsx, "人大代表");
