@@ -86,6 +86,17 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     assert_eq!(text(&value("测评目的")), "县级自评");
     assert!(text(&value("正式结果说明")).contains("以教育部组织的社会认可度调查为准"));
     assert!(text(&value("计算规则")).contains("Wilson"));
+    // Under the summary: the same responses under every formula and reading,
+    // the round's rule first.
+    let head = summary
+        .iter()
+        .position(|r| text(&r[0]) == "计算方法")
+        .expect("sensitivity block");
+    let first = &summary[head + 1];
+    assert!(text(&first[0]).starts_with("按人计认可比例"), "{first:?}");
+    assert_eq!(text(&first[1]), "本轮规则");
+    assert!((first[3].as_f64().unwrap() - 61.0 / 102.0).abs() < 1e-9);
+    assert_eq!(summary.len() - head - 1, 7, "seven rules");
     let groups = sheet(&xlsx, "各类对象");
     assert_eq!(text(&groups[0][0]), "调查对象");
     assert_eq!(text(&groups[1][0]), "家长");
@@ -120,6 +131,12 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     assert_eq!(purpose[1], "县级自评");
     let note = rows.iter().find(|r| r[0] == "正式结果说明").unwrap();
     assert!(note[1].contains("教育部"), "{note:?}");
+    let loose = rows
+        .iter()
+        .find(|r| r.last().is_some_and(|c| c == "若“一般”计入认可：83.3%"))
+        .expect("the looser reading stated");
+    assert_eq!(loose[3], "83.33%");
+    assert_eq!(loose[4], "未达标");
 }
 
 #[tokio::test]
