@@ -10,12 +10,14 @@ pub mod report;
 pub mod report_counts;
 pub mod round;
 pub mod sampling;
+pub mod scales;
 pub mod school;
 pub mod scoring;
 pub mod submission;
 pub mod tally;
 pub mod templates;
 pub mod timeline;
+pub mod whatif;
 
 #[cfg(test)]
 mod purity {

@@ -53,6 +53,15 @@ pub struct Item {
     pub required: bool,
     #[serde(default)]
     pub options: Vec<ChoiceOption>,
+    /// Shown in the report with its own rate, left out of the recognition
+    /// rate (every formula).
+    #[serde(default)]
+    pub diagnostic: bool,
+    /// The overall evaluation (总体评价): the one item the overall-item
+    /// formula reads; left out of the other formulas, so that a summary
+    /// judgement is not counted twice.
+    #[serde(default)]
+    pub overall: bool,
 }
 
 fn yes() -> bool {
@@ -109,6 +118,8 @@ impl Item {
             topic: Some(topic.to_string()),
             required: true,
             options: satisfaction_scale(),
+            diagnostic: false,
+            overall: false,
         }
     }
     pub fn context(id: &str, text: &str, labels: &[&str]) -> Self {
@@ -119,6 +130,8 @@ impl Item {
             topic: None,
             required: true,
             options: plain_options(labels),
+            diagnostic: false,
+            overall: false,
         }
     }
     pub fn comment(id: &str, text: &str) -> Self {
@@ -129,7 +142,14 @@ impl Item {
             topic: None,
             required: false,
             options: vec![],
+            diagnostic: false,
+            overall: false,
         }
+    }
+    /// Whether the item counts toward the per-respondent, per-answer and
+    /// mean-score rates: scored, neither diagnostic nor the overall item.
+    pub fn counts(&self) -> bool {
+        self.kind == ItemKind::Scored && !self.diagnostic && !self.overall
     }
     pub fn option(&self, code: u8) -> Option<&ChoiceOption> {
         self.options.iter().find(|o| o.code == code)
@@ -139,6 +159,11 @@ impl Item {
 impl Questionnaire {
     pub fn scored_items(&self) -> impl Iterator<Item = &Item> {
         self.items.iter().filter(|i| i.kind == ItemKind::Scored)
+    }
+
+    /// The overall-evaluation item and its position, if there is one.
+    pub fn overall_item(&self) -> Option<(usize, &Item)> {
+        self.items.iter().enumerate().find(|(_, i)| i.overall)
     }
 
     /// Checks the structure; returns every problem found, in Chinese.
@@ -167,6 +192,12 @@ impl Questionnaire {
             }
             if item.text.trim().is_empty() {
                 errors.push(format!("{at}：题干不能为空"));
+            }
+            if (item.overall || item.diagnostic) && item.kind != ItemKind::Scored {
+                errors.push(format!("{at}：只有计分题可以标为总体评价题或诊断题"));
+            }
+            if item.overall && item.diagnostic {
+                errors.push(format!("{at}：总体评价题不能同时是诊断题"));
             }
             match item.kind {
                 ItemKind::Text => {
@@ -221,8 +252,11 @@ impl Questionnaire {
                 }
             }
         }
-        if self.scored_items().next().is_none() {
-            errors.push("问卷须至少有一道计分题".to_string());
+        if !self.items.iter().any(Item::counts) {
+            errors.push("问卷须至少有一道计入认可率的计分题（诊断题和总体评价题除外）".to_string());
+        }
+        if self.items.iter().filter(|i| i.overall).count() > 1 {
+            errors.push("问卷最多有一道总体评价题".to_string());
         }
         if errors.is_empty() {
             Ok(())
@@ -271,6 +305,35 @@ mod tests {
         let mut q = sample();
         q.items.remove(1);
         assert!(q.validate().is_err());
+    }
+
+    #[test]
+    fn diagnostic_and_overall_marks_are_checked() {
+        let mut q = sample();
+        q.items[1].diagnostic = true;
+        let errs = q.validate().unwrap_err();
+        assert!(errs.iter().any(|e| e.contains("诊断题")), "{errs:?}");
+        q.items[1].diagnostic = false;
+        q.items[0].overall = true;
+        assert!(
+            q.validate().is_err(),
+            "a context item cannot be the overall one"
+        );
+        q.items[0].overall = false;
+        let mut second = q.items[1].clone();
+        second.id = "q2".into();
+        second.text = "第二题？".into();
+        second.overall = true;
+        let mut third = second.clone();
+        third.id = "q3".into();
+        q.items.push(second);
+        assert_eq!(q.validate(), Ok(()));
+        assert_eq!(q.overall_item().map(|(i, _)| i), Some(3));
+        q.items.push(third);
+        assert!(q.validate().unwrap_err().iter().any(|e| e.contains("最多")));
+        // Marks default to off in stored questionnaires that predate them.
+        let old: Item = serde_json::from_str(r#"{"id":"q1","kind":"scored","text":"x"}"#).unwrap();
+        assert!(!old.diagnostic && !old.overall);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::{
     group::RespondentGroup,
     questionnaire::{Item, ItemKind, Questionnaire},
-    round::ScoringRule,
+    round::{Formula, ScoringRule},
     school::Location,
     scoring::{Estimate, Precision, Scorer, Sums, Verdict, describe_reporting},
     tally::{Tallies, VALID},
@@ -97,10 +97,7 @@ fn get<K: Ord>(scorer: &Scorer, m: &BTreeMap<K, Sums>, k: K) -> Estimate {
 
 /// Computes the report. Pure: the same tallies always give the same report.
 pub fn compute(input: &ReportInput) -> Report {
-    let scorer = Scorer {
-        formula: input.rule.formula,
-        min_n: input.min_n,
-    };
+    let scorer = Scorer::of(input.rule, input.min_n);
     let links = input.link_map();
     let mut totals = Totals::default();
     let (mut all, mut groups, mut schools, mut school_groups, mut places) = (
@@ -111,6 +108,9 @@ pub fn compute(input: &ReportInput) -> Report {
         BTreeMap::new(),
     );
     let mut invalid: BTreeMap<(Option<i64>, RespondentGroup, String), u64> = BTreeMap::new();
+    // What each rate is averaged over: respondents (classes of responses)
+    // or, for the per-answer and overall-item formulas, answers.
+    let mut units: Vec<(LinkInfo, String, Sums)> = Vec::new();
     for (k, c) in &input.tallies.classes {
         let Some(link) = links.get(&k.link_id) else {
             continue;
@@ -129,31 +129,40 @@ pub fn compute(input: &ReportInput) -> Report {
             totals.unscored += count;
             continue;
         }
-        let mut s = Sums::default();
-        s.add_class(
-            i64::from(k.judged),
-            c.responses,
-            c.recognised,
-            c.points,
-            c.points_sq,
-        );
-        all.merge(&s);
+        if !per_answer(input.rule.formula) {
+            let mut s = Sums::default();
+            s.add_class(
+                i64::from(k.judged),
+                c.responses,
+                c.recognised,
+                c.points,
+                c.points_sq,
+            );
+            units.push((*link, k.place.clone(), s));
+        }
+    }
+    if per_answer(input.rule.formula) {
+        for (link, s) in input.answer_sums(input.rule.formula) {
+            // Answers are tallied per link, not per place: county-level
+            // groups have no location under these formulas.
+            units.push((link, String::new(), s));
+        }
+    }
+    for (link, place, s) in &units {
+        all.merge(s);
         groups
             .entry(link.group)
             .or_insert_with(Sums::default)
-            .merge(&s);
+            .merge(s);
         if let Some(school) = link.school_id {
-            schools
-                .entry(school)
-                .or_insert_with(Sums::default)
-                .merge(&s);
+            schools.entry(school).or_insert_with(Sums::default).merge(s);
             school_groups
                 .entry((school, link.group))
                 .or_insert_with(Sums::default)
-                .merge(&s);
+                .merge(s);
         }
-        if let Some(loc) = input.location_of(link, &k.place) {
-            places.entry(loc).or_insert_with(Sums::default).merge(&s);
+        if let Some(loc) = input.location_of(link, place) {
+            places.entry(loc).or_insert_with(Sums::default).merge(s);
         }
     }
     let weights = &input.rule.group_weights;
@@ -190,6 +199,14 @@ pub fn compute(input: &ReportInput) -> Report {
         (scorer.weighted(&parts), note, scorer.more_needed(&parts))
     };
     let counts = input.option_counts(false);
+    // An item's rate is its share of recognised answers (or its mean score).
+    let item_scorer = Scorer {
+        formula: match scorer.formula {
+            Formula::MeanScoreX20 => Formula::MeanScoreX20,
+            _ => Formula::ShareRecognised,
+        },
+        ..scorer
+    };
     let mut items = Vec::new();
     for g in input.groups {
         let Some(q) = input.questionnaires.get(g) else {
@@ -214,7 +231,7 @@ pub fn compute(input: &ReportInput) -> Report {
                 group: *g,
                 index,
                 item: item.clone(),
-                estimate: scorer.estimate(&s),
+                estimate: item_scorer.estimate(&s),
                 counts: option_counts,
             });
         }
@@ -268,6 +285,57 @@ pub fn compute(input: &ReportInput) -> Report {
                 count,
             })
             .collect(),
+    }
+}
+
+/// Whether the formula averages over answers (tallied per link and item)
+/// rather than over respondents (tallied per class of responses).
+fn per_answer(f: Formula) -> bool {
+    matches!(f, Formula::AnswerShare | Formula::OverallItemShare)
+}
+
+impl ReportInput<'_> {
+    /// Per link, the valid answers a per-answer formula counts: every
+    /// counted item's ([`Item::counts`]) for the per-answer share, the
+    /// overall item's for the overall-item share; don't-know left out.
+    pub fn answer_sums(&self, formula: Formula) -> Vec<(LinkInfo, Sums)> {
+        let links = self.link_map();
+        let mut out: BTreeMap<i64, Sums> = BTreeMap::new();
+        for (k, counts) in self
+            .tallies
+            .options
+            .iter()
+            .filter(|(k, _)| k.validity == VALID)
+        {
+            let Some(link) = links.get(&k.link_id) else {
+                continue;
+            };
+            let Some(item) = self
+                .questionnaires
+                .get(&link.group)
+                .and_then(|q| q.items.get(k.item as usize))
+            else {
+                continue;
+            };
+            let wanted = match formula {
+                Formula::OverallItemShare => item.kind == ItemKind::Scored && item.overall,
+                _ => item.counts(),
+            };
+            if !wanted {
+                continue;
+            }
+            let s = out.entry(link.id).or_default();
+            for o in item.options.iter().filter(|o| !o.dont_know) {
+                let n = counts
+                    .get(usize::from(o.code).wrapping_sub(1))
+                    .copied()
+                    .unwrap_or(0);
+                s.add_answers(n, o.recognised, o.points.unwrap_or(0));
+            }
+        }
+        out.into_iter()
+            .filter_map(|(id, s)| links.get(&id).map(|l| (*l, s)))
+            .collect()
     }
 }
 

@@ -119,28 +119,113 @@ impl DuplicatePolicy {
 }
 
 /// How a rate is computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Formula {
     /// Per respondent: recognised answers / scored answers (don't-know excluded);
     /// a group's rate is the mean over its valid responses.
     ShareRecognised,
-    /// The mean of option points (1–5) over scored answers, times 20.
+    /// The mean of option points over scored answers, as a share of full
+    /// marks (×20 for points up to 5).
     MeanScoreX20,
+    /// Per answer: Σ recognised answers / Σ judged answers over all valid
+    /// responses (each answer counts once, so a respondent who judged more
+    /// items weighs more).
+    AnswerShare,
+    /// Per questionnaire: the share of valid responses whose overall
+    /// evaluation (总体评价) is recognised, among those that judged it.
+    OverallItemShare,
 }
 
 impl Formula {
+    pub const ALL: [Formula; 4] = [
+        Self::ShareRecognised,
+        Self::AnswerShare,
+        Self::OverallItemShare,
+        Self::MeanScoreX20,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             Self::ShareRecognised => "share_recognised",
             Self::MeanScoreX20 => "mean_score_x20",
+            Self::AnswerShare => "answer_share",
+            Self::OverallItemShare => "overall_item_share",
         }
     }
     pub fn from_code(c: &str) -> Option<Self> {
-        [Self::ShareRecognised, Self::MeanScoreX20]
-            .into_iter()
-            .find(|s| s.code() == c)
+        Self::ALL.into_iter().find(|s| s.code() == c)
     }
+    /// Whether the rate is a share of recognised answers, so that the
+    /// reading of a middle option changes it (a mean score does not).
+    pub fn counts_recognised(self) -> bool {
+        self != Self::MeanScoreX20
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::ShareRecognised => "按人计认可比例",
+            Self::MeanScoreX20 => "平均分折算",
+            Self::AnswerShare => "按答案计认可比例",
+            Self::OverallItemShare => "总体评价题认可比例",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::ShareRecognised => "Per-respondent share",
+            Self::MeanScoreX20 => "Mean score as percent",
+            Self::AnswerShare => "Per-answer share",
+            Self::OverallItemShare => "Overall-item share",
+        }
+    }
+}
+
+/// The built-in answer scales a round chooses from.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    /// 满意 / 比较满意 / 一般 / 不满意 / 不了解 (renke's first scale; no
+    /// published instrument uses 一般).
+    #[default]
+    FiveGeneral,
+    /// 满意 / 比较满意 / 基本满意 / 不满意 / 不了解 (published instruments).
+    FiveBasic,
+    /// 满意 / 基本满意 / 不满意 / 不了解 (older instruments, where
+    /// "基本满意以上" passed).
+    FourBasic,
+}
+
+/// Whether the middle option of a scale (一般, 基本满意) counts as recognised.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Reading {
+    /// Only the options above the middle one are recognised.
+    #[default]
+    Strict,
+    /// The middle option is recognised too.
+    Loose,
+}
+
+impl Reading {
+    pub const ALL: [Reading; 2] = [Self::Strict, Self::Loose];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Strict => "strict",
+            Self::Loose => "loose",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == c)
+    }
+}
+
+/// Full marks of rounds made before scales were chosen: points 5/4/3/2, ×20.
+pub const LEGACY_FULL_POINTS: u8 = 5;
+
+fn legacy_full_points() -> u8 {
+    LEGACY_FULL_POINTS
 }
 
 /// The scoring rule of a round, frozen when the round opens.
@@ -151,13 +236,32 @@ pub struct ScoringRule {
     /// valid response counts once.
     #[serde(default)]
     pub group_weights: BTreeMap<RespondentGroup, f64>,
+    /// The answer scale of the round's questionnaires (rounds stored before
+    /// scales were chosen used [`Scale::FiveGeneral`]).
+    #[serde(default)]
+    pub scale: Scale,
+    /// Whether the scale's middle option counts as recognised.
+    #[serde(default)]
+    pub reading: Reading,
+    /// Full marks for the mean-score formula: rate = mean points ÷ this, and
+    /// the lowest rate is 1 ÷ this. 5 for rounds stored before scales were
+    /// chosen (points 5/4/3/2, i.e. ×20).
+    #[serde(default = "legacy_full_points")]
+    pub full_points: u8,
 }
 
+/// The rule of rounds stored before scales were chosen (and what a stored
+/// rule without the newer fields reads as): 满意/比较满意/一般/不满意/不了解,
+/// 一般 not recognised, points 5/4/3/2 ×20. New rounds take
+/// [`ScoringRule::for_scale`].
 impl Default for ScoringRule {
     fn default() -> Self {
         Self {
             formula: Formula::ShareRecognised,
             group_weights: BTreeMap::new(),
+            scale: Scale::FiveGeneral,
+            reading: Reading::Strict,
+            full_points: LEGACY_FULL_POINTS,
         }
     }
 }

@@ -6,8 +6,8 @@
 //! response (up to floating-point rounding).
 
 use super::{
-    questionnaire::{ItemKind, Questionnaire},
-    round::{Formula, ScoringRule, THRESHOLD},
+    questionnaire::Questionnaire,
+    round::{Formula, Reading, ScoringRule, THRESHOLD},
     submission::ResponseScore,
 };
 
@@ -15,8 +15,6 @@ use super::{
 pub const Z95: f64 = 1.959_963_984_540_054;
 /// Below this many responses a rate carries a "small sample" marker.
 pub const DEFAULT_MIN_N: u64 = 30;
-/// Lowest and highest mean-score rate (points 1–5, ×20).
-const SCORE_RANGE: (f64, f64) = (0.2, 1.0);
 
 /// What a rate is averaged over: per respondent (or per answer, for items).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -217,36 +215,58 @@ pub fn wilson(p: f64, n: f64) -> (f64, f64) {
     ((center - half).max(0.0), (center + half).min(1.0))
 }
 
-/// The normal interval mean ± z·se, clipped to the mean-score range.
-fn normal(mean: f64, se: Option<f64>) -> (f64, f64) {
-    match se {
-        Some(se) => (
-            (mean - Z95 * se).max(SCORE_RANGE.0),
-            (mean + Z95 * se).min(SCORE_RANGE.1),
-        ),
-        None => SCORE_RANGE,
-    }
-}
-
-/// Standard error of a mean-score rate (points ÷ 5), if n ≥ 2.
-fn score_se(s: &Sums) -> Option<f64> {
-    if s.n < 2 {
-        return None;
-    }
-    let n = s.n as f64;
-    let mean = s.score / n;
-    let var = ((s.score_sq - n * mean * mean) / (n - 1.0)).max(0.0);
-    Some((var / n).sqrt() / 5.0)
-}
-
 /// Computes rates under one formula, marking samples below `min_n`.
 #[derive(Debug, Clone, Copy)]
 pub struct Scorer {
     pub formula: Formula,
     pub min_n: u64,
+    /// Full marks of the mean-score formula (the rule's `full_points`): the
+    /// rate is mean points ÷ this, between 1 ÷ this and 1.
+    pub full_points: u8,
 }
 
 impl Scorer {
+    /// The scorer of a rule, with a small-sample marker below `min_n`.
+    pub fn of(rule: &ScoringRule, min_n: u64) -> Self {
+        Self {
+            formula: rule.formula,
+            min_n,
+            full_points: rule.full_points,
+        }
+    }
+
+    fn full(&self) -> f64 {
+        f64::from(self.full_points.max(1))
+    }
+
+    /// Lowest and highest mean-score rate: points 1 to full marks.
+    fn score_range(&self) -> (f64, f64) {
+        (1.0 / self.full(), 1.0)
+    }
+
+    /// The normal interval mean ± z·se, clipped to the mean-score range.
+    fn normal(&self, mean: f64, se: Option<f64>) -> (f64, f64) {
+        let range = self.score_range();
+        match se {
+            Some(se) => (
+                (mean - Z95 * se).max(range.0),
+                (mean + Z95 * se).min(range.1),
+            ),
+            None => range,
+        }
+    }
+
+    /// Standard error of a mean-score rate (points ÷ full marks), if n ≥ 2.
+    fn score_se(&self, s: &Sums) -> Option<f64> {
+        if s.n < 2 {
+            return None;
+        }
+        let n = s.n as f64;
+        let mean = s.score / n;
+        let var = ((s.score_sq - n * mean * mean) / (n - 1.0)).max(0.0);
+        Some((var / n).sqrt() / self.full())
+    }
+
     fn finish(&self, rate: f64, n: u64, (low, high): (f64, f64)) -> Estimate {
         Estimate {
             rate: Some(rate),
@@ -274,13 +294,13 @@ impl Scorer {
         }
         let n = s.n as f64;
         match self.formula {
-            Formula::ShareRecognised => {
+            Formula::MeanScoreX20 => {
+                let r = s.score / n / self.full();
+                self.finish(r, s.n, self.normal(r, self.score_se(s)))
+            }
+            _ => {
                 let p = s.share / n;
                 self.finish(p, s.n, wilson(p, n))
-            }
-            Formula::MeanScoreX20 => {
-                let r = s.score / n / 5.0;
-                self.finish(r, s.n, normal(r, score_se(s)))
             }
         }
     }
@@ -301,17 +321,17 @@ impl Scorer {
             .sum::<f64>()
             / total_w;
         match self.formula {
-            Formula::ShareRecognised => {
-                let n_eff =
-                    total_w * total_w / used.iter().map(|(w, s)| w * w / s.n as f64).sum::<f64>();
-                self.finish(rate, n, wilson(rate, n_eff))
-            }
             Formula::MeanScoreX20 => {
                 let var: Option<f64> = used
                     .iter()
-                    .map(|(w, s)| score_se(s).map(|se| (w / total_w).powi(2) * se * se))
+                    .map(|(w, s)| self.score_se(s).map(|se| (w / total_w).powi(2) * se * se))
                     .sum();
-                self.finish(rate, n, normal(rate, var.map(f64::sqrt)))
+                self.finish(rate, n, self.normal(rate, var.map(f64::sqrt)))
+            }
+            _ => {
+                let n_eff =
+                    total_w * total_w / used.iter().map(|(w, s)| w * w / s.n as f64).sum::<f64>();
+                self.finish(rate, n, wilson(rate, n_eff))
             }
         }
     }
@@ -337,17 +357,18 @@ impl Scorer {
         }
         let above = rate > THRESHOLD;
         let interval: Box<dyn Fn(f64) -> (f64, f64)> = match self.formula {
-            Formula::ShareRecognised => {
-                let n_eff =
-                    total_w * total_w / used.iter().map(|(w, s)| w * w / s.n as f64).sum::<f64>();
-                Box::new(move |k| wilson(rate, n_eff * k))
-            }
             Formula::MeanScoreX20 => {
                 let var: f64 = used
                     .iter()
-                    .map(|(w, s)| score_se(s).map(|se| (w / total_w).powi(2) * se * se))
+                    .map(|(w, s)| self.score_se(s).map(|se| (w / total_w).powi(2) * se * se))
                     .sum::<Option<f64>>()?;
-                Box::new(move |k| normal(rate, Some((var / k).sqrt())))
+                let me = *self;
+                Box::new(move |k| me.normal(rate, Some((var / k).sqrt())))
+            }
+            _ => {
+                let n_eff =
+                    total_w * total_w / used.iter().map(|(w, s)| w * w / s.n as f64).sum::<f64>();
+                Box::new(move |k| wilson(rate, n_eff * k))
             }
         };
         let clear = |total: u64| {
@@ -391,17 +412,64 @@ pub fn interval_words(formula: Formula) -> &'static str {
         Formula::MeanScoreX20 => {
             "95%置信区间采用正态近似区间：平均分 ± 1.96 × 标准误（按受访者计）"
         }
+        Formula::AnswerShare => {
+            "95%置信区间采用Wilson区间（按答案数计；同一人的答案并不独立，区间偏窄，仅供参考）"
+        }
+        Formula::OverallItemShare => {
+            "95%置信区间采用Wilson区间（按回答了总体评价题的有效问卷数计）"
+        }
     }
+}
+
+/// The mean-score formula in words for the rule's full marks.
+fn mean_score_words(full_points: u8) -> String {
+    let full = full_points.max(1);
+    let factor = if 100 % u32::from(full) == 0 {
+        format!("{}", 100 / u32::from(full))
+    } else {
+        format!("100/{full}")
+    };
+    format!(
+        "认可率 = 每位有效受访者计分题平均分（1–{full}分，“不了解”不计）的平均值 ÷ {full} （即 × {factor}，范围{:.1}%–100%）",
+        100.0 / f64::from(full)
+    )
+}
+
+/// Which options of the scale count as recognised, in words.
+pub fn reading_words(rule: &ScoringRule) -> String {
+    let scale = rule.scale;
+    let middle = scale.middle();
+    let labels = scale.labels();
+    let judged = &labels[..labels.len() - 1];
+    let counted: Vec<&str> = judged
+        .iter()
+        .copied()
+        .take_while(|l| *l != middle)
+        .chain((rule.reading == Reading::Loose).then_some(middle))
+        .collect();
+    format!(
+        "量表：{}；计为认可：{}（“{middle}”{}）；“不了解”不计入分母",
+        scale.label_zh(),
+        counted.join("、"),
+        match rule.reading {
+            Reading::Strict => "不计入认可，从严",
+            Reading::Loose => "计入认可，从宽",
+        }
+    )
 }
 
 /// The rule in words: formula, weights, threshold.
 pub fn describe_rule(rule: &ScoringRule) -> String {
     let formula = match rule.formula {
         Formula::ShareRecognised => {
-            "认可率 = 每位有效受访者“认可”答案数 ÷ 计分答案数（“不了解”不计入分母）的平均值，每人计一次"
+            "认可率 = 每位有效受访者“认可”答案数 ÷ 计分答案数（“不了解”不计入分母）的平均值，每人计一次".to_string()
         }
-        Formula::MeanScoreX20 => {
-            "认可率 = 每位有效受访者计分题平均分（1–5分，“不了解”不计）的平均值 × 20"
+        Formula::MeanScoreX20 => mean_score_words(rule.full_points),
+        Formula::AnswerShare => {
+            "认可率 = 全部有效问卷的“认可”答案总数 ÷ 计分答案总数（“不了解”不计入分母），每个答案计一次".to_string()
+        }
+        Formula::OverallItemShare => {
+            "认可率 = 总体评价题选择“认可”选项的有效问卷数 ÷ 回答了总体评价题（“不了解”除外）的有效问卷数".to_string()
         }
     };
     let weights = if rule.group_weights.is_empty() {
@@ -418,7 +486,8 @@ pub fn describe_rule(rule: &ScoringRule) -> String {
         )
     };
     format!(
-        "{formula}；{weights}；达标线{:.0}%；无效问卷不计入。",
+        "{formula}；{}；诊断题单列、不计入认可率；总体评价题只用于“总体评价题认可比例”；{weights}；达标线{:.0}%；无效问卷不计入。",
+        reading_words(rule),
         THRESHOLD * 100.0
     )
 }
@@ -450,7 +519,7 @@ impl ScoreTable {
             .iter()
             .map(|item| {
                 let mut row = [ResponseScore::default(); 10];
-                if item.kind == ItemKind::Scored {
+                if item.counts() {
                     for o in item.options.iter().filter(|o| !o.dont_know && o.code <= 9) {
                         row[usize::from(o.code)] = ResponseScore {
                             recognised: i32::from(o.recognised),

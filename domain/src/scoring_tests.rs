@@ -14,10 +14,12 @@ fn close(a: f64, b: f64) -> bool {
 const SHARE: Scorer = Scorer {
     formula: Formula::ShareRecognised,
     min_n: 30,
+    full_points: 5,
 };
 const SCORE: Scorer = Scorer {
     formula: Formula::MeanScoreX20,
     min_n: 30,
+    full_points: 5,
 };
 
 #[test]

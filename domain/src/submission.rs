@@ -209,7 +209,7 @@ pub fn check_answers(
                             ));
                         };
                         encoded.push(char::from(b'0' + code));
-                        if item.kind == ItemKind::Scored && !opt.dont_know {
+                        if item.counts() && !opt.dont_know {
                             score.judged += 1;
                             score.recognised += i32::from(opt.recognised);
                             score.points += i32::from(opt.points.unwrap_or(0));

@@ -1,6 +1,17 @@
 // Display names of the API's enums in the current language.
 import { t } from './i18n';
-import type { DuplicatePolicy, Formula, Group, Location, Purpose, Role, RoundStatus, SchoolKind } from './api/client';
+import type {
+  DuplicatePolicy,
+  Formula,
+  Group,
+  Location,
+  Purpose,
+  Reading,
+  Role,
+  RoundStatus,
+  Scale,
+  SchoolKind,
+} from './api/client';
 
 export const GROUPS: Group[] = ['student', 'parent', 'teacher', 'principal', 'deputy', 'cppcc_member', 'citizen'];
 export const SCHOOL_BOUND: ReadonlySet<Group> = new Set<Group>(['student', 'parent', 'teacher', 'principal']);
@@ -16,6 +27,8 @@ export const locationLabel = (l: Location) => t(`enums.location.${l}`);
 export const purposeLabel = (p: Purpose) => t(`enums.purpose.${p}`);
 export const statusLabel = (s: RoundStatus) => t(`enums.status.${s}`);
 export const formulaLabel = (f: Formula) => t(`enums.formula.${f}`);
+export const scaleLabel = (s: Scale) => t(`enums.scale.${s}`);
+export const readingLabel = (r: Reading) => t(`enums.reading.${r}`);
 export const duplicateLabel = (d: DuplicatePolicy) => t(`enums.duplicate.${d}`);
 
 /** Element Plus tag colours for round statuses. */

@@ -57,8 +57,12 @@ async fn report_file<E: std::fmt::Display>(
     let min_n = state.settings.report_min_n;
     let d = data::load(&state.db, id).await?;
     let rule = BurstRule::default();
+    let _permit = state.heavy.permit().await?;
     let links = data::integrity(&state.db, &d, rule).await?;
-    let report = report_out(&d, &d.report(min_n), min_n);
+    let sensitivity = crate::store::whatif::fold(&state.db, &d, min_n)
+        .await?
+        .sensitivity();
+    let report = report_out(&d, &d.report(min_n), &sensitivity, min_n);
     let integrity = integrity_out(&d, &links, rule, min_n);
     render(&sheets(&report, &integrity))
         .map(Body::from)

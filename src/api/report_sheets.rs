@@ -46,6 +46,39 @@ fn block(headers: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Block {
     }
 }
 
+/// The same valid responses under every formula and reading, the round's
+/// rule first.
+fn sensitivity(r: &RoundReportOut) -> Block {
+    let rows = r
+        .sensitivity
+        .iter()
+        .map(|x| {
+            vec![
+                Cell::text(&x.label),
+                Cell::text(if x.headline { "本轮规则" } else { "" }),
+                Cell::Int(x.rate.n as i64),
+                Cell::opt_pct(x.rate.rate),
+                Cell::text(&x.verdict_label),
+                Cell::opt_text(x.sentence.clone().or_else(|| x.note.clone())),
+            ]
+        })
+        .collect();
+    Block {
+        title: Some(
+            "不同计算方法下的认可率（同一批有效问卷；未公布官方计算方法，以本轮规则为准）".into(),
+        ),
+        headers: vec![
+            "计算方法",
+            "本轮规则",
+            "有效样本n",
+            "认可率",
+            "结论",
+            "说明",
+        ],
+        rows,
+    }
+}
+
 /// The parts of a report, in the order of the workbook's sheets.
 pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
     let o = &r.overall;
@@ -151,12 +184,19 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
                 Cell::text(pick(&|o| o.recognised)),
                 Cell::text(pick(&|o| o.dont_know)),
                 Cell::text(dist.join("；")),
+                Cell::text(if i.diagnostic {
+                    "诊断题（不计入认可率）"
+                } else if i.overall {
+                    "总体评价题"
+                } else {
+                    ""
+                }),
             ]);
             row
         })
         .collect();
     let mut item_headers = headers(&["调查对象", "题号", "题目编号", "维度", "题目"]);
-    item_headers.extend(["计为认可的选项", "不计入分母的选项", "选项分布"]);
+    item_headers.extend(["计为认可的选项", "不计入分母的选项", "选项分布", "题目类型"]);
     let invalid = r
         .invalid
         .iter()
@@ -173,7 +213,7 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
     vec![
         Sheet {
             name: "汇总",
-            blocks: vec![block(vec!["项目", "内容"], summary)],
+            blocks: vec![block(vec!["项目", "内容"], summary), sensitivity(r)],
         },
         Sheet {
             name: "各类对象",

@@ -5,15 +5,16 @@ use poem_openapi::{Enum, Object};
 
 use super::{
     rounds::{RoundSummary, ScoringRuleDto},
-    types::{GroupDto, LocationDto, PurposeDto},
+    types::{FormulaDto, GroupDto, LocationDto, PurposeDto, ReadingDto},
 };
 use crate::{
     domain::{
         group::RespondentGroup,
         report::{ItemRate, Report, SchoolInfo},
-        round::{Formula, Purpose, RoundStatus},
+        round::{Formula, Purpose, RoundStatus, ScoringRule},
         scoring::{Estimate, Verdict},
         submission::Validity,
+        whatif::{Outcome, reading_sentence},
     },
     entities::round,
     export::cells::reason_label,
@@ -94,7 +95,7 @@ pub struct ReportRuleOut {
     pub scoring_rule: ScoringRuleDto,
     /// Rates from fewer valid responses than this are marked small_n.
     pub min_n: u64,
-    /// `wilson` (share of recognised answers) or `normal_mean` (mean score ×20).
+    /// `normal_mean` (mean score) or `wilson` (the shares of recognised answers).
     pub interval: String,
     pub confidence: f64,
     /// Which options count as recognised or don't-know is listed per item in `items`.
@@ -206,9 +207,63 @@ pub struct ItemRateOut {
     pub position: u32,
     pub text: String,
     pub topic: Option<String>,
+    /// A diagnostic item (诊断题): its own rate is shown, but it is left out
+    /// of the recognition rate under every formula.
+    pub diagnostic: bool,
+    /// The overall evaluation (总体评价): read by the overall-item formula only.
+    pub overall: bool,
     #[oai(flatten)]
     pub rate: RateOut,
     pub options: Vec<OptionCountOut>,
+}
+
+/// The same valid responses under one formula and reading of the middle
+/// option: a row of the sensitivity table, or a what-if result.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct SensitivityRowOut {
+    pub formula: FormulaDto,
+    /// For mean_score_x20 the round's own (points do not depend on it).
+    pub reading: ReadingDto,
+    /// The round's own rule: the headline of the report.
+    pub headline: bool,
+    /// e.g. 按人计认可比例（“基本满意”计入认可）
+    pub label: String,
+    pub label_en: String,
+    #[oai(flatten)]
+    pub rate: RateOut,
+    pub verdict: VerdictDto,
+    pub verdict_label: String,
+    pub verdict_label_en: String,
+    /// Rows that differ from the round's rule by the reading only, e.g.
+    /// 若“基本满意”计入认可：91.3%.
+    pub sentence: Option<String>,
+    pub precision_note: Option<String>,
+    pub precision_note_en: Option<String>,
+    pub more_responses_needed: Option<u64>,
+    /// Why there is no rate for a reason of the rule (e.g. no overall item).
+    pub note: Option<String>,
+    pub note_en: Option<String>,
+}
+
+pub fn sensitivity_row(rule: &ScoringRule, o: &Outcome) -> SensitivityRowOut {
+    SensitivityRowOut {
+        formula: o.variant.formula.into(),
+        reading: o.variant.reading.into(),
+        headline: o.headline,
+        label: o.label.0.clone(),
+        label_en: o.label.1.clone(),
+        rate: (&o.estimate).into(),
+        verdict: o.verdict.into(),
+        verdict_label: o.verdict.label_zh().to_string(),
+        verdict_label_en: o.verdict.label_en().to_string(),
+        sentence: reading_sentence(rule, o),
+        precision_note: o.precision.note.as_ref().map(|n| n.0.clone()),
+        precision_note_en: o.precision.note.as_ref().map(|n| n.1.clone()),
+        more_responses_needed: o.precision.more_needed,
+        note: o.note.as_ref().map(|n| n.0.clone()),
+        note_en: o.note.as_ref().map(|n| n.1.clone()),
+    }
 }
 
 /// Invalid responses of one school (none: county level) and group, by reason.
@@ -270,6 +325,11 @@ pub struct RoundReportOut {
     pub locations: Vec<LocationRateOut>,
     pub items: Vec<ItemRateOut>,
     pub invalid: Vec<InvalidOut>,
+    /// The same valid responses under every formula and, where the scale
+    /// has a middle option, both readings of it; the round's rule first
+    /// (`headline`). Computed from the raw responses; the headline above is
+    /// computed from the stored tallies and equals the first row.
+    pub sensitivity: Vec<SensitivityRowOut>,
 }
 
 fn group_fields(g: RespondentGroup) -> (GroupDto, String) {
@@ -285,6 +345,8 @@ fn item_out(i: &ItemRate) -> ItemRateOut {
         position: i.index as u32 + 1,
         text: i.item.text.clone(),
         topic: i.item.topic.clone(),
+        diagnostic: i.item.diagnostic,
+        overall: i.item.overall,
         rate: (&i.estimate).into(),
         options: i
             .item
@@ -308,8 +370,8 @@ pub fn rule_out(data: &RoundData, words: &str, min_n: u64) -> ReportRuleOut {
         scoring_rule: data.rule.clone().into(),
         min_n,
         interval: match data.rule.formula {
-            Formula::ShareRecognised => "wilson",
             Formula::MeanScoreX20 => "normal_mean",
+            _ => "wilson",
         }
         .to_string(),
         confidence: 0.95,
@@ -321,8 +383,17 @@ fn school_name(s: Option<&SchoolInfo>) -> String {
     s.map(|s| s.name.clone()).unwrap_or_default()
 }
 
-pub fn report_out(data: &RoundData, r: &Report, min_n: u64) -> RoundReportOut {
+pub fn report_out(
+    data: &RoundData,
+    r: &Report,
+    sensitivity: &[Outcome],
+    min_n: u64,
+) -> RoundReportOut {
     RoundReportOut {
+        sensitivity: sensitivity
+            .iter()
+            .map(|o| sensitivity_row(&data.rule, o))
+            .collect(),
         round: (&data.detail.round).into(),
         purpose: Purpose::from_code(&data.detail.round.purpose)
             .unwrap_or(Purpose::SelfAssessment)

@@ -7,13 +7,18 @@ use std::collections::BTreeMap;
 
 use super::{
     ApiTags,
-    types::{Done, DuplicatePolicyDto, FormulaDto, GroupDto, PurposeDto, RoundStatusDto},
+    types::{
+        Done, DuplicatePolicyDto, FormulaDto, GroupDto, PurposeDto, ReadingDto, RoundStatusDto,
+        ScaleDto,
+    },
 };
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
     domain::{
-        round::{DuplicatePolicy, Purpose, RoundStatus, ScoringRule, THRESHOLD},
+        round::{
+            DuplicatePolicy, Formula, Purpose, Reading, RoundStatus, Scale, ScoringRule, THRESHOLD,
+        },
         scoring::describe_rule,
     },
     error::ApiResult,
@@ -36,6 +41,18 @@ pub struct GroupWeight {
 #[oai(skip_serializing_if_is_none)]
 pub struct ScoringRuleDto {
     pub formula: FormulaDto,
+    /// The answer scale of the round's questionnaires (default
+    /// five_general). Changing it on a draft puts every scored item of the
+    /// round's questionnaires on the new scale.
+    pub scale: Option<ScaleDto>,
+    /// Whether the scale's middle option (一般 or 基本满意) counts as
+    /// recognised (default: strict, except four_basic: loose, as in the
+    /// older rules where "基本满意以上" passed).
+    pub reading: Option<ReadingDto>,
+    /// Full marks of the mean-score formula (its rate is mean points ÷ this);
+    /// set by the scale, ignored on input.
+    #[oai(default)]
+    pub full_points: u8,
     /// Optional weights per group for the overall rate; empty: every valid
     /// response counts once.
     #[oai(default)]
@@ -57,6 +74,9 @@ impl From<ScoringRule> for ScoringRuleDto {
         Self {
             description: describe_rule(&r),
             formula: r.formula.into(),
+            scale: Some(r.scale.into()),
+            reading: Some(r.reading.into()),
+            full_points: r.full_points,
             group_weights: r
                 .group_weights
                 .iter()
@@ -72,13 +92,18 @@ impl From<ScoringRule> for ScoringRuleDto {
 
 impl From<ScoringRuleDto> for ScoringRule {
     fn from(d: ScoringRuleDto) -> Self {
+        let scale: Scale = d.scale.map(Into::into).unwrap_or_default();
+        let reading = d
+            .reading
+            .map(Into::into)
+            .unwrap_or_else(|| scale.default_reading());
         Self {
-            formula: d.formula.into(),
             group_weights: d
                 .group_weights
                 .into_iter()
                 .map(|w| (w.group.into(), w.weight))
                 .collect::<BTreeMap<_, _>>(),
+            ..Self::for_scale(d.formula.into(), scale, reading)
         }
     }
 }
@@ -185,7 +210,13 @@ impl From<RoundIn> for RoundSpec {
             closes_at: i.closes_at,
             groups,
             school_ids: i.school_ids,
-            scoring_rule: i.scoring_rule.map(Into::into).unwrap_or_default(),
+            scoring_rule: i.scoring_rule.map(Into::into).unwrap_or_else(|| {
+                ScoringRule::for_scale(
+                    Formula::ShareRecognised,
+                    Scale::FiveGeneral,
+                    Reading::Strict,
+                )
+            }),
             min_answer_seconds: i.min_answer_seconds.unwrap_or(30),
             duplicate_policy: i
                 .duplicate_policy

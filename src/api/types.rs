@@ -8,7 +8,7 @@ use crate::{
     domain::{
         group::RespondentGroup,
         questionnaire::{ChoiceOption, Item, ItemKind, Questionnaire},
-        round::{DuplicatePolicy, Formula, Purpose, RoundStatus},
+        round::{DuplicatePolicy, Formula, Purpose, Reading, RoundStatus, Scale},
         school::{Location, SchoolKind},
         submission::Validity,
     },
@@ -72,8 +72,23 @@ mirror_enum!(
 );
 mirror_enum!(
     /// share_recognised: mean over respondents of recognised/judged answers;
-    /// mean_score_x20: mean option points (1–5) × 20.
-    FormulaDto <=> Formula { ShareRecognised, MeanScoreX20 }
+    /// mean_score_x20: mean option points ÷ full marks (×20 for points up
+    /// to 5, ×25 for 4, ×100/3 for 3); answer_share: Σ recognised answers ÷
+    /// Σ judged answers over all valid responses; overall_item_share: valid
+    /// responses whose overall evaluation (总体评价) is recognised ÷ those
+    /// that judged it.
+    FormulaDto <=> Formula { ShareRecognised, MeanScoreX20, AnswerShare, OverallItemShare }
+);
+mirror_enum!(
+    /// The answer scale: five_general 满意/比较满意/一般/不满意/不了解;
+    /// five_basic 满意/比较满意/基本满意/不满意/不了解; four_basic
+    /// 满意/基本满意/不满意/不了解.
+    ScaleDto <=> Scale { FiveGeneral, FiveBasic, FourBasic }
+);
+mirror_enum!(
+    /// The reading of the scale's middle option (一般 or 基本满意): strict,
+    /// not recognised; loose, recognised.
+    ReadingDto <=> Reading { Strict, Loose }
 );
 mirror_enum!(
     /// scored: counts toward the rate; context: describes the respondent;
@@ -116,6 +131,14 @@ pub struct ItemDto {
     pub required: bool,
     #[oai(default)]
     pub options: Vec<OptionDto>,
+    /// Shown in the report with its own rate (marked 诊断题), left out of
+    /// the recognition rate under every formula.
+    #[oai(default)]
+    pub diagnostic: bool,
+    /// The overall evaluation (总体评价): read by the overall-item formula
+    /// only, left out of the others. At most one per questionnaire.
+    #[oai(default)]
+    pub overall: bool,
 }
 
 fn default_true() -> bool {
@@ -145,6 +168,8 @@ impl From<Questionnaire> for QuestionnaireDto {
                     text: i.text,
                     topic: i.topic,
                     required: i.required,
+                    diagnostic: i.diagnostic,
+                    overall: i.overall,
                     options: i
                         .options
                         .into_iter()
@@ -176,6 +201,8 @@ impl From<QuestionnaireDto> for Questionnaire {
                     text: i.text,
                     topic: i.topic,
                     required: i.required,
+                    diagnostic: i.diagnostic,
+                    overall: i.overall,
                     options: i
                         .options
                         .into_iter()

@@ -19,7 +19,7 @@ use crate::{
     credentials::{Role, random_password},
     domain::{
         group::RespondentGroup,
-        round::{DuplicatePolicy, Purpose, ScoringRule},
+        round::{DuplicatePolicy, Formula, Purpose, Reading, Scale, ScoringRule},
     },
     entities::school,
     store::db,
@@ -117,7 +117,11 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
         closes_at,
         groups: RespondentGroup::ALL.to_vec(),
         school_ids: None,
-        scoring_rule: ScoringRule::default(),
+        scoring_rule: ScoringRule::for_scale(
+            Formula::ShareRecognised,
+            Scale::FiveGeneral,
+            Reading::Strict,
+        ),
         min_answer_seconds: 30,
         duplicate_policy: DuplicatePolicy::Flag,
         shared_device_limit: 2,

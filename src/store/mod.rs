@@ -18,3 +18,4 @@ pub mod schools;
 pub mod secrets;
 pub mod sessions;
 pub mod tallies;
+pub mod whatif;

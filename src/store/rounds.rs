@@ -14,7 +14,7 @@ use crate::{
         group::RespondentGroup,
         questionnaire::Questionnaire,
         round::{DuplicatePolicy, Purpose, RoundStatus, ScoringRule, validate_window},
-        templates,
+        scales,
     },
     entities::{round, round_questionnaire, round_school, school},
     error::AppError,
@@ -174,19 +174,36 @@ fn apply(m: &mut round::ActiveModel, spec: &RoundSpec) -> Result<(), AppError> {
 
 /// Makes the round's questionnaires and schools match the spec: new groups
 /// get a copy of their template, dropped groups lose theirs.
+/// A questionnaire kept from before gets the rule's scale and reading when
+/// either changed (`previous`: the rule the draft had).
 async fn sync_parts(
     txn: &impl ConnectionTrait,
     round_id: i64,
     groups: &[RespondentGroup],
     school_ids: &[i64],
+    rule: &ScoringRule,
+    previous: Option<&ScoringRule>,
 ) -> Result<(), AppError> {
-    let existing: Vec<String> = round_questionnaire::Entity::find()
+    let rows = round_questionnaire::Entity::find()
         .filter(round_questionnaire::Column::RoundId.eq(round_id))
         .all(txn)
-        .await?
-        .into_iter()
-        .map(|q| q.respondent_group)
-        .collect();
+        .await?;
+    let rescale = previous.is_some_and(|p| (p.scale, p.reading) != (rule.scale, rule.reading));
+    let mut existing = Vec::new();
+    for row in rows {
+        if rescale && groups.iter().any(|g| g.code() == row.respondent_group) {
+            let mut q: Questionnaire = serde_json::from_str(&row.content).map_err(|e| {
+                AppError::Unexpected(format!("stored questionnaire unreadable: {e}"))
+            })?;
+            scales::conform(&mut q, rule);
+            let content =
+                serde_json::to_string(&q).map_err(|e| AppError::Unexpected(e.to_string()))?;
+            let mut m: round_questionnaire::ActiveModel = row.clone().into();
+            m.content = Set(content);
+            m.update(txn).await?;
+        }
+        existing.push(row.respondent_group);
+    }
     let wanted: Vec<&str> = groups.iter().map(|g| g.code()).collect();
     round_questionnaire::Entity::delete_many()
         .filter(round_questionnaire::Column::RoundId.eq(round_id))
@@ -195,7 +212,7 @@ async fn sync_parts(
         .await?;
     for g in groups {
         if !existing.iter().any(|e| e == g.code()) {
-            let content = serde_json::to_string(&templates::template(*g))
+            let content = serde_json::to_string(&scales::questionnaire(*g, rule))
                 .map_err(|e| AppError::Unexpected(e.to_string()))?;
             round_questionnaire::ActiveModel {
                 round_id: Set(round_id),
@@ -241,7 +258,15 @@ pub async fn create(
     };
     apply(&mut m, spec)?;
     let saved = m.insert(&txn).await?;
-    sync_parts(&txn, saved.id, &spec.groups, &school_ids).await?;
+    sync_parts(
+        &txn,
+        saved.id,
+        &spec.groups,
+        &school_ids,
+        &spec.scoring_rule,
+        None,
+    )
+    .await?;
     txn.commit().await?;
     get(db, saved.id).await
 }
@@ -288,10 +313,25 @@ pub async fn update(
     let school_ids = resolve_schools(db, &spec.school_ids).await?;
     let txn = db.begin().await?;
     claim_draft(&txn, id).await?;
+    let previous = detail.scoring_rule();
+    let mut spec = spec.clone();
+    if (previous.scale, previous.reading) == (spec.scoring_rule.scale, spec.scoring_rule.reading) {
+        // The questionnaires keep their points, so the full marks stay.
+        spec.scoring_rule.full_points = previous.full_points;
+    }
+    let spec = &spec;
     let mut m: round::ActiveModel = detail.round.into();
     apply(&mut m, spec)?;
     m.update(&txn).await?;
-    sync_parts(&txn, id, &spec.groups, &school_ids).await?;
+    sync_parts(
+        &txn,
+        id,
+        &spec.groups,
+        &school_ids,
+        &spec.scoring_rule,
+        Some(&previous),
+    )
+    .await?;
     txn.commit().await?;
     get(db, id).await
 }
@@ -374,8 +414,20 @@ pub async fn open(
             "本轮没有参加的学校，不能开启",
         ));
     }
+    let rule = detail.scoring_rule();
     for g in &detail.groups {
-        if let Err(errs) = questionnaire(&txn, id, *g).await?.validate() {
+        let q = questionnaire(&txn, id, *g).await?;
+        let mut errs = q.validate().err().unwrap_or_default();
+        if q.scored_items()
+            .flat_map(|i| &i.options)
+            .any(|o| o.points.is_some_and(|p| p > rule.full_points))
+        {
+            errs.push(format!(
+                "选项分值不能高于本轮量表的满分{}分",
+                rule.full_points
+            ));
+        }
+        if !errs.is_empty() {
             return Err(AppError::with_details(
                 format!("“{}”问卷有误，不能开启", g.label_zh()),
                 errs,

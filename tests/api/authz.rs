@@ -81,6 +81,7 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
         | "export_responses_xlsx"
         | "get_integrity"
         | "get_report"
+        | "get_what_if"
         | "get_sampling"
         | "get_timeline"
         | "check_tallies" => (Reviewer, None),

@@ -5,6 +5,9 @@ use serde_json::{Value, json};
 
 /// 17 scored items (`q1`…`q17`) follow the context item `c1` (index 0).
 const ITEMS: usize = 17;
+/// Then the overall evaluation (总体评价, index 18), scored but read only by
+/// the overall-item formula; then the comment `t1`.
+const SCORED: usize = ITEMS + 1;
 
 /// An open round over two schools with parents and deputies, where answers
 /// faster than 30 seconds are flagged too_fast.
@@ -197,7 +200,10 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
         .iter()
         .filter(|i| i["group"] == "parent")
         .collect();
-    assert_eq!(items.len(), ITEMS);
+    assert_eq!(items.len(), SCORED);
+    assert!(items[..ITEMS].iter().all(|i| i["overall"] == false));
+    assert_eq!(items[ITEMS]["overall"], true);
+    assert_eq!(items[ITEMS]["item_id"], "overall");
     near(&items[0]["rate"], 0.75);
     assert_eq!(items[0]["n"], 4);
     let counts: Vec<i64> = items[0]["options"]
@@ -319,3 +325,4 @@ mod exports;
 mod panels;
 mod props;
 mod purpose;
+mod whatif;

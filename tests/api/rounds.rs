@@ -246,11 +246,14 @@ async fn round_input_is_validated() {
     b.as_object_mut().unwrap().remove("school_ids");
     let r = json_of(app.post(&t, "/api/rounds", b).await, StatusCode::OK).await;
     assert_eq!(r["scoring_rule"]["formula"], "mean_score_x20");
+    // A new round's default scale has points 4/3/2/1: the mean ÷ 4, i.e. × 25.
+    assert_eq!(r["scoring_rule"]["scale"], "five_general");
+    assert_eq!(r["scoring_rule"]["full_points"], 4);
     assert!(
         r["scoring_rule"]["description"]
             .as_str()
             .unwrap()
-            .contains("× 20")
+            .contains("× 25")
     );
     assert_eq!(r["scoring_rule"]["threshold"], 0.85);
     // Malformed JSON is a 400 with the error body.

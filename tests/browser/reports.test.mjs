@@ -78,8 +78,10 @@ async function submit(base, link, pick, durationMs = 90_000) {
   const anon = new Api(base);
   const q = await anon.call('GET', `/api/public/links/${link.token}`);
   const scored = q.items.filter((i) => i.kind === 'scored');
-  // The built-in 社会卷 has 17 scored items: the hand computations below rely on it.
-  assert.equal(scored.length, 17, `${link.group}: scored items`);
+  // The built-in 社会卷 has 17 scored items and then the overall item (总体评价,
+  // read only by the overall-item formula): the hand computations below rely on it.
+  assert.equal(scored.length, 18, `${link.group}: scored items`);
+  assert.equal(scored[17].id, 'overall');
   let k = 0;
   const answers = q.items
     .filter((i) => i.kind !== 'text')
@@ -194,9 +196,21 @@ test('a reviewer reads the report of known answers and downloads it, without edi
     assert.ok(Math.abs(report.overall.rate - 61 / 102) < 1e-9, 'the API agrees with the hand computation');
     const verdicts = { pass: '达标', fail: '未达标', no_data: '暂无有效问卷' };
     assert.equal(await page.locator('[data-test=verdict]').innerText(), verdicts[report.overall.verdict]);
-    if (report.overall.precision_note) {
-      assert.equal(await page.locator('[data-test=precision-note]').innerText(), report.overall.precision_note);
-    }
+    // 59.8% of 6: the interval still reaches 85%, and the note under the verdict says so.
+    assert.ok(report.overall.precision_note.startsWith('按95%置信区间仍可能达到85%'), report.overall.precision_note);
+    assert.equal(await page.locator('[data-test=precision-note]').innerText(), report.overall.precision_note);
+    // The sensitivity table: the round's rule first and marked, then every
+    // other formula and reading for the same responses.
+    const rules = page.locator('[data-test=sensitivity-table] .el-table__body-wrapper tr');
+    assert.equal(await rules.count(), 7);
+    assert.equal(await rules.nth(0).locator('[data-test=sensitivity-rate]').innerText(), expected.county);
+    await rules.nth(0).locator('[data-test=sensitivity-headline]').waitFor();
+    assert.equal(await page.locator('[data-test=sensitivity-headline]').count(), 1);
+    // 一般 recognised: A, B, E, F and G 1, C 0 → 5/6 = 83.3%, still below 85%.
+    await page.locator('[data-test=sensitivity-sentence]').getByText('若“一般”计入认可：83.3%').waitFor();
+    const loose = rules.filter({ hasText: '按人计认可比例（“一般”计入认可）' });
+    assert.equal(await loose.locator('[data-test=sensitivity-rate]').innerText(), '83.3%');
+    await loose.getByText('未达标').waitFor();
     if (report.purpose.official_note) {
       assert.equal(await page.locator('[data-test=official-note]').innerText(), report.purpose.official_note);
     }

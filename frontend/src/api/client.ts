@@ -18,12 +18,16 @@ export type RoundSummary = Schemas['RoundSummary'];
 export type RoundStatus = Schemas['RoundStatusDto'];
 export type Purpose = Schemas['PurposeDto'];
 export type Formula = Schemas['FormulaDto'];
+export type Scale = Schemas['ScaleDto'];
+export type Reading = Schemas['ReadingDto'];
 export type DuplicatePolicy = Schemas['DuplicatePolicyDto'];
 export type Questionnaire = Schemas['QuestionnaireDto'];
 export type Item = Schemas['ItemDto'];
 export type County = Schemas['CountyDto'];
 export type Link = Schemas['LinkOut'];
 export type Links = Schemas['LinksOut'];
+export type Report = Schemas['RoundReportOut'];
+export type SensitivityRow = Schemas['SensitivityRowOut'];
 type ErrorBody = Schemas['ErrorBody'];
 /** The closed list of codes an error answer carries (the spec's `ErrorCode`). */
 export type ErrorCode = Schemas['ErrorCode'];

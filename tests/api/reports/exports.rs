@@ -86,12 +86,23 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     assert_eq!(text(&value("测评目的")), "县级自评");
     assert!(text(&value("正式结果说明")).contains("以教育部组织的社会认可度调查为准"));
     assert!(text(&value("计算规则")).contains("Wilson"));
+    // Under the summary: the same responses under every formula and reading,
+    // the round's rule first.
+    let head = summary
+        .iter()
+        .position(|r| text(&r[0]) == "计算方法")
+        .expect("sensitivity block");
+    let first = &summary[head + 1];
+    assert!(text(&first[0]).starts_with("按人计认可比例"), "{first:?}");
+    assert_eq!(text(&first[1]), "本轮规则");
+    assert!((first[3].as_f64().unwrap() - 61.0 / 102.0).abs() < 1e-9);
+    assert_eq!(summary.len() - head - 1, 7, "seven rules");
     let groups = sheet(&xlsx, "各类对象");
     assert_eq!(text(&groups[0][0]), "调查对象");
     assert_eq!(text(&groups[1][0]), "家长");
     assert!((groups[1][2].as_f64().unwrap() - 11.0 / 17.0).abs() < 1e-9);
     let items = sheet(&xlsx, "各题目");
-    assert_eq!(items.len(), 1 + 2 * ITEMS);
+    assert_eq!(items.len(), 1 + 2 * SCORED);
     assert_eq!(
         text(&items[1][10]),
         "满意、比较满意",
@@ -120,6 +131,12 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     assert_eq!(purpose[1], "县级自评");
     let note = rows.iter().find(|r| r[0] == "正式结果说明").unwrap();
     assert!(note[1].contains("教育部"), "{note:?}");
+    let loose = rows
+        .iter()
+        .find(|r| r.last().is_some_and(|c| c == "若“一般”计入认可：83.3%"))
+        .expect("the looser reading stated");
+    assert_eq!(loose[3], "83.33%");
+    assert_eq!(loose[4], "未达标");
 }
 
 #[tokio::test]
@@ -135,7 +152,11 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(header[6], "有效性");
     assert_eq!(header[8], "同一设备的家庭成员");
     let fixed = 13;
-    assert_eq!(header.len(), fixed + 1 + ITEMS + 1, "c1, q1…q17, t1");
+    assert_eq!(
+        header.len(),
+        fixed + 1 + SCORED + 1,
+        "c1, q1…q17, overall, t1"
+    );
     assert_eq!(header[fixed], "c1");
     assert!(rows.iter().all(|r| r.len() == header.len()));
     let ids: Vec<i64> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
@@ -150,7 +171,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(a[8], "否");
     assert_eq!(a[fixed + 1], "1 满意");
     assert_eq!(
-        a[fixed + 1 + ITEMS],
+        a[fixed + 1 + SCORED],
         "'=HYPERLINK(\"http://x\")",
         "formulas are defused"
     );
@@ -175,7 +196,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(text(&parents[0][0]), "序号");
     assert_eq!(text(&parents[1][fixed + 1]), "1 满意");
     assert_eq!(
-        text(&parents[1][fixed + 1 + ITEMS]),
+        text(&parents[1][fixed + 1 + SCORED]),
         "'=HYPERLINK(\"http://x\")"
     );
     let deputies = sheet(&xlsx, "人大代表");

@@ -94,17 +94,18 @@ async fn bursts_of_identical_answers_are_flagged_without_changing_rates() {
     assert_eq!(bursts[0]["count"], 10);
     assert_eq!(bursts[0]["school_id"], s.schools[0]);
     assert_eq!(bursts[0]["group"], "parent");
-    assert_eq!(bursts[0]["vector"], "1".repeat(ITEMS));
+    assert_eq!(bursts[0]["vector"], "1".repeat(SCORED));
     let first = find(&panel["identical"], "school_id", s.schools[0]);
     assert_eq!(
         (first["responses"].as_u64(), first["identical"].as_u64()),
         (Some(11), Some(10))
     );
     near(&first["identical_share"], 10.0 / 11.0);
-    // 一般: 1 of school 1's 187 answers, 8 of school 2's 17; county 9 of 204.
-    near(&panel["county_negative_share"], 9.0 / 204.0);
+    // 一般: 1 of school 1's 198 answers, 9 of school 2's 18 (18 scored
+    // items, the overall one included); county 10 of 216.
+    near(&panel["county_negative_share"], 10.0 / 216.0);
     let neg = find(&panel["negatives"], "school_id", s.schools[0]);
-    near(&neg["share"], 1.0 / 187.0);
+    near(&neg["share"], 1.0 / 198.0);
     assert_eq!(
         neg["flagged"], false,
         "11 responses are fewer than the minimum of 30"

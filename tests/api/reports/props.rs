@@ -17,7 +17,7 @@ struct Random {
 fn responses() -> impl Strategy<Value = Vec<Random>> {
     let one = (
         0usize..3,
-        prop::collection::vec(1u64..=5, ITEMS + 1),
+        prop::collection::vec(1u64..=5, SCORED + 1),
         prop::bool::weighted(0.15),
     )
         .prop_map(|(link, options, too_fast)| Random {
@@ -29,9 +29,10 @@ fn responses() -> impl Strategy<Value = Vec<Random>> {
 }
 
 /// recognised/judged of one response under the built-in scale
-/// (1, 2 recognised; 3, 4 not; 5 don't know).
+/// (1, 2 recognised; 3, 4 not; 5 don't know), over q1…q17 (the overall
+/// item is left out of the per-respondent share).
 fn share(options: &[u64]) -> Option<f64> {
-    let scored = &options[1..];
+    let scored = &options[1..=ITEMS];
     let judged = scored.iter().filter(|o| **o != 5).count();
     let recognised = scored.iter().filter(|o| **o <= 2).count();
     (judged > 0).then(|| recognised as f64 / judged as f64)

@@ -1,5 +1,5 @@
 // The round wizard's form: how a round maps to it and back to the API body.
-import type { DuplicatePolicy, Formula, Group, Purpose, Round, RoundIn } from '../../api/client';
+import type { DuplicatePolicy, Formula, Group, Purpose, Reading, Round, RoundIn, Scale } from '../../api/client';
 import { fromPicker, pickerDaysFromNow, toPicker } from '../../utils/time';
 
 export interface WizardForm {
@@ -11,6 +11,8 @@ export interface WizardForm {
   allSchools: boolean;
   schoolIds: number[];
   formula: Formula;
+  scale: Scale;
+  reading: Reading;
   useWeights: boolean;
   weights: Partial<Record<Group, number>>;
   minAnswerSeconds: number;
@@ -27,6 +29,8 @@ export function blankForm(): WizardForm {
     allSchools: true,
     schoolIds: [],
     formula: 'share_recognised',
+    scale: 'five_general',
+    reading: 'strict',
     useWeights: false,
     weights: {},
     minAnswerSeconds: 30,
@@ -46,6 +50,8 @@ export function formFromRound(r: Round, allSchoolIds: number[]): WizardForm {
     allSchools: allSchoolIds.length > 0 && allSchoolIds.every((id) => chosen.has(id)),
     schoolIds: [...r.school_ids],
     formula: r.scoring_rule.formula,
+    scale: r.scoring_rule.scale ?? 'five_general',
+    reading: r.scoring_rule.reading ?? 'strict',
     useWeights: (r.scoring_rule.group_weights ?? []).length > 0,
     weights,
     minAnswerSeconds: r.min_answer_seconds,
@@ -64,11 +70,18 @@ export function bodyFromForm(f: WizardForm): RoundIn {
     school_ids: f.allSchools ? undefined : f.schoolIds,
     scoring_rule: {
       formula: f.formula,
+      scale: f.scale,
+      reading: f.reading,
       group_weights: f.useWeights ? f.groups.map((g) => ({ group: g, weight: f.weights[g] ?? 1 })) : [],
     },
     min_answer_seconds: f.minAnswerSeconds,
     duplicate_policy: f.duplicatePolicy,
   };
+}
+
+/** The reading a scale starts with: the four-option scale passed "基本满意以上". */
+export function defaultReading(s: Scale): Reading {
+  return s === 'four_basic' ? 'loose' : 'strict';
 }
 
 /** The wizard step that holds an API field named in a 422 answer. */

@@ -1,0 +1,37 @@
+//! The valid responses of a round read once and folded under every
+//! formula and reading: the what-if recomputation and the report's
+//! sensitivity table. Reads only; the round is never changed.
+
+use sea_orm::ConnectionTrait;
+use std::collections::HashMap;
+
+use super::{
+    bulk::{self, Scope},
+    reports::RoundData,
+};
+use crate::{
+    domain::{tally::VALID, whatif::WhatIf},
+    error::AppError,
+};
+
+/// Folds every valid response of the round into a [`WhatIf`] (one scan of
+/// the round's responses; callers hold a heavy-work permit).
+pub async fn fold<'a>(
+    db: &impl ConnectionTrait,
+    data: &'a RoundData,
+    min_n: u64,
+) -> Result<WhatIf<'a>, AppError> {
+    let mut w = WhatIf::new(&data.rule, &data.detail.groups, &data.questionnaires, min_n);
+    let groups: HashMap<i64, _> = data.links.iter().map(|l| (l.id, l.group)).collect();
+    let round_id = data.detail.round.id;
+    bulk::each_response(db, Scope::Round(round_id), |r| {
+        if r.validity == VALID.code()
+            && let Some(g) = groups.get(&r.link_id)
+        {
+            w.add(*g, r.answers);
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(w)
+}
