@@ -13,6 +13,7 @@ mod m20261202_300001_device_marks_per_link;
 mod m20261202_300002_shared_device;
 mod m20261202_500001_round_purposes;
 mod m20261202_600001_round_school_snapshot;
+mod m20261203_mp0001_sampling_caps;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_300001_device_marks_per_link::Migration),
             Box::new(m20261202_300002_shared_device::Migration),
             Box::new(m20261202_500001_round_purposes::Migration),
+            Box::new(m20261203_mp0001_sampling_caps::Migration),
         ]
     }
 }

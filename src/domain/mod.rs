@@ -7,6 +7,7 @@ pub mod report;
 pub mod report_counts;
 pub mod round;
 pub mod sampling;
+pub mod sampling_shares;
 pub mod school;
 pub mod scoring;
 pub mod submission;

@@ -317,5 +317,6 @@ async fn reports_need_a_login_and_reviewers_may_read() {
 
 mod exports;
 mod panels;
+mod plan;
 mod props;
 mod purpose;
