@@ -59,4 +59,28 @@ impl MigrationTrait for Migration {
             .await?;
         Ok(())
     }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(RoundSchools::Table)
+                .drop_column(RoundSchools::Teachers)
+                .to_owned(),
+        )
+        .await?;
+        for col in [
+            County::Deputies,
+            County::CppccMembers,
+            County::SmallCountyFloor,
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(County::Table)
+                    .drop_column(col)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
 }

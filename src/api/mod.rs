@@ -16,6 +16,7 @@ pub mod links;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
+pub mod report_areas;
 pub mod report_types;
 pub mod reports;
 pub mod rounds;

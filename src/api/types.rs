@@ -111,7 +111,13 @@ pub struct ItemDto {
     pub id: String,
     pub kind: ItemKindDto,
     pub text: String,
+    /// The content area (for built-in items one of the inspection's named
+    /// areas: 教育公平, 优质资源共享, 规范办学, 素质教育, 考试评价改革, 教育质量,
+    /// 立德树人, 减轻过重课业负担).
     pub topic: Option<String>,
+    /// Shown in the report with its own rate, left out of the recognition rate.
+    #[oai(default)]
+    pub diagnostic: bool,
     #[oai(default = "default_true")]
     pub required: bool,
     #[oai(default)]
@@ -144,6 +150,7 @@ impl From<Questionnaire> for QuestionnaireDto {
                     kind: i.kind.into(),
                     text: i.text,
                     topic: i.topic,
+                    diagnostic: i.diagnostic,
                     required: i.required,
                     options: i
                         .options
@@ -175,6 +182,7 @@ impl From<QuestionnaireDto> for Questionnaire {
                     kind: i.kind.into(),
                     text: i.text,
                     topic: i.topic,
+                    diagnostic: i.diagnostic,
                     required: i.required,
                     options: i
                         .options

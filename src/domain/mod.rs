@@ -1,5 +1,6 @@
 //! Rules of the survey with no HTTP or SQL in them.
 
+pub mod area;
 pub mod group;
 pub mod integrity;
 pub mod questionnaire;

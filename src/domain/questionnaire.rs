@@ -46,9 +46,14 @@ pub struct Item {
     pub id: String,
     pub kind: ItemKind,
     pub text: String,
-    /// The topic the item probes (e.g. 教育公平), for per-topic diagnosis.
+    /// The content area the item probes: for built-in items one of the
+    /// inspection's named areas (see `area::Area`, e.g. 教育公平); reports
+    /// group item rates by it.
     #[serde(default)]
     pub topic: Option<String>,
+    /// Shown in the report with its own rate, left out of the recognition rate.
+    #[serde(default)]
+    pub diagnostic: bool,
     #[serde(default = "yes")]
     pub required: bool,
     #[serde(default)]
@@ -107,6 +112,7 @@ impl Item {
             kind: ItemKind::Scored,
             text: text.to_string(),
             topic: Some(topic.to_string()),
+            diagnostic: false,
             required: true,
             options: satisfaction_scale(),
         }
@@ -117,6 +123,7 @@ impl Item {
             kind: ItemKind::Context,
             text: text.to_string(),
             topic: None,
+            diagnostic: false,
             required: true,
             options: plain_options(labels),
         }
@@ -127,6 +134,7 @@ impl Item {
             kind: ItemKind::Text,
             text: text.to_string(),
             topic: None,
+            diagnostic: false,
             required: false,
             options: vec![],
         }
@@ -234,6 +242,16 @@ impl Questionnaire {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_questionnaire_stored_before_diagnostic_items_reads_as_counted() {
+        // As rounds created with the first templates store it: no `diagnostic`.
+        let stored = r#"{"id":"q13","kind":"scored","text":"您对本县教师培训的情况是否满意？",
+            "topic":"教师队伍","required":true,"options":[]}"#;
+        let item: Item = serde_json::from_str(stored).unwrap();
+        assert!(!item.diagnostic);
+        assert_eq!(item.topic.as_deref(), Some("教师队伍"));
+    }
+
     use super::*;
 
     fn sample() -> Questionnaire {

@@ -78,7 +78,7 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
             .map(|r| r[1].clone())
             .unwrap()
     };
-    assert!((value("全县认可率").as_f64().unwrap() - 61.0 / 102.0).abs() < 1e-9);
+    assert!((value("全县认可率").as_f64().unwrap() - 13.0 / 21.0).abs() < 1e-9);
     assert_eq!(value("有效样本n").as_f64(), Some(6.0));
     assert_eq!(text(&value("结论")), "未达标");
     assert!(text(&value("精度说明")).starts_with("按95%置信区间仍可能达到85%"));
@@ -89,7 +89,7 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     let groups = sheet(&xlsx, "各类对象");
     assert_eq!(text(&groups[0][0]), "调查对象");
     assert_eq!(text(&groups[1][0]), "家长");
-    assert!((groups[1][2].as_f64().unwrap() - 11.0 / 17.0).abs() < 1e-9);
+    assert!((groups[1][2].as_f64().unwrap() - 19.0 / 28.0).abs() < 1e-9);
     let items = sheet(&xlsx, "各题目");
     assert_eq!(items.len(), 1 + 2 * ITEMS);
     assert_eq!(
@@ -107,7 +107,7 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     assert_eq!(rows[0], vec!["【汇总】"]);
     assert_eq!(rows[1], vec!["项目", "内容"]);
     let rate = rows.iter().find(|r| r[0] == "全县认可率").unwrap();
-    assert_eq!(rate[1], "59.80%");
+    assert_eq!(rate[1], "61.90%");
     assert!(rows.iter().any(|r| r[0] == "【数据质量】"));
     let verdict = rows.iter().find(|r| r[0] == "结论").unwrap();
     assert_eq!(verdict[1], "未达标");
@@ -134,7 +134,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(header[0], "序号");
     assert_eq!(header[6], "有效性");
     let fixed = 12;
-    assert_eq!(header.len(), fixed + 1 + ITEMS + 1, "c1, q1…q17, t1");
+    assert_eq!(header.len(), fixed + 1 + ITEMS + 1, "c1, q1…q14, t1");
     assert_eq!(header[fixed], "c1");
     assert!(rows.iter().all(|r| r.len() == header.len()));
     let ids: Vec<i64> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
@@ -161,7 +161,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     let rows = csv_rows(&resp.bytes().await.unwrap());
     assert_eq!(rows.len(), 1 + 6);
     assert!(
-        rows[0][fixed + 1].starts_with("q1 您对本县落实"),
+        rows[0][fixed + 1].starts_with("q1 您对本县义务教育招生入学"),
         "{}",
         rows[0][fixed + 1]
     );
