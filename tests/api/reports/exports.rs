@@ -180,3 +180,47 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(deputies.len(), 1 + 2);
     assert_eq!(text(&deputies[1][fixed]), "3 乡村");
 }
+
+#[tokio::test]
+async fn the_report_workbook_lists_items_by_content_area() {
+    let s = seeded_round().await;
+    s.answer_known().await;
+    let (_, xlsx) = download(&s, &s.token, "report.xlsx").await;
+    let items = sheet(&xlsx, "各题目");
+    assert_eq!(text(&items[0][3]), "维度");
+    let rows: Vec<(String, String, String)> = items[1..]
+        .iter()
+        .map(|r| (text(&r[3]), text(&r[0]), text(&r[2])))
+        .collect();
+    assert_eq!(rows.len(), 2 * ITEMS);
+    // 教育公平 first: parents' q1 and q2, then the deputies'.
+    let first: Vec<(&str, &str, &str)> = rows[..4]
+        .iter()
+        .map(|(a, g, q)| (a.as_str(), g.as_str(), q.as_str()))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            ("教育公平", "家长", "q1"),
+            ("教育公平", "家长", "q2"),
+            ("教育公平", "人大代表", "q1"),
+            ("教育公平", "人大代表", "q2"),
+        ]
+    );
+    // Each area's rows together, in the inspection's order.
+    let mut areas: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    areas.dedup();
+    assert_eq!(
+        areas,
+        [
+            "教育公平",
+            "优质资源共享",
+            "规范办学",
+            "素质教育",
+            "考试评价改革",
+            "教育质量",
+            "立德树人",
+            "减轻过重课业负担"
+        ]
+    );
+}
