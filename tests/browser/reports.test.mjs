@@ -127,6 +127,12 @@ test('a parent answers on a phone and the organiser’s monitor counts the respo
     assert.equal(await school.locator('[data-group=teacher] [data-test=progress-count]').innerText(), '0');
     await page.locator('[data-test=progress-groups] [data-group=parent] [data-test=progress-count]').getByText('1', { exact: true }).waitFor();
     await page.locator('[data-test=parent-share]').getByText('100.0%').waitFor();
+    // One response, valid: 100% of questionnaires valid (at least 70% wanted).
+    await page.locator('[data-test=valid-share]').getByText('100.0%').waitFor();
+    assert.equal(await page.locator('[data-test=valid-share-warning]').count(), 0);
+    // Targets by grade band, and where each sampling rule comes from.
+    await page.locator('[data-test=progress-bands]').getByText('小学').first().waitFor();
+    await page.locator('[data-test=plan-rules]').getByText(/有效问卷不少于70%.*沿用基本均衡规则/).waitFor();
     assert.ok((await page.locator('[data-test=timeline] canvas').count()) >= 1, 'the time chart is drawn');
 
     // The refresh button fetches at once.
