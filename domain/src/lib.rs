@@ -1,6 +1,7 @@
 //! renke's survey rules with no HTTP, SQL or async runtime in them: a crate of
 //! its own, so a dependency on the web or database layers does not compile.
 
+pub mod area;
 pub mod error_code;
 pub mod group;
 pub mod integrity;
@@ -10,6 +11,7 @@ pub mod report;
 pub mod report_counts;
 pub mod round;
 pub mod sampling;
+pub mod sampling_shares;
 pub mod scales;
 pub mod school;
 pub mod scoring;

@@ -46,7 +46,9 @@ pub struct Item {
     pub id: String,
     pub kind: ItemKind,
     pub text: String,
-    /// The topic the item probes (e.g. 教育公平), for per-topic diagnosis.
+    /// The content area the item probes: for built-in items one of the
+    /// inspection's named areas (see `area::Area`, e.g. 教育公平); reports
+    /// group item rates by it.
     #[serde(default)]
     pub topic: Option<String>,
     #[serde(default = "yes")]
@@ -268,6 +270,16 @@ impl Questionnaire {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_questionnaire_stored_before_diagnostic_items_reads_as_counted() {
+        // As rounds created with the first templates store it: no `diagnostic`.
+        let stored = r#"{"id":"q13","kind":"scored","text":"您对本县教师培训的情况是否满意？",
+            "topic":"教师队伍","required":true,"options":[]}"#;
+        let item: Item = serde_json::from_str(stored).unwrap();
+        assert!(!item.diagnostic);
+        assert_eq!(item.topic.as_deref(), Some("教师队伍"));
+    }
+
     use super::*;
 
     fn sample() -> Questionnaire {

@@ -29,6 +29,12 @@ pub struct SchoolInfo {
     pub location: Location,
     /// Primary and junior pupils: what the sampling plan splits quotas by.
     pub enrolment: i64,
+    /// 小学 pupils (part of `enrolment`), for targets by grade band.
+    pub primary: i64,
+    /// 初中 pupils (part of `enrolment`).
+    pub junior: i64,
+    /// Teachers, when known (rounds opened before teachers were kept: none).
+    pub teachers: Option<i64>,
 }
 
 /// Everything a report is computed from.

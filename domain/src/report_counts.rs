@@ -87,6 +87,23 @@ impl ReportInput<'_> {
         out
     }
 
+    /// Responses of the round's links: (valid, all, valid or not).
+    pub fn response_totals(&self) -> (u64, u64) {
+        let links = self.link_map();
+        let mut valid = 0u64;
+        let mut all = 0u64;
+        for (k, c) in &self.tallies.classes {
+            if links.contains_key(&k.link_id) {
+                let n = c.responses.max(0) as u64;
+                all += n;
+                if k.validity == VALID {
+                    valid += n;
+                }
+            }
+        }
+        (valid, all)
+    }
+
     /// The share of 一般/不满意 answers: county-wide, and per school.
     pub fn negative_shares(&self) -> (NegativeShare, BTreeMap<i64, NegativeShare>) {
         let mut county = NegativeShare::default();

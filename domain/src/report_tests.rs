@@ -38,6 +38,9 @@ fn fixture() -> Fixture {
         name: format!("第{id}小学"),
         location,
         enrolment: 100 * id,
+        primary: 100 * id,
+        junior: 0,
+        teachers: None,
     };
     let mut questionnaires = BTreeMap::new();
     questionnaires.insert(Parent, q(Item::context("c1", "学段", &["小学", "初中"])));

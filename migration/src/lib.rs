@@ -14,6 +14,7 @@ mod m20261202_300002_shared_device;
 mod m20261202_500001_round_purposes;
 mod m20261202_600001_round_school_snapshot;
 mod m20261203_710001_round_scales;
+mod m20261203_mp0001_sampling_caps;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_300002_shared_device::Migration),
             Box::new(m20261202_500001_round_purposes::Migration),
             Box::new(m20261203_710001_round_scales::Migration),
+            Box::new(m20261203_mp0001_sampling_caps::Migration),
         ]
     }
 }

@@ -22,6 +22,16 @@ pub struct CountyDto {
     pub admin_code: String,
     /// 常住人口, used for the sampling plan.
     pub resident_population: i64,
+    /// 人大代表 in the county: caps the deputies' target. Absent: not
+    /// entered, no cap (the plan says so).
+    pub deputies: Option<i64>,
+    /// 政协委员 in the county: caps the CPPCC members' target.
+    pub cppcc_members: Option<i64>,
+    /// Plan at least 600 questionnaires when the county has under 400,000
+    /// residents (the earlier 基本均衡 rule; not confirmed for the current
+    /// inspection). Off unless chosen.
+    #[oai(default)]
+    pub small_county_floor: bool,
 }
 
 impl From<county::Model> for CountyDto {
@@ -30,6 +40,9 @@ impl From<county::Model> for CountyDto {
             name: c.name,
             admin_code: c.admin_code,
             resident_population: c.resident_population,
+            deputies: c.deputies.map(i64::from),
+            cppcc_members: c.cppcc_members.map(i64::from),
+            small_county_floor: c.small_county_floor,
         }
     }
 }
@@ -48,7 +61,8 @@ impl CountyApi {
         Ok(Json(c.into()))
     }
 
-    /// Set the county profile (organiser).
+    /// Set the county profile (organiser): name, code, population, and the
+    /// numbers the sampling plan caps by.
     #[oai(path = "/", method = "put", operation_id = "put_county")]
     async fn put_county(
         &self,
@@ -63,6 +77,11 @@ impl CountyApi {
             &body.name,
             &body.admin_code,
             body.resident_population,
+            store::county::SamplingFacts {
+                deputies: body.deputies,
+                cppcc_members: body.cppcc_members,
+                small_county_floor: body.small_county_floor,
+            },
         )
         .await?;
         Ok(Json(c.into()))

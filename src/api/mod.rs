@@ -15,6 +15,7 @@ pub mod links;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
+pub mod report_areas;
 pub mod report_sheets;
 pub mod report_types;
 pub mod reports;

@@ -155,10 +155,20 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
         .iter()
         .map(|l| with_rate(vec![Cell::text(&l.location_label)], &l.rate))
         .collect();
+    // Grouped by content area, in the inspection's order (then 其他, 诊断题);
+    // 维度 names the area the row is grouped under.
     let items = r
-        .items
+        .areas
         .iter()
-        .map(|i| {
+        .flat_map(|a| {
+            a.items.iter().filter_map(move |x| {
+                r.items
+                    .iter()
+                    .find(|i| i.group == x.group && i.item_id == x.item_id)
+                    .map(|i| (a.label.as_str(), i))
+            })
+        })
+        .map(|(area, i)| {
             let pick = |f: &dyn Fn(&super::report_types::OptionCountOut) -> bool| {
                 i.options
                     .iter()
@@ -176,7 +186,7 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
                 Cell::text(&i.group_label),
                 Cell::Int(i64::from(i.position)),
                 Cell::text(&i.item_id),
-                Cell::opt_text(i.topic.clone()),
+                Cell::text(area),
                 Cell::text(&i.text),
             ];
             row.extend(rate_cells(&i.rate));

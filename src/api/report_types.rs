@@ -4,11 +4,13 @@ use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object};
 
 use super::{
+    report_areas::{AreaItemsOut, areas_out, section},
     rounds::{RoundSummary, ScoringRuleDto},
     types::{FormulaDto, GroupDto, LocationDto, PurposeDto, ReadingDto},
 };
 use crate::{
     domain::{
+        area::Section,
         group::RespondentGroup,
         report::{ItemRate, Report, SchoolInfo},
         round::{Formula, Purpose, RoundStatus, ScoringRule},
@@ -207,8 +209,12 @@ pub struct ItemRateOut {
     pub position: u32,
     pub text: String,
     pub topic: Option<String>,
-    /// A diagnostic item (诊断题): its own rate is shown, but it is left out
-    /// of the recognition rate under every formula.
+    /// The content area the item is grouped under: one of the inspection's
+    /// named areas (older short topic names resolved, e.g. 减负 →
+    /// 减轻过重课业负担); absent when the topic names none or the item is
+    /// diagnostic (see `areas`).
+    pub area: Option<String>,
+    /// Shown with its own rate, left out of the recognition rate.
     pub diagnostic: bool,
     /// The overall evaluation (总体评价): read by the overall-item formula only.
     pub overall: bool,
@@ -324,6 +330,9 @@ pub struct RoundReportOut {
     pub school_groups: Vec<SchoolGroupRateOut>,
     pub locations: Vec<LocationRateOut>,
     pub items: Vec<ItemRateOut>,
+    /// `items` grouped by content area, in the inspection's order, then
+    /// 其他 and 诊断题.
+    pub areas: Vec<AreaItemsOut>,
     pub invalid: Vec<InvalidOut>,
     /// The same valid responses under every formula and, where the scale
     /// has a middle option, both readings of it; the round's rule first
@@ -345,6 +354,10 @@ fn item_out(i: &ItemRate) -> ItemRateOut {
         position: i.index as u32 + 1,
         text: i.item.text.clone(),
         topic: i.item.topic.clone(),
+        area: match section(i) {
+            Section::Area(a) => Some(a.label_zh().to_string()),
+            _ => None,
+        },
         diagnostic: i.item.diagnostic,
         overall: i.item.overall,
         rate: (&i.estimate).into(),
@@ -474,6 +487,7 @@ pub fn report_out(
             })
             .collect(),
         items: r.items.iter().map(item_out).collect(),
+        areas: areas_out(&r.items),
         invalid: r
             .invalid
             .iter()

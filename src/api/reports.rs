@@ -15,7 +15,7 @@ use super::{
     integrity_types::{IntegrityOut, integrity_out},
     report_types::{RoundReportOut, SensitivityRowOut, report_out, sensitivity_row},
     rounds::ScoringRuleDto,
-    sampling_types::{SamplingOut, sampling_out},
+    sampling_types::{CountyFacts, SamplingOut, sampling_out},
     types::{FormulaDto, GroupDto, ReadingDto},
 };
 use crate::{
@@ -180,9 +180,11 @@ impl ReportsApi {
 
     /// The sampling plan of a round and live progress (reviewer): the
     /// national minimum (1.5‰ of the resident population, parents ≥ 50%,
-    /// other groups equal), per-school quotas in proportion to enrolment,
-    /// organisers' overrides, and valid responses so far by group, school
-    /// and location.
+    /// other groups equal but never more than the county has: principals,
+    /// teachers, deputies, CPPCC members), the optional floor of 600 under
+    /// 400,000 residents, per-school quotas, organisers' overrides, valid
+    /// responses so far by group, school, grade band and location, and the
+    /// valid share (≥ 70%).
     #[oai(
         path = "/rounds/:id/sampling",
         method = "get",
@@ -346,13 +348,19 @@ impl ReportsApi {
 
 async fn sampling(state: &AppState, id: i64) -> Result<SamplingOut, AppError> {
     let d = data::load(&state.db, id).await?;
-    let population = store::county::get(&state.db)
+    let facts = store::county::get(&state.db)
         .await?
-        .map(|c| c.resident_population);
+        .map(|c| CountyFacts {
+            population: Some(c.resident_population),
+            deputies: c.deputies.map(i64::from),
+            cppcc_members: c.cppcc_members.map(i64::from),
+            small_county_floor: c.small_county_floor,
+        })
+        .unwrap_or_default();
     let overrides = store::quotas::load(&state.db, id).await?;
     Ok(sampling_out(
         &d,
-        population,
+        &facts,
         &overrides,
         state.settings.report_min_n,
     ))

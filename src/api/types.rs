@@ -126,6 +126,9 @@ pub struct ItemDto {
     pub id: String,
     pub kind: ItemKindDto,
     pub text: String,
+    /// The content area (for built-in items one of the inspection's named
+    /// areas: 教育公平, 优质资源共享, 规范办学, 素质教育, 考试评价改革, 教育质量,
+    /// 立德树人, 减轻过重课业负担).
     pub topic: Option<String>,
     #[oai(default = "default_true")]
     pub required: bool,

@@ -66,10 +66,25 @@ pub async fn put_county(
     name: &str,
     admin_code: &str,
     resident_population: i64,
+    facts: store::county::SamplingFacts,
 ) -> Result<county::Model, AppError> {
     let change = Change::begin(ctx, actor).await?;
-    let c = store::county::put(change.db(), name, admin_code, resident_population).await?;
-    let detail = format!("{} {} {}", c.name, c.admin_code, c.resident_population);
+    let c =
+        store::county::put_with(change.db(), name, admin_code, resident_population, facts).await?;
+    let detail = format!(
+        "{} {} {} 人大代表{} 政协委员{} 小县下限{}",
+        c.name,
+        c.admin_code,
+        c.resident_population,
+        c.deputies.map_or("未填".to_string(), |n| n.to_string()),
+        c.cppcc_members
+            .map_or("未填".to_string(), |n| n.to_string()),
+        if c.small_county_floor {
+            "启用"
+        } else {
+            "未启用"
+        }
+    );
     change.commit("county.update", "county", detail).await?;
     Ok(c)
 }

@@ -8,6 +8,12 @@ pub struct Model {
     pub name: String,
     pub admin_code: String,
     pub resident_population: i64,
+    /// 人大代表 in the county; null when not entered (no cap on the plan).
+    pub deputies: Option<i32>,
+    /// 政协委员 in the county; null when not entered.
+    pub cppcc_members: Option<i32>,
+    /// Apply the older floor of 600 questionnaires under 400,000 residents.
+    pub small_county_floor: bool,
     pub updated_at: DateTimeUtc,
 }
 

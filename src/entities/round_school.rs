@@ -15,6 +15,7 @@ pub struct Model {
     pub location: Option<String>,
     pub primary_students: Option<i32>,
     pub junior_students: Option<i32>,
+    pub teachers: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

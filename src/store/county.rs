@@ -9,11 +9,53 @@ pub async fn get(db: &impl ConnectionTrait) -> Result<Option<county::Model>, App
     Ok(county::Entity::find_by_id(1).one(db).await?)
 }
 
+/// What the sampling plan caps and floors by, beside the population.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SamplingFacts {
+    /// 人大代表 in the county; none: not entered.
+    pub deputies: Option<i64>,
+    /// 政协委员 in the county; none: not entered.
+    pub cppcc_members: Option<i64>,
+    /// Apply the older floor of 600 under 400,000 residents.
+    pub small_county_floor: bool,
+}
+
+fn people(field: &str, label: &str, n: Option<i64>) -> Result<Option<i32>, AppError> {
+    match n {
+        None => Ok(None),
+        Some(n) => i32::try_from(n)
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .map(Some)
+            .ok_or_else(|| AppError::invalid_field(field, format!("{label}须在1到100000之间"))),
+    }
+}
+
+/// Sets name, code and population, keeping the sampling facts already entered.
 pub async fn put(
     db: &impl ConnectionTrait,
     name: &str,
     admin_code: &str,
     resident_population: i64,
+) -> Result<county::Model, AppError> {
+    let facts = get(db)
+        .await?
+        .map(|c| SamplingFacts {
+            deputies: c.deputies.map(i64::from),
+            cppcc_members: c.cppcc_members.map(i64::from),
+            small_county_floor: c.small_county_floor,
+        })
+        .unwrap_or_default();
+    put_with(db, name, admin_code, resident_population, facts).await
+}
+
+/// Sets the whole profile.
+pub async fn put_with(
+    db: &impl ConnectionTrait,
+    name: &str,
+    admin_code: &str,
+    resident_population: i64,
+    facts: SamplingFacts,
 ) -> Result<county::Model, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -32,11 +74,16 @@ pub async fn put(
             "常住人口须在1到5000万之间",
         ));
     }
+    let deputies = people("deputies", "人大代表人数", facts.deputies)?;
+    let cppcc_members = people("cppcc_members", "政协委员人数", facts.cppcc_members)?;
     let model = county::ActiveModel {
         id: Set(1),
         name: Set(name.to_string()),
         admin_code: Set(code.to_string()),
         resident_population: Set(resident_population),
+        deputies: Set(deputies),
+        cppcc_members: Set(cppcc_members),
+        small_county_floor: Set(facts.small_county_floor),
         updated_at: Set(Utc::now()),
     };
     let saved = if get(db).await?.is_some() {

@@ -155,11 +155,17 @@ async fn schools_of(
                     .unwrap_or(Location::Urban),
                 enrolment: i64::from(r.primary_students.unwrap_or(0))
                     + i64::from(r.junior_students.unwrap_or(0)),
+                primary: i64::from(r.primary_students.unwrap_or(0)),
+                junior: i64::from(r.junior_students.unwrap_or(0)),
+                teachers: r.teachers.map(i64::from),
             }),
             _ => live.get(&r.school_id).map(|s| SchoolInfo {
                 id: s.id,
                 location: Location::from_code(&s.location).unwrap_or(Location::Urban),
                 enrolment: i64::from(s.primary_students) + i64::from(s.junior_students),
+                primary: i64::from(s.primary_students),
+                junior: i64::from(s.junior_students),
+                teachers: Some(i64::from(s.teachers)),
                 code: s.code.clone(),
                 name: s.name.clone(),
             }),

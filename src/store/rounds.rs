@@ -439,9 +439,9 @@ pub async fn open(
     get(db, id).await
 }
 
-/// Copies each school's name, code, kind, location and enrolment into the
-/// round (the same assignment as migration m20261202_600001 made for rounds
-/// opened before it).
+/// Copies each school's name, code, kind, location, enrolment and teachers
+/// into the round (the same assignments as migrations m20261202_600001 and
+/// m20261203_mp0001 made for rounds opened before them).
 async fn snapshot_schools(txn: &impl ConnectionTrait, round_id: i64) -> Result<(), AppError> {
     let of_school = |col: &str| {
         Expr::cust(format!(
@@ -461,6 +461,7 @@ async fn snapshot_schools(txn: &impl ConnectionTrait, round_id: i64) -> Result<(
             round_school::Column::JuniorStudents,
             of_school("junior_students"),
         )
+        .col_expr(round_school::Column::Teachers, of_school("teachers"))
         .filter(round_school::Column::RoundId.eq(round_id))
         .exec(txn)
         .await?;

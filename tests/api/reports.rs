@@ -3,9 +3,9 @@ use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
-/// 17 scored items (`q1`…`q17`) follow the context item `c1` (index 0).
-const ITEMS: usize = 17;
-/// Then the overall evaluation (总体评价, index 18), scored but read only by
+/// 14 scored items (`q1`…`q14`) follow the context item `c1` (index 0).
+const ITEMS: usize = 14;
+/// Then the overall evaluation (总体评价, index 15), scored but read only by
 /// the overall-item formula; then the comment `t1`.
 const SCORED: usize = ITEMS + 1;
 
@@ -88,18 +88,18 @@ impl Seeded {
         let p2 = self.link("parent", s2);
         let d = self.link("deputy", None);
         self.answer(&p1, |_| 1, 90_000, Some("=HYPERLINK(\"http://x\")"))
-            .await; // A: 17/17
+            .await; // A: 14/14
         self.answer(&p1, |n| if n <= 10 { 1 } else { 3 }, 90_000, None)
-            .await; // B: 10/17
+            .await; // B: 10/14
         self.answer(&p1, |n| if n == 1 { 4 } else { 5 }, 90_000, None)
             .await; // C: 0/1
         self.answer(&p1, |_| 1, 1_000, None).await; // D: too fast
-        self.answer(&p2, |_| 2, 90_000, None).await; // E: 17/17
+        self.answer(&p2, |_| 2, 90_000, None).await; // E: 14/14
         self.answer(&p2, |_| 5, 90_000, None).await; // F: all 不了解
         self.answer(&d, |n| if n == 0 { 3 } else { 1 }, 90_000, None)
-            .await; // G: rural, 17/17
+            .await; // G: rural, 14/14
         self.answer(&d, |n| if n == 0 { 1 } else { 3 }, 90_000, None)
-            .await; // H: urban, 0/17
+            .await; // H: urban, 0/14
     }
 
     pub async fn report(&self, token: &str) -> Value {
@@ -139,16 +139,16 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
         json!({"responses": 8, "valid": 7, "invalid": 1, "unscored": 1,
                "shared_device": 0, "duplicate_device": 0})
     );
-    // Scored valid responses: A 1, B 10/17, C 0, E 1, G 1, H 0 → (3 + 10/17) / 6 = 61/102.
+    // Scored valid responses: A 1, B 10/14, C 0, E 1, G 1, H 0 → (3 + 5/7) / 6 = 13/21.
     let o = &r["overall"];
-    near(&o["rate"], 61.0 / 102.0);
+    near(&o["rate"], 13.0 / 21.0);
     assert_eq!(o["n"], 6);
-    // Wilson(0.598, 6) = 0.2511 … 0.8685: contains 85%.
-    assert!((o["low"].as_f64().unwrap() - 0.251_070).abs() < 1e-6);
-    assert!((o["high"].as_f64().unwrap() - 0.868_472).abs() < 1e-6);
-    // The official reading is the rate itself: 59.8% < 85% → 未达标; the
+    // Wilson(0.619, 6) = 0.2656 … 0.8795: contains 85%.
+    assert!((o["low"].as_f64().unwrap() - 0.265_641).abs() < 1e-6);
+    assert!((o["high"].as_f64().unwrap() - 0.879_517).abs() < 1e-6);
+    // The official reading is the rate itself: 61.9% < 85% → 未达标; the
     // interval still reaches 85%, which the precision note says, with the
-    // responses needed at 61/102 for its top to fall below 85%.
+    // responses needed at 13/21 for its top to fall below 85%.
     assert_eq!(o["verdict"], "fail");
     assert_eq!(o["verdict_label"], "未达标");
     assert_eq!(o["meets_threshold"], false);
@@ -157,8 +157,8 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
     assert!(note.starts_with("按95%置信区间仍可能达到85%"), "{note}");
     let more = o["more_responses_needed"].as_u64().unwrap();
     assert!(note.contains(&format!("再收集{more}份有效问卷")), "{note}");
-    // Direct search: the smallest N ≥ 6 whose Wilson(61/102, N) top is below 85%.
-    let p = 61.0 / 102.0;
+    // Direct search: the smallest N ≥ 6 whose Wilson(13/21, N) top is below 85%.
+    let p = 13.0 / 21.0;
     let z: f64 = 1.959_963_984_540_054;
     let high = |n: f64| {
         (p + z * z / (2.0 * n) + z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt())
@@ -169,11 +169,11 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
     assert_eq!(o["small_n"], true);
 
     let groups = &r["groups"];
-    near(&find(groups, "group", "parent")["rate"], 11.0 / 17.0); // (1 + 10/17 + 0 + 1) / 4
+    near(&find(groups, "group", "parent")["rate"], 19.0 / 28.0); // (1 + 10/14 + 0 + 1) / 4
     near(&find(groups, "group", "deputy")["rate"], 0.5);
     near(
         &find(&r["schools"], "school_id", s.schools[0])["rate"],
-        9.0 / 17.0,
+        4.0 / 7.0,
     );
     let second = find(&r["schools"], "school_id", s.schools[1]);
     near(&second["rate"], 1.0);
@@ -187,7 +187,7 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
     near(&find(&r["locations"], "location", "urban")["rate"], 0.0);
     near(
         &find(&r["locations"], "location", "town")["rate"],
-        9.0 / 17.0,
+        4.0 / 7.0,
     );
     let rural = find(&r["locations"], "location", "rural");
     near(&rural["rate"], 1.0);
@@ -214,8 +214,8 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
         .collect();
     assert_eq!(counts, vec![2, 1, 0, 1, 1]);
     assert_eq!(items[0]["options"][4]["dont_know"], true);
-    // q17: 满意 A, 一般 B, 比较满意 E (C and F 不了解) → 2 of 3.
-    near(&items[16]["rate"], 2.0 / 3.0);
+    // q14: 满意 A, 一般 B, 比较满意 E (C and F 不了解) → 2 of 3.
+    near(&items[13]["rate"], 2.0 / 3.0);
 
     let invalid = r["invalid"].as_array().unwrap();
     assert_eq!(invalid.len(), 1);
@@ -321,8 +321,10 @@ async fn reports_need_a_login_and_reviewers_may_read() {
     }
 }
 
+mod areas;
 mod exports;
 mod panels;
+mod plan;
 mod props;
 mod purpose;
 mod whatif;

@@ -78,10 +78,10 @@ async function submit(base, link, pick, durationMs = 90_000) {
   const anon = new Api(base);
   const q = await anon.call('GET', `/api/public/links/${link.token}`);
   const scored = q.items.filter((i) => i.kind === 'scored');
-  // The built-in 社会卷 has 17 scored items and then the overall item (总体评价,
+  // The built-in 社会卷 has 14 scored items and then the overall item (总体评价,
   // read only by the overall-item formula): the hand computations below rely on it.
-  assert.equal(scored.length, 18, `${link.group}: scored items`);
-  assert.equal(scored[17].id, 'overall');
+  assert.equal(scored.length, 15, `${link.group}: scored items`);
+  assert.equal(scored[14].id, 'overall');
   let k = 0;
   const answers = q.items
     .filter((i) => i.kind !== 'text')
@@ -129,6 +129,12 @@ test('a parent answers on a phone and the organiser’s monitor counts the respo
     assert.equal(await school.locator('[data-group=teacher] [data-test=progress-count]').innerText(), '0');
     await page.locator('[data-test=progress-groups] [data-group=parent] [data-test=progress-count]').getByText('1', { exact: true }).waitFor();
     await page.locator('[data-test=parent-share]').getByText('100.0%').waitFor();
+    // One response, valid: 100% of questionnaires valid (at least 70% wanted).
+    await page.locator('[data-test=valid-share]').getByText('100.0%').waitFor();
+    assert.equal(await page.locator('[data-test=valid-share-warning]').count(), 0);
+    // Targets by grade band, and where each sampling rule comes from.
+    await page.locator('[data-test=progress-bands]').getByText('小学').first().waitFor();
+    await page.locator('[data-test=plan-rules]').getByText(/有效问卷不少于70%.*沿用基本均衡规则/).waitFor();
     assert.ok((await page.locator('[data-test=timeline] canvas').count()) >= 1, 'the time chart is drawn');
 
     // The refresh button fetches at once.
@@ -167,18 +173,18 @@ test('a reviewer reads the report of known answers and downloads it, without edi
     const p2 = linkOf(links, 'parent', '2165000002');
     const deputies = linkOf(links, 'deputy');
     // r = recognised (满意, 比较满意) ÷ scored answers, per respondent:
-    await submit(server.url, p1, all); //                      A 17/17 = 1
-    await submit(server.url, p1, (k) => (k < 10 ? 1 : 3)); //  B 10/17
-    await submit(server.url, p1, () => 4); //                  C 0/17
+    await submit(server.url, p1, all); //                      A 14/14 = 1
+    await submit(server.url, p1, (k) => (k < 10 ? 1 : 3)); //  B 10/14
+    await submit(server.url, p1, () => 4); //                  C 0/14
     await submit(server.url, p1, all, 5_000); //               D answered in 5 s: invalid (too fast)
-    await submit(server.url, p2, () => 2); //                  E 17/17 = 1
+    await submit(server.url, p2, () => 2); //                  E 14/14 = 1
     await submit(server.url, p2, all); //                      F 1
     await submit(server.url, deputies, () => 3); //            G 一般 throughout: 0
-    // County: mean of r over the 6 valid responses = (1 + 10/17 + 0 + 1 + 1 + 0) / 6
-    //       = (3 + 10/17) / 6 = 61/102 = 59.80…% → "59.8%".
-    // Parents: (3 + 10/17) / 5 = 61/85 = 71.76…% → "71.8%"; deputies 0.0%.
-    const expected = { county: '59.8%', parents: '71.8%', deputies: '0.0%' };
-    assert.equal(((61 / 102) * 100).toFixed(1) + '%', expected.county);
+    // County: mean of r over the 6 valid responses = (1 + 10/14 + 0 + 1 + 1 + 0) / 6
+    //       = (3 + 5/7) / 6 = 13/21 = 61.90…% → "61.9%".
+    // Parents: (3 + 5/7) / 5 = 26/35 = 74.29…% → "74.3%"; deputies 0.0%.
+    const expected = { county: '61.9%', parents: '74.3%', deputies: '0.0%' };
+    assert.equal(((13 / 21) * 100).toFixed(1) + '%', expected.county);
 
     const reviewer = await admin.accountWithRole('reviewer');
     const page = await desktop(browser);
@@ -193,10 +199,10 @@ test('a reviewer reads the report of known answers and downloads it, without edi
     assert.equal(await page.locator('[data-test=county-n]').innerText(), '6');
     const api = await Api.login(server.url, reviewer.username, reviewer.password);
     const report = await api.call('GET', `/api/rounds/${id}/report`);
-    assert.ok(Math.abs(report.overall.rate - 61 / 102) < 1e-9, 'the API agrees with the hand computation');
+    assert.ok(Math.abs(report.overall.rate - 13 / 21) < 1e-9, 'the API agrees with the hand computation');
     const verdicts = { pass: '达标', fail: '未达标', no_data: '暂无有效问卷' };
     assert.equal(await page.locator('[data-test=verdict]').innerText(), verdicts[report.overall.verdict]);
-    // 59.8% of 6: the interval still reaches 85%, and the note under the verdict says so.
+    // 61.9% of 6: the interval still reaches 85%, and the note under the verdict says so.
     assert.ok(report.overall.precision_note.startsWith('按95%置信区间仍可能达到85%'), report.overall.precision_note);
     assert.equal(await page.locator('[data-test=precision-note]').innerText(), report.overall.precision_note);
     // The sensitivity table: the round's rule first and marked, then every
@@ -223,6 +229,9 @@ test('a reviewer reads the report of known answers and downloads it, without edi
     // The too-fast response is counted, by reason, apart from the rates.
     await page.locator('[data-test=invalid-reasons]').getByText('答题过快：1').waitFor();
     await page.locator('[data-test=integrity-note]').getByText('不改变任何认可率').waitFor();
+    // Item rates grouped by the inspection's content areas.
+    await page.locator('[data-test=area-table] [data-area=教育公平]').waitFor();
+    await page.locator('[data-test=area-table] [data-area=减轻过重课业负担]').waitFor();
     for (const chart of ['gauge', 'school-chart', 'heatmap', 'item-chart']) {
       // ECharts may add layers (canvases) of its own: at least one.
       assert.ok((await page.locator(`[data-test=${chart}] canvas`).count()) >= 1, `${chart} is drawn`);
@@ -237,11 +246,11 @@ test('a reviewer reads the report of known answers and downloads it, without edi
     }
     assert.equal(await page.getByRole('tab', { name: '发放' }).count(), 0);
 
-    // Side by side with the earlier round: 100% → 59.8%, −40.2 points.
+    // Side by side with the earlier round: 100% → 61.9%, −38.1 points.
     await page.click('[data-test=compare-pick]');
     await page.getByRole('option', { name: /2026年县级自评/ }).click();
     const overallRow = page.locator('[data-test=compare-table] .el-table__body-wrapper tr', { hasText: '全县' });
-    await overallRow.getByText('−40.2').waitFor();
+    await overallRow.getByText('−38.1').waitFor();
     await overallRow.getByText('100.0%').waitFor();
     await shot(page, 'report');
 

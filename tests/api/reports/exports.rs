@@ -78,7 +78,7 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
             .map(|r| r[1].clone())
             .unwrap()
     };
-    assert!((value("全县认可率").as_f64().unwrap() - 61.0 / 102.0).abs() < 1e-9);
+    assert!((value("全县认可率").as_f64().unwrap() - 13.0 / 21.0).abs() < 1e-9);
     assert_eq!(value("有效样本n").as_f64(), Some(6.0));
     assert_eq!(text(&value("结论")), "未达标");
     assert!(text(&value("精度说明")).starts_with("按95%置信区间仍可能达到85%"));
@@ -95,12 +95,12 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     let first = &summary[head + 1];
     assert!(text(&first[0]).starts_with("按人计认可比例"), "{first:?}");
     assert_eq!(text(&first[1]), "本轮规则");
-    assert!((first[3].as_f64().unwrap() - 61.0 / 102.0).abs() < 1e-9);
+    assert!((first[3].as_f64().unwrap() - 13.0 / 21.0).abs() < 1e-9);
     assert_eq!(summary.len() - head - 1, 7, "seven rules");
     let groups = sheet(&xlsx, "各类对象");
     assert_eq!(text(&groups[0][0]), "调查对象");
     assert_eq!(text(&groups[1][0]), "家长");
-    assert!((groups[1][2].as_f64().unwrap() - 11.0 / 17.0).abs() < 1e-9);
+    assert!((groups[1][2].as_f64().unwrap() - 19.0 / 28.0).abs() < 1e-9);
     let items = sheet(&xlsx, "各题目");
     assert_eq!(items.len(), 1 + 2 * SCORED);
     assert_eq!(
@@ -118,7 +118,7 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     assert_eq!(rows[0], vec!["【汇总】"]);
     assert_eq!(rows[1], vec!["项目", "内容"]);
     let rate = rows.iter().find(|r| r[0] == "全县认可率").unwrap();
-    assert_eq!(rate[1], "59.80%");
+    assert_eq!(rate[1], "61.90%");
     assert!(rows.iter().any(|r| r[0] == "【数据质量】"));
     let verdict = rows.iter().find(|r| r[0] == "结论").unwrap();
     assert_eq!(verdict[1], "未达标");
@@ -155,7 +155,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(
         header.len(),
         fixed + 1 + SCORED + 1,
-        "c1, q1…q17, overall, t1"
+        "c1, q1…q14, overall, t1"
     );
     assert_eq!(header[fixed], "c1");
     assert!(rows.iter().all(|r| r.len() == header.len()));
@@ -184,7 +184,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     let rows = csv_rows(&resp.bytes().await.unwrap());
     assert_eq!(rows.len(), 1 + 6);
     assert!(
-        rows[0][fixed + 1].starts_with("q1 您对本县落实"),
+        rows[0][fixed + 1].starts_with("q1 您对本县义务教育招生入学"),
         "{}",
         rows[0][fixed + 1]
     );
@@ -202,4 +202,54 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     let deputies = sheet(&xlsx, "人大代表");
     assert_eq!(deputies.len(), 1 + 2);
     assert_eq!(text(&deputies[1][fixed]), "3 乡村");
+}
+
+#[tokio::test]
+async fn the_report_workbook_lists_items_by_content_area() {
+    let s = seeded_round().await;
+    s.answer_known().await;
+    let (_, xlsx) = download(&s, &s.token, "report.xlsx").await;
+    let items = sheet(&xlsx, "各题目");
+    assert_eq!(text(&items[0][3]), "维度");
+    let rows: Vec<(String, String, String)> = items[1..]
+        .iter()
+        .map(|r| (text(&r[3]), text(&r[0]), text(&r[2])))
+        .collect();
+    assert_eq!(rows.len(), 2 * SCORED);
+    // The overall evaluation first, then 教育公平: parents' q1 and q2, then
+    // the deputies'.
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].2.as_str(), rows[1].2.as_str()),
+        ("总体评价（仅“总体评价题”算法计入）", "overall", "overall")
+    );
+    let first: Vec<(&str, &str, &str)> = rows[2..6]
+        .iter()
+        .map(|(a, g, q)| (a.as_str(), g.as_str(), q.as_str()))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            ("教育公平", "家长", "q1"),
+            ("教育公平", "家长", "q2"),
+            ("教育公平", "人大代表", "q1"),
+            ("教育公平", "人大代表", "q2"),
+        ]
+    );
+    // Each area's rows together, in the inspection's order.
+    let mut areas: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    areas.dedup();
+    assert_eq!(
+        areas,
+        [
+            "总体评价（仅“总体评价题”算法计入）",
+            "教育公平",
+            "优质资源共享",
+            "规范办学",
+            "素质教育",
+            "考试评价改革",
+            "教育质量",
+            "立德树人",
+            "减轻过重课业负担"
+        ]
+    );
 }

@@ -101,11 +101,11 @@ async fn bursts_of_identical_answers_are_flagged_without_changing_rates() {
         (Some(11), Some(10))
     );
     near(&first["identical_share"], 10.0 / 11.0);
-    // 一般: 1 of school 1's 198 answers, 9 of school 2's 18 (18 scored
-    // items, the overall one included); county 10 of 216.
-    near(&panel["county_negative_share"], 10.0 / 216.0);
+    // 一般: 1 of school 1's 165 answers, 7 of school 2's 15 (15 scored
+    // items, the overall one included); county 8 of 180.
+    near(&panel["county_negative_share"], 8.0 / 180.0);
     let neg = find(&panel["negatives"], "school_id", s.schools[0]);
-    near(&neg["share"], 1.0 / 198.0);
+    near(&neg["share"], 1.0 / 165.0);
     assert_eq!(
         neg["flagged"], false,
         "11 responses are fewer than the minimum of 30"
@@ -128,7 +128,7 @@ async fn rounds_compare_side_by_side_with_the_change_in_points() {
     let s = seeded_round().await;
     let p1 = s.link("parent", Some(s.schools[0]));
     s.answer(&p1, |n| if n <= 10 { 1 } else { 3 }, 90_000, None)
-        .await; // 10/17
+        .await; // 10/14
     let extra = json!({"name": "2026年市级复核", "purpose": "prefecture_review"});
     let (second, links) = open(&s.app, &s.token, &["parent"], extra).await;
     let link = link_token(&links, "parent", Some(s.schools[0]));
@@ -139,10 +139,11 @@ async fn rounds_compare_side_by_side_with_the_change_in_points() {
     );
     let c = json_of(s.app.get(&s.token, &path).await, StatusCode::OK).await;
     assert_eq!(c["rounds"][1]["purpose"], "prefecture_review");
-    near(&c["overall"]["rates"][0]["rate"], 10.0 / 17.0);
-    near(&c["overall"]["change_points"], 700.0 / 17.0);
+    near(&c["overall"]["rates"][0]["rate"], 10.0 / 14.0);
+    // 100 × (1 − 10/14) = 400/14 points.
+    near(&c["overall"]["change_points"], 400.0 / 14.0);
     let parent = find(&c["groups"], "label", "家长");
-    near(&parent["change_points"], 700.0 / 17.0);
+    near(&parent["change_points"], 400.0 / 14.0);
     let deputy = find(&c["groups"], "label", "人大代表");
     assert!(deputy["rates"][1]["rate"].is_null() && deputy["change_points"].is_null());
     let school = find(&c["schools"], "school_id", s.schools[0]);
