@@ -1,22 +1,52 @@
-//! Admission, inside the writer's transaction: a device that already
-//! answered the link (county-level groups: the round's group) is refused or
-//! flagged per the round's policy, unless a household member confirmed a
-//! shared phone within the round's limit; one-time access codes each admit
-//! one response. Deciding here, in the transaction that stores the
-//! responses, means two submissions racing from one device or with one code
-//! cannot both pass, on one instance or many.
+//! Admission rules, with no SQL in them: a device that already answered the
+//! link (county-level groups: the round's group) is refused or flagged per
+//! the round's policy, unless a household member confirmed a shared phone
+//! within the round's limit; one-time access codes each admit one response.
+//! The writer applies them inside the transaction that stores the responses
+//! (`writer::admit`, with the queries in `store::devices`,
+//! `store::access_codes` and `store::responses`), so two submissions
+//! racing from one device or with one code cannot both pass, on one
+//! instance or many.
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::{Expr, ExprTrait, OnConflict, Query},
-};
+use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
-use crate::{
-    domain::{round::DuplicatePolicy, submission::Validity},
-    entities::{access_code, device_mark, response},
-    writer::Submission,
+use crate::domain::{
+    round::DuplicatePolicy,
+    school::Location,
+    submission::{CheckedAnswers, Validity},
 };
+
+/// A checked response ready to store.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub client_id: String,
+    pub round_id: i64,
+    pub link_id: i64,
+    pub school_id: Option<i64>,
+    pub group: String,
+    pub submitted_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    /// Valid, or the reason it is not (e.g. too fast); admission may flag
+    /// it as a duplicate device.
+    pub validity: Validity,
+    pub answers: CheckedAnswers,
+    /// Keyed hash of the device cookie, when the browser sent one.
+    pub device_hash: Option<String>,
+    /// What a second response from that device gets.
+    pub duplicate_policy: DuplicatePolicy,
+    /// The respondent confirmed another household member is answering on a
+    /// phone that already answered; after admission: stored as such.
+    pub shared_device: bool,
+    /// The round's most answers from one device on one link (see
+    /// `rounds.shared_device_limit`).
+    pub shared_device_limit: i32,
+    /// Keyed hash of the one-time access code, on links that need one.
+    pub access_code_hash: Option<String>,
+    /// Where the respondent lives, as answered on a county-level group's
+    /// questionnaire (`PlaceItem::for_group`); counted in the tallies.
+    pub place: Option<Location>,
+}
 
 /// Why a submission was turned away; nothing of it is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +77,8 @@ pub fn mark_link(school_id: Option<i64>, link_id: i64) -> i64 {
     if school_id.is_some() { link_id } else { 0 }
 }
 
-fn device_key(s: &Submission) -> Option<DeviceKey> {
+/// The mark a submission's device claims.
+pub fn device_key(s: &Submission) -> Option<DeviceKey> {
     s.device_hash.as_ref().map(|h| {
         (
             s.round_id,
@@ -60,89 +91,73 @@ fn device_key(s: &Submission) -> Option<DeviceKey> {
 
 /// The group-wide mark a device may hold from before marks were per link;
 /// only school-level links have one distinct from their own.
-fn legacy_key(s: &Submission) -> Option<DeviceKey> {
+pub fn legacy_key(s: &Submission) -> Option<DeviceKey> {
     s.school_id?;
     s.device_hash
         .as_ref()
         .map(|h| (s.round_id, s.group.clone(), 0, h.clone()))
 }
 
-/// Decides every submission of a batch. Retries of a stored client id pass
-/// untouched (the INSERT skips them and they get their original receipt).
-pub async fn admit(txn: &impl ConnectionTrait, batch: &[&Submission]) -> Result<Admitted, DbErr> {
-    let ids: Vec<String> = batch.iter().map(|s| s.client_id.clone()).collect();
-    let stored: HashSet<String> = response::Entity::find()
-        .select_only()
-        .column(response::Column::ClientId)
-        .filter(response::Column::ClientId.is_in(ids))
-        .into_tuple::<String>()
-        .all(txn)
-        .await?
-        .into_iter()
-        .collect();
-    // Only the first new submission of each client id is judged; repeats of
-    // it in the same batch share its fate.
+/// The submissions to judge: the first new one of each client id. Retries
+/// of a stored client id pass untouched (the INSERT skips them and they get
+/// their original receipt); repeats in the same batch share the first's fate.
+pub fn fresh<'a>(batch: &[&'a Submission], stored: &HashSet<String>) -> Vec<&'a Submission> {
     let mut seen = HashSet::new();
-    let fresh: Vec<&Submission> = batch
+    batch
         .iter()
         .copied()
         .filter(|s| !stored.contains(&s.client_id) && seen.insert(s.client_id.clone()))
-        .collect();
+        .collect()
+}
 
-    let legacy = legacy_marks(txn, &fresh).await?;
-    // The mark that decides each submission: a legacy group-wide mark keeps
-    // its old meaning (this device answered the group), else the link's.
-    let deciding = |s: &Submission| -> Option<DeviceKey> {
-        legacy_key(s)
-            .filter(|k| legacy.contains(k))
-            .or_else(|| device_key(s))
-    };
-    let claimable: Vec<&Submission> = fresh
-        .iter()
-        .copied()
-        .filter(|s| legacy_key(s).is_none_or(|k| !legacy.contains(&k)))
-        .collect();
-    let claimed = claim_devices(txn, &claimable).await?;
-    let mut refused = HashMap::new();
-    let mut flagged = HashSet::new();
-    let mut shared: HashMap<String, DeviceKey> = HashMap::new();
-    for s in &fresh {
-        let Some(key) = deciding(s) else { continue };
-        if claimed.get(&key) == Some(&s.client_id) {
+/// The mark that decides a submission: a legacy group-wide mark keeps its
+/// old meaning (this device answered the group), else the link's.
+pub fn deciding_key(s: &Submission, legacy: &HashSet<DeviceKey>) -> Option<DeviceKey> {
+    legacy_key(s)
+        .filter(|k| legacy.contains(k))
+        .or_else(|| device_key(s))
+}
+
+/// Which submission of `fresh` first claims each mark (those deciding by a
+/// legacy mark claim none).
+pub fn first_claims(
+    fresh: &[&Submission],
+    legacy: &HashSet<DeviceKey>,
+) -> HashMap<DeviceKey, String> {
+    let mut first: HashMap<DeviceKey, String> = HashMap::new();
+    for s in fresh {
+        if legacy_key(s).is_some_and(|k| legacy.contains(&k)) {
             continue;
         }
-        if s.shared_device && s.shared_device_limit > 1 && share(txn, &key, s).await? {
-            shared.insert(s.client_id.clone(), key);
-            continue;
-        }
-        match s.duplicate_policy {
-            DuplicatePolicy::Refuse => {
-                refused.insert(s.client_id.clone(), Refusal::DuplicateDevice);
-            }
-            DuplicatePolicy::Flag => {
-                flagged.insert(s.client_id.clone());
-            }
+        if let Some(key) = device_key(s) {
+            first.entry(key).or_insert_with(|| s.client_id.clone());
         }
     }
-    for s in &fresh {
-        let Some(code_hash) = &s.access_code_hash else {
-            continue;
-        };
-        if refused.contains_key(&s.client_id) {
-            continue;
-        }
-        if let Some(r) = consume_code(txn, s.link_id, code_hash).await? {
-            refused.insert(s.client_id.clone(), r);
-            // Nothing is stored for it, so its device has not answered.
-            if let Some(key) = device_key(s).filter(|k| claimed.get(k) == Some(&s.client_id)) {
-                device_mark::Entity::delete_by_id(key).exec(txn).await?;
-            }
-            if let Some(key) = shared.remove(&s.client_id) {
-                unshare(txn, &key).await?;
-            }
-        }
-    }
+    first
+}
 
+/// What happens to a submission whose device already answered, when no
+/// shared-phone answer was granted.
+pub fn repeat(policy: DuplicatePolicy) -> Option<Refusal> {
+    match policy {
+        DuplicatePolicy::Refuse => Some(Refusal::DuplicateDevice),
+        DuplicatePolicy::Flag => None,
+    }
+}
+
+/// May this submission ask to count one more answer on its device's mark?
+pub fn may_share(s: &Submission) -> bool {
+    s.shared_device && s.shared_device_limit > 1
+}
+
+/// The batch as stored: refused submissions left out, flagged ones marked
+/// as duplicate devices, shared-phone answers marked as such.
+pub fn admitted(
+    batch: &[&Submission],
+    refused: HashMap<String, Refusal>,
+    flagged: &HashSet<String>,
+    shared: &HashMap<String, DeviceKey>,
+) -> Admitted {
     let rows = batch
         .iter()
         .filter(|s| !refused.contains_key(&s.client_id))
@@ -155,139 +170,126 @@ pub async fn admit(txn: &impl ConnectionTrait, batch: &[&Submission]) -> Result<
             s
         })
         .collect();
-    Ok(Admitted { rows, refused })
+    Admitted { rows, refused }
 }
 
-/// The group-wide marks (link 0) held by devices of school-level
-/// submissions: marks stored before marks were per link.
-async fn legacy_marks(
-    txn: &impl ConnectionTrait,
-    fresh: &[&Submission],
-) -> Result<HashSet<DeviceKey>, DbErr> {
-    use device_mark::Column as C;
-    let wanted: HashSet<DeviceKey> = fresh.iter().filter_map(|s| legacy_key(s)).collect();
-    if wanted.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let rounds: HashSet<i64> = wanted.iter().map(|k| k.0).collect();
-    let hashes: HashSet<&String> = wanted.iter().map(|k| &k.3).collect();
-    Ok(device_mark::Entity::find()
-        .filter(C::RoundId.is_in(rounds))
-        .filter(C::LinkId.eq(0))
-        .filter(C::DeviceHash.is_in(hashes.into_iter().cloned()))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|m| (m.round_id, m.respondent_group, m.link_id, m.device_hash))
-        .filter(|k| wanted.contains(k))
-        .collect())
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::submission::ResponseScore;
 
-/// Counts one more answer on a device's mark if the round's limit allows
-/// it; whether it did.
-async fn share(txn: &impl ConnectionTrait, key: &DeviceKey, s: &Submission) -> Result<bool, DbErr> {
-    use device_mark::Column as C;
-    let done = device_mark::Entity::update_many()
-        .col_expr(C::Answers, Expr::col(C::Answers).add(1))
-        .filter(C::RoundId.eq(key.0))
-        .filter(C::RespondentGroup.eq(key.1.as_str()))
-        .filter(C::LinkId.eq(key.2))
-        .filter(C::DeviceHash.eq(key.3.as_str()))
-        .filter(C::Answers.lt(s.shared_device_limit))
-        .exec(txn)
-        .await?;
-    Ok(done.rows_affected == 1)
-}
-
-/// Takes back [`share`] for a submission refused afterwards.
-async fn unshare(txn: &impl ConnectionTrait, key: &DeviceKey) -> Result<(), DbErr> {
-    use device_mark::Column as C;
-    device_mark::Entity::update_many()
-        .col_expr(C::Answers, Expr::col(C::Answers).sub(1))
-        .filter(C::RoundId.eq(key.0))
-        .filter(C::RespondentGroup.eq(key.1.as_str()))
-        .filter(C::LinkId.eq(key.2))
-        .filter(C::DeviceHash.eq(key.3.as_str()))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
-/// Marks the devices of new submissions as having answered; returns which
-/// submission (client id) claimed each mark. A device already marked, or
-/// claimed by an earlier submission of the batch, is missing from the map.
-async fn claim_devices(
-    txn: &impl ConnectionTrait,
-    fresh: &[&Submission],
-) -> Result<HashMap<DeviceKey, String>, DbErr> {
-    use device_mark::Column as C;
-    let mut first: HashMap<DeviceKey, String> = HashMap::new();
-    for s in fresh {
-        if let Some(key) = device_key(s) {
-            first.entry(key).or_insert_with(|| s.client_id.clone());
+    /// A submission on link 7 of round 1 (school 3 when `school`), from
+    /// device `device` if given.
+    fn sub(client_id: &str, school: bool, device: Option<&str>) -> Submission {
+        Submission {
+            client_id: client_id.into(),
+            round_id: 1,
+            link_id: 7,
+            school_id: school.then_some(3),
+            group: "parent".into(),
+            submitted_at: DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap(),
+            duration_ms: 60_000,
+            validity: Validity::Valid,
+            answers: CheckedAnswers {
+                encoded: "1".into(),
+                texts: Default::default(),
+                score: ResponseScore::default(),
+                fingerprint: "f".into(),
+            },
+            device_hash: device.map(str::to_string),
+            duplicate_policy: DuplicatePolicy::Flag,
+            shared_device: false,
+            shared_device_limit: 1,
+            access_code_hash: None,
+            place: None,
         }
     }
-    if first.is_empty() {
-        return Ok(first);
+
+    fn key(link: i64, device: &str) -> DeviceKey {
+        (1, "parent".into(), link, device.into())
     }
-    let key_cols = [C::RoundId, C::RespondentGroup, C::LinkId, C::DeviceHash];
-    let mut insert = Query::insert();
-    insert
-        .into_table(device_mark::Entity)
-        .columns(key_cols)
-        .on_conflict(OnConflict::columns(key_cols).do_nothing().to_owned())
-        .returning(Query::returning().columns(key_cols));
-    for (round_id, group, link_id, hash) in first.keys() {
-        insert
-            .values([
-                (*round_id).into(),
-                group.clone().into(),
-                (*link_id).into(),
-                hash.clone().into(),
-            ])
-            .map_err(|e| DbErr::Custom(e.to_string()))?;
+
+    #[test]
+    fn school_links_keep_their_own_mark_county_groups_share_link_0() {
+        assert_eq!(mark_link(Some(3), 7), 7);
+        assert_eq!(mark_link(None, 7), 0);
+        assert_eq!(device_key(&sub("a", true, Some("d"))), Some(key(7, "d")));
+        assert_eq!(device_key(&sub("a", false, Some("d"))), Some(key(0, "d")));
+        assert_eq!(device_key(&sub("a", true, None)), None);
+        // Only school-level submissions can hold a legacy group-wide mark.
+        assert_eq!(legacy_key(&sub("a", true, Some("d"))), Some(key(0, "d")));
+        assert_eq!(legacy_key(&sub("a", false, Some("d"))), None);
     }
-    let mut claimed = HashMap::new();
-    for row in txn.query_all(&insert).await? {
-        let key: DeviceKey = (
-            row.try_get("", "round_id")?,
-            row.try_get("", "respondent_group")?,
-            row.try_get("", "link_id")?,
-            row.try_get("", "device_hash")?,
+
+    #[test]
+    fn only_the_first_new_submission_of_a_client_id_is_judged() {
+        let (a, a2, b, c) = (
+            sub("a", true, None),
+            sub("a", true, None),
+            sub("b", true, None),
+            sub("c", true, None),
         );
-        if let Some(client_id) = first.remove(&key) {
-            claimed.insert(key, client_id);
-        }
+        let stored = HashSet::from(["b".to_string()]);
+        let fresh = fresh(&[&a, &b, &a2, &c], &stored);
+        let ids: Vec<&str> = fresh.iter().map(|s| s.client_id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
     }
-    Ok(claimed)
-}
 
-/// Uses up an access code; `None` when it admitted this submission.
-async fn consume_code(
-    txn: &impl ConnectionTrait,
-    link_id: i64,
-    code_hash: &str,
-) -> Result<Option<Refusal>, DbErr> {
-    use access_code::Column as C;
-    let done = access_code::Entity::update_many()
-        .col_expr(C::Used, Expr::value(true))
-        .filter(C::LinkId.eq(link_id))
-        .filter(C::CodeHash.eq(code_hash))
-        .filter(C::Used.eq(false))
-        .exec(txn)
-        .await?;
-    if done.rows_affected == 1 {
-        return Ok(None);
+    #[test]
+    fn a_legacy_mark_decides_and_claims_nothing_else_the_first_claimant_wins() {
+        let old = sub("old", true, Some("d1"));
+        let first = sub("first", true, Some("d2"));
+        let second = sub("second", true, Some("d2"));
+        let legacy = HashSet::from([key(0, "d1")]);
+        assert_eq!(deciding_key(&old, &legacy), Some(key(0, "d1")));
+        assert_eq!(deciding_key(&first, &legacy), Some(key(7, "d2")));
+        let claims = first_claims(&[&old, &first, &second], &legacy);
+        assert_eq!(claims, HashMap::from([(key(7, "d2"), "first".to_string())]));
     }
-    let exists = access_code::Entity::find()
-        .filter(C::LinkId.eq(link_id))
-        .filter(C::CodeHash.eq(code_hash))
-        .one(txn)
-        .await?
-        .is_some();
-    Ok(Some(if exists {
-        Refusal::AccessCodeUsed
-    } else {
-        Refusal::AccessCodeUnknown
-    }))
+
+    #[test]
+    fn a_repeat_is_refused_or_flagged_per_the_rounds_policy() {
+        assert_eq!(
+            repeat(DuplicatePolicy::Refuse),
+            Some(Refusal::DuplicateDevice)
+        );
+        assert_eq!(repeat(DuplicatePolicy::Flag), None);
+        let mut s = sub("a", true, Some("d"));
+        assert!(!may_share(&s));
+        s.shared_device = true;
+        assert!(!may_share(&s), "a limit of 1 allows no second answer");
+        s.shared_device_limit = 2;
+        assert!(may_share(&s));
+    }
+
+    #[test]
+    fn the_admitted_batch_drops_refusals_and_marks_flags_and_shared_phones() {
+        let mut asked = sub("shared", true, Some("d"));
+        asked.shared_device = true;
+        let (ok, flagged, refused) = (
+            sub("ok", true, None),
+            sub("flagged", true, None),
+            sub("refused", true, None),
+        );
+        let out = admitted(
+            &[&ok, &flagged, &refused, &asked],
+            HashMap::from([("refused".to_string(), Refusal::AccessCodeUsed)]),
+            &HashSet::from(["flagged".to_string()]),
+            &HashMap::from([("shared".to_string(), key(7, "d"))]),
+        );
+        let rows: Vec<(&str, Validity, bool)> = out
+            .rows
+            .iter()
+            .map(|s| (s.client_id.as_str(), s.validity, s.shared_device))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("ok", Validity::Valid, false),
+                ("flagged", Validity::DuplicateDevice, false),
+                ("shared", Validity::Valid, true),
+            ]
+        );
+        assert_eq!(out.refused.get("refused"), Some(&Refusal::AccessCodeUsed));
+    }
 }

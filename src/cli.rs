@@ -1,15 +1,15 @@
 //! Command-line account management: `renke admin create|reset-password`.
 
 use crate::{
-    auth::{Role, random_password},
+    app::{self, Actor, Ctx},
     config::{AdminAction, Settings},
-    db, store,
+    credentials::Role,
+    store::{self, db},
 };
 
 /// Copies a live SQLite database with `VACUUM INTO`: one read transaction,
 /// so the copy is consistent even while submissions are being written.
 pub async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
-    use sea_orm::ConnectionTrait;
     if settings.is_postgres() {
         anyhow::bail!(
             "renke backup copies SQLite databases; for PostgreSQL use: pg_dump --format=custom --file=renke.dump <database>"
@@ -22,8 +22,7 @@ pub async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Resu
         .to_str()
         .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
     let conn = db::connect(settings).await?;
-    conn.execute_unprepared(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
-        .await?;
+    db::backup_into(&conn, path).await?;
     println!("已备份到 {}", file.display());
     Ok(())
 }
@@ -40,13 +39,13 @@ pub async fn admin(settings: &Settings, action: AdminAction) -> anyhow::Result<(
             let role = Role::from_code(&role).ok_or_else(|| {
                 anyhow::anyhow!("unknown role `{role}`: use admin, organiser or reviewer")
             })?;
-            let password = random_password();
-            store::accounts::create(
-                &conn,
+            let (_, password) = app::accounts::create(
+                Ctx::without_caches(&conn),
+                Actor::CLI,
                 &username,
                 display_name.as_deref().unwrap_or(&username),
                 role,
-                &password,
+                None,
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -60,13 +59,10 @@ pub async fn admin(settings: &Settings, action: AdminAction) -> anyhow::Result<(
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?
                 .ok_or_else(|| anyhow::anyhow!("no account named `{username}`"))?;
-            let password = random_password();
-            store::accounts::set_password(&conn, account.id, &password)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            store::sessions::revoke_all(&conn, account.id)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let password =
+                app::accounts::reset_password(Ctx::without_caches(&conn), Actor::CLI, account.id)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("已重置 {username} 的密码：{password}（原有登录已全部失效）");
         }
     }

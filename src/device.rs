@@ -4,7 +4,7 @@
 
 use poem::Request;
 
-use crate::{auth::random_token, keyed::Keyed};
+use crate::{credentials::random_token, keyed::Keyed};
 
 /// How long the cookies last: well past any survey window.
 pub const MAX_AGE_SECS: i64 = 180 * 24 * 3600;

@@ -3,6 +3,8 @@
 
 use poem_openapi::{ApiResponse, Object, payload::Json};
 
+pub use crate::domain::error_code::ErrorCode;
+
 /// A failure, named by what it means rather than where it happened.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -22,7 +24,7 @@ pub enum AppError {
     NotFound(String),
     /// The request conflicts with the state of a resource (409).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     #[error("请先登录")]
     Unauthorized,
     #[error("{0}")]
@@ -62,7 +64,7 @@ impl AppError {
             details,
         }
     }
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Conflict {
             code,
             message: message.into(),
@@ -73,11 +75,57 @@ impl AppError {
     }
 }
 
+/// Mirrors [`ErrorCode`] in the spec, so that clients see the closed list.
+macro_rules! error_code_dto {
+    ($($v:ident),* $(,)?) => {
+        /// A stable machine-readable code; match on it, not on the message.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
+        #[oai(rename = "ErrorCode", rename_all = "snake_case")]
+        pub enum ErrorCodeDto { $($v),* }
+        impl From<ErrorCode> for ErrorCodeDto {
+            fn from(c: ErrorCode) -> Self { match c { $(ErrorCode::$v => Self::$v),* } }
+        }
+        impl From<ErrorCodeDto> for ErrorCode {
+            fn from(c: ErrorCodeDto) -> Self { match c { $(ErrorCodeDto::$v => Self::$v),* } }
+        }
+    };
+}
+
+error_code_dto!(
+    BadRequest,
+    Unauthorized,
+    InvalidCredentials,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    AccessCodeUsed,
+    ClientIdReused,
+    DuplicateDevice,
+    LastAdmin,
+    LinkDisabled,
+    RoundAlreadyOpen,
+    RoundClosed,
+    RoundFrozen,
+    RoundNotOpen,
+    RoundWindowPassed,
+    RoundWithoutSchools,
+    SchoolCodeTaken,
+    SchoolInUse,
+    UsernameTaken,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    RateLimited,
+    Internal,
+    Unavailable,
+    Error,
+);
+
 /// The body of every error answer.
 #[derive(Debug, Clone, Object)]
 pub struct ErrorBody {
     /// A stable machine-readable code, e.g. `validation_failed`.
-    pub code: String,
+    pub code: ErrorCodeDto,
     /// A human-readable message, in Chinese.
     pub message: String,
     /// The field or questionnaire item at fault, if any.
@@ -89,13 +137,18 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            code: code.to_string(),
+            code: code.into(),
             message: message.into(),
             field: None,
             details: vec![],
         }
+    }
+
+    /// The code as a domain value.
+    pub fn code(&self) -> ErrorCode {
+        self.code.into()
     }
 }
 
@@ -142,10 +195,13 @@ pub enum ApiError {
 pub fn bad_request_handler(err: poem::Error) -> ApiError {
     let status = err.status();
     if status == poem::http::StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::PayloadTooLarge(Json(ErrorBody::new("payload_too_large", "请求体过大")));
+        return ApiError::PayloadTooLarge(Json(ErrorBody::new(
+            ErrorCode::PayloadTooLarge,
+            "请求体过大",
+        )));
     }
     ApiError::BadRequest(Json(ErrorBody::new(
-        "bad_request",
+        ErrorCode::BadRequest,
         format!("请求格式错误：{err}"),
     )))
 }
@@ -183,25 +239,34 @@ impl From<AppError> for ApiError {
                 field,
                 details,
             } => ApiError::Unprocessable(Json(ErrorBody {
-                code: "validation_failed".into(),
+                code: ErrorCode::ValidationFailed.into(),
                 message,
                 field,
                 details,
             })),
-            AppError::BadRequest(m) => ApiError::BadRequest(Json(ErrorBody::new("bad_request", m))),
-            AppError::NotFound(m) => ApiError::NotFound(Json(ErrorBody::new("not_found", m))),
+            AppError::BadRequest(m) => {
+                ApiError::BadRequest(Json(ErrorBody::new(ErrorCode::BadRequest, m)))
+            }
+            AppError::NotFound(m) => {
+                ApiError::NotFound(Json(ErrorBody::new(ErrorCode::NotFound, m)))
+            }
             AppError::Conflict { code, message } => {
                 ApiError::Conflict(Json(ErrorBody::new(code, message)))
             }
             AppError::Unauthorized => {
-                ApiError::Unauthorized(Json(ErrorBody::new("unauthorized", "请先登录")))
+                ApiError::Unauthorized(Json(ErrorBody::new(ErrorCode::Unauthorized, "请先登录")))
             }
-            AppError::Forbidden(m) => ApiError::Forbidden(Json(ErrorBody::new("forbidden", m))),
+            AppError::Forbidden(m) => {
+                ApiError::Forbidden(Json(ErrorBody::new(ErrorCode::Forbidden, m)))
+            }
             AppError::PayloadTooLarge(m) => {
-                ApiError::PayloadTooLarge(Json(ErrorBody::new("payload_too_large", m)))
+                ApiError::PayloadTooLarge(Json(ErrorBody::new(ErrorCode::PayloadTooLarge, m)))
             }
             AppError::RateLimited { retry_after_secs } => ApiError::TooManyRequests(
-                Json(ErrorBody::new("rate_limited", "请求过于频繁，请稍后再试")),
+                Json(ErrorBody::new(
+                    ErrorCode::RateLimited,
+                    "请求过于频繁，请稍后再试",
+                )),
                 retry_after_secs,
             ),
             AppError::Unavailable(detail) => {
@@ -226,14 +291,17 @@ impl From<AppError> for ApiError {
 
 fn unavailable() -> ApiError {
     ApiError::Unavailable(
-        Json(ErrorBody::new("unavailable", "服务暂时不可用，请稍后再试")),
+        Json(ErrorBody::new(
+            ErrorCode::Unavailable,
+            "服务暂时不可用，请稍后再试",
+        )),
         5,
     )
 }
 
 fn internal() -> ApiError {
     ApiError::Internal(Json(ErrorBody::new(
-        "internal",
+        ErrorCode::Internal,
         "服务器内部错误，请稍后再试",
     )))
 }

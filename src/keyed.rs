@@ -1,19 +1,13 @@
 //! Keyed hashes (HMAC-SHA256) under the deployment secret: what renke keeps
 //! instead of device cookies and access codes. Without the secret a stolen
-//! database cannot be matched against cookies or printed codes.
+//! database cannot be matched against cookies or printed codes. Which key a
+//! deployment uses is decided in `deployment_key`.
 
-use chrono::Utc;
 use hmac::{Hmac, Mac};
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use sha2::Sha256;
 
-use crate::{auth::random_token, config::Settings, entities::deployment_secret};
+use crate::credentials::random_token;
 
-/// Where an older renke kept the key itself (PostgreSQL still does when no
-/// key is configured).
-const SECRET_NAME: &str = "hash_key";
-/// The key's fingerprint, kept with the data.
-const FINGERPRINT_NAME: &str = "hash_key_fingerprint";
 /// The key file's name, beside an SQLite database.
 pub const KEY_FILE: &str = "renke.key";
 const MIN_SECRET_LEN: usize = 16;
@@ -37,73 +31,6 @@ impl Keyed {
         })
     }
 
-    /// The deployment's key, from the first of: `RENKE_SECRET`; the file
-    /// named by `RENKE_SECRET_FILE`; on SQLite, `renke.key` beside the
-    /// database file (created, mode 0600, on first start; a key an older
-    /// renke kept in the database moves there). Only a fingerprint of the
-    /// key is kept with the data, and a key that does not match it is
-    /// refused unless `rotate` is set: hashes made under the old key
-    /// (access codes not yet used, device marks) then no longer match.
-    /// PostgreSQL without either setting keeps a generated key in the
-    /// database as before (with a warning at start).
-    pub async fn load(db: &impl ConnectionTrait, settings: &Settings) -> anyhow::Result<Self> {
-        let legacy = stored(db, SECRET_NAME).await?;
-        let (key, in_database) =
-            if let Some(secret) = settings.secret.as_deref().filter(|s| !s.is_empty()) {
-                (checked(secret, "RENKE_SECRET")?, false)
-            } else if let Some(path) = &settings.secret_file {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    anyhow::anyhow!("cannot read RENKE_SECRET_FILE {}: {e}", path.display())
-                })?;
-                (checked(text.trim(), "RENKE_SECRET_FILE")?, false)
-            } else if let Some(path) = key_file_beside(&settings.database_url) {
-                (file_key(&path, legacy.as_deref())?, false)
-            } else {
-                tracing::warn!(
-                    "the hashing key is kept in the database (and in its backups): \
-                 set RENKE_SECRET_FILE to keep it apart"
-                );
-                (database_key(db).await?, true)
-            };
-        let keyed = Self::new(key.as_bytes())?;
-        let fingerprint = keyed.fingerprint();
-        // Before fingerprints, the key in the database was the reference.
-        let expected = match stored(db, FINGERPRINT_NAME).await? {
-            Some(f) => Some(f),
-            None => legacy
-                .as_deref()
-                .map(|k| Self::new(k.as_bytes()))
-                .transpose()?
-                .map(|k| k.fingerprint()),
-        };
-        if let Some(expected) = expected.filter(|f| *f != fingerprint) {
-            if !settings.rotate_secret {
-                anyhow::bail!(
-                    "密钥与数据不符：此数据库由另一个密钥（RENKE_SECRET / RENKE_SECRET_FILE / \
-                     数据库旁的 renke.key）建立。请使用原密钥启动；若确需更换密钥，请设置 \
-                     RENKE_ROTATE_SECRET=1 启动一次（尚未使用的访问码和设备标记将全部失效）。 / \
-                     The hashing key does not match the fingerprint stored with the data \
-                     (expected fingerprint {}…). Start with the original key, or set \
-                     RENKE_ROTATE_SECRET=1 once to rotate it: unused access codes and device \
-                     marks made under the old key stop matching.",
-                    &expected[..12.min(expected.len())]
-                );
-            }
-            tracing::warn!(
-                "hashing key rotated (RENKE_ROTATE_SECRET): access codes not yet used and \
-                 device marks made under the old key no longer match"
-            );
-        }
-        put(db, FINGERPRINT_NAME, &fingerprint).await?;
-        if !in_database && legacy.is_some() {
-            // The key now lives outside the data (and its backups).
-            deployment_secret::Entity::delete_by_id(SECRET_NAME.to_string())
-                .exec(db)
-                .await?;
-        }
-        Ok(keyed)
-    }
-
     /// A keyed hash of a constant: tells whether two keys are the same
     /// without revealing either.
     pub fn fingerprint(&self) -> String {
@@ -123,7 +50,7 @@ impl Keyed {
     }
 }
 
-fn checked(secret: &str, name: &str) -> anyhow::Result<String> {
+pub(crate) fn checked(secret: &str, name: &str) -> anyhow::Result<String> {
     if secret.len() < MIN_SECRET_LEN {
         anyhow::bail!("{name} must be at least {MIN_SECRET_LEN} characters");
     }
@@ -148,7 +75,7 @@ pub fn key_file_beside(database_url: &str) -> Option<std::path::PathBuf> {
 
 /// The key in `path`; created (mode 0600) with `legacy` or a new random
 /// key when missing.
-fn file_key(path: &std::path::Path, legacy: Option<&str>) -> anyhow::Result<String> {
+pub(crate) fn file_key(path: &std::path::Path, legacy: Option<&str>) -> anyhow::Result<String> {
     use std::io::Write;
     match std::fs::read_to_string(path) {
         Ok(text) => return checked(text.trim(), &path.display().to_string()),
@@ -181,45 +108,6 @@ fn file_key(path: &std::path::Path, legacy: Option<&str>) -> anyhow::Result<Stri
         ),
         Err(e) => anyhow::bail!("cannot create the key file {}: {e}", path.display()),
     }
-}
-
-/// The key kept in the database, generated by whichever instance starts first.
-async fn database_key(db: &impl ConnectionTrait) -> anyhow::Result<String> {
-    deployment_secret::Entity::insert(deployment_secret::ActiveModel {
-        name: Set(SECRET_NAME.to_string()),
-        value: Set(random_token(32)),
-        created_at: Set(Utc::now()),
-    })
-    .on_conflict_do_nothing_on([deployment_secret::Column::Name])
-    .exec(db)
-    .await?;
-    stored(db, SECRET_NAME)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the deployment secret could not be stored"))
-}
-
-async fn stored(db: &impl ConnectionTrait, name: &str) -> anyhow::Result<Option<String>> {
-    Ok(deployment_secret::Entity::find_by_id(name.to_string())
-        .one(db)
-        .await?
-        .map(|m| m.value))
-}
-
-async fn put(db: &impl ConnectionTrait, name: &str, value: &str) -> anyhow::Result<()> {
-    use sea_orm::sea_query::OnConflict;
-    deployment_secret::Entity::insert(deployment_secret::ActiveModel {
-        name: Set(name.to_string()),
-        value: Set(value.to_string()),
-        created_at: Set(Utc::now()),
-    })
-    .on_conflict(
-        OnConflict::column(deployment_secret::Column::Name)
-            .update_column(deployment_secret::Column::Value)
-            .to_owned(),
-    )
-    .exec(db)
-    .await?;
-    Ok(())
 }
 
 #[cfg(test)]

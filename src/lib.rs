@@ -3,19 +3,23 @@
 
 pub mod admission;
 pub mod api;
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
-pub mod db;
+pub mod credentials;
 pub mod demo;
+pub mod deployment_key;
 pub mod device;
-pub mod domain;
+pub use renke_domain as domain;
 pub mod entities;
 pub mod error;
 pub mod export;
 pub mod heavy;
+pub mod html;
 pub mod import;
 pub mod keyed;
+pub mod limits;
 pub mod link_cache;
 pub mod memory;
 pub mod pages;
@@ -25,8 +29,12 @@ pub mod request_log;
 pub mod respondent_gate;
 pub mod security;
 pub mod startup;
+pub mod state;
 pub mod store;
 pub mod survey;
 pub mod telemetry;
 pub mod throttle;
 pub mod writer;
+
+/// Connecting and migrating (`store::db`), as `renke::db` for tools and tests.
+pub use store::db;

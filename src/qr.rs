@@ -97,7 +97,7 @@ impl Matrix {
              shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"{label}\">\
              <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/>\
              <path d=\"{path}\" fill=\"#000\"/></svg>",
-            label = crate::pages::html::esc(label),
+            label = crate::html::esc(label),
         )
     }
 }

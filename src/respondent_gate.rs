@@ -6,7 +6,7 @@
 
 use poem::{Endpoint, IntoResponse, Request, Response, Result, http::Method, http::StatusCode};
 
-use crate::{error::ApiError, error::AppError, pages::reply::error_page, startup::AppState};
+use crate::{error::ApiError, error::AppError, pages::reply::error_page, state::AppState};
 
 enum Audience {
     /// The questionnaire pages: refusals as a Chinese page.

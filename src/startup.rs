@@ -10,27 +10,10 @@ use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use crate::{
-    api, auth, config::Settings, db, heavy::Heavy, keyed::Keyed, link_cache::LinkCache, pages,
-    ratelimit::RateLimiter, security, store, throttle::LoginThrottle, writer::SubmissionWriter,
+    api, auth, config::Settings, deployment_key, heavy::Heavy, link_cache::LinkCache, pages,
+    ratelimit::RateLimiter, security, state::AppState, store, store::db, throttle::LoginThrottle,
+    writer::SubmissionWriter,
 };
-
-/// Shared state handed to every request.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub settings: Arc<Settings>,
-    pub writer: SubmissionWriter,
-    pub login_throttle: Arc<LoginThrottle>,
-    /// Throttled logins already written to the audit log in this window.
-    pub throttle_notes: Arc<api::auth::ThrottleNotes>,
-    /// Key of the hashes kept for devices and access codes.
-    pub keyed: Keyed,
-    pub limiter: Arc<RateLimiter>,
-    /// Links and frozen questionnaires the respondent's side reads.
-    pub links: Arc<LinkCache>,
-    /// Permits for heavy requests (QR ZIPs, posters, scans), see `heavy`.
-    pub heavy: Heavy,
-}
 
 pub struct Application {
     acceptor: TcpAcceptor,
@@ -47,7 +30,7 @@ impl Application {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         let initial_admin_password = bootstrap_admin(&db).await?;
-        let keyed = Keyed::load(&db, &settings).await?;
+        let keyed = deployment_key::load(&db, &settings).await?;
         let limiter = Arc::new(RateLimiter::new(&settings));
         let acceptor = TcpListener::bind(settings.bind).into_acceptor().await?;
         let addr = acceptor
@@ -137,7 +120,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .nest(
             "/api",
             api_service
-                .around(api::limits::limit_body)
+                .around(crate::limits::limit_body)
                 .catch_all_error(api::json_error)
                 .around(api::allow::allow_header),
         )
@@ -148,7 +131,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .with(CatchPanic::new())
         .with(Compression::new())
         // Outside the compression, which would decode request bodies.
-        .around(api::limits::refuse_encoded_bodies)
+        .around(crate::limits::refuse_encoded_bodies)
         .around(crate::request_log::log_requests)
         .data(state)
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
 use std::sync::Arc;
 
+use crate::error::ErrorCode;
 use crate::{
     admission::Refusal,
     device,
@@ -16,7 +17,7 @@ use crate::{
     },
     error::AppError,
     link_cache::CachedLink,
-    startup::AppState,
+    state::AppState,
     store::{self, access_codes, links::LinkContext},
     writer::{Outcome, Submission},
 };
@@ -44,7 +45,7 @@ pub fn beijing(t: DateTime<Utc>) -> String {
 pub fn refusal(ctx: &LinkContext, now: DateTime<Utc>) -> Option<AppError> {
     if !ctx.link.enabled {
         return Some(AppError::conflict(
-            "link_disabled",
+            ErrorCode::LinkDisabled,
             "该调查链接已停用，请联系学校或教育局获取新的链接",
         ));
     }
@@ -52,15 +53,15 @@ pub fn refusal(ctx: &LinkContext, now: DateTime<Utc>) -> Option<AppError> {
     match availability(status, ctx.round.opens_at, ctx.round.closes_at, now) {
         Availability::Accepting => None,
         Availability::Draft => Some(AppError::conflict(
-            "round_not_open",
+            ErrorCode::RoundNotOpen,
             "调查尚未开始，请稍后再来",
         )),
         Availability::NotYetOpen { opens_at } => Some(AppError::conflict(
-            "round_not_open",
+            ErrorCode::RoundNotOpen,
             format!("调查尚未开始，将于{}（北京时间）开始", beijing(opens_at)),
         )),
         Availability::Closed => Some(AppError::conflict(
-            "round_closed",
+            ErrorCode::RoundClosed,
             "本次调查已经结束，感谢您的关注",
         )),
     }
@@ -126,11 +127,11 @@ pub struct ResponseInput {
 pub fn refused(r: Refusal) -> AppError {
     match r {
         Refusal::DuplicateDevice => AppError::conflict(
-            "duplicate_device",
+            ErrorCode::DuplicateDevice,
             "您已在本设备上提交过这份问卷，感谢您的参与！每台设备只能提交一次。",
         ),
         Refusal::AccessCodeUsed => AppError::conflict(
-            "access_code_used",
+            ErrorCode::AccessCodeUsed,
             "该访问码已经使用过，每个访问码只能提交一份问卷",
         ),
         Refusal::AccessCodeUnknown => {
@@ -216,7 +217,7 @@ pub async fn submit(
         .await?;
     match outcome {
         Outcome::ClientIdReused => Err(AppError::conflict(
-            "client_id_reused",
+            ErrorCode::ClientIdReused,
             "该提交编号已用于另一份不同的答卷",
         )),
         Outcome::Refused(r) => Err(refused(r)),

@@ -119,6 +119,40 @@ fn account_key(a: &str) -> Key {
     Key::Account(k)
 }
 
+/// When each account's throttling was last written to the audit log: the
+/// entry is written once per throttle window, not once per refused attempt.
+#[derive(Default)]
+pub struct ThrottleNotes {
+    noted: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
+}
+
+impl ThrottleNotes {
+    /// Most accounts remembered; past it, expired notes are forgotten.
+    const MAX: usize = 10_000;
+
+    /// True the first time `account` is throttled in a window.
+    pub fn first_in_window(&self, account: &str) -> bool {
+        let now = std::time::Instant::now();
+        let window = WINDOW;
+        let key: String = account.to_lowercase().chars().take(64).collect();
+        let mut noted = self.noted.lock().unwrap_or_else(|p| p.into_inner());
+        if noted.len() >= Self::MAX {
+            noted.retain(|_, t| now.duration_since(*t) < window);
+            if noted.len() >= Self::MAX {
+                // Every note is fresh: a spray of names; record none of them.
+                return false;
+            }
+        }
+        match noted.get(&key) {
+            Some(t) if now.duration_since(*t) < window => false,
+            _ => {
+                noted.insert(key, now);
+                true
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

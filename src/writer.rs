@@ -4,25 +4,19 @@
 //! answers each only after COMMIT, so an acknowledged response is durable.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, TransactionTrait,
-    sea_query::{OnConflict, Query},
-};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use std::collections::{HashMap, HashSet};
 use tokio::sync::{mpsc, oneshot};
 
+pub use crate::admission::Submission;
 use crate::{
-    admission::{self, Refusal},
+    admission::{self, Admitted, DeviceKey, Refusal},
     config::Settings,
-    db,
-    domain::{
-        round::DuplicatePolicy,
-        school::Location,
-        submission::{CheckedAnswers, Validity},
-    },
+    domain::{school::Location, submission::Validity},
     entities::response,
     error::AppError,
+    store::db,
+    store::{self, access_codes::CodeState},
 };
 use std::sync::Arc;
 
@@ -30,37 +24,6 @@ use std::sync::Arc;
 const MAX_BATCH: usize = 512;
 /// Submissions that may wait for the writer before callers get 503.
 const QUEUE_DEPTH: usize = 8192;
-
-/// A checked response ready to store.
-#[derive(Debug, Clone)]
-pub struct Submission {
-    pub client_id: String,
-    pub round_id: i64,
-    pub link_id: i64,
-    pub school_id: Option<i64>,
-    pub group: String,
-    pub submitted_at: DateTime<Utc>,
-    pub duration_ms: i64,
-    /// Valid, or the reason it is not (e.g. too fast); admission may flag
-    /// it as a duplicate device.
-    pub validity: Validity,
-    pub answers: CheckedAnswers,
-    /// Keyed hash of the device cookie, when the browser sent one.
-    pub device_hash: Option<String>,
-    /// What a second response from that device gets.
-    pub duplicate_policy: DuplicatePolicy,
-    /// The respondent confirmed another household member is answering on a
-    /// phone that already answered; after admission: stored as such.
-    pub shared_device: bool,
-    /// The round's most answers from one device on one link (see
-    /// `rounds.shared_device_limit`).
-    pub shared_device_limit: i32,
-    /// Keyed hash of the one-time access code, on links that need one.
-    pub access_code_hash: Option<String>,
-    /// Where the respondent lives, as answered on a county-level group's
-    /// questionnaire (`PlaceItem::for_group`); counted in the tallies.
-    pub place: Option<Location>,
-}
 
 /// Proof that a response is stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -182,7 +145,7 @@ async fn run(
             }
             Err(e) if batch.len() > 1 => {
                 // One bad row must not fail its neighbours: retry one by one.
-                tracing::warn!(error = %e, size = batch.len(), "batch failed; retrying singly");
+                tracing::warn!(error = %detail(&e), size = batch.len(), "batch failed; retrying singly");
                 for (s, reply) in batch.drain(..) {
                     let Some(db) = conn.clone() else {
                         let _ = reply.send(Err("database unreachable".to_string()));
@@ -191,7 +154,7 @@ async fn run(
                     let r = write_batch(&db, &[&s])
                         .await
                         .map(|mut o| o.remove(0))
-                        .map_err(|e| e.to_string());
+                        .map_err(|e| detail(&e));
                     if r.is_err() {
                         conn = renew(conn.take(), &settings).await;
                     }
@@ -199,9 +162,9 @@ async fn run(
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, "submission write failed");
+                tracing::error!(error = %detail(&e), "submission write failed");
                 for (_, reply) in batch.drain(..) {
-                    let _ = reply.send(Err(e.to_string()));
+                    let _ = reply.send(Err(detail(&e)));
                 }
             }
         }
@@ -219,7 +182,7 @@ const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
 /// wrote; an immediate one waits for the lock within the busy timeout, and
 /// is retried here past it, so submissions wait for others' writes rather
 /// than fail. (PostgreSQL locks rows, not the database: a plain BEGIN.)
-async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions};
     let options = TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
@@ -236,6 +199,15 @@ async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransac
     }
 }
 
+/// What a failed write says, in the log and to the waiting request: the
+/// database's own words for a database error.
+fn detail(e: &AppError) -> String {
+    match e {
+        AppError::Db(e) => e.to_string(),
+        e => e.to_string(),
+    }
+}
+
 /// SQLite's "database is locked" (SQLITE_BUSY) after its busy timeout.
 fn is_busy(e: &DbErr) -> bool {
     let text = e.to_string();
@@ -246,69 +218,17 @@ fn is_busy(e: &DbErr) -> bool {
 async fn write_batch(
     db: &DatabaseConnection,
     batch: &[&Submission],
-) -> Result<Vec<Outcome>, DbErr> {
-    use response::Column as C;
+) -> Result<Vec<Outcome>, AppError> {
     let txn = begin_write(db).await?;
     // Duplicate devices and access codes are decided in this transaction;
     // `subs` carry their final validity.
-    let admitted = admission::admit(&txn, batch).await?;
+    let admitted = admit(&txn, batch).await?;
     let subs: Vec<&Submission> = admitted.rows.iter().collect();
-    let mut insert = Query::insert();
-    insert
-        .into_table(response::Entity)
-        .columns([
-            C::ClientId,
-            C::RoundId,
-            C::LinkId,
-            C::SchoolId,
-            C::RespondentGroup,
-            C::SubmittedAt,
-            C::DurationMs,
-            C::Validity,
-            C::Answers,
-            C::Texts,
-            C::Recognised,
-            C::Judged,
-            C::Points,
-            C::Fingerprint,
-            C::SharedDevice,
-        ])
-        .on_conflict(OnConflict::column(C::ClientId).do_nothing().to_owned())
-        .returning_all();
-    for s in &subs {
-        let texts = if s.answers.texts.is_empty() {
-            None
-        } else {
-            serde_json::to_string(&s.answers.texts).ok()
-        };
-        insert
-            .values([
-                s.client_id.clone().into(),
-                s.round_id.into(),
-                s.link_id.into(),
-                s.school_id.into(),
-                s.group.clone().into(),
-                s.submitted_at.into(),
-                s.duration_ms.into(),
-                s.validity.code().into(),
-                s.answers.encoded.clone().into(),
-                texts.into(),
-                s.answers.score.recognised.into(),
-                s.answers.score.judged.into(),
-                s.answers.score.points.into(),
-                s.answers.fingerprint.clone().into(),
-                s.shared_device.into(),
-            ])
-            .map_err(|e| DbErr::Custom(e.to_string()))?;
-    }
     // The INSERT returns the rows it stored; only client ids it skipped
     // (a replay, or a reused id) are read back, which is rarely any.
     let mut stored: HashMap<String, response::Model> = HashMap::new();
-    if !subs.is_empty() {
-        for row in txn.query_all(&insert).await? {
-            let m = response::Model::from_query_result(&row, "")?;
-            stored.insert(m.client_id.clone(), m);
-        }
+    for m in store::responses::insert(&txn, &subs).await? {
+        stored.insert(m.client_id.clone(), m);
     }
     let inserted: HashSet<String> = stored.keys().cloned().collect();
     let skipped: Vec<String> = subs
@@ -319,11 +239,7 @@ async fn write_batch(
         .into_iter()
         .collect();
     if !skipped.is_empty() {
-        for m in response::Entity::find()
-            .filter(C::ClientId.is_in(skipped))
-            .all(&txn)
-            .await?
-        {
+        for m in store::responses::by_client_ids(&txn, skipped).await? {
             stored.insert(m.client_id.clone(), m);
         }
     }
@@ -335,7 +251,7 @@ async fn write_batch(
         .iter()
         .filter_map(|id| Some((stored.get(id)?, *places.get(id.as_str())?)))
         .collect();
-    crate::store::tallies::apply_batch(&txn, &new_rows).await?;
+    store::tallies::apply_batch(&txn, &new_rows).await?;
     txn.commit().await?;
 
     let mut claimed = HashSet::new();
@@ -364,4 +280,73 @@ async fn write_batch(
             }
         })
         .collect())
+}
+
+/// Decides every submission of a batch (the rules: `admission`), claiming
+/// device marks and using up access codes in the batch's transaction.
+async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admitted, AppError> {
+    let ids: Vec<String> = batch.iter().map(|s| s.client_id.clone()).collect();
+    let stored = store::responses::stored_client_ids(txn, ids).await?;
+    let fresh = admission::fresh(batch, &stored);
+
+    let wanted: HashSet<DeviceKey> = fresh
+        .iter()
+        .filter_map(|s| admission::legacy_key(s))
+        .collect();
+    let legacy = store::devices::legacy_marks(txn, &wanted).await?;
+    let mut first = admission::first_claims(&fresh, &legacy);
+    let mut claimed: HashMap<DeviceKey, String> = HashMap::new();
+    for key in store::devices::claim(txn, first.keys()).await? {
+        if let Some(client_id) = first.remove(&key) {
+            claimed.insert(key, client_id);
+        }
+    }
+    let mut refused = HashMap::new();
+    let mut flagged = HashSet::new();
+    let mut shared: HashMap<String, DeviceKey> = HashMap::new();
+    for s in &fresh {
+        let Some(key) = admission::deciding_key(s, &legacy) else {
+            continue;
+        };
+        if claimed.get(&key) == Some(&s.client_id) {
+            continue;
+        }
+        if admission::may_share(s)
+            && store::devices::share(txn, &key, s.shared_device_limit).await?
+        {
+            shared.insert(s.client_id.clone(), key);
+            continue;
+        }
+        match admission::repeat(s.duplicate_policy) {
+            Some(r) => {
+                refused.insert(s.client_id.clone(), r);
+            }
+            None => {
+                flagged.insert(s.client_id.clone());
+            }
+        }
+    }
+    for s in &fresh {
+        let Some(code_hash) = &s.access_code_hash else {
+            continue;
+        };
+        if refused.contains_key(&s.client_id) {
+            continue;
+        }
+        let refusal = match store::access_codes::consume(txn, s.link_id, code_hash).await? {
+            CodeState::Unused => continue,
+            CodeState::Used => Refusal::AccessCodeUsed,
+            CodeState::Unknown => Refusal::AccessCodeUnknown,
+        };
+        refused.insert(s.client_id.clone(), refusal);
+        // Nothing is stored for it, so its device has not answered.
+        if let Some(key) = admission::device_key(s).filter(|k| claimed.get(k) == Some(&s.client_id))
+        {
+            store::devices::release(txn, key).await?;
+        }
+        if let Some(key) = shared.remove(&s.client_id) {
+            store::devices::unshare(txn, &key).await?;
+        }
+    }
+    Ok(admission::admitted(batch, refused, &flagged, &shared))
 }

@@ -15,13 +15,15 @@ use super::{
     links::{LinkOut, public_base},
     printing::one_link,
 };
+use crate::error::ErrorCode;
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     domain::round::RoundStatus,
     error::{ApiResult, AppError},
     pages::slips::{self, SlipsView},
     qr::Matrix,
-    startup::AppState,
+    state::AppState,
     store::{self, access_codes},
     survey,
 };
@@ -74,9 +76,11 @@ async fn counts(state: &AppState, link_id: i64) -> Result<AccessCodeCounts, AppE
 /// The link, if codes may be added to it now, and the new codes.
 async fn generate(
     state: &AppState,
+    who: Actor<'_>,
     round_id: i64,
     link_id: i64,
     count: u32,
+    slips: bool,
 ) -> Result<(LinkOut, Vec<String>), AppError> {
     if !(1..=MAX_PER_REQUEST).contains(&count) {
         return Err(AppError::invalid_field(
@@ -86,11 +90,22 @@ async fn generate(
     }
     let detail = store::rounds::get(&state.db, round_id).await?;
     if detail.status() == RoundStatus::Closed {
-        return Err(AppError::conflict("round_closed", "测评轮次已经结束"));
+        return Err(AppError::conflict(
+            ErrorCode::RoundClosed,
+            "测评轮次已经结束",
+        ));
     }
     let link = one_link(state, round_id, link_id).await?;
-    let codes = access_codes::generate(&state.db, &state.keyed, link_id, count as usize).await?;
-    state.links.links_changed();
+    let codes = app::links::generate_access_codes(
+        state.app(),
+        who,
+        &state.keyed,
+        round_id,
+        link_id,
+        count as usize,
+        slips,
+    )
+    .await?;
     Ok((link, codes))
 }
 
@@ -135,15 +150,8 @@ impl AccessCodesApi {
         body: Json<AccessCodesIn>,
     ) -> ApiResult<GenerateResponse> {
         let who = auth.require(Role::Organiser)?;
-        let (link, codes) = generate(&state, id.0, link_id.0, body.count).await?;
-        store::audit::by(
-            &state.db,
-            who,
-            "access_codes.generate",
-            format!("round:{}/link:{}", id.0, link_id.0),
-            format!("count={}", codes.len()),
-        )
-        .await;
+        let (link, codes) =
+            generate(&state, Actor::user(who), id.0, link_id.0, body.count, false).await?;
         Ok(GenerateResponse::Created(Json(AccessCodesOut {
             codes,
             counts: counts(&state, link.id).await?,
@@ -167,15 +175,8 @@ impl AccessCodesApi {
         count: Query<u32>,
     ) -> ApiResult<Html<String>> {
         let who = auth.require(Role::Organiser)?;
-        let (link, codes) = generate(&state, id.0, link_id.0, count.0).await?;
-        store::audit::by(
-            &state.db,
-            who,
-            "access_codes.generate",
-            format!("round:{}/link:{}", id.0, link_id.0),
-            format!("count={} (slips)", codes.len()),
-        )
-        .await;
+        let (link, codes) =
+            generate(&state, Actor::user(who), id.0, link_id.0, count.0, true).await?;
         let detail = store::rounds::get(&state.db, id.0).await?;
         let audience = match &link.school_name {
             Some(s) => format!("{s} · {}", link.group_label),

@@ -5,10 +5,11 @@ use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
 use super::{ApiTags, types::RoleDto};
 use crate::{
-    auth::{Auth, Role, random_password},
+    app::{self, Actor, accounts::AccountChange},
+    auth::{Auth, Role},
     entities::account,
-    error::{ApiResult, AppError},
-    startup::AppState,
+    error::ApiResult,
+    state::AppState,
     store,
 };
 
@@ -95,23 +96,15 @@ impl AccountsApi {
         body: Json<AccountCreateIn>,
     ) -> ApiResult<Json<AccountCreated>> {
         let who = auth.require(Role::Admin)?;
-        let password = body.password.clone().unwrap_or_else(random_password);
-        let a = store::accounts::create(
-            &state.db,
+        let (a, password) = app::accounts::create(
+            state.app(),
+            Actor::user(who),
             body.username.trim(),
             &body.display_name,
             body.role.into(),
-            &password,
+            body.password.clone(),
         )
         .await?;
-        store::audit::by(
-            &state.db,
-            who,
-            "account.create",
-            format!("account:{}", a.id),
-            format!("{} ({})", a.username, a.role),
-        )
-        .await;
         Ok(Json(AccountCreated {
             account: a.into(),
             password,
@@ -129,34 +122,12 @@ impl AccountsApi {
         body: Json<AccountUpdateIn>,
     ) -> ApiResult<Json<AccountOut>> {
         let who = auth.require(Role::Admin)?;
-        let current = store::accounts::get(&state.db, id.0).await?;
-        let loses_admin = current.role == Role::Admin.code()
-            && (body.role.is_some_and(|r| Role::from(r) != Role::Admin)
-                || body.disabled == Some(true));
-        if loses_admin && store::accounts::other_active_admins(&state.db, id.0).await? == 0 {
-            return Err(
-                AppError::conflict("last_admin", "这是唯一的系统管理员，不能降级或停用").into(),
-            );
-        }
-        let updated = store::accounts::update(
-            &state.db,
-            id.0,
-            body.display_name.clone(),
-            body.role.map(Into::into),
-            body.disabled,
-        )
-        .await?;
-        if body.disabled == Some(true) || body.role.is_some() {
-            store::sessions::revoke_all(&state.db, id.0).await?;
-        }
-        store::audit::by(
-            &state.db,
-            who,
-            "account.update",
-            format!("account:{}", id.0),
-            format!("role={} disabled={}", updated.role, updated.disabled),
-        )
-        .await;
+        let change = AccountChange {
+            display_name: body.display_name.clone(),
+            role: body.role.map(Into::into),
+            disabled: body.disabled,
+        };
+        let updated = app::accounts::update(state.app(), Actor::user(who), id.0, change).await?;
         Ok(Json(updated.into()))
     }
 
@@ -173,17 +144,7 @@ impl AccountsApi {
         id: Path<i64>,
     ) -> ApiResult<Json<PasswordReset>> {
         let who = auth.require(Role::Admin)?;
-        let password = random_password();
-        store::accounts::set_password(&state.db, id.0, &password).await?;
-        store::sessions::revoke_all(&state.db, id.0).await?;
-        store::audit::by(
-            &state.db,
-            who,
-            "account.reset_password",
-            format!("account:{}", id.0),
-            "",
-        )
-        .await;
+        let password = app::accounts::reset_password(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(PasswordReset { password }))
     }
 }

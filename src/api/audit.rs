@@ -9,7 +9,7 @@ use crate::{
     auth::{Auth, Role},
     entities::audit_entry,
     error::ApiResult,
-    startup::AppState,
+    state::AppState,
     store,
 };
 

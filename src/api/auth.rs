@@ -4,11 +4,13 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
 use super::{ApiTags, accounts::AccountOut, types::Done};
+use crate::error::ErrorCode;
 use crate::{
+    app::{self, Actor},
     auth::{self, Auth, SESSION_COOKIE},
     error::{ApiResult, AppError},
     ratelimit,
-    startup::AppState,
+    state::AppState,
     store,
 };
 
@@ -51,40 +53,6 @@ pub struct PasswordChangeIn {
 }
 
 pub struct AuthApi;
-
-/// When each account's throttling was last written to the audit log: the
-/// entry is written once per throttle window, not once per refused attempt.
-#[derive(Default)]
-pub struct ThrottleNotes {
-    noted: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
-}
-
-impl ThrottleNotes {
-    /// Most accounts remembered; past it, expired notes are forgotten.
-    const MAX: usize = 10_000;
-
-    /// True the first time `account` is throttled in a window.
-    pub fn first_in_window(&self, account: &str) -> bool {
-        let now = std::time::Instant::now();
-        let window = crate::throttle::WINDOW;
-        let key: String = account.to_lowercase().chars().take(64).collect();
-        let mut noted = self.noted.lock().unwrap_or_else(|p| p.into_inner());
-        if noted.len() >= Self::MAX {
-            noted.retain(|_, t| now.duration_since(*t) < window);
-            if noted.len() >= Self::MAX {
-                // Every note is fresh: a spray of names; record none of them.
-                return false;
-            }
-        }
-        match noted.get(&key) {
-            Some(t) if now.duration_since(*t) < window => false,
-            _ => {
-                noted.insert(key, now);
-                true
-            }
-        }
-    }
-}
 
 fn cookie(state: &AppState, value: &str, max_age: i64) -> String {
     let secure = if state.settings.secure_cookies {
@@ -151,22 +119,13 @@ impl AuthApi {
                 )
                 .await;
                 return Err(crate::error::ApiError::Unauthorized(Json(
-                    crate::error::ErrorBody::new("invalid_credentials", "用户名或密码错误"),
+                    crate::error::ErrorBody::new(ErrorCode::InvalidCredentials, "用户名或密码错误"),
                 )));
             }
         };
         state.login_throttle.succeeded(username);
         let session =
-            store::sessions::create(&state.db, account.id, state.settings.session_hours).await?;
-        store::audit::record(
-            &state.db,
-            None,
-            &account.username,
-            "login",
-            format!("account:{}", account.id),
-            "",
-        )
-        .await;
+            app::sessions::login(state.app(), &account, state.settings.session_hours).await?;
         let max_age = state.settings.session_hours * 3600;
         let set_cookie = cookie(&state, &session.token, max_age);
         Ok(LoginResponse::Ok(
@@ -182,15 +141,7 @@ impl AuthApi {
     /// Log out: revoke this session.
     #[oai(path = "/logout", method = "post", operation_id = "logout")]
     async fn logout(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<LogoutResponse> {
-        store::sessions::revoke(&state.db, &auth.user().session_hash).await?;
-        store::audit::by(
-            &state.db,
-            auth.user(),
-            "logout",
-            format!("account:{}", auth.user().id),
-            "",
-        )
-        .await;
+        app::sessions::logout(state.app(), auth.user()).await?;
         Ok(LogoutResponse::Ok(
             Json(Done { ok: true }),
             cookie(&state, "", 0),
@@ -220,16 +171,13 @@ impl AuthApi {
         if !auth::verify_password_async(&body.current_password, &account.password_hash).await? {
             return Err(AppError::invalid_field("current_password", "当前密码不正确").into());
         }
-        store::accounts::set_password(&state.db, user.id, &body.new_password).await?;
-        store::sessions::revoke_all(&state.db, user.id).await?;
-        store::audit::by(
-            &state.db,
-            user,
-            "password.change",
-            format!("account:{}", user.id),
-            "",
+        app::accounts::change_own_password(
+            state.app(),
+            Actor::user(user),
+            user.id,
+            &body.new_password,
         )
-        .await;
+        .await?;
         Ok(Json(Done { ok: true }))
     }
 }

@@ -5,10 +5,11 @@ use poem_openapi::{Object, OpenApi, payload::Json};
 
 use super::ApiTags;
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     entities::county,
     error::{ApiResult, AppError},
-    startup::AppState,
+    state::AppState,
     store,
 };
 
@@ -56,21 +57,14 @@ impl CountyApi {
         body: Json<CountyDto>,
     ) -> ApiResult<Json<CountyDto>> {
         let who = auth.require(Role::Organiser)?;
-        let c = store::county::put(
-            &state.db,
+        let c = app::schools::put_county(
+            state.app(),
+            Actor::user(who),
             &body.name,
             &body.admin_code,
             body.resident_population,
         )
         .await?;
-        store::audit::by(
-            &state.db,
-            who,
-            "county.update",
-            "county",
-            format!("{} {} {}", c.name, c.admin_code, c.resident_population),
-        )
-        .await;
         Ok(Json(c.into()))
     }
 }

@@ -8,17 +8,20 @@ use poem_openapi::{
     payload::{Attachment, AttachmentType},
 };
 
-use super::{ApiTags, integrity_types::integrity_out, report_types::report_out, types::GroupDto};
+use super::{
+    ApiTags, integrity_types::integrity_out, report_sheets::sheets, report_types::report_out,
+    types::GroupDto,
+};
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     domain::{group::RespondentGroup, integrity::BurstRule},
     error::{ApiResult, AppError},
     export::{
-        report_files,
-        report_sheets::{Sheet, sheets},
+        report_files::{self, Sheet},
         responses, responses_xlsx,
     },
-    startup::AppState,
+    state::AppState,
     store::reports as data,
 };
 
@@ -74,8 +77,7 @@ async fn begin_export(
     file: &str,
 ) -> Result<(), AppError> {
     let who = auth.require(Role::Reviewer)?;
-    crate::store::audit::by(&state.db, who, "export", format!("round:{round_id}"), file).await;
-    Ok(())
+    app::exports::record(state.app(), Actor::user(who), round_id, file).await
 }
 
 pub struct ExportsApi;

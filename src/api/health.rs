@@ -4,7 +4,7 @@ use poem::{IntoResponse, handler, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
 use super::ApiTags;
-use crate::{db, startup::AppState};
+use crate::{state::AppState, store::db};
 
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]

@@ -5,10 +5,11 @@ use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
 use super::{ApiTags, types::GroupDto};
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     domain::group::RespondentGroup,
     error::ApiResult,
-    startup::AppState,
+    state::AppState,
     store::{self, links::LinkRow},
 };
 
@@ -156,16 +157,8 @@ impl LinksApi {
         body: Json<LinkUpdateIn>,
     ) -> ApiResult<Json<LinkOut>> {
         let who = auth.require(Role::Organiser)?;
-        store::links::set_enabled(&state.db, id.0, link_id.0, body.enabled).await?;
-        state.links.links_changed();
-        store::audit::by(
-            &state.db,
-            who,
-            "link.update",
-            format!("round:{}/link:{}", id.0, link_id.0),
-            format!("enabled={}", body.enabled),
-        )
-        .await;
+        app::links::set_enabled(state.app(), Actor::user(who), id.0, link_id.0, body.enabled)
+            .await?;
         let pb = public_base(&state);
         let row = store::links::list(&state.db, id.0)
             .await?

@@ -11,11 +11,11 @@ pub mod county;
 pub mod exports;
 pub mod health;
 pub mod integrity_types;
-pub mod limits;
 pub mod links;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
+pub mod report_sheets;
 pub mod report_types;
 pub mod reports;
 pub mod rounds;
@@ -28,7 +28,7 @@ pub mod types;
 use poem::{IntoResponse, Response, http::StatusCode};
 use poem_openapi::{OpenApiService, Tags};
 
-use crate::error::ErrorBody;
+use crate::error::ErrorCode;
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -124,29 +124,34 @@ pub async fn json_error(err: poem::Error) -> Response {
     }
     let status = err.status();
     let (code, message) = match status {
-        StatusCode::BAD_REQUEST => ("bad_request", format!("请求格式错误：{err}")),
-        StatusCode::UNAUTHORIZED => ("unauthorized", "请先登录".to_string()),
-        StatusCode::FORBIDDEN => ("forbidden", "没有权限".to_string()),
-        StatusCode::NOT_FOUND => ("not_found", "接口不存在".to_string()),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "不支持该请求方法".to_string()),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "请求体过大".to_string()),
+        StatusCode::BAD_REQUEST => (ErrorCode::BadRequest, format!("请求格式错误：{err}")),
+        StatusCode::UNAUTHORIZED => (ErrorCode::Unauthorized, "请先登录".to_string()),
+        StatusCode::FORBIDDEN => (ErrorCode::Forbidden, "没有权限".to_string()),
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "接口不存在".to_string()),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            (ErrorCode::MethodNotAllowed, "不支持该请求方法".to_string())
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => (ErrorCode::PayloadTooLarge, "请求体过大".to_string()),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "不支持的内容类型（Content-Type）".to_string(),
         ),
-        StatusCode::SERVICE_UNAVAILABLE => {
-            ("unavailable", "服务暂时不可用，请稍后再试".to_string())
-        }
+        StatusCode::SERVICE_UNAVAILABLE => (
+            ErrorCode::Unavailable,
+            "服务暂时不可用，请稍后再试".to_string(),
+        ),
         s if s.is_server_error() => {
             tracing::error!(error = %err, "unhandled error");
-            ("internal", "服务器内部错误，请稍后再试".to_string())
+            (
+                ErrorCode::Internal,
+                "服务器内部错误，请稍后再试".to_string(),
+            )
         }
-        _ => ("error", err.to_string()),
+        _ => (ErrorCode::Error, err.to_string()),
     };
-    let body = ErrorBody::new(code, message);
     poem::web::Json(serde_json::json!({
-        "code": body.code,
-        "message": body.message,
+        "code": code.code(),
+        "message": message,
     }))
     .with_status(status)
     .into_response()

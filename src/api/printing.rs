@@ -18,7 +18,7 @@ use crate::{
     error::{ApiResult, AppError},
     pages::posters::{self, PosterCode, PosterRound, Sheet},
     qr::{self, Matrix},
-    startup::AppState,
+    state::AppState,
     store, survey,
 };
 

@@ -9,6 +9,7 @@ use super::{
     ApiTags,
     types::{GroupDto, ItemKindDto, ValidityDto},
 };
+use crate::error::ErrorCode;
 use crate::{
     device,
     domain::{
@@ -16,7 +17,7 @@ use crate::{
         submission::{RawAnswer, Validity},
     },
     error::{ApiResult, AppError},
-    startup::AppState,
+    state::AppState,
     survey::{self, ResponseInput},
     writer::{Outcome, Receipt},
 };
@@ -221,7 +222,7 @@ impl PublicApi {
             Outcome::Replayed(r) => SubmitResponse::AlreadyStored(Json(r.into())),
             Outcome::ClientIdReused => {
                 return Err(AppError::conflict(
-                    "client_id_reused",
+                    ErrorCode::ClientIdReused,
                     "该提交编号已用于另一份不同的答卷",
                 )
                 .into());

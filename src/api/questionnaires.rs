@@ -8,9 +8,10 @@ use super::{
     types::{GroupDto, QuestionnaireDto},
 };
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     error::ApiResult,
-    startup::AppState,
+    state::AppState,
     store,
 };
 
@@ -54,15 +55,8 @@ impl QuestionnairesApi {
     ) -> ApiResult<Json<QuestionnaireDto>> {
         let who = auth.require(Role::Organiser)?;
         let q = body.0.into();
-        store::rounds::put_questionnaire(&state.db, id.0, group.0.into(), &q).await?;
-        store::audit::by(
-            &state.db,
-            who,
-            "questionnaire.update",
-            format!("round:{}/{}", id.0, group.0.label_zh()),
-            "",
-        )
-        .await;
+        app::rounds::put_questionnaire(state.app(), Actor::user(who), id.0, group.0.into(), &q)
+            .await?;
         Ok(Json(q.into()))
     }
 }

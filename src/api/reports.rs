@@ -19,6 +19,7 @@ use super::{
     types::{FormulaDto, GroupDto, ReadingDto},
 };
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     domain::{
         group::RespondentGroup,
@@ -27,7 +28,7 @@ use crate::{
         whatif::Variant,
     },
     error::{ApiResult, AppError},
-    startup::AppState,
+    state::AppState,
     store::{
         self,
         quotas::QuotaChange,
@@ -211,7 +212,7 @@ impl ReportsApi {
         id: Path<i64>,
         body: Json<QuotasIn>,
     ) -> ApiResult<Json<SamplingOut>> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         let d = data::load(&state.db, id.0).await?;
         let changes = body
             .0
@@ -219,7 +220,7 @@ impl ReportsApi {
             .iter()
             .map(|q| quota_change(&d, q))
             .collect::<Result<Vec<_>, _>>()?;
-        store::quotas::apply(&state.db, id.0, &changes).await?;
+        app::rounds::put_quotas(state.app(), Actor::user(who), id.0, &changes).await?;
         Ok(Json(sampling(&state, id.0).await?))
     }
 

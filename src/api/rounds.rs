@@ -13,6 +13,7 @@ use super::{
     },
 };
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     domain::{
         round::{
@@ -21,7 +22,7 @@ use crate::{
         scoring::describe_rule,
     },
     error::ApiResult,
-    startup::AppState,
+    state::AppState,
     store::{
         self,
         rounds::{RoundDetail, RoundSpec},
@@ -255,15 +256,8 @@ impl RoundsApi {
         body: Json<RoundIn>,
     ) -> ApiResult<Json<RoundOut>> {
         let user = auth.require(Role::Organiser)?;
-        let d = store::rounds::create(&state.db, &body.0.into(), user.id).await?;
-        store::audit::by(
-            &state.db,
-            user,
-            "round.create",
-            format!("round:{}", d.round.id),
-            d.round.name.clone(),
-        )
-        .await;
+        let d =
+            app::rounds::create(state.app(), Actor::user(user), user.id, &body.0.into()).await?;
         Ok(Json(d.into()))
     }
 
@@ -289,16 +283,7 @@ impl RoundsApi {
         body: Json<RoundIn>,
     ) -> ApiResult<Json<RoundOut>> {
         let who = auth.require(Role::Organiser)?;
-        let d = store::rounds::update(&state.db, id.0, &body.0.into()).await?;
-        state.links.links_changed();
-        store::audit::by(
-            &state.db,
-            who,
-            "round.update",
-            format!("round:{}", id.0),
-            d.round.name.clone(),
-        )
-        .await;
+        let d = app::rounds::update(state.app(), Actor::user(who), id.0, &body.0.into()).await?;
         Ok(Json(d.into()))
     }
 
@@ -311,16 +296,7 @@ impl RoundsApi {
         id: Path<i64>,
     ) -> ApiResult<Json<Done>> {
         let who = auth.require(Role::Organiser)?;
-        store::rounds::delete_draft(&state.db, id.0).await?;
-        state.links.links_changed();
-        store::audit::by(
-            &state.db,
-            who,
-            "round.delete",
-            format!("round:{}", id.0),
-            "",
-        )
-        .await;
+        app::rounds::delete(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(Done { ok: true }))
     }
 
@@ -334,9 +310,7 @@ impl RoundsApi {
         id: Path<i64>,
     ) -> ApiResult<Json<RoundOut>> {
         let who = auth.require(Role::Organiser)?;
-        let d = store::rounds::open(&state.db, id.0).await?;
-        state.links.links_changed();
-        store::audit::by(&state.db, who, "round.open", format!("round:{}", id.0), "").await;
+        let d = app::rounds::open(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(d.into()))
     }
 
@@ -350,9 +324,7 @@ impl RoundsApi {
         id: Path<i64>,
     ) -> ApiResult<Json<RoundOut>> {
         let who = auth.require(Role::Organiser)?;
-        let d = store::rounds::close(&state.db, id.0).await?;
-        state.links.links_changed();
-        store::audit::by(&state.db, who, "round.close", format!("round:{}", id.0), "").await;
+        let d = app::rounds::close(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(d.into()))
     }
 }

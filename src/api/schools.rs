@@ -12,12 +12,13 @@ use super::{
     types::{Done, LocationDto, SchoolKindDto},
 };
 use crate::{
+    app::{self, Actor},
     auth::{Auth, Role},
     domain::school::{Location, SchoolInput, SchoolKind},
     entities::school,
     error::{ApiResult, AppError},
     import::{ImportErrors, TEMPLATE_HEADER, parse_schools},
-    startup::AppState,
+    state::AppState,
     store,
 };
 
@@ -124,15 +125,7 @@ impl SchoolsApi {
         body: Json<SchoolIn>,
     ) -> ApiResult<Json<SchoolOut>> {
         let who = auth.require(Role::Organiser)?;
-        let s = store::schools::create(&state.db, &body.draft()?).await?;
-        store::audit::by(
-            &state.db,
-            who,
-            "school.create",
-            format!("school:{}", s.id),
-            format!("{} {}", s.code, s.name),
-        )
-        .await;
+        let s = app::schools::create(state.app(), Actor::user(who), &body.draft()?).await?;
         Ok(Json(s.into()))
     }
 
@@ -158,15 +151,7 @@ impl SchoolsApi {
         body: Json<SchoolIn>,
     ) -> ApiResult<Json<SchoolOut>> {
         let who = auth.require(Role::Organiser)?;
-        let s = store::schools::update(&state.db, id.0, &body.draft()?).await?;
-        store::audit::by(
-            &state.db,
-            who,
-            "school.update",
-            format!("school:{}", s.id),
-            format!("{} {}", s.code, s.name),
-        )
-        .await;
+        let s = app::schools::update(state.app(), Actor::user(who), id.0, &body.draft()?).await?;
         Ok(Json(s.into()))
     }
 
@@ -179,15 +164,7 @@ impl SchoolsApi {
         id: Path<i64>,
     ) -> ApiResult<Json<Done>> {
         let who = auth.require(Role::Organiser)?;
-        store::schools::delete(&state.db, id.0).await?;
-        store::audit::by(
-            &state.db,
-            who,
-            "school.delete",
-            format!("school:{}", id.0),
-            "",
-        )
-        .await;
+        app::schools::delete(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(Done { ok: true }))
     }
 
@@ -211,15 +188,7 @@ impl SchoolsApi {
                 errs,
             )
         })?;
-        let outcome = store::schools::import(&state.db, &drafts).await?;
-        store::audit::by(
-            &state.db,
-            who,
-            "schools.import",
-            "schools",
-            format!("created={} updated={}", outcome.created, outcome.updated),
-        )
-        .await;
+        let outcome = app::schools::import(state.app(), Actor::user(who), &drafts).await?;
         Ok(Json(ImportOut {
             created: outcome.created,
             updated: outcome.updated,

@@ -7,7 +7,6 @@ use poem_openapi::{
     param::{Path, Query},
     payload::Json,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
 use super::{ApiTags, types::GroupDto};
@@ -18,9 +17,8 @@ use crate::{
         submission::Validity,
         timeline::{Count, Interval, points},
     },
-    entities::link,
     error::{ApiResult, AppError},
-    startup::AppState,
+    state::AppState,
     store,
 };
 
@@ -84,24 +82,15 @@ impl TimelineApi {
         })?;
         store::rounds::get(&state.db, id.0).await?;
         // Which group each link is for (the monitor polls: no school lookup).
-        let groups: HashMap<i64, RespondentGroup> = link::Entity::find()
-            .select_only()
-            .columns([link::Column::Id, link::Column::RespondentGroup])
-            .filter(link::Column::RoundId.eq(id.0))
-            .into_tuple::<(i64, String)>()
-            .all(&state.db)
-            .await
-            .map_err(AppError::from)?
-            .into_iter()
-            .filter_map(|(link_id, group)| Some((link_id, RespondentGroup::from_code(&group)?)))
-            .collect();
+        let groups: HashMap<i64, RespondentGroup> =
+            store::links::groups_of_round(&state.db, id.0).await?;
         let stored = store::tallies::timeline(&state.db, id.0)
             .await
             .map_err(AppError::from)?;
         let counts = stored.iter().filter_map(|(k, n)| {
             Some(Count {
                 group: *groups.get(&k.link_id)?,
-                validity: &k.validity,
+                validity: k.validity,
                 bucket_start: k.bucket_start,
                 n: *n,
             })
@@ -119,7 +108,7 @@ impl TimelineApi {
             .collect();
         let duplicate_device_total = stored
             .iter()
-            .filter(|(k, _)| k.validity == Validity::DuplicateDevice.code())
+            .filter(|(k, _)| k.validity == Validity::DuplicateDevice)
             .map(|(_, n)| *n)
             .sum();
         let shared_device_total = store::reports::shared_by_link(&state.db, id.0)

@@ -11,18 +11,18 @@ mod responses;
 use chrono::{Duration, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use rand::SeedableRng;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 
 use crate::{
-    auth::{Role, random_password},
     config::Settings,
-    db,
+    credentials::{Role, random_password},
     domain::{
         group::RespondentGroup,
         round::{DuplicatePolicy, Formula, Purpose, Reading, Scale, ScoringRule},
     },
-    entities::{round, school},
+    entities::school,
+    store::db,
     store::{self, rounds::RoundSpec},
     writer::{Outcome, SubmissionWriter},
 };
@@ -37,17 +37,14 @@ pub const ACCOUNT: &str = "demo";
 pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let conn = db::connect(settings).await?;
     db::migrate(&conn).await?;
-    let existing = round::Entity::find()
-        .filter(round::Column::Name.eq(ROUND_NAME))
-        .one(&conn)
-        .await?;
-    if existing.is_none() {
+    let existing = store::rounds::exists_named(&conn, ROUND_NAME).await?;
+    if !existing {
         refuse_if_not_empty(&conn).await?;
     }
     // Like the server's first start: an empty database gets `admin` too.
     let admin_password = crate::startup::bootstrap_admin(&conn).await?;
     let (account_id, password) = demo_account(&conn).await?;
-    if existing.is_some() {
+    if existing {
         println!(
             "演示数据已存在（测评轮次“{ROUND_NAME}”），未重复写入；已为 {ACCOUNT} 设置新密码。"
         );
@@ -77,8 +74,8 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
 
 /// The demo never mixes with real data.
 async fn refuse_if_not_empty(conn: &DatabaseConnection) -> anyhow::Result<()> {
-    let schools = school::Entity::find().count(conn).await?;
-    let rounds = round::Entity::find().count(conn).await?;
+    let schools = store::schools::count(conn).await?;
+    let rounds = store::rounds::count(conn).await?;
     let county = store::county::get(conn).await?;
     if schools > 0 || rounds > 0 || county.is_some() {
         anyhow::bail!(

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
 use std::{borrow::Cow, sync::Arc};
 
+use crate::domain::submission::Validity;
+
 /// UTF-8 byte order mark: Excel on Chinese Windows reads a CSV as UTF-8
 /// only when it starts with one (otherwise as GBK).
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -55,13 +57,11 @@ pub fn safe(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Validity codes in Chinese.
+/// Validity codes in Chinese (a code this build does not know as itself).
 pub fn reason_label(code: &str) -> &str {
-    match code {
-        "valid" => "有效",
-        "too_fast" => "答题过快",
-        "duplicate_device" => "同一设备重复提交",
-        other => other,
+    match Validity::from_code(code) {
+        Some(v) => v.label_zh(),
+        None => code,
     }
 }
 

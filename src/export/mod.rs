@@ -4,7 +4,6 @@
 
 pub mod cells;
 pub mod report_files;
-pub mod report_sheets;
 pub mod responses;
 pub mod responses_xlsx;
 pub mod stream;

@@ -3,10 +3,19 @@
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::{
-    cells::{BOM, Cell, safe},
-    report_sheets::Sheet,
-};
+use super::cells::{BOM, Cell, safe};
+
+/// A titled block of rows under one header row.
+pub struct Block {
+    pub title: Option<String>,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub struct Sheet {
+    pub name: &'static str,
+    pub blocks: Vec<Block>,
+}
 
 /// All parts in one CSV (UTF-8 with BOM): each part under its title.
 pub fn csv(sheets: &[Sheet]) -> Result<Vec<u8>, csv::Error> {

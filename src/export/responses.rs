@@ -5,14 +5,11 @@
 
 use chrono::DateTime;
 use poem::Body;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::{Expr, Func},
-};
+use sea_orm::DatabaseConnection;
 use std::{collections::BTreeMap, sync::Arc};
 
 use super::{
-    cells::{BOM, Cell, beijing, reason_label},
+    cells::{BOM, Cell, beijing},
     stream::{self, Sink},
 };
 use crate::{
@@ -20,11 +17,14 @@ use crate::{
         group::RespondentGroup,
         questionnaire::{ItemKind, Questionnaire},
         report::SchoolInfo,
+        submission::Validity,
     },
-    entities::response,
     error::AppError,
-    store::bulk::{self, Scope},
-    store::reports::RoundData,
+    store::{
+        self,
+        bulk::{self, Scope},
+        reports::RoundData,
+    },
 };
 
 /// Responses read per query (at most 8 chunks' text wait for the client).
@@ -38,7 +38,10 @@ pub(super) struct Stored<'a> {
     pub submitted_at: i64,
     pub respondent_group: &'a str,
     pub school_id: Option<i64>,
-    pub validity: &'a str,
+    pub validity: Validity,
+    /// Stored valid as a household member's answer on a phone that had
+    /// already answered (同一设备的家庭成员).
+    pub shared_device: bool,
     pub duration_ms: i64,
     pub recognised: i64,
     pub judged: i64,
@@ -49,37 +52,23 @@ pub(super) struct Stored<'a> {
 }
 
 impl<'a> Stored<'a> {
-    /// The columns of a line, as SQL expressions: the texts last, since
-    /// only they may hold spaces (JSON escapes every line break).
+    /// The columns of a line: `store::responses::export_fields`.
     fn fields(backend: sea_orm::DbBackend) -> Vec<String> {
-        let mut f = vec![
-            "id".to_string(),
-            bulk::unix_seconds(backend, "submitted_at"),
-        ];
-        f.extend(
-            [
-                "respondent_group",
-                "COALESCE(school_id, 0)",
-                "validity",
-                "duration_ms",
-                "recognised",
-                "judged",
-                "points",
-                "answers",
-                "COALESCE(texts, '')",
-            ]
-            .map(String::from),
-        );
-        f
+        store::responses::export_fields(backend)
     }
 
     fn parse(line: &'a str) -> Option<Self> {
-        let mut f = line.splitn(11, ' ');
+        let mut f = line.splitn(12, ' ');
         let mut int = || f.next()?.parse::<i64>().ok();
         let (id, submitted_at) = (int()?, int()?);
         let respondent_group = f.next()?;
         let school_id = f.next()?.parse::<i64>().ok().filter(|id| *id != 0);
-        let validity = f.next()?;
+        let validity = Validity::from_code(f.next()?)?;
+        let shared_device = match f.next()? {
+            "0" => false,
+            "1" => true,
+            _ => return None,
+        };
         let mut int = || f.next()?.parse::<i64>().ok();
         let (duration_ms, recognised, judged, points) = (int()?, int()?, int()?, int()?);
         let answers = f.next()?;
@@ -90,6 +79,7 @@ impl<'a> Stored<'a> {
             respondent_group,
             school_id,
             validity,
+            shared_device,
             duration_ms,
             recognised,
             judged,
@@ -100,7 +90,7 @@ impl<'a> Stored<'a> {
     }
 }
 
-const FIXED: [&str; 12] = [
+const FIXED: [&str; 13] = [
     "序号",
     "提交时间（北京时间）",
     "调查对象",
@@ -109,6 +99,7 @@ const FIXED: [&str; 12] = [
     "所在地",
     "有效性",
     "有效性代码",
+    "同一设备的家庭成员",
     "用时（秒）",
     "认可答案数",
     "计分答案数",
@@ -239,8 +230,9 @@ impl Layout {
             None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
         }
         row.extend([
-            Cell::text(reason_label(m.validity)),
-            Cell::text(m.validity),
+            Cell::text(m.validity.label_zh()),
+            Cell::text(m.validity.code()),
+            Cell::text(if m.shared_device { "是" } else { "否" }),
             Cell::Num(m.duration_ms as f64 / 1000.0),
             Cell::Int(m.recognised),
             Cell::Int(m.judged),
@@ -290,15 +282,8 @@ impl Layout {
 
     /// The last response id of the round now: later responses are left out,
     /// so the export is one consistent set.
-    pub(super) async fn last_id(&self, db: &DatabaseConnection) -> Result<i64, DbErr> {
-        let max: Option<Option<i64>> = response::Entity::find()
-            .select_only()
-            .expr(Func::max(Expr::col(response::Column::Id)))
-            .filter(response::Column::RoundId.eq(self.round_id))
-            .into_tuple()
-            .one(db)
-            .await?;
-        Ok(max.flatten().unwrap_or(0))
+    pub(super) async fn last_id(&self, db: &DatabaseConnection) -> Result<i64, AppError> {
+        store::responses::last_id(db, self.round_id).await
     }
 }
 
@@ -384,17 +369,22 @@ mod tests {
 
     #[test]
     fn a_line_is_read_field_by_field_with_the_texts_last() {
-        let line = r#"42 1795967400 parent 0 too_fast 5000 3 4 17 1121t {"q9":"多 一些 活动"}"#;
+        let line = r#"42 1795967400 parent 0 too_fast 0 5000 3 4 17 1121t {"q9":"多 一些 活动"}"#;
         let m = Stored::parse(line).unwrap();
         assert_eq!((m.id, m.submitted_at), (42, 1_795_967_400));
         assert_eq!((m.respondent_group, m.school_id), ("parent", None));
-        assert_eq!((m.validity, m.duration_ms), ("too_fast", 5000));
+        assert_eq!((m.validity, m.duration_ms), (Validity::TooFast, 5000));
+        assert!(!m.shared_device);
         assert_eq!((m.recognised, m.judged, m.points), (3, 4, 17));
         assert_eq!(m.answers, "1121t");
         assert_eq!(m.texts, Some(r#"{"q9":"多 一些 活动"}"#));
-        let m = Stored::parse("7 1795967400 teacher 12 valid 90000 1 1 5 1 ").unwrap();
-        assert_eq!((m.school_id, m.texts), (Some(12), None));
-        assert!(Stored::parse("7 1795967400 teacher 12 valid 90000 1 1 5").is_none());
-        assert!(Stored::parse("x 1795967400 teacher 12 valid 90000 1 1 5 1 ").is_none());
+        let m = Stored::parse("7 1795967400 parent 12 valid 1 90000 1 1 5 1 ").unwrap();
+        assert_eq!(
+            (m.school_id, m.texts, m.shared_device),
+            (Some(12), None, true)
+        );
+        assert!(Stored::parse("7 1795967400 teacher 12 valid 0 90000 1 1 5").is_none());
+        assert!(Stored::parse("x 1795967400 teacher 12 valid 0 90000 1 1 5 1 ").is_none());
+        assert!(Stored::parse("7 1795967400 teacher 12 valid t 90000 1 1 5 1 ").is_none());
     }
 }

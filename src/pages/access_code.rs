@@ -13,7 +13,7 @@ use super::{
     respondent,
 };
 use crate::{
-    device, error::AppError, startup::AppState, store::access_codes, store::links::LinkContext,
+    device, error::AppError, state::AppState, store::access_codes, store::links::LinkContext,
     survey,
 };
 
@@ -44,17 +44,22 @@ pub async fn enter_code(
     state: Data<&AppState>,
     form: poem::Result<Form<HashMap<String, String>>>,
 ) -> Response {
-    let typed = form
-        .ok()
-        .and_then(|Form(f)| f.get("code").cloned())
-        .unwrap_or_default();
-    match check_code(&state, &token, &typed).await {
+    let fields = form.ok().map(|Form(f)| f).unwrap_or_default();
+    let typed = fields.get("code").cloned().unwrap_or_default();
+    // A household member who confirmed on this phone goes on as one.
+    let shared = fields.get("shared").is_some_and(|v| v == "1");
+    match check_code(&state, &token, &typed, shared).await {
         Ok(r) => r,
         Err(e) => error_page(e),
     }
 }
 
-async fn check_code(state: &AppState, token: &str, typed: &str) -> Result<Response, AppError> {
+async fn check_code(
+    state: &AppState,
+    token: &str,
+    typed: &str,
+    shared: bool,
+) -> Result<Response, AppError> {
     let open = survey::open_link(state, token).await?;
     let ctx = open.ctx();
     // Every attempt counts against the link, whatever it turns out to be.
@@ -71,7 +76,7 @@ async fn check_code(state: &AppState, token: &str, typed: &str) -> Result<Respon
             );
             let resp = Response::builder()
                 .status(StatusCode::SEE_OTHER)
-                .header(header::LOCATION, format!("/s/{token}"))
+                .header(header::LOCATION, questionnaire_url(token, shared))
                 .header(header::CACHE_CONTROL, "no-store")
                 .body(Body::empty());
             return Ok(with_cookie(resp, Some(cookie)));
@@ -91,6 +96,16 @@ async fn check_code(state: &AppState, token: &str, typed: &str) -> Result<Respon
     let head = heading(ctx);
     Ok(html(
         status,
-        respondent::code_form(token, &head, Some(error)),
+        respondent::code_form(token, &head, Some(error), shared),
     ))
+}
+
+/// Where an admitted code leads: the questionnaire, as a confirmed
+/// household member when the code was typed as one.
+fn questionnaire_url(token: &str, shared: bool) -> String {
+    if shared {
+        format!("/s/{token}?shared=1&confirm=1")
+    } else {
+        format!("/s/{token}")
+    }
 }

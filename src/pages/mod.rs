@@ -4,7 +4,6 @@
 
 pub mod access_code;
 pub mod console;
-pub mod html;
 pub mod posters;
 pub mod questionnaire;
 pub mod reply;
@@ -19,11 +18,11 @@ pub fn routes() -> Route {
             "/s/:token",
             get(questionnaire::show)
                 .post(questionnaire::submit)
-                .around(crate::api::limits::limit_body),
+                .around(crate::limits::limit_body),
         )
         .at(
             "/s/:token/code",
-            post(access_code::enter_code).around(crate::api::limits::limit_body),
+            post(access_code::enter_code).around(crate::limits::limit_body),
         )
         .at("/", get(console::serve))
         .at("/*path", get(console::serve))

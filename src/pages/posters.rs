@@ -2,7 +2,7 @@
 //! and one for the county-level groups, all in one HTML document that a
 //! browser prints to A4 cleanly. The codes are inline SVG, sharp at any size.
 
-use super::html::esc;
+use crate::html::esc;
 
 /// One QR code on a poster.
 pub struct PosterCode {

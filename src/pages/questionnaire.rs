@@ -13,14 +13,15 @@ use std::collections::HashMap;
 use super::{
     access_code::code_state,
     reply::{error_page, heading, html, with_cookie},
-    respondent::{self, FormView},
+    respondent::{self, FormView, HouseholdWords},
 };
+use crate::error::ErrorCode;
 use crate::{
     device,
     domain::{questionnaire::ItemKind, round::DuplicatePolicy, submission::RawAnswer},
     error::AppError,
-    startup::AppState,
-    store::{self, access_codes},
+    state::AppState,
+    store::{self, access_codes, links::LinkContext},
     survey::{self, ResponseInput},
     writer::Outcome,
 };
@@ -56,29 +57,32 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
     let query = req.uri().query().unwrap_or_default();
     let asked = |p: &str| query.split('&').any(|q| q == p);
     let limit = ctx.round.shared_device_limit;
+    let offer = household_offer(ctx);
     let mut shared_device = false;
     if let Some(answers) = answered {
         let policy = DuplicatePolicy::from_code(&ctx.round.duplicate_policy)
             .unwrap_or(DuplicatePolicy::Flag);
-        let may_share = answers < limit;
+        let may_share = offer.is_some() && answers < limit;
         if may_share && asked("shared=1") {
             if !asked("confirm=1") {
-                let page = respondent::shared_confirm(token, &head, limit);
+                let words = HouseholdWords::of(ctx.group);
+                let page = respondent::shared_confirm(token, &head, limit, words);
                 return Ok(html(StatusCode::OK, page));
             }
             shared_device = true;
-            notice = Some(
-                "您正在以家里另一位家长（或另一个孩子的家长）的身份填写：本份答卷计入统计，并标记为“同一设备的家庭成员”。",
-            );
+            notice = Some(HouseholdWords::of(ctx.group).notice());
         } else {
             match policy {
-                DuplicatePolicy::Refuse => return Ok(answered_page(token, policy, may_share)),
+                DuplicatePolicy::Refuse => {
+                    return Ok(answered_page(token, policy, offer.filter(|_| may_share)));
+                }
                 DuplicatePolicy::Flag if !asked("again=1") => {
-                    return Ok(answered_page(token, policy, may_share));
+                    return Ok(answered_page(token, policy, offer.filter(|_| may_share)));
                 }
                 DuplicatePolicy::Flag => {
                     notice = Some(
-                        "本设备已经提交过这份问卷；再次提交的问卷会被标记为重复，不计入统计。",
+                        "本设备已经提交过这份问卷；再次提交的问卷会被标记为重复，不计入统计。"
+                            .to_string(),
                     );
                 }
             }
@@ -90,7 +94,7 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
             held => {
                 let error = (held == Some(access_codes::CodeState::Used))
                     .then_some("该访问码已经使用过，每个访问码只能提交一份问卷");
-                let page = respondent::code_form(token, &head, error);
+                let page = respondent::code_form(token, &head, error, shared_device);
                 return Ok(with_cookie(html(StatusCode::OK, page), set_device));
             }
         }
@@ -104,11 +108,17 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
         started_ms: Utc::now().timestamp_millis(),
         answers: &HashMap::new(),
         error: None,
-        notice,
+        notice: notice.as_deref(),
         shared_device,
-        offer_shared: limit > 1,
+        offer_shared: offer,
     });
     Ok(with_cookie(html(StatusCode::OK, page), set_device))
+}
+
+/// Whether a household may answer on one phone in this round (the round
+/// allows more than one answer per phone), in the words of the link's group.
+fn household_offer(ctx: &LinkContext) -> Option<HouseholdWords> {
+    (ctx.round.shared_device_limit > 1).then(|| HouseholdWords::of(ctx.group))
 }
 
 /// The round's device id from its cookie, or a new one with the
@@ -128,13 +138,13 @@ fn device_of(state: &AppState, req: &Request, round_id: i64) -> (String, Option<
 /// is offered a household member's answer on this phone (counted); a
 /// flagging round also lets it answer again knowingly (not counted); a
 /// refusing round answers 409.
-fn answered_page(token: &str, policy: DuplicatePolicy, may_share: bool) -> Response {
-    let token = super::html::esc(token);
+fn answered_page(token: &str, policy: DuplicatePolicy, offer: Option<HouseholdWords>) -> Response {
+    let token = crate::html::esc(token);
     let mut more = String::new();
-    if may_share {
+    if let Some(words) = offer {
         more.push_str(&format!(
             "<a class=\"btn\" id=\"shared-offer\" href=\"/s/{token}?shared=1\">{}</a>",
-            respondent::SHARED_OFFER
+            crate::html::esc(words.offer)
         ));
     }
     let status = match policy {
@@ -223,7 +233,7 @@ async fn submit_form(
                 _ => (StatusCode::OK, None),
             };
             let why = receipt.and_then(|r| r.validity.reason_zh());
-            let offer = (ctx.round.shared_device_limit > 1).then_some(token);
+            let offer = household_offer(ctx).map(|w| (token, w));
             let clear = device::set_cookie(&code_cookie, "", 0, state.settings.secure_cookies);
             Ok(with_cookie(
                 html(status, respondent::thanks(why, offer)),
@@ -245,14 +255,14 @@ async fn submit_form(
                 error: Some((field.as_deref(), &message)),
                 notice: None,
                 shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
-                offer_shared: ctx.round.shared_device_limit > 1,
+                offer_shared: household_offer(ctx),
             });
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
         Err(e @ AppError::Validation { .. })
         | Err(
             e @ AppError::Conflict {
-                code: "access_code_used",
+                code: ErrorCode::AccessCodeUsed,
                 ..
             },
         ) => {
@@ -264,7 +274,12 @@ async fn submit_form(
             };
             Ok(html(
                 status,
-                respondent::code_form(token, &head, Some(&e.to_string())),
+                respondent::code_form(
+                    token,
+                    &head,
+                    Some(&e.to_string()),
+                    fields.get("shared_device").is_some_and(|v| v == "1"),
+                ),
             ))
         }
         Err(AppError::RateLimited { retry_after_secs }) => {
@@ -284,7 +299,7 @@ async fn submit_form(
                 error: Some((None, &message)),
                 notice: None,
                 shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
-                offer_shared: ctx.round.shared_device_limit > 1,
+                offer_shared: household_offer(ctx),
             });
             let mut resp = html(StatusCode::TOO_MANY_REQUESTS, page);
             if let Ok(v) = retry_after_secs.to_string().parse() {

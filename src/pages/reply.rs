@@ -7,6 +7,7 @@ use poem::{
 };
 
 use super::respondent::{self, Heading, ICON_OK, ICON_STOP, ICON_WAIT};
+use crate::error::ErrorCode;
 use crate::{
     error::{ApiError, AppError},
     store::links::LinkContext,
@@ -42,14 +43,14 @@ pub fn error_page(err: AppError) -> Response {
         ApiError::Internal(b) => (StatusCode::INTERNAL_SERVER_ERROR, b.0, None),
         ApiError::Unavailable(b, r) => (StatusCode::SERVICE_UNAVAILABLE, b.0, Some(r)),
     };
-    let (icon, title) = match body.code.as_str() {
-        "not_found" => (ICON_STOP, "找不到这份问卷"),
-        "link_disabled" => (ICON_STOP, "问卷链接已停用"),
-        "round_not_open" => (ICON_WAIT, "调查尚未开始"),
-        "round_closed" => (ICON_STOP, "调查已经结束"),
-        "duplicate_device" => (ICON_OK, "您已经提交过了"),
-        "rate_limited" => (ICON_WAIT, "访问过于频繁"),
-        "unavailable" | "internal" => (ICON_WAIT, "系统繁忙"),
+    let (icon, title) = match body.code() {
+        ErrorCode::NotFound => (ICON_STOP, "找不到这份问卷"),
+        ErrorCode::LinkDisabled => (ICON_STOP, "问卷链接已停用"),
+        ErrorCode::RoundNotOpen => (ICON_WAIT, "调查尚未开始"),
+        ErrorCode::RoundClosed => (ICON_STOP, "调查已经结束"),
+        ErrorCode::DuplicateDevice => (ICON_OK, "您已经提交过了"),
+        ErrorCode::RateLimited => (ICON_WAIT, "访问过于频繁"),
+        ErrorCode::Unavailable | ErrorCode::Internal => (ICON_WAIT, "系统繁忙"),
         _ => (ICON_STOP, "无法提交"),
     };
     let page = match retry {

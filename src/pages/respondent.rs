@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::html::esc;
+use crate::domain::group::RespondentGroup;
 use crate::domain::questionnaire::{ItemKind, Questionnaire};
+use crate::html::esc;
 
 const CSS: &str = include_str!("../../frontend/survey.css");
 const JS: &str = include_str!("../../frontend/survey.js");
@@ -90,8 +91,9 @@ pub struct FormView<'a> {
     /// Another household member answers on a phone that already answered
     /// (confirmed on the page before).
     pub shared_device: bool,
-    /// The thank-you card offers a household member's answer on this phone.
-    pub offer_shared: bool,
+    /// The thank-you card offers a household member's answer on this
+    /// phone, in the words of the link's group.
+    pub offer_shared: Option<HouseholdWords>,
 }
 
 pub fn questionnaire(v: &FormView) -> String {
@@ -176,29 +178,75 @@ pub fn questionnaire(v: &FormView) -> String {
             ""
         },
         closes = esc(&v.heading.closes_at),
-        thanks = thanks_card(None, v.offer_shared.then_some(v.token)),
+        thanks = thanks_card(None, v.offer_shared.map(|w| (v.token, w))),
     );
     shell(&q.title, &body)
 }
 
-/// The offer after a completed answer, for a household sharing one phone.
-pub const SHARED_OFFER: &str = "家里另一位家长（或另一个孩子的家长）也要填写";
+/// How a household sharing one phone is named to the link's group: parents
+/// hand the phone to the other parent, pupils to a brother or sister, the
+/// other groups to another member of the family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HouseholdWords {
+    /// The button after a completed answer.
+    pub offer: &'static str,
+    /// Who answers next, in the confirmation and the notice.
+    pub who: &'static str,
+    /// The confirmation button.
+    pub confirm: &'static str,
+}
+
+impl HouseholdWords {
+    pub fn of(group: RespondentGroup) -> Self {
+        match group {
+            RespondentGroup::Parent => Self {
+                offer: "家里另一位家长（或另一个孩子的家长）也要填写",
+                who: "家里另一位家长（或另一个孩子的家长）",
+                confirm: "确认，由另一位家长填写",
+            },
+            RespondentGroup::Student => Self {
+                offer: "家里另一个孩子（兄弟姐妹）也要填写",
+                who: "家里另一个孩子（兄弟姐妹）",
+                confirm: "确认，由另一个孩子填写",
+            },
+            _ => Self {
+                offer: "家里另一位家庭成员也要填写",
+                who: "家里另一位家庭成员",
+                confirm: "确认，由另一位家庭成员填写",
+            },
+        }
+    }
+
+    /// The line above the questionnaire while a household member answers.
+    pub fn notice(self) -> String {
+        format!(
+            "您正在以{}的身份填写：本份答卷计入统计，并标记为“同一设备的家庭成员”。",
+            self.who
+        )
+    }
+}
+
 /// The heading of a stored answer that does not count.
 pub const NOT_COUNTED: &str = "本次提交已保存，但不计入统计";
 
-fn shared_offer(token: &str) -> String {
+/// The offer after a completed answer: the link's token and its group's words.
+pub type SharedOffer<'a> = (&'a str, HouseholdWords);
+
+fn shared_offer((token, words): SharedOffer<'_>) -> String {
     format!(
-        "<p class=\"foot\">同一部手机可以由家里的另一位家长使用：</p>\
-         <a class=\"btn\" id=\"shared-offer\" href=\"/s/{}?shared=1\">{SHARED_OFFER}</a>",
-        esc(token)
+        "<p class=\"foot\">同一部手机可以由{}使用：</p>\
+         <a class=\"btn\" id=\"shared-offer\" href=\"/s/{}?shared=1\">{}</a>",
+        esc(words.who),
+        esc(token),
+        esc(words.offer)
     )
 }
 
 /// The thank-you card. `not_counted`: why a stored answer does not count
 /// (then the card says so instead of 提交成功); `offer`: the link's token
-/// when a household member may answer on this phone too. The script fills
+/// and its group's words when a household member may answer on this phone too. The script fills
 /// in the reason from the receipt.
-fn thanks_card(not_counted: Option<&str>, offer: Option<&str>) -> String {
+fn thanks_card(not_counted: Option<&str>, offer: Option<SharedOffer<'_>>) -> String {
     let (icon, title, text) = match not_counted {
         None => (
             ICON_OK,
@@ -217,7 +265,7 @@ fn thanks_card(not_counted: Option<&str>, offer: Option<&str>) -> String {
 
 /// After a plain-form submission: thanks, or why the stored answer does
 /// not count.
-pub fn thanks(not_counted: Option<&str>, offer: Option<&str>) -> String {
+pub fn thanks(not_counted: Option<&str>, offer: Option<SharedOffer<'_>>) -> String {
     let title = if not_counted.is_some() {
         NOT_COUNTED
     } else {
@@ -231,15 +279,23 @@ pub fn thanks(not_counted: Option<&str>, offer: Option<&str>) -> String {
 
 /// Asks a household member to confirm before answering on a phone that
 /// already answered this questionnaire.
-pub fn shared_confirm(token: &str, heading: &Heading, allowed: i32) -> String {
+pub fn shared_confirm(
+    token: &str,
+    heading: &Heading,
+    allowed: i32,
+    words: HouseholdWords,
+) -> String {
     shell(
         "请确认",
         &format!(
-            "<main><h1>{SHARED_OFFER}</h1>{meta}<div class=\"card\">{ICON_WAIT}\
-             <p>这部手机已经提交过这份问卷。请确认：接下来由<b>家里另一位家长</b>（或另一个孩子的家长）\
+            "<main><h1>{offer}</h1>{meta}<div class=\"card\">{ICON_WAIT}\
+             <p>这部手机已经提交过这份问卷。请确认：接下来由<b>{who}</b>\
              按自己的看法填写，而不是同一个人再填一次。</p>\
              <p>同一部手机最多可为这份问卷提交{allowed}份答卷，这样的答卷会计入统计，并标记为“同一设备的家庭成员”。</p>\
-             <a class=\"btn\" id=\"shared-confirm\" href=\"/s/{token}?shared=1&amp;confirm=1\">确认，由另一位家长填写</a></div></main>",
+             <a class=\"btn\" id=\"shared-confirm\" href=\"/s/{token}?shared=1&amp;confirm=1\">{confirm}</a></div></main>",
+            offer = esc(words.offer),
+            who = esc(words.who),
+            confirm = esc(words.confirm),
             meta = heading.meta(),
             token = esc(token),
         ),
@@ -276,7 +332,13 @@ pub fn busy(title: &str, text: &str, retry_after_secs: u64) -> String {
 }
 
 /// Asks for the one-time access code before the questionnaire.
-pub fn code_form(token: &str, heading: &Heading, error: Option<&str>) -> String {
+pub fn code_form(token: &str, heading: &Heading, error: Option<&str>, shared: bool) -> String {
+    // A household member who confirmed stays one after typing the code.
+    let shared = if shared {
+        "<input type=\"hidden\" name=\"shared\" value=\"1\">"
+    } else {
+        ""
+    };
     let error = error
         .map(|e| format!("<p class=\"err\" role=\"alert\">{}</p>", esc(e)))
         .unwrap_or_default();
@@ -288,7 +350,7 @@ pub fn code_form(token: &str, heading: &Heading, error: Option<&str>) -> String 
              <form method=\"post\" action=\"/s/{token}/code\">\
              <input class=\"code\" name=\"code\" autocomplete=\"off\" autocapitalize=\"characters\" \
              spellcheck=\"false\" maxlength=\"20\" placeholder=\"ABCD-EFGH\" required aria-label=\"访问码\">\
-             {error}<button type=\"submit\">开始答题</button></form></div>\
+             {shared}{error}<button type=\"submit\">开始答题</button></form></div>\
              <p class=\"foot\">截止时间：{closes}（北京时间）</p></main>",
             meta = heading.meta(),
             anon = esc(ANONYMITY),

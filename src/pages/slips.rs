@@ -2,7 +2,7 @@
 //! QR code and one code, to cut apart and hand out. Shown once: the codes
 //! are stored only as hashes.
 
-use super::html::esc;
+use crate::html::esc;
 
 pub struct SlipsView<'a> {
     pub round_name: &'a str,

@@ -1,9 +1,11 @@
 //! One-time access codes of a link: generated in bulk, stored as keyed
-//! hashes, consumed by the writer (see `admission`).
+//! hashes, consumed by the writer in its transaction (see `admission`).
 
 use chrono::Utc;
 use rand::Rng;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, sea_query::Expr,
+};
 use std::collections::BTreeSet;
 
 use crate::{entities::access_code, error::AppError, keyed::Keyed};
@@ -153,6 +155,37 @@ pub async fn state(
             Some(_) => CodeState::Unused,
         },
     )
+}
+
+/// Uses up a code for one submission; what the code was worth before:
+/// `Unused` (this submission used it), `Used` or `Unknown`.
+pub async fn consume(
+    txn: &impl ConnectionTrait,
+    link_id: i64,
+    code_hash: &str,
+) -> Result<CodeState, AppError> {
+    use access_code::Column as C;
+    let done = access_code::Entity::update_many()
+        .col_expr(C::Used, Expr::value(true))
+        .filter(C::LinkId.eq(link_id))
+        .filter(C::CodeHash.eq(code_hash))
+        .filter(C::Used.eq(false))
+        .exec(txn)
+        .await?;
+    if done.rows_affected == 1 {
+        return Ok(CodeState::Unused);
+    }
+    let exists = access_code::Entity::find()
+        .filter(C::LinkId.eq(link_id))
+        .filter(C::CodeHash.eq(code_hash))
+        .one(txn)
+        .await?
+        .is_some();
+    Ok(if exists {
+        CodeState::Used
+    } else {
+        CodeState::Unknown
+    })
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
+use crate::error::ErrorCode;
 use crate::{
-    auth::{Role, hash_password_async},
+    credentials::{Role, hash_password_async},
     entities::account,
     error::AppError,
 };
@@ -46,13 +47,26 @@ pub async fn create(
 ) -> Result<account::Model, AppError> {
     validate_username(username)?;
     validate_password(password)?;
+    let password_hash = hash_password_async(password).await?;
+    create_hashed(db, username, display_name, role, password_hash).await
+}
+
+/// Inserts an account whose password was validated and hashed beforehand
+/// (hashing takes a while: not inside a transaction holding a lock).
+pub async fn create_hashed(
+    db: &impl ConnectionTrait,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    password_hash: String,
+) -> Result<account::Model, AppError> {
+    validate_username(username)?;
     if find_by_username(db, username).await?.is_some() {
         return Err(AppError::conflict(
-            "username_taken",
+            ErrorCode::UsernameTaken,
             format!("用户名“{username}”已被使用"),
         ));
     }
-    let password_hash = hash_password_async(password).await?;
     let now = Utc::now();
     let display = display_name.trim();
     Ok(account::ActiveModel {
@@ -117,8 +131,19 @@ pub async fn set_password(
     password: &str,
 ) -> Result<(), AppError> {
     validate_password(password)?;
+    get(db, id).await?;
+    let hash = hash_password_async(password).await?;
+    set_password_hash(db, id, hash).await
+}
+
+/// Stores a password hashed beforehand (see [`create_hashed`]).
+pub async fn set_password_hash(
+    db: &impl ConnectionTrait,
+    id: i64,
+    password_hash: String,
+) -> Result<(), AppError> {
     let mut a: account::ActiveModel = get(db, id).await?.into();
-    a.password_hash = Set(hash_password_async(password).await?);
+    a.password_hash = Set(password_hash);
     a.updated_at = Set(Utc::now());
     a.update(db).await?;
     Ok(())

@@ -6,10 +6,34 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::{auth::CurrentUser, entities::audit_entry, error::AppError};
+use crate::{credentials::CurrentUser, entities::audit_entry, error::AppError};
 
-/// Records an action. A failure to write the log is logged, not returned:
-/// the action itself already happened.
+/// Writes an entry; fails when it cannot. Use-cases call this inside the
+/// transaction of the change it records (see `app::Change`).
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    account_id: Option<i64>,
+    username: &str,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<(), AppError> {
+    audit_entry::ActiveModel {
+        at: Set(Utc::now()),
+        account_id: Set(account_id),
+        username: Set(truncate(username, 64)),
+        action: Set(action.to_string()),
+        target: Set(truncate(target, 200)),
+        detail: Set(truncate(detail, 4000)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Records an event that changes nothing (a refused login). A failure to
+/// write the log is logged, not returned: the answer must not depend on it.
 pub async fn record(
     db: &impl ConnectionTrait,
     who: Option<&CurrentUser>,
@@ -18,31 +42,11 @@ pub async fn record(
     target: impl Into<String>,
     detail: impl Into<String>,
 ) {
-    let entry = audit_entry::ActiveModel {
-        at: Set(Utc::now()),
-        account_id: Set(who.map(|u| u.id)),
-        username: Set(who
-            .map(|u| u.username.clone())
-            .unwrap_or_else(|| truncate(username, 64))),
-        action: Set(action.to_string()),
-        target: Set(truncate(&target.into(), 200)),
-        detail: Set(truncate(&detail.into(), 4000)),
-        ..Default::default()
-    };
-    if let Err(e) = entry.insert(db).await {
+    let name = who.map(|u| u.username.as_str()).unwrap_or(username);
+    let (target, detail) = (target.into(), detail.into());
+    if let Err(e) = insert(db, who.map(|u| u.id), name, action, &target, &detail).await {
         tracing::error!(error = %e, action, "could not write the audit log");
     }
-}
-
-/// Shorthand for an action by a logged-in user.
-pub async fn by(
-    db: &impl ConnectionTrait,
-    who: &CurrentUser,
-    action: &str,
-    target: impl Into<String>,
-    detail: impl Into<String>,
-) {
-    record(db, Some(who), &who.username, action, target, detail).await
 }
 
 fn truncate(s: &str, max: usize) -> String {

@@ -1,11 +1,19 @@
 //! Devices that have answered: keyed hashes of their random cookies, per
 //! round, group and link (county-level groups: link 0). Claimed by the
-//! writer (see `admission`); read here to greet a returning device; deleted
-//! when the round closes.
+//! writer in its transaction (the rules: `admission`); read here to greet a
+//! returning device; deleted when the round closes.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait, OnConflict, Query},
+};
+use std::collections::HashSet;
 
-use crate::{admission::mark_link, entities::device_mark, error::AppError};
+use crate::{
+    admission::{DeviceKey, mark_link},
+    entities::device_mark,
+    error::AppError,
+};
 
 /// How many answers this device gave on the link (county-level groups: in
 /// the group), by the mark that decides its next one; `None`: not answered.
@@ -43,4 +51,107 @@ pub async fn forget_round(db: &impl ConnectionTrait, round_id: i64) -> Result<u6
         .exec(db)
         .await?
         .rows_affected)
+}
+
+/// Of the group-wide marks (link 0) in `wanted`, those stored: marks held
+/// by devices from before marks were per link.
+pub async fn legacy_marks(
+    txn: &impl ConnectionTrait,
+    wanted: &HashSet<DeviceKey>,
+) -> Result<HashSet<DeviceKey>, AppError> {
+    use device_mark::Column as C;
+    if wanted.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let rounds: HashSet<i64> = wanted.iter().map(|k| k.0).collect();
+    let hashes: HashSet<&String> = wanted.iter().map(|k| &k.3).collect();
+    Ok(device_mark::Entity::find()
+        .filter(C::RoundId.is_in(rounds))
+        .filter(C::LinkId.eq(0))
+        .filter(C::DeviceHash.is_in(hashes.into_iter().cloned()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| (m.round_id, m.respondent_group, m.link_id, m.device_hash))
+        .filter(|k| wanted.contains(k))
+        .collect())
+}
+
+/// Marks devices as having answered, in one INSERT; returns the marks it
+/// stored (a device already marked is missing).
+pub async fn claim<'a>(
+    txn: &impl ConnectionTrait,
+    keys: impl ExactSizeIterator<Item = &'a DeviceKey>,
+) -> Result<Vec<DeviceKey>, AppError> {
+    use device_mark::Column as C;
+    if keys.len() == 0 {
+        return Ok(Vec::new());
+    }
+    let key_cols = [C::RoundId, C::RespondentGroup, C::LinkId, C::DeviceHash];
+    let mut insert = Query::insert();
+    insert
+        .into_table(device_mark::Entity)
+        .columns(key_cols)
+        .on_conflict(OnConflict::columns(key_cols).do_nothing().to_owned())
+        .returning(Query::returning().columns(key_cols));
+    for (round_id, group, link_id, hash) in keys {
+        insert
+            .values([
+                (*round_id).into(),
+                group.clone().into(),
+                (*link_id).into(),
+                hash.clone().into(),
+            ])
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+    }
+    let mut claimed = Vec::new();
+    for row in txn.query_all(&insert).await? {
+        claimed.push((
+            row.try_get("", "round_id")?,
+            row.try_get("", "respondent_group")?,
+            row.try_get("", "link_id")?,
+            row.try_get("", "device_hash")?,
+        ));
+    }
+    Ok(claimed)
+}
+
+/// Counts one more answer on a device's mark if `limit` allows it; whether
+/// it did.
+pub async fn share(
+    txn: &impl ConnectionTrait,
+    key: &DeviceKey,
+    limit: i32,
+) -> Result<bool, AppError> {
+    use device_mark::Column as C;
+    let done = device_mark::Entity::update_many()
+        .col_expr(C::Answers, Expr::col(C::Answers).add(1))
+        .filter(C::RoundId.eq(key.0))
+        .filter(C::RespondentGroup.eq(key.1.as_str()))
+        .filter(C::LinkId.eq(key.2))
+        .filter(C::DeviceHash.eq(key.3.as_str()))
+        .filter(C::Answers.lt(limit))
+        .exec(txn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Takes back [`share`] for a submission refused afterwards.
+pub async fn unshare(txn: &impl ConnectionTrait, key: &DeviceKey) -> Result<(), AppError> {
+    use device_mark::Column as C;
+    device_mark::Entity::update_many()
+        .col_expr(C::Answers, Expr::col(C::Answers).sub(1))
+        .filter(C::RoundId.eq(key.0))
+        .filter(C::RespondentGroup.eq(key.1.as_str()))
+        .filter(C::LinkId.eq(key.2))
+        .filter(C::DeviceHash.eq(key.3.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Takes back [`claim`] for a submission refused afterwards.
+pub async fn release(txn: &impl ConnectionTrait, key: DeviceKey) -> Result<(), AppError> {
+    device_mark::Entity::delete_by_id(key).exec(txn).await?;
+    Ok(())
 }

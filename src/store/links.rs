@@ -3,15 +3,35 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
+use std::collections::HashMap;
 
 use crate::{
-    auth::random_token,
+    credentials::random_token,
     domain::group::RespondentGroup,
     entities::{link, round, school},
     error::AppError,
 };
+
+/// Which group each link of a round is for (the live monitor polls this:
+/// no school lookup).
+pub async fn groups_of_round(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+) -> Result<HashMap<i64, RespondentGroup>, AppError> {
+    Ok(link::Entity::find()
+        .select_only()
+        .columns([link::Column::Id, link::Column::RespondentGroup])
+        .filter(link::Column::RoundId.eq(round_id))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(link_id, group)| Some((link_id, RespondentGroup::from_code(&group)?)))
+        .collect())
+}
 
 /// Creates missing links and removes ones the round no longer needs.
 /// Only called while the round is a draft, so no removed link has responses.

@@ -2,8 +2,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
-    sea_query::OnConflict,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
+    TransactionTrait, sea_query::OnConflict,
 };
 
 use crate::{
@@ -47,7 +47,7 @@ pub struct QuotaChange {
 
 /// Applies changes in one transaction.
 pub async fn apply(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     round_id: i64,
     changes: &[QuotaChange],
 ) -> Result<(), AppError> {

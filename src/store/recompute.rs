@@ -90,7 +90,7 @@ where
         tallies.add(&ResponseFacts {
             round_id,
             link_id: r.link_id,
-            validity: r.validity,
+            validity: super::tallies::validity(r.validity)?,
             place: rule.place.as_ref().and_then(|p| p.place(r.answers)),
             score,
             answers: r.answers,

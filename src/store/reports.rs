@@ -113,7 +113,7 @@ pub async fn shared_by_link(
         .column_as(Expr::col(C::Id).count(), "n")
         .filter(C::RoundId.eq(round_id))
         .filter(C::SharedDevice.eq(true))
-        .filter(C::Validity.eq(VALID))
+        .filter(C::Validity.eq(VALID.code()))
         .group_by(C::LinkId)
         .into_tuple::<(i64, i64)>()
         .all(db)
@@ -249,7 +249,7 @@ pub async fn integrity(
         .map(|l| (l.id, (l, Gathered::Packed(Vec::new()))))
         .collect();
     bulk::each_response(db, Scope::Round(data.detail.round.id), |r| {
-        if r.validity == VALID {
+        if r.validity == VALID.code() {
             if let Some((link, g)) = gathered.get_mut(&r.link_id) {
                 g.push(r.submitted_at, r.answers, positions(link));
             }

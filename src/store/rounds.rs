@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionSession, TransactionTrait, sea_query::Expr,
 };
 use std::collections::BTreeSet;
 
+use crate::error::ErrorCode;
 use crate::{
     domain::{
         group::RespondentGroup,
@@ -143,6 +144,20 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<round::Model>, AppErr
         .await?)
 }
 
+/// How many rounds there are.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
+    Ok(round::Entity::find().count(db).await?)
+}
+
+/// Whether a round has this name.
+pub async fn exists_named(db: &impl ConnectionTrait, name: &str) -> Result<bool, AppError> {
+    Ok(round::Entity::find()
+        .filter(round::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 fn apply(m: &mut round::ActiveModel, spec: &RoundSpec) -> Result<(), AppError> {
     m.name = Set(spec.name.trim().to_string());
     m.purpose = Set(spec.purpose.code().to_string());
@@ -225,7 +240,7 @@ async fn sync_parts(
 }
 
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     spec: &RoundSpec,
     created_by: i64,
 ) -> Result<RoundDetail, AppError> {
@@ -265,7 +280,7 @@ fn require_draft(detail: &RoundDetail) -> Result<(), AppError> {
 
 fn frozen() -> AppError {
     AppError::conflict(
-        "round_frozen",
+        ErrorCode::RoundFrozen,
         "测评轮次已开启，问卷和设置已冻结，不能再修改",
     )
 }
@@ -288,7 +303,7 @@ async fn claim_draft(txn: &impl ConnectionTrait, id: i64) -> Result<(), AppError
 }
 
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     id: i64,
     spec: &RoundSpec,
 ) -> Result<RoundDetail, AppError> {
@@ -335,7 +350,7 @@ pub async fn questionnaire(
 }
 
 pub async fn put_questionnaire(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     round_id: i64,
     group: RespondentGroup,
     q: &Questionnaire,
@@ -363,7 +378,10 @@ pub async fn put_questionnaire(
 /// still a draft, which also waits out or shuts out a concurrent edit), then
 /// the round is checked as it now stands and what reports need of each
 /// school is copied beside it. From now on nothing about the round changes.
-pub async fn open(db: &DatabaseConnection, id: i64) -> Result<RoundDetail, AppError> {
+pub async fn open(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    id: i64,
+) -> Result<RoundDetail, AppError> {
     let txn = db.begin().await?;
     let now = Utc::now();
     let claimed = round::Entity::update_many()
@@ -377,20 +395,22 @@ pub async fn open(db: &DatabaseConnection, id: i64) -> Result<RoundDetail, AppEr
     if claimed.rows_affected == 0 {
         drop(txn);
         return Err(match get(db, id).await?.status() {
-            RoundStatus::Closed => AppError::conflict("round_closed", "测评轮次已结束，不能再开启"),
-            _ => AppError::conflict("round_already_open", "测评轮次已经开启"),
+            RoundStatus::Closed => {
+                AppError::conflict(ErrorCode::RoundClosed, "测评轮次已结束，不能再开启")
+            }
+            _ => AppError::conflict(ErrorCode::RoundAlreadyOpen, "测评轮次已经开启"),
         });
     }
     let detail = get(&txn, id).await?;
     if detail.round.closes_at <= now {
         return Err(AppError::conflict(
-            "round_window_passed",
+            ErrorCode::RoundWindowPassed,
             "结束时间已过，请先修改调查时间再开启",
         ));
     }
     if detail.groups.iter().any(|g| g.is_school_bound()) && detail.school_ids.is_empty() {
         return Err(AppError::conflict(
-            "round_without_schools",
+            ErrorCode::RoundWithoutSchools,
             "本轮没有参加的学校，不能开启",
         ));
     }
@@ -452,8 +472,18 @@ pub async fn close(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, Ap
     let detail = get(db, id).await?;
     match detail.status() {
         RoundStatus::Open => {}
-        RoundStatus::Draft => return Err(AppError::conflict("round_not_open", "测评轮次尚未开启")),
-        RoundStatus::Closed => return Err(AppError::conflict("round_closed", "测评轮次已经结束")),
+        RoundStatus::Draft => {
+            return Err(AppError::conflict(
+                ErrorCode::RoundNotOpen,
+                "测评轮次尚未开启",
+            ));
+        }
+        RoundStatus::Closed => {
+            return Err(AppError::conflict(
+                ErrorCode::RoundClosed,
+                "测评轮次已经结束",
+            ));
+        }
     }
     let mut m: round::ActiveModel = detail.round.into();
     let now = Utc::now();
@@ -467,11 +497,14 @@ pub async fn close(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, Ap
 }
 
 /// Drafts may be deleted; opened rounds are kept for the record.
-pub async fn delete_draft(db: &DatabaseConnection, id: i64) -> Result<(), AppError> {
+pub async fn delete_draft(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    id: i64,
+) -> Result<(), AppError> {
     let detail = get(db, id).await?;
     if detail.status() != RoundStatus::Draft {
         return Err(AppError::conflict(
-            "round_frozen",
+            ErrorCode::RoundFrozen,
             "只能删除草稿状态的测评轮次",
         ));
     }

@@ -2,10 +2,11 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 
+use crate::error::ErrorCode;
 use crate::{
     domain::school::SchoolDraft,
     entities::{round_school, school},
@@ -17,6 +18,11 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<school::Model>, AppEr
         .order_by_asc(school::Column::Code)
         .all(db)
         .await?)
+}
+
+/// How many schools there are.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
+    Ok(school::Entity::find().count(db).await?)
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<school::Model, AppError> {
@@ -50,7 +56,7 @@ fn apply(m: &mut school::ActiveModel, d: &SchoolDraft) {
 pub async fn create(db: &impl ConnectionTrait, d: &SchoolDraft) -> Result<school::Model, AppError> {
     if find_by_code(db, d.code.as_str()).await?.is_some() {
         return Err(AppError::conflict(
-            "school_code_taken",
+            ErrorCode::SchoolCodeTaken,
             format!("学校标识码{}已存在", d.code.as_str()),
         ));
     }
@@ -71,7 +77,7 @@ pub async fn update(
     if let Some(other) = find_by_code(db, d.code.as_str()).await? {
         if other.id != id {
             return Err(AppError::conflict(
-                "school_code_taken",
+                ErrorCode::SchoolCodeTaken,
                 format!("学校标识码{}已被“{}”使用", d.code.as_str(), other.name),
             ));
         }
@@ -89,7 +95,7 @@ pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), AppError> 
         .await?;
     if used > 0 {
         return Err(AppError::conflict(
-            "school_in_use",
+            ErrorCode::SchoolInUse,
             "该学校已参加测评轮次，不能删除",
         ));
     }
@@ -106,7 +112,7 @@ pub struct ImportOutcome {
 /// Inserts new schools and updates existing ones (matched by code), all in
 /// one transaction.
 pub async fn import(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     drafts: &[SchoolDraft],
 ) -> Result<ImportOutcome, AppError> {
     let txn = db.begin().await?;

@@ -6,7 +6,7 @@ use sea_orm::{
 };
 
 use crate::{
-    auth::{CurrentUser, Role, random_token, token_hash},
+    credentials::{CurrentUser, Role, random_token, token_hash},
     entities::{account, session},
     error::AppError,
 };

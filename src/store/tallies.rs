@@ -5,13 +5,14 @@ use super::bulk;
 use crate::{
     domain::{
         school::Location,
-        submission::ResponseScore,
+        submission::{ResponseScore, Validity},
         tally::{
             ClassKey, ClassSums, OptionCounts, OptionKey, ResponseFacts, Tallies, TallyBuilder,
             TimelineKey, VALID,
         },
     },
     entities::{option_tally, response, response_tally, timeline_tally},
+    error::AppError,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -34,7 +35,7 @@ fn rows_per_statement(columns: usize) -> usize {
 pub async fn apply_batch(
     txn: &impl ConnectionTrait,
     rows: &[(&response::Model, Option<Location>)],
-) -> Result<(), DbErr> {
+) -> Result<(), AppError> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -43,7 +44,7 @@ pub async fn apply_batch(
         t.add(&ResponseFacts {
             round_id: r.round_id,
             link_id: r.link_id,
-            validity: &r.validity,
+            validity: validity(&r.validity)?,
             place: *place,
             score: ResponseScore {
                 recognised: r.recognised,
@@ -55,6 +56,12 @@ pub async fn apply_batch(
         });
     }
     add(txn, &t.finish()).await
+}
+
+/// A stored validity code; one this build does not know is an error, not
+/// a silently different tally.
+pub(crate) fn validity(code: &str) -> Result<Validity, DbErr> {
+    Validity::from_code(code).ok_or_else(|| DbErr::Custom(format!("unknown validity `{code}`")))
 }
 
 /// `table.col + excluded.col`: what an upsert adds to an existing row.
@@ -82,7 +89,7 @@ where
         &self,
         txn: &impl ConnectionTrait,
         rows: impl Iterator<Item = Vec<sea_orm::Value>>,
-    ) -> Result<(), DbErr> {
+    ) -> Result<(), AppError> {
         let rows: Vec<Vec<sea_orm::Value>> = rows.collect();
         let width = self.keys.len() + self.sums.len();
         for chunk in rows.chunks(rows_per_statement(width)) {
@@ -109,7 +116,7 @@ where
 }
 
 /// Adds tallies to the stored ones (inserting keys not yet stored).
-pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), DbErr> {
+pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), AppError> {
     use option_tally::Column as O;
     use response_tally::Column as R;
     use timeline_tally::Column as T;
@@ -123,7 +130,7 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), D
         vec![
             k.round_id.into(),
             k.link_id.into(),
-            k.validity.clone().into(),
+            k.validity.code().into(),
             k.place.clone().into(),
             k.judged.into(),
             s.responses.into(),
@@ -154,7 +161,7 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), D
         let mut row: Vec<sea_orm::Value> = vec![
             k.round_id.into(),
             k.link_id.into(),
-            k.validity.clone().into(),
+            k.validity.code().into(),
             k.item.into(),
         ];
         row.extend(n.iter().map(|n| (*n).into()));
@@ -172,7 +179,7 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), D
         vec![
             k.round_id.into(),
             k.link_id.into(),
-            k.validity.clone().into(),
+            k.validity.code().into(),
             k.bucket_start.into(),
             (*n).into(),
         ]
@@ -187,7 +194,7 @@ pub async fn load(
     db: &impl ConnectionTrait,
     round_id: i64,
     all_options: bool,
-) -> Result<Tallies, DbErr> {
+) -> Result<Tallies, AppError> {
     use option_tally::Column as O;
     use response_tally::Column as R;
     let mut t = Tallies::default();
@@ -199,11 +206,11 @@ pub async fn load(
         .into_tuple::<(i64, String, String, i32, i64, i64, i64, i64)>()
         .all(db)
         .await?;
-    for (link_id, validity, place, judged, responses, recognised, points, points_sq) in classes {
+    for (link_id, code, place, judged, responses, recognised, points, points_sq) in classes {
         let key = ClassKey {
             round_id,
             link_id,
-            validity,
+            validity: validity(&code)?,
             place,
             judged,
         };
@@ -217,13 +224,13 @@ pub async fn load(
     }
     let mut options = option_tally::Entity::find().filter(O::RoundId.eq(round_id));
     if !all_options {
-        options = options.filter(O::Validity.eq(VALID));
+        options = options.filter(O::Validity.eq(VALID.code()));
     }
     for r in options.all(db).await? {
         let key = OptionKey {
             round_id,
             link_id: r.link_id,
-            validity: r.validity,
+            validity: validity(&r.validity)?,
             item: r.item_index,
         };
         let counts = [r.n1, r.n2, r.n3, r.n4, r.n5, r.n6, r.n7, r.n8, r.n9];
@@ -243,7 +250,7 @@ pub async fn load(
 pub async fn timeline(
     db: &impl ConnectionTrait,
     round_id: i64,
-) -> Result<Vec<(TimelineKey, i64)>, DbErr> {
+) -> Result<Vec<(TimelineKey, i64)>, AppError> {
     let backend = db.get_database_backend();
     let lines = bulk::joined_lines(
         backend,
@@ -269,8 +276,9 @@ pub async fn timeline(
     };
     text.split('\n')
         .map(|line| {
-            timeline_line(round_id, line)
-                .ok_or_else(|| DbErr::Custom(format!("timeline row unreadable: {line}")))
+            timeline_line(round_id, line).ok_or_else(|| {
+                AppError::Db(DbErr::Custom(format!("timeline row unreadable: {line}")))
+            })
         })
         .collect()
 }
@@ -279,7 +287,7 @@ pub async fn timeline(
 fn timeline_line(round_id: i64, line: &str) -> Option<(TimelineKey, i64)> {
     let mut f = line.split(' ');
     let link_id = f.next()?.parse().ok()?;
-    let validity = f.next()?.to_string();
+    let validity = Validity::from_code(f.next()?)?;
     let bucket_start = f.next()?.parse().ok()?;
     let n = f.next()?.parse().ok()?;
     let key = TimelineKey {

@@ -25,7 +25,7 @@ pub async fn fold<'a>(
     let groups: HashMap<i64, _> = data.links.iter().map(|l| (l.id, l.group)).collect();
     let round_id = data.detail.round.id;
     bulk::each_response(db, Scope::Round(round_id), |r| {
-        if r.validity == VALID
+        if r.validity == VALID.code()
             && let Some(g) = groups.get(&r.link_id)
         {
             w.add(*g, r.answers);

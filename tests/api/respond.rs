@@ -25,6 +25,26 @@ pub fn token_of(links: &[Value], group: &str) -> String {
     link_of(links, group)["token"].as_str().unwrap().to_string()
 }
 
+/// Generates `count` access codes for `link` (shown once).
+pub async fn generate(app: &TestApp, t: &str, id: i64, link: &Value, count: u32) -> Vec<String> {
+    let out = json_of(
+        app.post(
+            t,
+            &format!("/api/rounds/{id}/links/{}/access-codes", link["id"]),
+            json!({"count": count}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    out["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect()
+}
+
 /// A browser-like client: keeps cookies, does not follow redirects.
 pub fn phone() -> Client {
     Client::builder()

@@ -29,12 +29,15 @@ export type Links = Schemas['LinksOut'];
 export type Report = Schemas['RoundReportOut'];
 export type SensitivityRow = Schemas['SensitivityRowOut'];
 type ErrorBody = Schemas['ErrorBody'];
+/** The closed list of codes an error answer carries (the spec's `ErrorCode`). */
+export type ErrorCode = Schemas['ErrorCode'];
 
 /** An error answer of the API (`{code, message, field, details}`), or a network failure. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    /** The API's code, or `network` / `http_error` when no error body arrived. */
+    readonly code: ErrorCode | 'network' | 'http_error',
     message: string,
     readonly field?: string,
     readonly details: string[] = [],

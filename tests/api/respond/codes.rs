@@ -3,25 +3,6 @@
 
 use super::*;
 
-async fn generate(app: &TestApp, t: &str, id: i64, link: &Value, count: u32) -> Vec<String> {
-    let out = json_of(
-        app.post(
-            t,
-            &format!("/api/rounds/{id}/links/{}/access-codes", link["id"]),
-            json!({"count": count}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    out["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn each_code_admits_one_response_through_the_api() {
     let app = spawn_app().await;

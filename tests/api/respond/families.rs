@@ -25,6 +25,15 @@ async fn shared_flags(app: &TestApp) -> Vec<bool> {
         .collect()
 }
 
+/// Submits `body` from `client` and expects it stored (201): the receipt.
+async fn answer(app: &TestApp, client: &Client, token: &str, body: &Value) -> Value {
+    json_of(
+        submit_with(app, client, token, body).await,
+        StatusCode::CREATED,
+    )
+    .await
+}
+
 fn with_shared(mut body: Value) -> Value {
     body["shared_device"] = json!(true);
     body
@@ -87,11 +96,7 @@ async fn a_county_level_group_keeps_one_answer_per_device() {
     let q = app.questionnaire(&token).await;
     let client = phone_on(&app, &token).await;
     for _ in 0..2 {
-        json_of(
-            submit_with(&app, &client, &token, &answers_for(&q, |_, _| 1)).await,
-            StatusCode::CREATED,
-        )
-        .await;
+        answer(&app, &client, &token, &answers_for(&q, |_, _| 1)).await;
     }
     assert_eq!(validities(&app).await, ["valid", "duplicate_device"]);
     let marks = renke::entities::device_mark::Entity::find()
@@ -107,11 +112,7 @@ async fn a_mark_from_before_marks_were_per_link_still_decides() {
     use sea_orm::{ActiveModelTrait, Set};
     let (app, token, q) = parents_round(json!({"duplicate_policy": "flag"})).await;
     let client = phone_on(&app, &token).await;
-    json_of(
-        submit_with(&app, &client, &token, &answers_for(&q, |_, _| 1)).await,
-        StatusCode::CREATED,
-    )
-    .await;
+    answer(&app, &client, &token, &answers_for(&q, |_, _| 1)).await;
     // Rewrite the device's mark as the migration leaves an old one: link 0.
     let mark = renke::entities::device_mark::Entity::find()
         .one(&app.db)
@@ -132,11 +133,7 @@ async fn a_mark_from_before_marks_were_per_link_still_decides() {
     .insert(&app.db)
     .await
     .unwrap();
-    let r = json_of(
-        submit_with(&app, &client, &token, &answers_for(&q, |_, _| 2)).await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let r = answer(&app, &client, &token, &answers_for(&q, |_, _| 2)).await;
     assert_eq!(r["validity"], "duplicate_device");
 }
 
@@ -144,17 +141,9 @@ async fn a_mark_from_before_marks_were_per_link_still_decides() {
 async fn an_answer_that_will_not_count_is_told_why() {
     let (app, token, q) = parents_round(json!({"duplicate_policy": "flag"})).await;
     let client = phone_on(&app, &token).await;
-    json_of(
-        submit_with(&app, &client, &token, &answers_for(&q, |_, _| 1)).await,
-        StatusCode::CREATED,
-    )
-    .await;
+    answer(&app, &client, &token, &answers_for(&q, |_, _| 1)).await;
     // The API's receipt.
-    let r = json_of(
-        submit_with(&app, &client, &token, &answers_for(&q, |_, _| 2)).await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let r = answer(&app, &client, &token, &answers_for(&q, |_, _| 2)).await;
     assert_eq!(r["validity"], "duplicate_device");
     assert_eq!(r["counted"], false);
     let message = r["message"].as_str().unwrap();
@@ -197,11 +186,7 @@ async fn a_too_fast_answer_is_told_why() {
 async fn a_household_member_answers_on_a_shared_phone_after_confirming() {
     let (app, token, q) = parents_round(json!({"duplicate_policy": "flag"})).await;
     let client = phone_on(&app, &token).await;
-    json_of(
-        submit_with(&app, &client, &token, &answers_for(&q, |_, _| 1)).await,
-        StatusCode::CREATED,
-    )
-    .await;
+    answer(&app, &client, &token, &answers_for(&q, |_, _| 1)).await;
     // The page offers it, asks for a confirmation, then marks the form.
     let (_, html, _) = page(&app, &client, &format!("/s/{token}")).await;
     assert!(html.contains("家里另一位家长（或另一个孩子的家长）也要填写"));
@@ -286,11 +271,7 @@ async fn a_round_without_shared_answers_offers_none() {
     let (app, token, q) =
         parents_round(json!({"duplicate_policy": "flag", "shared_device_limit": 0})).await;
     let client = phone_on(&app, &token).await;
-    json_of(
-        submit_with(&app, &client, &token, &answers_for(&q, |_, _| 1)).await,
-        StatusCode::CREATED,
-    )
-    .await;
+    answer(&app, &client, &token, &answers_for(&q, |_, _| 1)).await;
     let (_, html, _) = page(&app, &client, &format!("/s/{token}")).await;
     assert!(!html.contains("shared-offer"));
     let r = json_of(
@@ -373,4 +354,135 @@ async fn closing_a_round_deletes_its_device_marks() {
     assert_eq!(after, 0);
     // The responses stay.
     assert_eq!(count_responses(&app.db).await, links.len() as i64);
+}
+
+#[tokio::test]
+async fn each_group_is_offered_its_own_household_member() {
+    let app = spawn_app().await;
+    let (_, _, links) = app
+        .open_round_with(
+            1,
+            &["student", "teacher"],
+            json!({"duplicate_policy": "flag"}),
+        )
+        .await;
+    for (group, offer, not) in [
+        ("student", "家里另一个孩子（兄弟姐妹）也要填写", "家长"),
+        ("teacher", "家里另一位家庭成员也要填写", "家长"),
+    ] {
+        let token = token_of(&links, group);
+        let q = app.questionnaire(&token).await;
+        let client = phone_on(&app, &token).await;
+        answer(&app, &client, &token, &answers_for(&q, |_, _| 1)).await;
+        let (_, html, _) = page(&app, &client, &format!("/s/{token}")).await;
+        assert!(html.contains(offer), "{group}");
+        assert!(!html.contains(&format!("另一位{not}")), "{group}: {html}");
+        let (_, html, _) = page(&app, &client, &format!("/s/{token}?shared=1")).await;
+        assert!(
+            html.contains(offer) && !html.contains(&format!("另一位{not}")),
+            "{group}"
+        );
+        // The form's thank-you card (shown by the script) says the same.
+        let (_, html, _) = page(&app, &client, &format!("/s/{token}?shared=1&confirm=1")).await;
+        assert!(html.contains(offer), "{group}");
+        assert!(!html.contains(&format!("另一位{not}")), "{group}");
+    }
+}
+
+#[tokio::test]
+async fn a_household_member_stays_one_through_the_access_code_form() {
+    let app = spawn_app().await;
+    let (t, id, links) = app
+        .open_round_with(1, &["parent"], json!({"duplicate_policy": "flag"}))
+        .await;
+    let link = link_of(&links, "parent");
+    let token = token_of(&links, "parent");
+    let codes = generate(&app, &t, id, &link, 2).await;
+    let q = app.questionnaire(&token).await;
+    let client = phone_on(&app, &token).await;
+    let mut body = answers_for(&q, |_, _| 1);
+    body["access_code"] = json!(codes[0]);
+    answer(&app, &client, &token, &body).await;
+
+    // The other parent confirms, then is asked for a code: the form keeps
+    // the confirmation, and the admitted code leads back to a marked form.
+    let (_, html, _) = page(&app, &client, &format!("/s/{token}?shared=1&confirm=1")).await;
+    assert!(html.contains("请输入访问码"), "{html}");
+    assert!(html.contains("name=\"shared\" value=\"1\""));
+    let resp = client
+        .post(app.url(&format!("/s/{token}/code")))
+        .form(&[("code", "ABCD-EFGH"), ("shared", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("name=\"shared\" value=\"1\"")
+    );
+    let resp = client
+        .post(app.url(&format!("/s/{token}/code")))
+        .form(&[("code", codes[1].as_str()), ("shared", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let next = resp.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(next, format!("/s/{token}?shared=1&confirm=1"));
+    let (_, html, _) = page(&app, &client, &next).await;
+    assert!(html.contains("name=\"shared_device\" value=\"1\"") && html.contains("<form"));
+
+    let mut body = with_shared(answers_for(&q, |_, _| 2));
+    body["access_code"] = json!(codes[1]);
+    let r = answer(&app, &client, &token, &body).await;
+    assert_eq!(
+        (r["validity"].clone(), r["shared_device"].clone()),
+        (json!("valid"), json!(true))
+    );
+    // A code typed without the confirmation leads to the plain questionnaire.
+    let resp = phone()
+        .post(app.url(&format!("/s/{token}/code")))
+        .form(&[("code", codes[0].as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn the_raw_export_says_which_answers_shared_a_phone() {
+    let app = spawn_app().await;
+    let (t, id, links) = app
+        .open_round_with(1, &["parent"], json!({"duplicate_policy": "flag"}))
+        .await;
+    let token = token_of(&links, "parent");
+    let q = app.questionnaire(&token).await;
+    let client = phone_on(&app, &token).await;
+    for body in [
+        answers_for(&q, |_, _| 1),
+        with_shared(answers_for(&q, |_, _| 2)),
+    ] {
+        answer(&app, &client, &token, &body).await;
+    }
+    assert_eq!(shared_flags(&app).await, [false, true]);
+    let csv = app
+        .get(&t, &format!("/api/rounds/{id}/exports/responses.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let csv = csv.trim_start_matches('\u{feff}');
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "同一设备的家庭成员")
+        .expect("shared-device column");
+    assert_eq!(header[col - 1], "有效性代码");
+    let cells: Vec<String> = lines
+        .map(|l| l.split(',').nth(col).unwrap().to_string())
+        .collect();
+    assert_eq!(cells, ["否", "是"]);
 }

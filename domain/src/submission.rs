@@ -7,7 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use super::questionnaire::{ItemKind, MAX_TEXT_CHARS, Questionnaire};
 
 /// Whether a stored response counts toward the rates, and if not why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored, exported and published as its code (`valid`, `too_fast`,
+/// `duplicate_device`); ordered by code, as the strings it replaces were.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Validity {
     /// Counts.
     Valid,
@@ -30,6 +33,14 @@ impl Validity {
     pub fn from_code(c: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.code() == c)
     }
+    /// The validity as exports and reports name it.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Valid => "有效",
+            Self::TooFast => "答题过快",
+            Self::DuplicateDevice => "同一设备重复提交",
+        }
+    }
     /// Why a stored response does not count, as the respondent reads it;
     /// `None` when it counts.
     pub fn reason_zh(self) -> Option<&'static str> {
@@ -45,6 +56,32 @@ impl Validity {
             None => "提交成功，感谢您的参与！".to_string(),
             Some(why) => format!("本次提交已保存，但不计入统计，原因：{why}。"),
         }
+    }
+}
+
+impl Ord for Validity {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.code().cmp(other.code())
+    }
+}
+
+impl PartialOrd for Validity {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// As the code string it replaces (`"too_fast"`), so that tally keys read
+/// the same in logs and in a check's list of differences.
+impl std::fmt::Debug for Validity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.code())
+    }
+}
+
+impl std::fmt::Display for Validity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
     }
 }
 
@@ -218,7 +255,29 @@ pub fn decode(encoded: &str) -> Vec<Option<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::questionnaire::Item;
+    use crate::questionnaire::Item;
+
+    #[test]
+    fn validity_travels_and_sorts_as_its_code() {
+        for v in Validity::ALL {
+            assert_eq!(Validity::from_code(v.code()), Some(v));
+            let json = serde_json::to_string(&v).unwrap();
+            assert_eq!(json, format!("\"{}\"", v.code()));
+            assert_eq!(serde_json::from_str::<Validity>(&json).unwrap(), v);
+            assert_eq!(format!("{v:?}"), format!("{:?}", v.code()));
+        }
+        let mut sorted = Validity::ALL;
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            [
+                Validity::DuplicateDevice,
+                Validity::TooFast,
+                Validity::Valid
+            ]
+        );
+        assert_eq!(Validity::from_code("martian"), None);
+    }
 
     fn q() -> Questionnaire {
         Questionnaire {
@@ -345,7 +404,7 @@ mod fuzz {
     //! Property tests standing in for a fuzzer: whatever a phone sends, the
     //! check never panics, and what it accepts decodes back to what was sent.
     use super::*;
-    use crate::domain::{group::RespondentGroup, templates};
+    use crate::{group::RespondentGroup, templates};
     use proptest::prelude::*;
 
     fn answer() -> impl Strategy<Value = RawAnswer> {

@@ -5,6 +5,7 @@
 //! no client of renke sends them, and decoding them would let a small body
 //! grow past every limit.
 
+use crate::error::ErrorCode;
 use poem::{Endpoint, IntoResponse, Request, Response, Result, http::StatusCode};
 
 pub const PUBLIC_LIMIT: usize = 64 * 1024;
@@ -12,7 +13,7 @@ pub const DEFAULT_LIMIT: usize = 10 * 1024 * 1024;
 
 fn too_large(limit: usize) -> Response {
     poem::web::Json(serde_json::json!({
-        "code": "payload_too_large",
+        "code": ErrorCode::PayloadTooLarge.code(),
         "message": format!("请求体过大（上限{}KB）", limit / 1024),
     }))
     .with_status(StatusCode::PAYLOAD_TOO_LARGE)
@@ -62,7 +63,7 @@ pub async fn refuse_encoded_bodies<E: Endpoint>(next: E, req: Request) -> Result
         .collect::<Vec<_>>();
     if !encodings.is_empty() {
         return Ok(poem::web::Json(serde_json::json!({
-            "code": "unsupported_media_type",
+            "code": ErrorCode::UnsupportedMediaType.code(),
             "message": format!(
                 "不接受压缩的请求体（Content-Encoding: {}），请发送未压缩的内容 / compressed request bodies are not accepted",
                 encodings.join(", ")

@@ -1,23 +1,15 @@
 //! The parts of a round's report as blocks of cells, one sheet per part.
-//! Built from the API's report, so the files say exactly what the JSON says.
+//! Built from the API's report, so the files say exactly what the JSON says;
+//! `export::report_files` writes the sheets as XLSX or CSV.
 
-use super::cells::{Cell, beijing};
-use crate::api::{
+use super::{
     integrity_types::IntegrityOut,
     report_types::{RateOut, RoundReportOut},
 };
-
-/// A titled block of rows under one header row.
-pub struct Block {
-    pub title: Option<String>,
-    pub headers: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-pub struct Sheet {
-    pub name: &'static str,
-    pub blocks: Vec<Block>,
-}
+use crate::export::{
+    cells::{Cell, beijing},
+    report_files::{Block, Sheet},
+};
 
 const RATE_HEADERS: [&str; 5] = [
     "认可率",
@@ -167,7 +159,7 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
         .items
         .iter()
         .map(|i| {
-            let pick = |f: &dyn Fn(&crate::api::report_types::OptionCountOut) -> bool| {
+            let pick = |f: &dyn Fn(&super::report_types::OptionCountOut) -> bool| {
                 i.options
                     .iter()
                     .filter(|o| f(o))

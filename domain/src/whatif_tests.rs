@@ -1,7 +1,7 @@
 //! Every formula under both readings, by hand and against a brute force.
 
 use super::*;
-use crate::domain::{
+use crate::{
     questionnaire::{Item, ItemKind},
     report::{LinkInfo, ReportInput, compute},
     round::Scale,
@@ -21,7 +21,7 @@ fn questionnaire(scale: Scale, reading: Reading) -> Questionnaire {
         items.push(i);
     }
     items[4].diagnostic = true;
-    items.push(crate::domain::scales::overall_item(Parent, scale, reading));
+    items.push(crate::scales::overall_item(Parent, scale, reading));
     items.push(Item::comment("t1", "意见"));
     Questionnaire {
         title: "t".into(),
@@ -272,7 +272,7 @@ proptest! {
                 tallies.add(&ResponseFacts {
                     round_id: 1,
                     link_id: 5,
-                    validity: "valid",
+                    validity: crate::tally::VALID,
                     place: None,
                     score: score_of(&q, a),
                     answers: a,

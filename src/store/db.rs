@@ -1,10 +1,11 @@
-//! Connecting to the database and bringing its schema up to date.
+//! Connecting to the database and bringing its schema up to date; the
+//! health check's ping and the SQLite backup. Re-exported as `renke::db`.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use std::time::Duration;
 
-use crate::config::Settings;
+use crate::{config::Settings, error::AppError};
 
 /// Connects with durable settings: on SQLite, WAL with synchronous=FULL (an
 /// acknowledged response survives a power cut) and foreign keys on.
@@ -83,6 +84,16 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 }
 
 /// A cheap query proving the database answers.
-pub async fn ping(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
-    db.execute_unprepared("SELECT 1").await.map(|_| ())
+pub async fn ping(db: &DatabaseConnection) -> Result<(), AppError> {
+    db.execute_unprepared("SELECT 1").await?;
+    Ok(())
+}
+
+/// Copies a live SQLite database into `path` with `VACUUM INTO`: one read
+/// transaction, so the copy is consistent even while submissions are being
+/// written.
+pub async fn backup_into(db: &DatabaseConnection, path: &str) -> Result<(), AppError> {
+    db.execute_unprepared(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+        .await?;
+    Ok(())
 }

@@ -120,7 +120,7 @@ pub fn compute(input: &ReportInput) -> Report {
         if k.validity != VALID {
             totals.invalid += count;
             *invalid
-                .entry((link.school_id, link.group, k.validity.clone()))
+                .entry((link.school_id, link.group, k.validity.code().to_string()))
                 .or_default() += count;
             continue;
         }

@@ -1,5 +1,4 @@
-//! Small helpers for the HTML renke writes itself: escaping and the shell
-//! of the respondent pages.
+//! Escaping for the HTML and SVG renke writes itself (pages, QR labels).
 
 /// Escapes text for HTML element content and quoted attributes.
 pub fn esc(text: &str) -> String {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{
     group::RespondentGroup,
+    submission::Validity,
     tally::{TIMELINE_STEP, VALID},
 };
 
@@ -60,16 +61,16 @@ pub struct Point {
 /// One stored count: `n` responses of `group` with `validity` committed in
 /// the 10-minute interval starting at `bucket_start`.
 #[derive(Debug, Clone, Copy)]
-pub struct Count<'a> {
+pub struct Count {
     pub group: RespondentGroup,
-    pub validity: &'a str,
+    pub validity: Validity,
     pub bucket_start: i64,
     pub n: i64,
 }
 
 /// Sums stored counts into `interval`s, per group; ordered by start, then
 /// by group in the questionnaire's usual order. Empty intervals are left out.
-pub fn points<'a>(counts: impl IntoIterator<Item = Count<'a>>, interval: Interval) -> Vec<Point> {
+pub fn points(counts: impl IntoIterator<Item = Count>, interval: Interval) -> Vec<Point> {
     let mut sums: BTreeMap<(i64, usize), (i64, i64)> = BTreeMap::new();
     for c in counts {
         let order = RespondentGroup::ALL
@@ -106,7 +107,7 @@ mod tests {
     // 2026-11-29 15:50:00 UTC = 23:50 in China; 16:00 UTC = 00:00 next day.
     const T: i64 = 1_795_967_400;
 
-    fn count(group: RespondentGroup, validity: &str, bucket_start: i64, n: i64) -> Count<'_> {
+    fn count(group: RespondentGroup, validity: Validity, bucket_start: i64, n: i64) -> Count {
         Count {
             group,
             validity,
@@ -138,8 +139,8 @@ mod tests {
         let counts = [
             count(Teacher, VALID, T, 2),
             count(Parent, VALID, T, 5),
-            count(Parent, "too_fast", T, 1),
-            count(Parent, "duplicate_device", T + 600, 3),
+            count(Parent, Validity::TooFast, T, 1),
+            count(Parent, Validity::DuplicateDevice, T + 600, 3),
             count(Parent, VALID, T + 600, 4),
         ];
         let hourly = points(counts, Interval::Hour);

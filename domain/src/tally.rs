@@ -9,18 +9,18 @@ use super::{
     group::RespondentGroup,
     questionnaire::{ItemKind, Questionnaire},
     school::Location,
-    submission::ResponseScore,
+    submission::{ResponseScore, Validity},
 };
 
 /// The validity of a response that counts toward rates.
-pub const VALID: &str = "valid";
+pub const VALID: Validity = Validity::Valid;
 
 /// Responses of one link with one validity, place and number of judged answers.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClassKey {
     pub round_id: i64,
     pub link_id: i64,
-    pub validity: String,
+    pub validity: Validity,
     /// Answered location code for county-level groups; empty otherwise.
     pub place: String,
     pub judged: i32,
@@ -40,7 +40,7 @@ pub struct ClassSums {
 pub struct OptionKey {
     pub round_id: i64,
     pub link_id: i64,
-    pub validity: String,
+    pub validity: Validity,
     /// 0-based position of the item in the questionnaire.
     pub item: i32,
 }
@@ -56,7 +56,7 @@ pub const TIMELINE_STEP: i64 = 600;
 pub struct TimelineKey {
     pub round_id: i64,
     pub link_id: i64,
-    pub validity: String,
+    pub validity: Validity,
     /// Start of the interval, seconds since 1970-01-01 UTC (a multiple of
     /// [`TIMELINE_STEP`]).
     pub bucket_start: i64,
@@ -72,7 +72,7 @@ pub fn timeline_bucket(unix_seconds: i64) -> i64 {
 pub struct ResponseFacts<'a> {
     pub round_id: i64,
     pub link_id: i64,
-    pub validity: &'a str,
+    pub validity: Validity,
     pub place: Option<Location>,
     pub score: ResponseScore,
     pub answers: &'a str,
@@ -124,25 +124,18 @@ impl Hasher for IntHasher {
 /// Folds responses into tallies. Adding a response is the one definition
 /// used both by the writer (a batch at a time) and by the recomputation
 /// from raw answers (a whole round), so the two can be compared key by key.
-/// Allocates nothing per response: validities are interned, and option
-/// counts kept per (link, validity) as one array per item.
+/// Allocates nothing per response: option counts are kept per (link,
+/// validity) as one array per item.
 #[derive(Debug, Default)]
 pub struct TallyBuilder {
-    validities: Vec<String>,
-    classes: FastMap<(i64, i64, usize, Option<Location>, i32), ClassSums>,
-    options: FastMap<(i64, i64, usize), Vec<OptionCounts>>,
-    timeline: FastMap<(i64, i64, usize, i64), i64>,
+    classes: FastMap<(i64, i64, Validity, Option<Location>, i32), ClassSums>,
+    options: FastMap<(i64, i64, Validity), Vec<OptionCounts>>,
+    timeline: FastMap<(i64, i64, Validity, i64), i64>,
 }
 
 impl TallyBuilder {
     pub fn add(&mut self, r: &ResponseFacts) {
-        let v = match self.validities.iter().position(|v| v == r.validity) {
-            Some(v) => v,
-            None => {
-                self.validities.push(r.validity.to_string());
-                self.validities.len() - 1
-            }
-        };
+        let v = r.validity;
         let key = (r.round_id, r.link_id, v, r.place, r.score.judged);
         let c = self.classes.entry(key).or_default();
         let points = i64::from(r.score.points);
@@ -168,7 +161,6 @@ impl TallyBuilder {
     }
 
     pub fn finish(self) -> Tallies {
-        let validity = |v: usize| self.validities[v].clone();
         let classes = self
             .classes
             .iter()
@@ -177,7 +169,7 @@ impl TallyBuilder {
                 let key = ClassKey {
                     round_id,
                     link_id,
-                    validity: validity(v),
+                    validity: v,
                     place,
                     judged,
                 };
@@ -191,7 +183,7 @@ impl TallyBuilder {
                     let key = OptionKey {
                         round_id,
                         link_id,
-                        validity: validity(v),
+                        validity: v,
                         item: item as i32,
                     };
                     options.insert(key, *counts);
@@ -205,7 +197,7 @@ impl TallyBuilder {
                 let key = TimelineKey {
                     round_id,
                     link_id,
-                    validity: validity(v),
+                    validity: v,
                     bucket_start,
                 };
                 (key, *n)
@@ -316,18 +308,13 @@ impl PlaceItem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::templates::template;
+    use crate::templates::template;
 
-    fn facts<'a>(
-        answers: &'a str,
-        validity: &'a str,
-        judged: i32,
-        points: i32,
-    ) -> ResponseFacts<'a> {
+    fn facts<'a>(answers: &'a str, validity: &str, judged: i32, points: i32) -> ResponseFacts<'a> {
         ResponseFacts {
             round_id: 1,
             link_id: 7,
-            validity,
+            validity: Validity::from_code(validity).unwrap(),
             place: None,
             score: ResponseScore {
                 recognised: 1,
@@ -346,18 +333,18 @@ mod tests {
         assert_eq!(timeline_bucket(1_764_417_600), 1_764_417_600);
         assert_eq!(timeline_bucket(-1), -600);
         let mut b = TallyBuilder::default();
-        b.add(&facts("11", VALID, 1, 5));
+        b.add(&facts("11", "valid", 1, 5));
         b.add(&facts("11", "too_fast", 1, 5));
         b.add(&ResponseFacts {
             submitted_at: 1_764_417_600,
-            ..facts("11", VALID, 1, 5)
+            ..facts("11", "valid", 1, 5)
         });
-        b.add(&facts("12", VALID, 1, 4));
+        b.add(&facts("12", "valid", 1, 4));
         let t = b.finish();
         let counts: Vec<(&str, i64, i64)> = t
             .timeline
             .iter()
-            .map(|(k, n)| (k.validity.as_str(), k.bucket_start, *n))
+            .map(|(k, n)| (k.validity.code(), k.bucket_start, *n))
             .collect();
         assert_eq!(
             counts,
@@ -372,8 +359,8 @@ mod tests {
     #[test]
     fn responses_fold_into_classes_and_option_counts() {
         let mut b = TallyBuilder::default();
-        b.add(&facts("2135t", VALID, 2, 8));
-        b.add(&facts("1125", VALID, 2, 9));
+        b.add(&facts("2135t", "valid", 2, 8));
+        b.add(&facts("1125", "valid", 2, 9));
         let t = b.finish();
         assert_eq!(t.classes.len(), 1);
         let c = t.classes.values().next().unwrap();
@@ -400,13 +387,13 @@ mod tests {
     #[test]
     fn differences_name_every_disagreeing_key() {
         let mut b = TallyBuilder::default();
-        b.add(&facts("11", VALID, 1, 5));
+        b.add(&facts("11", "valid", 1, 5));
         let stored = b.finish();
         let mut b = TallyBuilder::default();
-        b.add(&facts("11", VALID, 1, 5));
+        b.add(&facts("11", "valid", 1, 5));
         assert!(stored.differences(&b.finish()).is_empty());
         let mut b = TallyBuilder::default();
-        b.add(&facts("11", VALID, 1, 5));
+        b.add(&facts("11", "valid", 1, 5));
         b.add(&facts("12", "too_fast", 1, 4));
         let d = stored.differences(&b.finish());
         assert_eq!(d.len(), 4, "{d:?}");

@@ -1,7 +1,7 @@
 //! Hand-computed cases for the formulas, intervals, weights and verdicts.
 
 use super::*;
-use crate::domain::{
+use crate::{
     group::RespondentGroup,
     questionnaire::{Item, Questionnaire},
 };

@@ -1,9 +1,10 @@
 //! A small round computed by hand.
 
 use super::*;
-use crate::domain::{
+use crate::{
     round::Formula,
     scoring::score_of,
+    submission::Validity,
     tally::{ResponseFacts, TallyBuilder},
 };
 use RespondentGroup::*;
@@ -74,11 +75,11 @@ fn fixture() -> Fixture {
     for (link, validity, answers) in rows {
         let group = if link == 20 { Deputy } else { Parent };
         let qn = &questionnaires[&group];
-        let place = crate::domain::tally::PlaceItem::find(qn).and_then(|p| p.place(answers));
+        let place = crate::tally::PlaceItem::find(qn).and_then(|p| p.place(answers));
         tallies.add(&ResponseFacts {
             round_id: 1,
             link_id: link,
-            validity,
+            validity: Validity::from_code(validity).unwrap(),
             place,
             score: score_of(qn, answers),
             answers,

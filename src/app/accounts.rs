@@ -1,0 +1,107 @@
+//! Accounts: created, changed, given a new password (by an admin or on the
+//! server's command line), or changing their own password.
+
+use super::{Actor, Change, Ctx};
+use crate::error::ErrorCode;
+use crate::{
+    credentials::{Role, hash_password_async, random_password},
+    entities::account,
+    error::AppError,
+    store::{self, accounts},
+};
+
+/// Creates an account; `password` None generates one. Returns the account
+/// and its initial password (shown once).
+pub async fn create(
+    ctx: Ctx<'_>,
+    actor: Actor<'_>,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    password: Option<String>,
+) -> Result<(account::Model, String), AppError> {
+    let password = password.unwrap_or_else(random_password);
+    accounts::validate_username(username)?;
+    accounts::validate_password(&password)?;
+    let hash = hash_password_async(&password).await?;
+    let change = Change::begin(ctx, actor).await?;
+    let a = accounts::create_hashed(change.db(), username, display_name, role, hash).await?;
+    let (target, detail) = (
+        format!("account:{}", a.id),
+        format!("{} ({})", a.username, a.role),
+    );
+    change.commit("account.create", target, detail).await?;
+    Ok((a, password))
+}
+
+/// What an admin may change about an account.
+pub struct AccountChange {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+}
+
+/// Changes an account's name, role or disabled flag. Disabling it or
+/// changing its role revokes its sessions; the last enabled admin cannot be
+/// demoted or disabled.
+pub async fn update(
+    ctx: Ctx<'_>,
+    actor: Actor<'_>,
+    id: i64,
+    c: AccountChange,
+) -> Result<account::Model, AppError> {
+    let change = Change::begin(ctx, actor).await?;
+    let db = change.db();
+    let current = accounts::get(db, id).await?;
+    let loses_admin = current.role == Role::Admin.code()
+        && (c.role.is_some_and(|r| r != Role::Admin) || c.disabled == Some(true));
+    if loses_admin && accounts::other_active_admins(db, id).await? == 0 {
+        return Err(AppError::conflict(
+            ErrorCode::LastAdmin,
+            "这是唯一的系统管理员，不能降级或停用",
+        ));
+    }
+    let revoke = c.disabled == Some(true) || c.role.is_some();
+    let updated = accounts::update(db, id, c.display_name, c.role, c.disabled).await?;
+    if revoke {
+        store::sessions::revoke_all(db, id).await?;
+    }
+    let detail = format!("role={} disabled={}", updated.role, updated.disabled);
+    change
+        .commit("account.update", format!("account:{id}"), detail)
+        .await?;
+    Ok(updated)
+}
+
+/// Gives an account a new random password and revokes its sessions;
+/// returns the password (shown once).
+pub async fn reset_password(ctx: Ctx<'_>, actor: Actor<'_>, id: i64) -> Result<String, AppError> {
+    accounts::get(ctx.db, id).await?;
+    let password = random_password();
+    let hash = hash_password_async(&password).await?;
+    let change = Change::begin(ctx, actor).await?;
+    accounts::set_password_hash(change.db(), id, hash).await?;
+    store::sessions::revoke_all(change.db(), id).await?;
+    change
+        .commit("account.reset_password", format!("account:{id}"), "")
+        .await?;
+    Ok(password)
+}
+
+/// An account sets its own new password (the current one was checked);
+/// its other sessions are revoked.
+pub async fn change_own_password(
+    ctx: Ctx<'_>,
+    actor: Actor<'_>,
+    id: i64,
+    new_password: &str,
+) -> Result<(), AppError> {
+    accounts::validate_password(new_password)?;
+    let hash = hash_password_async(new_password).await?;
+    let change = Change::begin(ctx, actor).await?;
+    accounts::set_password_hash(change.db(), id, hash).await?;
+    store::sessions::revoke_all(change.db(), id).await?;
+    change
+        .commit("password.change", format!("account:{id}"), "")
+        .await
+}

@@ -1,0 +1,18 @@
+//! Exports leave a trace: the entry is written before the file is built,
+//! and an export whose entry cannot be written is refused.
+
+use super::{Actor, Change, Ctx};
+use crate::error::AppError;
+
+/// Records that `file` of a round is about to be exported.
+pub async fn record(
+    ctx: Ctx<'_>,
+    actor: Actor<'_>,
+    round_id: i64,
+    file: &str,
+) -> Result<(), AppError> {
+    Change::begin(ctx, actor)
+        .await?
+        .commit("export", format!("round:{round_id}"), file)
+        .await
+}

@@ -1,0 +1,186 @@
+//! Credentials with no HTTP and no SQL in them: roles, the logged-in
+//! account, password hashing (Argon2 off the async workers), random tokens
+//! and passwords, and the hash session tokens are stored as. The store and
+//! the HTTP layer (`auth`) both build on it.
+
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+/// What an account may do. Each role includes the ones below it:
+/// admin ⊇ organiser ⊇ reviewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Reads rounds, reports and exports; changes nothing.
+    Reviewer,
+    /// Manages the county, schools and rounds.
+    Organiser,
+    /// Also manages accounts.
+    Admin,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Reviewer => "reviewer",
+            Self::Organiser => "organiser",
+            Self::Admin => "admin",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        [Self::Reviewer, Self::Organiser, Self::Admin]
+            .into_iter()
+            .find(|r| r.code() == c)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Reviewer => "评估查看",
+            Self::Organiser => "组织管理",
+            Self::Admin => "系统管理员",
+        }
+    }
+}
+
+/// The logged-in account behind a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    /// Hash of the session token used for this request (for logout).
+    pub session_hash: String,
+}
+
+impl CurrentUser {
+    /// Refuses with 403 unless the account has at least `role`.
+    pub fn require(&self, role: Role) -> Result<(), AppError> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "需要“{}”权限，当前账号为“{}”",
+                role.label_zh(),
+                self.role.label_zh()
+            )))
+        }
+    }
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Unexpected(format!("password hashing failed: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Argon2 is built to be slow (tens of milliseconds of CPU): it runs on
+/// tokio's blocking pool, at most one per core at a time, so a burst of
+/// logins neither stalls the async workers (respondents, the writer) nor
+/// fills the blocking pool.
+async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let permits = PERMITS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _permit = permits
+        .acquire()
+        .await
+        .map_err(|e| AppError::Unexpected(format!("password semaphore: {e}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Unexpected(format!("password hashing task: {e}")))
+}
+
+/// [`verify_password`] off the async workers.
+pub async fn verify_password_async(password: &str, hash: &str) -> Result<bool, AppError> {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    off_workers(move || verify_password(&password, &hash)).await
+}
+
+/// [`hash_password`] off the async workers.
+pub async fn hash_password_async(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    off_workers(move || hash_password(&password)).await?
+}
+
+/// A hash to verify against when the account does not exist, so that a
+/// wrong username takes as long as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("renke-dummy-password").unwrap_or_default())
+}
+
+/// A random URL-safe token with `bytes` bytes of entropy.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill(&mut buf[..]);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// A readable random password (no look-alike characters).
+pub fn random_password() -> String {
+    const CHARS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+        .collect()
+}
+
+/// Session tokens are stored only as this hash.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_and_wrong_ones_do_not() {
+        let h = hash_password("正确的密码").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("正确的密码", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_long_and_distinct() {
+        let a = random_token(32);
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, random_token(32));
+        assert_eq!(token_hash(&a).len(), 64);
+    }
+
+    #[test]
+    fn roles_include_the_ones_below() {
+        let u = CurrentUser {
+            id: 1,
+            username: "a".into(),
+            role: Role::Organiser,
+            session_hash: String::new(),
+        };
+        assert!(u.require(Role::Reviewer).is_ok());
+        assert!(u.require(Role::Organiser).is_ok());
+        assert!(u.require(Role::Admin).is_err());
+    }
+}
