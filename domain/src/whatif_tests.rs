@@ -272,7 +272,7 @@ proptest! {
                 tallies.add(&ResponseFacts {
                     round_id: 1,
                     link_id: 5,
-                    validity: crate::tally::VALID,
+                    validity: crate::submission::Validity::Valid,
                     place: None,
                     score: score_of(&q, a),
                     answers: a,
