@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::{
     group::RespondentGroup,
-    questionnaire::Questionnaire,
+    questionnaire::{ItemKind, Questionnaire},
     round::{Formula, Reading, ScoringRule},
     scoring::{Estimate, Precision, Scorer, Sums, Verdict},
     tally::ClassSums,
@@ -99,9 +99,7 @@ impl<'a> WhatIf<'a> {
                 .iter()
                 .map(|item| {
                     let mut cells = [Cell::default(); 10];
-                    if item.counts()
-                        || (item.overall && item.kind == super::questionnaire::ItemKind::Scored)
-                    {
+                    if item.counts() || (item.overall && item.kind == ItemKind::Scored) {
                         for o in item.options.iter().filter(|o| !o.dont_know && o.code <= 9) {
                             cells[usize::from(o.code)] = Cell {
                                 judged: true,

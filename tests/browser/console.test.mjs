@@ -114,12 +114,24 @@ test('an organiser imports schools, creates and opens a round, and sees its link
     await shot(page, 'wizard-groups');
     await page.click('[data-test=wizard-next]');
     await page.click('[data-test=wizard-next]');
+    // The rules: the published 基本满意 scale, by answers.
+    const basic = '满意／比较满意／基本满意／不满意／不了解';
+    await page.locator('[data-test=wizard-scale]').getByText(basic).click();
+    await page.locator('label', { hasText: '按答案计认可比例' }).first().click();
+    await shot(page, 'wizard-rules');
     await page.click('[data-test=wizard-next]');
     await page.getByText('家长').first().waitFor();
+    await page.getByText(basic).first().waitFor();
     await shot(page, 'wizard-review');
     await page.click('[data-test=wizard-submit]');
     await page.waitForURL(/\/rounds\/\d+$/);
     await page.locator('[data-test=round-status]').getByText('草稿').waitFor();
+    const roundId = Number(new URL(page.url()).pathname.split('/').pop());
+    const organiserApi = await Api.login(server.url, organiser.username, organiser.password);
+    const made = await organiserApi.call('GET', `/api/rounds/${roundId}`);
+    assert.equal(made.scoring_rule.scale, 'five_basic');
+    assert.equal(made.scoring_rule.formula, 'answer_share');
+    assert.equal(made.scoring_rule.reading, 'strict');
 
     // The questionnaire is editable while draft.
     await page.getByRole('tab', { name: '问卷' }).click();
@@ -136,8 +148,15 @@ test('an organiser imports schools, creates and opens a round, and sees its link
     await shot(page, 'questionnaire-editor-error');
     const stem = '您对本县推进义务教育优质均衡发展的总体情况是否满意？';
     await stems.nth(2).fill(stem);
+    // The first scored item becomes diagnostic (its own rate, not in the rate).
+    await page.locator('[data-test=item-diagnostic]').first().click();
     await page.click('[data-test=questionnaire-save]');
     await page.locator('[data-test=questionnaire-preview]').getByText(stem).waitFor();
+    const saved = await organiserApi.call('GET', `/api/rounds/${roundId}/questionnaires/parent`);
+    const scoredItems = saved.items.filter((i) => i.kind === 'scored');
+    assert.equal(scoredItems[0].diagnostic, true);
+    assert.equal(scoredItems.filter((i) => i.diagnostic).length, 1);
+    assert.deepEqual(scoredItems[1].options.map((o) => o.label), ['满意', '比较满意', '基本满意', '不满意', '不了解']);
 
     // Open it, after a confirmation that says what freezes.
     await page.click('[data-test=round-open]');
@@ -192,9 +211,10 @@ test('an organiser imports schools, creates and opens a round, and sees its link
     await dialog.getByText('已生成 6 个，已使用 0 个，未使用 6 个').waitFor();
     await page.keyboard.press('Escape');
 
-    // The round overview states the rule in words.
+    // The round overview states the rule in words: the formula and scale chosen.
     await page.getByRole('tab', { name: '概况' }).click();
-    await page.getByText('认可率 = 每位有效受访者').waitFor();
+    await page.getByText('认可率 = 全部有效问卷的“认可”答案总数').waitFor();
+    await page.getByText('计为认可：满意、比较满意（“基本满意”不计入认可，从严）').waitFor();
     await shot(page, 'round-overview');
   } finally {
     await browser.close();

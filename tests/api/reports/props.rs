@@ -157,6 +157,75 @@ async fn check_case(s: &Seeded, cases: Vec<Random>) -> Result<(), TestCaseError>
             .map(|(rec, judged)| f64::from(*rec) / f64::from(*judged));
         same(&item["rate"], expected, "item")?;
     }
+    // The sensitivity table, from the same answers: 1, 2 recognised (and 3,
+    // 一般, under the looser reading); 5 不了解 left out; q1…q17 counted,
+    // the overall item (index 18) read only by the overall-item share.
+    let table = &r["sensitivity"];
+    let rate_of = |formula: &str, reading: &str| {
+        table
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["formula"] == formula && x["reading"] == reading)
+            .map(|x| x["rate"].clone())
+            .unwrap_or(Value::Null)
+    };
+    for (reading, top) in [("strict", 2), ("loose", 3)] {
+        let per_person: Vec<f64> = valid
+            .iter()
+            .filter_map(|c| {
+                let judged: Vec<u64> = c.options[1..=ITEMS]
+                    .iter()
+                    .copied()
+                    .filter(|o| *o != 5)
+                    .collect();
+                let rec = judged.iter().filter(|o| **o <= top).count();
+                (!judged.is_empty()).then(|| rec as f64 / judged.len() as f64)
+            })
+            .collect();
+        same(
+            &rate_of("share_recognised", reading),
+            mean(&per_person),
+            "per respondent",
+        )?;
+        let (mut rec, mut judged) = (0usize, 0usize);
+        for c in &valid {
+            for o in c.options[1..=ITEMS].iter().filter(|o| **o != 5) {
+                judged += 1;
+                rec += usize::from(*o <= top);
+            }
+        }
+        let answers = (judged > 0).then(|| rec as f64 / judged as f64);
+        same(&rate_of("answer_share", reading), answers, "per answer")?;
+        let overall: Vec<f64> = valid
+            .iter()
+            .map(|c| c.options[SCORED])
+            .filter(|o| *o != 5)
+            .map(|o| if o <= top { 1.0 } else { 0.0 })
+            .collect();
+        same(
+            &rate_of("overall_item_share", reading),
+            mean(&overall),
+            "overall item",
+        )?;
+    }
+    // Mean score, points 4/3/2/1 ÷ 4.
+    let means: Vec<f64> = valid
+        .iter()
+        .filter_map(|c| {
+            let pts: Vec<f64> = c.options[1..=ITEMS]
+                .iter()
+                .filter(|o| **o != 5)
+                .map(|o| (5 - *o) as f64)
+                .collect();
+            (!pts.is_empty()).then(|| pts.iter().sum::<f64>() / pts.len() as f64 / 4.0)
+        })
+        .collect();
+    same(
+        &rate_of("mean_score_x20", "strict"),
+        mean(&means),
+        "mean score",
+    )?;
     let check = json_of(
         s.app
             .get(&s.token, &format!("/api/rounds/{round}/tallies/check"))
