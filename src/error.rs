@@ -308,3 +308,77 @@ fn internal() -> ApiError {
 
 /// Result of an API operation.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The error statuses one operation can answer with.
+pub trait Statuses: Send + Sync + 'static {
+    const LIST: &'static [u16];
+}
+
+/// [`ApiError`] as one operation documents it: the same answers, but the
+/// spec lists only the statuses of `S`, so that the generated client knows
+/// what can really happen.
+pub struct Failure<S: Statuses>(pub ApiError, std::marker::PhantomData<S>);
+
+/// Result of an API operation that documents its own error statuses.
+pub type Answer<T, S> = Result<T, Failure<S>>;
+
+impl<S: Statuses> From<ApiError> for Failure<S> {
+    fn from(e: ApiError) -> Self {
+        Self(e, std::marker::PhantomData)
+    }
+}
+
+impl<S: Statuses> From<AppError> for Failure<S> {
+    fn from(e: AppError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl<S: Statuses> From<Failure<S>> for poem::Error {
+    fn from(f: Failure<S>) -> Self {
+        f.0.into()
+    }
+}
+
+impl<S: Statuses> poem_openapi::ApiResponse for Failure<S> {
+    fn meta() -> poem_openapi::registry::MetaResponses {
+        let mut meta = ApiError::meta();
+        meta.responses
+            .retain(|r| r.status.is_some_and(|s| S::LIST.contains(&s)));
+        meta
+    }
+
+    fn register(registry: &mut poem_openapi::registry::Registry) {
+        ApiError::register(registry);
+    }
+}
+
+/// Declares named sets of error statuses.
+macro_rules! statuses {
+    ($($(#[$m:meta])* $name:ident = [$($s:literal),* $(,)?];)*) => {
+        $(
+            $(#[$m])*
+            pub struct $name;
+            impl Statuses for $name {
+                const LIST: &'static [u16] = &[$($s),*];
+            }
+        )*
+    };
+}
+
+statuses! {
+    /// The questionnaire behind a link: unknown (404), not answerable now
+    /// (409), too many requests (429), database trouble (500, 503).
+    PublicRead = [404, 409, 429, 500, 503];
+    /// A submission: everything a body can be refused for, and the above.
+    PublicWrite = [400, 404, 409, 413, 415, 422, 429, 500, 503];
+    /// Logging in: a bad body, wrong credentials, the login throttle.
+    LoginStatuses = [400, 401, 413, 415, 429, 500, 503];
+    /// A logged-in write without a body: not logged in, a cross-site
+    /// request with the session cookie (403).
+    SessionWrite = [401, 403, 500, 503];
+    /// A logged-in read of one's own account (404 if it vanished meanwhile).
+    SessionRead = [401, 404, 500, 503];
+    /// A logged-in write of one's own account with a body.
+    SessionBodyWrite = [400, 401, 403, 404, 413, 415, 422, 500, 503];
+}
