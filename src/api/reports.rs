@@ -17,11 +17,12 @@ use super::{
     sampling_types::{SamplingOut, sampling_out},
     types::GroupDto,
 };
+use crate::error::{Answer, BodyEdit, PathWrite, ReviewerQuery, ReviewerRead};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
     domain::{group::RespondentGroup, integrity::BurstRule, round::RoundStatus},
-    error::{ApiResult, AppError},
+    error::AppError,
     startup::AppState,
     store::{
         self,
@@ -100,7 +101,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<RoundReportOut>> {
+    ) -> Answer<Json<RoundReportOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         let min_n = state.settings.report_min_n;
         let d = data::load(&state.db, id.0).await?;
@@ -122,7 +123,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<SamplingOut>> {
+    ) -> Answer<Json<SamplingOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         Ok(Json(sampling(&state, id.0).await?))
     }
@@ -140,7 +141,7 @@ impl ReportsApi {
         auth: Auth,
         id: Path<i64>,
         body: Json<QuotasIn>,
-    ) -> ApiResult<Json<SamplingOut>> {
+    ) -> Answer<Json<SamplingOut>, BodyEdit> {
         let who = auth.require(Role::Organiser)?;
         let d = data::load(&state.db, id.0).await?;
         let changes = body
@@ -176,7 +177,7 @@ impl ReportsApi {
         /// The burst window in minutes (default 10).
         #[oai(validator(minimum(value = "1"), maximum(value = "1440")))]
         burst_window_minutes: Query<Option<u32>>,
-    ) -> ApiResult<Json<IntegrityOut>> {
+    ) -> Answer<Json<IntegrityOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         let min_n = state.settings.report_min_n;
         let mut rule = BurstRule::default();
@@ -206,7 +207,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: Auth,
         round_ids: Query<Vec<i64>>,
-    ) -> ApiResult<Json<CompareOut>> {
+    ) -> Answer<Json<CompareOut>, ReviewerQuery> {
         auth.require(Role::Reviewer)?;
         let min_n = state.settings.report_min_n;
         let ids: Vec<i64> = if round_ids.0.is_empty() {
@@ -244,7 +245,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<TallyCheckOut>> {
+    ) -> Answer<Json<TallyCheckOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         store::rounds::get(&state.db, id.0).await?;
         let _permit = state.heavy.permit().await?;
@@ -263,7 +264,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<TallyCheckOut>> {
+    ) -> Answer<Json<TallyCheckOut>, PathWrite> {
         auth.require(Role::Organiser)?;
         store::rounds::get(&state.db, id.0).await?;
         let _permit = state.heavy.permit().await?;

@@ -9,6 +9,9 @@ use super::{
     ApiTags,
     types::{Done, DuplicatePolicyDto, FormulaDto, GroupDto, PurposeDto, RoundStatusDto},
 };
+use crate::error::{
+    Answer, BodyCreate, BodyUpdate, PathRuleWrite, PathStateWrite, ReviewerList, ReviewerRead,
+};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
@@ -16,7 +19,6 @@ use crate::{
         round::{DuplicatePolicy, Purpose, RoundStatus, ScoringRule, THRESHOLD},
         scoring::describe_rule,
     },
-    error::ApiResult,
     startup::AppState,
     store::{
         self,
@@ -209,7 +211,7 @@ impl RoundsApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> ApiResult<Json<Vec<RoundSummary>>> {
+    ) -> Answer<Json<Vec<RoundSummary>>, ReviewerList> {
         auth.require(Role::Reviewer)?;
         let list = store::rounds::list(&state.db).await?;
         Ok(Json(list.iter().map(RoundSummary::from).collect()))
@@ -223,7 +225,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
         body: Json<RoundIn>,
-    ) -> ApiResult<Json<RoundOut>> {
+    ) -> Answer<Json<RoundOut>, BodyCreate> {
         let user = auth.require(Role::Organiser)?;
         let d =
             app::rounds::create(state.app(), Actor::user(user), user.id, &body.0.into()).await?;
@@ -237,7 +239,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<RoundOut>> {
+    ) -> Answer<Json<RoundOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         Ok(Json(store::rounds::get(&state.db, id.0).await?.into()))
     }
@@ -250,7 +252,7 @@ impl RoundsApi {
         auth: Auth,
         id: Path<i64>,
         body: Json<RoundIn>,
-    ) -> ApiResult<Json<RoundOut>> {
+    ) -> Answer<Json<RoundOut>, BodyUpdate> {
         let who = auth.require(Role::Organiser)?;
         let d = app::rounds::update(state.app(), Actor::user(who), id.0, &body.0.into()).await?;
         Ok(Json(d.into()))
@@ -263,7 +265,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<Done>> {
+    ) -> Answer<Json<Done>, PathStateWrite> {
         let who = auth.require(Role::Organiser)?;
         app::rounds::delete(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(Done { ok: true }))
@@ -277,7 +279,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<RoundOut>> {
+    ) -> Answer<Json<RoundOut>, PathRuleWrite> {
         let who = auth.require(Role::Organiser)?;
         let d = app::rounds::open(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(d.into()))
@@ -291,7 +293,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<RoundOut>> {
+    ) -> Answer<Json<RoundOut>, PathStateWrite> {
         let who = auth.require(Role::Organiser)?;
         let d = app::rounds::close(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(d.into()))

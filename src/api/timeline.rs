@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
 use super::{ApiTags, types::GroupDto};
+use crate::error::{Answer, ReviewerQuery};
 use crate::{
     auth::{Auth, Role},
     domain::{
@@ -19,7 +20,7 @@ use crate::{
         timeline::{Count, Interval, points},
     },
     entities::link,
-    error::{ApiResult, AppError},
+    error::AppError,
     startup::AppState,
     store,
 };
@@ -76,7 +77,7 @@ impl TimelineApi {
         id: Path<i64>,
         /// 10, 60 (default) or 1440.
         bucket_minutes: Query<Option<u32>>,
-    ) -> ApiResult<Json<TimelineOut>> {
+    ) -> Answer<Json<TimelineOut>, ReviewerQuery> {
         auth.require(Role::Reviewer)?;
         let minutes = bucket_minutes.0.unwrap_or(60);
         let interval = Interval::from_minutes(minutes).ok_or_else(|| {

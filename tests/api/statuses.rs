@@ -46,6 +46,44 @@ fn respondent_and_login_operations_document_their_own_statuses() {
     assert_eq!(codes.as_array().unwrap().len(), 27);
 }
 
+#[test]
+fn every_operation_documents_a_subset_of_the_error_statuses() {
+    let spec: Value = serde_json::from_str(&renke::api::spec_json()).unwrap();
+    let known = [
+        "400", "401", "403", "404", "409", "413", "415", "422", "429", "500", "503",
+    ];
+    let mut all_eleven = vec![];
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        for op in ops.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap();
+            let errors: Vec<&String> = op["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|s| s.as_str() >= "400")
+                .collect();
+            assert!(errors.iter().all(|s| known.contains(&s.as_str())), "{id}");
+            // Anything that reads the database may find it unavailable.
+            assert!(errors.iter().any(|s| *s == "503"), "{id}");
+            let public = path.starts_with("/public/") || path == "/health";
+            let login = id == "login";
+            if !public && !login {
+                assert!(errors.iter().any(|s| *s == "401"), "{id} needs a session");
+            }
+            if public {
+                assert!(!errors.iter().any(|s| *s == "401" || *s == "403"), "{id}");
+            }
+            if errors.len() == known.len() {
+                all_eleven.push(id.to_string());
+            }
+        }
+    }
+    assert!(
+        all_eleven.is_empty(),
+        "still documenting everything: {all_eleven:?}"
+    );
+}
+
 #[tokio::test]
 async fn their_refusals_are_among_the_documented_statuses() {
     let app = spawn_app().await;
