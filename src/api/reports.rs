@@ -265,12 +265,11 @@ impl ReportsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> Answer<Json<TallyCheckOut>, PathWrite> {
-        auth.require(Role::Organiser)?;
+        let who = auth.require(Role::Organiser)?;
         store::rounds::get(&state.db, id.0).await?;
         let _permit = state.heavy.permit().await?;
-        Ok(Json(
-            store::recompute::rebuild(&state.db, id.0).await?.into(),
-        ))
+        let check = app::rounds::rebuild_tallies(state.app(), Actor::user(who), id.0).await?;
+        Ok(Json(check.into()))
     }
 }
 
