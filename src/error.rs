@@ -308,3 +308,164 @@ fn internal() -> ApiError {
 
 /// Result of an API operation.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The error statuses one operation can answer with.
+pub trait Statuses: Send + Sync + 'static {
+    const LIST: &'static [u16];
+}
+
+/// [`ApiError`] as one operation documents it: the same answers, but the
+/// spec lists only the statuses of `S`, so that the generated client knows
+/// what can really happen.
+pub struct Failure<S: Statuses>(pub ApiError, std::marker::PhantomData<S>);
+
+/// Result of an API operation that documents its own error statuses.
+pub type Answer<T, S> = Result<T, Failure<S>>;
+
+impl ApiError {
+    /// The HTTP status this answer carries.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::PayloadTooLarge(_) => 413,
+            Self::UnsupportedMediaType(_) => 415,
+            Self::Unprocessable(_) => 422,
+            Self::TooManyRequests(..) => 429,
+            Self::Internal(_) => 500,
+            Self::Unavailable(..) => 503,
+        }
+    }
+}
+
+impl<S: Statuses> From<ApiError> for Failure<S> {
+    fn from(e: ApiError) -> Self {
+        // Debug builds (every test) fail loudly when an operation answers
+        // with a status its spec does not list.
+        debug_assert!(
+            S::LIST.contains(&e.status()),
+            "status {} is not documented for this operation ({})",
+            e.status(),
+            std::any::type_name::<S>()
+        );
+        Self(e, std::marker::PhantomData)
+    }
+}
+
+impl<S: Statuses> From<AppError> for Failure<S> {
+    fn from(e: AppError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl<S: Statuses> From<Failure<S>> for poem::Error {
+    fn from(f: Failure<S>) -> Self {
+        f.0.into()
+    }
+}
+
+impl<S: Statuses> poem_openapi::ApiResponse for Failure<S> {
+    fn meta() -> poem_openapi::registry::MetaResponses {
+        let mut meta = ApiError::meta();
+        meta.responses
+            .retain(|r| r.status.is_some_and(|s| S::LIST.contains(&s)));
+        meta
+    }
+
+    fn register(registry: &mut poem_openapi::registry::Registry) {
+        ApiError::register(registry);
+    }
+}
+
+/// Declares named sets of error statuses.
+macro_rules! statuses {
+    ($($(#[$m:meta])* $name:ident = [$($s:literal),* $(,)?];)*) => {
+        $(
+            $(#[$m])*
+            pub struct $name;
+            impl Statuses for $name {
+                const LIST: &'static [u16] = &[$($s),*];
+            }
+        )*
+    };
+}
+
+statuses! {
+    /// The questionnaire behind a link: unknown (404), not answerable now
+    /// (409), too many requests (429), database trouble (500, 503).
+    PublicRead = [404, 409, 429, 500, 503];
+    /// A submission: everything a body can be refused for, and the above.
+    PublicWrite = [400, 404, 409, 413, 415, 422, 429, 500, 503];
+    /// Logging in: a bad body, wrong credentials, the login throttle.
+    LoginStatuses = [400, 401, 413, 415, 429, 500, 503];
+    /// A logged-in write without a body: not logged in, a cross-site
+    /// request with the session cookie (403).
+    SessionWrite = [401, 403, 500, 503];
+    /// A logged-in read of one's own account (404 if it vanished meanwhile).
+    SessionRead = [401, 404, 500, 503];
+    /// A logged-in write of one's own account with a body.
+    SessionBodyWrite = [400, 401, 403, 404, 413, 415, 422, 500, 503];
+    /// A list any logged-in account may read (every account is at least a
+    /// reviewer, and reads pass the same-origin check: no 403).
+    ReviewerList = [401, 500, 503];
+    /// A reviewer's read of one thing named in the path (400: a path that
+    /// does not parse; 404: no such thing).
+    ReviewerRead = [400, 401, 404, 500, 503];
+    /// A reviewer's read of something that is there by construction once
+    /// the path parses.
+    ReviewerParsed = [400, 401, 500, 503];
+    /// A reviewer's read of a singleton that may not be set yet.
+    ReviewerFind = [401, 404, 500, 503];
+    /// An admin's list (403 for other roles).
+    AdminList = [401, 403, 500, 503];
+    /// An admin's list with query parameters.
+    AdminQuery = [400, 401, 403, 500, 503];
+    /// A write without a body on something named in the path.
+    PathWrite = [400, 401, 403, 404, 500, 503];
+    /// As [`PathWrite`], refused by the thing's state (409).
+    PathStateWrite = [400, 401, 403, 404, 409, 500, 503];
+    /// A write without a body on something named in the path, refused by
+    /// its state (409) or a rule (422: an invalid questionnaire, a count).
+    PathRuleWrite = [400, 401, 403, 404, 409, 422, 500, 503];
+    /// A reviewer's read whose query parameters may break a rule (422).
+    ReviewerQuery = [400, 401, 404, 422, 500, 503];
+    /// A change from a body to something named in the path, checked
+    /// against rules (422) but not refused by its state.
+    BodyEdit = [400, 401, 403, 404, 413, 415, 422, 500, 503];
+    /// A new thing from a body: rules (422), no path.
+    BodyCreate = [400, 401, 403, 413, 415, 422, 500, 503];
+    /// A new thing from a body that may clash with another (409).
+    BodyCreateUnique = [400, 401, 403, 409, 413, 415, 422, 500, 503];
+    /// A change from a body to something named in the path, which its
+    /// state or another thing may refuse (409).
+    BodyUpdate = [400, 401, 403, 404, 409, 413, 415, 422, 500, 503];
+    /// A change from a body that only switches a flag (no rules, no state).
+    BodyToggle = [400, 401, 403, 404, 413, 415, 500, 503];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operation_lists_only_its_own_error_statuses() {
+        use poem_openapi::ApiResponse;
+        let listed: Vec<u16> = Failure::<ReviewerRead>::meta()
+            .responses
+            .iter()
+            .filter_map(|r| r.status)
+            .collect();
+        assert_eq!(listed, [400, 401, 404, 500, 503]);
+        assert_eq!(ApiError::meta().responses.len(), 11);
+    }
+
+    #[test]
+    #[should_panic(expected = "status 409 is not documented")]
+    fn an_undocumented_status_fails_loudly_in_debug_builds() {
+        let _: Failure<ReviewerRead> =
+            AppError::conflict(ErrorCode::RoundFrozen, "测评轮次已开启").into();
+    }
+}

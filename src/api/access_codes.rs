@@ -16,11 +16,12 @@ use super::{
     printing::one_link,
 };
 use crate::error::ErrorCode;
+use crate::error::{Answer, BodyUpdate, PathRuleWrite, ReviewerRead};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
     domain::round::RoundStatus,
-    error::{ApiResult, AppError},
+    error::AppError,
     pages::slips::{self, SlipsView},
     qr::Matrix,
     state::AppState,
@@ -125,7 +126,7 @@ impl AccessCodesApi {
         auth: Auth,
         id: Path<i64>,
         link_id: Path<i64>,
-    ) -> ApiResult<Json<AccessCodeCounts>> {
+    ) -> Answer<Json<AccessCodeCounts>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         one_link(&state, id.0, link_id.0).await?;
         Ok(Json(counts(&state, link_id.0).await?))
@@ -148,7 +149,7 @@ impl AccessCodesApi {
         id: Path<i64>,
         link_id: Path<i64>,
         body: Json<AccessCodesIn>,
-    ) -> ApiResult<GenerateResponse> {
+    ) -> Answer<GenerateResponse, BodyUpdate> {
         let who = auth.require(Role::Organiser)?;
         let (link, codes) =
             generate(&state, Actor::user(who), id.0, link_id.0, body.count, false).await?;
@@ -173,7 +174,7 @@ impl AccessCodesApi {
         id: Path<i64>,
         link_id: Path<i64>,
         count: Query<u32>,
-    ) -> ApiResult<Html<String>> {
+    ) -> Answer<Html<String>, PathRuleWrite> {
         let who = auth.require(Role::Organiser)?;
         let (link, codes) =
             generate(&state, Actor::user(who), id.0, link_id.0, count.0, true).await?;

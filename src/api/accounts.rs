@@ -4,11 +4,11 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
 use super::{ApiTags, types::RoleDto};
+use crate::error::{AdminList, Answer, BodyCreateUnique, BodyUpdate, PathWrite};
 use crate::{
     app::{self, Actor, accounts::AccountChange},
     auth::{Auth, Role},
     entities::account,
-    error::ApiResult,
     state::AppState,
     store,
 };
@@ -81,7 +81,7 @@ impl AccountsApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> ApiResult<Json<Vec<AccountOut>>> {
+    ) -> Answer<Json<Vec<AccountOut>>, AdminList> {
         auth.require(Role::Admin)?;
         let list = store::accounts::list(&state.db).await?;
         Ok(Json(list.into_iter().map(Into::into).collect()))
@@ -94,7 +94,7 @@ impl AccountsApi {
         state: Data<&AppState>,
         auth: Auth,
         body: Json<AccountCreateIn>,
-    ) -> ApiResult<Json<AccountCreated>> {
+    ) -> Answer<Json<AccountCreated>, BodyCreateUnique> {
         let who = auth.require(Role::Admin)?;
         let (a, password) = app::accounts::create(
             state.app(),
@@ -120,7 +120,7 @@ impl AccountsApi {
         auth: Auth,
         id: Path<i64>,
         body: Json<AccountUpdateIn>,
-    ) -> ApiResult<Json<AccountOut>> {
+    ) -> Answer<Json<AccountOut>, BodyUpdate> {
         let who = auth.require(Role::Admin)?;
         let change = AccountChange {
             display_name: body.display_name.clone(),
@@ -142,7 +142,7 @@ impl AccountsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<PasswordReset>> {
+    ) -> Answer<Json<PasswordReset>, PathWrite> {
         let who = auth.require(Role::Admin)?;
         let password = app::accounts::reset_password(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(PasswordReset { password }))

@@ -5,10 +5,10 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
 
 use super::ApiTags;
+use crate::error::{AdminQuery, Answer};
 use crate::{
     auth::{Auth, Role},
     entities::audit_entry,
-    error::ApiResult,
     state::AppState,
     store,
 };
@@ -54,7 +54,7 @@ impl AuditApi {
         auth: Auth,
         before: Query<Option<i64>>,
         limit: Query<Option<u64>>,
-    ) -> ApiResult<Json<Vec<AuditEntryOut>>> {
+    ) -> Answer<Json<Vec<AuditEntryOut>>, AdminQuery> {
         auth.require(Role::Admin)?;
         let rows = store::audit::list(&state.db, before.0, limit.0.unwrap_or(100), None).await?;
         Ok(Json(rows.into_iter().map(Into::into).collect()))

@@ -8,7 +8,7 @@ use crate::error::ErrorCode;
 use crate::{
     app::{self, Actor},
     auth::{self, Auth, SESSION_COOKIE},
-    error::{ApiResult, AppError},
+    error::{Answer, AppError, LoginStatuses, SessionBodyWrite, SessionRead, SessionWrite},
     ratelimit,
     state::AppState,
     store,
@@ -77,7 +77,7 @@ impl AuthApi {
         state: Data<&AppState>,
         req: &poem::Request,
         body: Json<LoginIn>,
-    ) -> ApiResult<LoginResponse> {
+    ) -> Answer<LoginResponse, LoginStatuses> {
         let username = body.username.trim();
         // The same rule as the respondents' limits: the trusted proxy
         // header when configured, IPv6 per /64 (kept in memory only).
@@ -120,7 +120,8 @@ impl AuthApi {
                 .await;
                 return Err(crate::error::ApiError::Unauthorized(Json(
                     crate::error::ErrorBody::new(ErrorCode::InvalidCredentials, "用户名或密码错误"),
-                )));
+                ))
+                .into());
             }
         };
         state.login_throttle.succeeded(username);
@@ -140,7 +141,11 @@ impl AuthApi {
 
     /// Log out: revoke this session.
     #[oai(path = "/logout", method = "post", operation_id = "logout")]
-    async fn logout(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<LogoutResponse> {
+    async fn logout(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> Answer<LogoutResponse, SessionWrite> {
         app::sessions::logout(state.app(), auth.user()).await?;
         Ok(LogoutResponse::Ok(
             Json(Done { ok: true }),
@@ -150,7 +155,11 @@ impl AuthApi {
 
     /// The logged-in account.
     #[oai(path = "/me", method = "get", operation_id = "me")]
-    async fn me(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<Json<AccountOut>> {
+    async fn me(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> Answer<Json<AccountOut>, SessionRead> {
         Ok(Json(
             store::accounts::get(&state.db, auth.user().id)
                 .await?
@@ -165,7 +174,7 @@ impl AuthApi {
         state: Data<&AppState>,
         auth: Auth,
         body: Json<PasswordChangeIn>,
-    ) -> ApiResult<Json<Done>> {
+    ) -> Answer<Json<Done>, SessionBodyWrite> {
         let user = auth.user();
         let account = store::accounts::get(&state.db, user.id).await?;
         if !auth::verify_password_async(&body.current_password, &account.password_hash).await? {

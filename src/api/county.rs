@@ -4,11 +4,12 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, payload::Json};
 
 use super::ApiTags;
+use crate::error::{Answer, BodyCreate, ReviewerFind};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
     entities::county,
-    error::{ApiResult, AppError},
+    error::AppError,
     state::AppState,
     store,
 };
@@ -53,7 +54,11 @@ pub struct CountyApi;
 impl CountyApi {
     /// The county profile (404 until it is set).
     #[oai(path = "/", method = "get", operation_id = "get_county")]
-    async fn get_county(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<Json<CountyDto>> {
+    async fn get_county(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> Answer<Json<CountyDto>, ReviewerFind> {
         auth.require(Role::Reviewer)?;
         let c = store::county::get(&state.db)
             .await?
@@ -69,7 +74,7 @@ impl CountyApi {
         state: Data<&AppState>,
         auth: Auth,
         body: Json<CountyDto>,
-    ) -> ApiResult<Json<CountyDto>> {
+    ) -> Answer<Json<CountyDto>, BodyCreate> {
         let who = auth.require(Role::Organiser)?;
         let c = app::schools::put_county(
             state.app(),

@@ -12,11 +12,12 @@ use super::{
     ApiTags, integrity_types::integrity_out, report_sheets::sheets, report_types::report_out,
     types::GroupDto,
 };
+use crate::error::{Answer, ReviewerQuery, ReviewerRead};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
     domain::{group::RespondentGroup, integrity::BurstRule},
-    error::{ApiResult, AppError},
+    error::AppError,
     export::{
         report_files::{self, Sheet},
         responses, responses_xlsx,
@@ -96,7 +97,7 @@ impl ExportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<XlsxFile> {
+    ) -> Answer<XlsxFile, ReviewerRead> {
         begin_export(&state, &auth, id.0, "report.xlsx").await?;
         let body = report_file(&state, id.0, report_files::xlsx).await?;
         let name = format!("renke-round-{}-report.xlsx", id.0);
@@ -115,7 +116,7 @@ impl ExportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<CsvFile> {
+    ) -> Answer<CsvFile, ReviewerRead> {
         begin_export(&state, &auth, id.0, "report.csv").await?;
         let body = report_file(&state, id.0, report_files::csv).await?;
         let name = format!("renke-round-{}-report.csv", id.0);
@@ -137,7 +138,7 @@ impl ExportsApi {
         auth: Auth,
         id: Path<i64>,
         group: Query<Option<GroupDto>>,
-    ) -> ApiResult<CsvFile> {
+    ) -> Answer<CsvFile, ReviewerQuery> {
         begin_export(&state, &auth, id.0, "responses.csv").await?;
         let d = data::load(&state.db, id.0).await?;
         let group = group.0.map(RespondentGroup::from);
@@ -168,7 +169,7 @@ impl ExportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<XlsxFile> {
+    ) -> Answer<XlsxFile, ReviewerRead> {
         begin_export(&state, &auth, id.0, "responses.xlsx").await?;
         let d = data::load(&state.db, id.0).await?;
         let body = responses_xlsx::xlsx_body(state.db.clone(), responses::Layout::new(&d));

@@ -4,11 +4,11 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
 use super::{ApiTags, types::GroupDto};
+use crate::error::{Answer, BodyToggle, ReviewerRead};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
     domain::group::RespondentGroup,
-    error::ApiResult,
     state::AppState,
     store::{self, links::LinkRow},
 };
@@ -129,7 +129,7 @@ impl LinksApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<LinksOut>> {
+    ) -> Answer<Json<LinksOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         store::rounds::get(&state.db, id.0).await?;
         let pb = public_base(&state);
@@ -155,7 +155,7 @@ impl LinksApi {
         id: Path<i64>,
         link_id: Path<i64>,
         body: Json<LinkUpdateIn>,
-    ) -> ApiResult<Json<LinkOut>> {
+    ) -> Answer<Json<LinkOut>, BodyToggle> {
         let who = auth.require(Role::Organiser)?;
         app::links::set_enabled(state.app(), Actor::user(who), id.0, link_id.0, body.enabled)
             .await?;

@@ -13,9 +13,10 @@ use super::{
     ApiTags,
     links::{LinkOut, PublicBase, link_out, public_base},
 };
+use crate::error::{Answer, ReviewerQuery, ReviewerRead};
 use crate::{
     auth::{Auth, Role},
-    error::{ApiResult, AppError},
+    error::AppError,
     pages::posters::{self, PosterCode, PosterRound, Sheet},
     qr::{self, Matrix},
     state::AppState,
@@ -175,7 +176,7 @@ impl PrintingApi {
         id: Path<i64>,
         link_id: Path<i64>,
         size: Query<Option<u32>>,
-    ) -> ApiResult<PngResponse> {
+    ) -> Answer<PngResponse, ReviewerQuery> {
         auth.require(Role::Reviewer)?;
         let size = qr::png_size(size.0)?;
         let link = one_link(&state, id.0, link_id.0).await?;
@@ -200,7 +201,7 @@ impl PrintingApi {
         auth: Auth,
         id: Path<i64>,
         link_id: Path<i64>,
-    ) -> ApiResult<SvgResponse> {
+    ) -> Answer<SvgResponse, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         let link = one_link(&state, id.0, link_id.0).await?;
         let url = link.url.clone();
@@ -226,7 +227,7 @@ impl PrintingApi {
         auth: Auth,
         id: Path<i64>,
         size: Query<Option<u32>>,
-    ) -> ApiResult<ZipResponse> {
+    ) -> Answer<ZipResponse, ReviewerQuery> {
         auth.require(Role::Reviewer)?;
         let size = qr::png_size(size.0)?;
         let (_, links) = enabled_links(&state, id.0).await?;
@@ -253,7 +254,7 @@ impl PrintingApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Html<String>> {
+    ) -> Answer<Html<String>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         let detail = store::rounds::get(&state.db, id.0).await?;
         let (pb, links) = enabled_links(&state, id.0).await?;

@@ -16,7 +16,7 @@ use crate::{
         questionnaire::ItemKind,
         submission::{RawAnswer, Validity},
     },
-    error::{ApiResult, AppError},
+    error::{Answer, AppError, PublicRead, PublicWrite},
     state::AppState,
     survey::{self, ResponseInput},
     writer::{Outcome, Receipt},
@@ -146,7 +146,7 @@ impl PublicApi {
         &self,
         state: Data<&AppState>,
         token: Path<String>,
-    ) -> ApiResult<Json<PublicQuestionnaire>> {
+    ) -> Answer<Json<PublicQuestionnaire>, PublicRead> {
         let open = survey::open_link(&state, &token.0).await?;
         let (ctx, q) = (open.ctx(), &open.questionnaire);
         Ok(Json(PublicQuestionnaire {
@@ -199,7 +199,7 @@ impl PublicApi {
         req: &Request,
         token: Path<String>,
         body: Json<ResponseIn>,
-    ) -> ApiResult<SubmitResponse> {
+    ) -> Answer<SubmitResponse, PublicWrite> {
         let body = body.0;
         let input = ResponseInput {
             client_id: body.client_id,

@@ -7,10 +7,10 @@ use super::{
     ApiTags,
     types::{GroupDto, QuestionnaireDto},
 };
+use crate::error::{Answer, BodyUpdate, ReviewerRead};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
-    error::ApiResult,
     state::AppState,
     store,
 };
@@ -31,7 +31,7 @@ impl QuestionnairesApi {
         auth: Auth,
         id: Path<i64>,
         group: Path<GroupDto>,
-    ) -> ApiResult<Json<QuestionnaireDto>> {
+    ) -> Answer<Json<QuestionnaireDto>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         store::rounds::get(&state.db, id.0).await?;
         let q = store::rounds::questionnaire(&state.db, id.0, group.0.into()).await?;
@@ -52,7 +52,7 @@ impl QuestionnairesApi {
         id: Path<i64>,
         group: Path<GroupDto>,
         body: Json<QuestionnaireDto>,
-    ) -> ApiResult<Json<QuestionnaireDto>> {
+    ) -> Answer<Json<QuestionnaireDto>, BodyUpdate> {
         let who = auth.require(Role::Organiser)?;
         let q = body.0.into();
         app::rounds::put_questionnaire(state.app(), Actor::user(who), id.0, group.0.into(), &q)

@@ -18,6 +18,7 @@ use super::{
     sampling_types::{CountyFacts, SamplingOut, sampling_out},
     types::{FormulaDto, GroupDto, ReadingDto},
 };
+use crate::error::{Answer, BodyEdit, PathWrite, ReviewerQuery, ReviewerRead};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
@@ -27,7 +28,7 @@ use crate::{
         round::{Formula, RoundStatus},
         whatif::Variant,
     },
-    error::{ApiResult, AppError},
+    error::AppError,
     state::AppState,
     store::{
         self,
@@ -118,7 +119,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<RoundReportOut>> {
+    ) -> Answer<Json<RoundReportOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         let min_n = state.settings.report_min_n;
         let d = data::load(&state.db, id.0).await?;
@@ -154,7 +155,7 @@ impl ReportsApi {
         formula: Query<FormulaDto>,
         /// The reading of the middle option; default: the round's.
         reading: Query<Option<ReadingDto>>,
-    ) -> ApiResult<Json<WhatIfOut>> {
+    ) -> Answer<Json<WhatIfOut>, ReviewerQuery> {
         auth.require(Role::Reviewer)?;
         let min_n = state.settings.report_min_n;
         let d = data::load(&state.db, id.0).await?;
@@ -195,7 +196,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<SamplingOut>> {
+    ) -> Answer<Json<SamplingOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         Ok(Json(sampling(&state, id.0).await?))
     }
@@ -213,7 +214,7 @@ impl ReportsApi {
         auth: Auth,
         id: Path<i64>,
         body: Json<QuotasIn>,
-    ) -> ApiResult<Json<SamplingOut>> {
+    ) -> Answer<Json<SamplingOut>, BodyEdit> {
         let who = auth.require(Role::Organiser)?;
         let d = data::load(&state.db, id.0).await?;
         let changes = body
@@ -249,7 +250,7 @@ impl ReportsApi {
         /// The burst window in minutes (default 10).
         #[oai(validator(minimum(value = "1"), maximum(value = "1440")))]
         burst_window_minutes: Query<Option<u32>>,
-    ) -> ApiResult<Json<IntegrityOut>> {
+    ) -> Answer<Json<IntegrityOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         let min_n = state.settings.report_min_n;
         let mut rule = BurstRule::default();
@@ -279,7 +280,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: Auth,
         round_ids: Query<Vec<i64>>,
-    ) -> ApiResult<Json<CompareOut>> {
+    ) -> Answer<Json<CompareOut>, ReviewerQuery> {
         auth.require(Role::Reviewer)?;
         let min_n = state.settings.report_min_n;
         let ids: Vec<i64> = if round_ids.0.is_empty() {
@@ -317,7 +318,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<TallyCheckOut>> {
+    ) -> Answer<Json<TallyCheckOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         store::rounds::get(&state.db, id.0).await?;
         let _permit = state.heavy.permit().await?;
@@ -336,13 +337,12 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<TallyCheckOut>> {
-        auth.require(Role::Organiser)?;
+    ) -> Answer<Json<TallyCheckOut>, PathWrite> {
+        let who = auth.require(Role::Organiser)?;
         store::rounds::get(&state.db, id.0).await?;
         let _permit = state.heavy.permit().await?;
-        Ok(Json(
-            store::recompute::rebuild(&state.db, id.0).await?.into(),
-        ))
+        let check = app::rounds::rebuild_tallies(state.app(), Actor::user(who), id.0).await?;
+        Ok(Json(check.into()))
     }
 }
 

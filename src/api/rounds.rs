@@ -12,6 +12,9 @@ use super::{
         ScaleDto,
     },
 };
+use crate::error::{
+    Answer, BodyCreate, BodyUpdate, PathRuleWrite, PathStateWrite, ReviewerList, ReviewerRead,
+};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
@@ -21,7 +24,6 @@ use crate::{
         },
         scoring::describe_rule,
     },
-    error::ApiResult,
     state::AppState,
     store::{
         self,
@@ -240,7 +242,7 @@ impl RoundsApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> ApiResult<Json<Vec<RoundSummary>>> {
+    ) -> Answer<Json<Vec<RoundSummary>>, ReviewerList> {
         auth.require(Role::Reviewer)?;
         let list = store::rounds::list(&state.db).await?;
         Ok(Json(list.iter().map(RoundSummary::from).collect()))
@@ -254,7 +256,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
         body: Json<RoundIn>,
-    ) -> ApiResult<Json<RoundOut>> {
+    ) -> Answer<Json<RoundOut>, BodyCreate> {
         let user = auth.require(Role::Organiser)?;
         let d =
             app::rounds::create(state.app(), Actor::user(user), user.id, &body.0.into()).await?;
@@ -268,7 +270,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<RoundOut>> {
+    ) -> Answer<Json<RoundOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         Ok(Json(store::rounds::get(&state.db, id.0).await?.into()))
     }
@@ -281,7 +283,7 @@ impl RoundsApi {
         auth: Auth,
         id: Path<i64>,
         body: Json<RoundIn>,
-    ) -> ApiResult<Json<RoundOut>> {
+    ) -> Answer<Json<RoundOut>, BodyUpdate> {
         let who = auth.require(Role::Organiser)?;
         let d = app::rounds::update(state.app(), Actor::user(who), id.0, &body.0.into()).await?;
         Ok(Json(d.into()))
@@ -294,7 +296,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<Done>> {
+    ) -> Answer<Json<Done>, PathStateWrite> {
         let who = auth.require(Role::Organiser)?;
         app::rounds::delete(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(Done { ok: true }))
@@ -308,7 +310,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<RoundOut>> {
+    ) -> Answer<Json<RoundOut>, PathRuleWrite> {
         let who = auth.require(Role::Organiser)?;
         let d = app::rounds::open(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(d.into()))
@@ -322,7 +324,7 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<RoundOut>> {
+    ) -> Answer<Json<RoundOut>, PathStateWrite> {
         let who = auth.require(Role::Organiser)?;
         let d = app::rounds::close(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(d.into()))

@@ -11,12 +11,15 @@ use super::{
     ApiTags,
     types::{Done, LocationDto, SchoolKindDto},
 };
+use crate::error::{
+    Answer, BodyCreate, BodyCreateUnique, BodyUpdate, PathStateWrite, ReviewerList, ReviewerRead,
+};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
     domain::school::{Location, SchoolInput, SchoolKind},
     entities::school,
-    error::{ApiResult, AppError},
+    error::AppError,
     import::{ImportErrors, TEMPLATE_HEADER, parse_schools},
     state::AppState,
     store,
@@ -110,7 +113,7 @@ impl SchoolsApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> ApiResult<Json<Vec<SchoolOut>>> {
+    ) -> Answer<Json<Vec<SchoolOut>>, ReviewerList> {
         auth.require(Role::Reviewer)?;
         let list = store::schools::list(&state.db).await?;
         Ok(Json(list.into_iter().map(Into::into).collect()))
@@ -123,7 +126,7 @@ impl SchoolsApi {
         state: Data<&AppState>,
         auth: Auth,
         body: Json<SchoolIn>,
-    ) -> ApiResult<Json<SchoolOut>> {
+    ) -> Answer<Json<SchoolOut>, BodyCreateUnique> {
         let who = auth.require(Role::Organiser)?;
         let s = app::schools::create(state.app(), Actor::user(who), &body.draft()?).await?;
         Ok(Json(s.into()))
@@ -136,7 +139,7 @@ impl SchoolsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<SchoolOut>> {
+    ) -> Answer<Json<SchoolOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         Ok(Json(store::schools::get(&state.db, id.0).await?.into()))
     }
@@ -149,7 +152,7 @@ impl SchoolsApi {
         auth: Auth,
         id: Path<i64>,
         body: Json<SchoolIn>,
-    ) -> ApiResult<Json<SchoolOut>> {
+    ) -> Answer<Json<SchoolOut>, BodyUpdate> {
         let who = auth.require(Role::Organiser)?;
         let s = app::schools::update(state.app(), Actor::user(who), id.0, &body.draft()?).await?;
         Ok(Json(s.into()))
@@ -162,7 +165,7 @@ impl SchoolsApi {
         state: Data<&AppState>,
         auth: Auth,
         id: Path<i64>,
-    ) -> ApiResult<Json<Done>> {
+    ) -> Answer<Json<Done>, PathStateWrite> {
         let who = auth.require(Role::Organiser)?;
         app::schools::delete(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(Done { ok: true }))
@@ -180,7 +183,7 @@ impl SchoolsApi {
         state: Data<&AppState>,
         auth: Auth,
         body: Binary<Vec<u8>>,
-    ) -> ApiResult<Json<ImportOut>> {
+    ) -> Answer<Json<ImportOut>, BodyCreate> {
         let who = auth.require(Role::Organiser)?;
         let drafts = parse_schools(&body.0).map_err(|ImportErrors(errs)| {
             AppError::with_details(
@@ -201,7 +204,7 @@ impl SchoolsApi {
         method = "get",
         operation_id = "school_import_template"
     )]
-    async fn import_template(&self, auth: Auth) -> ApiResult<TemplateResponse> {
+    async fn import_template(&self, auth: Auth) -> Answer<TemplateResponse, ReviewerList> {
         auth.require(Role::Reviewer)?;
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
         bytes.extend_from_slice(TEMPLATE_HEADER.as_bytes());

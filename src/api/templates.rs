@@ -6,10 +6,10 @@ use super::{
     ApiTags,
     types::{GroupDto, QuestionnaireDto},
 };
+use crate::error::{Answer, ReviewerList, ReviewerParsed};
 use crate::{
     auth::{Auth, Role},
     domain::{group::RespondentGroup, templates},
-    error::ApiResult,
 };
 
 #[derive(Debug, Object)]
@@ -27,7 +27,7 @@ pub struct TemplatesApi;
 impl TemplatesApi {
     /// The seven built-in templates.
     #[oai(path = "/", method = "get", operation_id = "list_templates")]
-    async fn list_templates(&self, auth: Auth) -> ApiResult<Json<Vec<TemplateSummary>>> {
+    async fn list_templates(&self, auth: Auth) -> Answer<Json<Vec<TemplateSummary>>, ReviewerList> {
         auth.require(Role::Reviewer)?;
         Ok(Json(
             RespondentGroup::ALL
@@ -51,7 +51,7 @@ impl TemplatesApi {
         &self,
         auth: Auth,
         group: Path<GroupDto>,
-    ) -> ApiResult<Json<QuestionnaireDto>> {
+    ) -> Answer<Json<QuestionnaireDto>, ReviewerParsed> {
         auth.require(Role::Reviewer)?;
         Ok(Json(templates::template(group.0.into()).into()))
     }

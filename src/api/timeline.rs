@@ -10,6 +10,7 @@ use poem_openapi::{
 use std::collections::HashMap;
 
 use super::{ApiTags, types::GroupDto};
+use crate::error::{Answer, ReviewerQuery};
 use crate::{
     auth::{Auth, Role},
     domain::{
@@ -17,7 +18,7 @@ use crate::{
         submission::Validity,
         timeline::{Count, Interval, points},
     },
-    error::{ApiResult, AppError},
+    error::AppError,
     state::AppState,
     store,
 };
@@ -74,7 +75,7 @@ impl TimelineApi {
         id: Path<i64>,
         /// 10, 60 (default) or 1440.
         bucket_minutes: Query<Option<u32>>,
-    ) -> ApiResult<Json<TimelineOut>> {
+    ) -> Answer<Json<TimelineOut>, ReviewerQuery> {
         auth.require(Role::Reviewer)?;
         let minutes = bucket_minutes.0.unwrap_or(60);
         let interval = Interval::from_minutes(minutes).ok_or_else(|| {

@@ -144,9 +144,9 @@ impl<'a> Change<'a> {
 
 /// The one place caches learn of committed changes.
 fn after_commit(ctx: Ctx<'_>, stale: Stale) {
-    if stale.links {
-        if let Some(links) = ctx.links {
-            links.links_changed();
-        }
+    if stale.links
+        && let Some(links) = ctx.links
+    {
+        links.links_changed();
     }
 }

@@ -111,3 +111,17 @@ pub async fn put_quotas(
         .join(" ");
     change.commit("quotas.update", target(id), detail).await
 }
+
+/// Replaces a round's tallies with a recomputation from its responses
+/// (writers wait meanwhile); returns how the stored ones differed.
+pub async fn rebuild_tallies(
+    ctx: Ctx<'_>,
+    actor: Actor<'_>,
+    id: i64,
+) -> Result<store::recompute::TallyCheck, AppError> {
+    let change = Change::begin(ctx, actor).await?;
+    let rebuilt = store::recompute::rebuild_in(change.db(), id).await?;
+    let detail = format!("responses={}", rebuilt.responses());
+    change.commit("tallies.rebuild", target(id), detail).await?;
+    Ok(rebuilt.compare())
+}

@@ -2,9 +2,9 @@
 //! stored ones, and to rebuild them (e.g. after a rule is corrected).
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IsolationLevel,
-    QueryFilter, SqliteTransactionMode, StreamTrait, TransactionOptions, TransactionTrait,
-    sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    IsolationLevel, QueryFilter, SqliteTransactionMode, StreamTrait, TransactionOptions,
+    TransactionTrait, sea_query::Expr,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -146,7 +146,6 @@ pub async fn check(db: &DatabaseConnection, round_id: i64) -> Result<TallyCheck,
 /// Writers wait meanwhile, so no submission is counted twice or lost.
 /// Returns what the stored tallies looked like before.
 pub async fn rebuild(db: &DatabaseConnection, round_id: i64) -> Result<TallyCheck, AppError> {
-    let postgres = db.get_database_backend() == DbBackend::Postgres;
     let txn = db
         .begin_with_options(TransactionOptions {
             isolation_level: None,
@@ -155,7 +154,42 @@ pub async fn rebuild(db: &DatabaseConnection, round_id: i64) -> Result<TallyChec
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         })
         .await?;
-    if postgres {
+    let rebuilt = rebuild_in(&txn, round_id).await?;
+    txn.commit().await?;
+    Ok(rebuilt.compare())
+}
+
+/// A rebuild done inside a transaction, not yet compared.
+pub struct Rebuilt {
+    stored: Tallies,
+    fresh: Recomputed,
+}
+
+impl Rebuilt {
+    pub fn responses(&self) -> u64 {
+        self.fresh.responses
+    }
+
+    /// Compares what was stored with what replaced it; call after the
+    /// commit, so that writers do not wait for the comparison.
+    pub fn compare(self) -> TallyCheck {
+        let differences = self.stored.differences(&self.fresh.tallies);
+        let (responses, rescored) = (self.fresh.responses, self.fresh.rescored.len() as u64);
+        drop((self.stored, self.fresh));
+        crate::memory::release_freed();
+        TallyCheck {
+            responses,
+            differences,
+            rescored,
+        }
+    }
+}
+
+/// The work of [`rebuild`] in the caller's transaction, which must hold the
+/// write lock on SQLite (`BEGIN IMMEDIATE`); on PostgreSQL the tally tables
+/// are locked here until it ends.
+pub async fn rebuild_in(txn: &DatabaseTransaction, round_id: i64) -> Result<Rebuilt, AppError> {
+    if ConnectionTrait::get_database_backend(txn) == DbBackend::Postgres {
         // Writers' upserts wait until this commits; writers already past
         // theirs are waited for, so the snapshot below includes them.
         txn.execute_unprepared(
@@ -163,37 +197,29 @@ pub async fn rebuild(db: &DatabaseConnection, round_id: i64) -> Result<TallyChec
         )
         .await?;
     }
-    let stored = load(&txn, round_id, true).await?;
-    let fresh = recompute(&txn, round_id).await?;
+    let stored = load(txn, round_id, true).await?;
+    let fresh = recompute(txn, round_id).await?;
     for (id, s) in &fresh.rescored {
         response::Entity::update_many()
             .col_expr(response::Column::Recognised, Expr::value(s.recognised))
             .col_expr(response::Column::Judged, Expr::value(s.judged))
             .col_expr(response::Column::Points, Expr::value(s.points))
             .filter(response::Column::Id.eq(*id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
     response_tally::Entity::delete_many()
         .filter(response_tally::Column::RoundId.eq(round_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     option_tally::Entity::delete_many()
         .filter(option_tally::Column::RoundId.eq(round_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     timeline_tally::Entity::delete_many()
         .filter(timeline_tally::Column::RoundId.eq(round_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    add(&txn, &fresh.tallies).await?;
-    txn.commit().await?;
-    let differences = stored.differences(&fresh.tallies);
-    drop((stored, fresh.tallies));
-    crate::memory::release_freed();
-    Ok(TallyCheck {
-        responses: fresh.responses,
-        differences,
-        rescored: fresh.rescored.len() as u64,
-    })
+    add(txn, &fresh.tallies).await?;
+    Ok(Rebuilt { stored, fresh })
 }

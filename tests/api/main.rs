@@ -17,4 +17,5 @@ mod respond;
 mod rounds;
 mod schools;
 mod security;
+mod statuses;
 mod submissions;
