@@ -13,41 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::school::SchoolKind;
-
-/// A 学段 of compulsory education.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// 小学
-    Primary,
-    /// 初中
-    Junior,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 2] = [Self::Primary, Self::Junior];
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Primary => "primary",
-            Self::Junior => "junior",
-        }
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Primary => "小学",
-            Self::Junior => "初中",
-        }
-    }
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Primary => "Primary",
-            Self::Junior => "Junior secondary",
-        }
-    }
-    fn index(self) -> usize {
-        self as usize
-    }
-}
+pub use crate::school::Stage;
 
 /// The seven resource indicators, in the inspection's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

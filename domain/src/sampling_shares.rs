@@ -7,29 +7,7 @@ use std::collections::BTreeMap;
 use super::{sampling::apportion, school::Location};
 
 /// 学段 of the compulsory years.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Band {
-    /// 小学
-    Primary,
-    /// 初中
-    Junior,
-}
-
-impl Band {
-    pub const ALL: [Band; 2] = [Self::Primary, Self::Junior];
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Primary => "primary",
-            Self::Junior => "junior",
-        }
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Primary => "小学",
-            Self::Junior => "初中",
-        }
-    }
-}
+pub use super::school::Stage as Band;
 
 /// A school's pupils by band and where it is. A school's kind fixes which
 /// bands it may have pupils in (a 小学 has no junior pupils), so the counts
