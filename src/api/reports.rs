@@ -107,8 +107,10 @@ impl ReportsApi {
     /// The report of a round (reviewer): the county rate and its verdict
     /// against 85%, and rates per group, school, school × group, location
     /// and item, each with n, 95% interval and a small-sample marker; the
-    /// rule in words and as data; invalid responses by reason. Computed from
-    /// aggregates kept as responses are committed, not from the responses.
+    /// rule in words and as data; invalid responses by reason; the
+    /// sensitivity table (every formula and reading, the round's rule first).
+    /// The rates come from aggregates kept as responses are committed; the
+    /// sensitivity table from one pass over the round's valid responses.
     #[oai(
         path = "/rounds/:id/report",
         method = "get",
