@@ -15,6 +15,45 @@ pub struct TestApp {
     pub client: Client,
     /// Keeps the SQLite file alive for the test's duration.
     _dir: Option<tempfile::TempDir>,
+    /// Drops the test's PostgreSQL database when the test ends.
+    _database: Option<DropDatabase>,
+}
+
+/// A test's own PostgreSQL database, dropped (with its connections) when
+/// the test is done, so that runs do not pile databases up on the server.
+/// `.ci/run` also drops what killed runs left behind before it starts.
+struct DropDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl DropDatabase {
+    /// The guard for `url` when it names a database `fresh_database` made.
+    fn of(url: &str) -> Option<Self> {
+        let admin_url = std::env::var("TEST_DATABASE_URL").ok()?;
+        let (_, name) = url.rsplit_once('/')?;
+        (url.starts_with("postgres") && name.starts_with("renke_test_")).then(|| Self {
+            admin_url,
+            name: name.to_string(),
+        })
+    }
+}
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        // psql, since Drop cannot wait for an async driver; without psql
+        // the database simply stays until the next `.ci/run`.
+        let _ = std::process::Command::new("psql")
+            .arg(&self.admin_url)
+            .args(["-q", "-c"])
+            .arg(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
 }
 
 /// A database URL for one test: a new PostgreSQL database when
@@ -47,6 +86,7 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let (url, dir) = fresh_database().await;
+    let database = DropDatabase::of(&url);
     let mut settings = Settings::for_test(&url);
     configure(&mut settings);
     if settings.database_url != url {
@@ -72,6 +112,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         admin_password,
         client: Client::new(),
         _dir: dir,
+        _database: database,
     }
 }
 
