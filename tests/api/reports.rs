@@ -8,6 +8,19 @@ const ITEMS: usize = 14;
 /// Then the overall evaluation (总体评价, index 15), scored but read only by
 /// the overall-item formula; then the comment `t1`.
 const SCORED: usize = ITEMS + 1;
+/// The report's sections of the built-in 社会卷, in order: the overall
+/// evaluation apart, then the inspection's content areas.
+const SOCIETY_SECTIONS: [&str; 9] = [
+    "总体评价（仅“总体评价题”算法计入）",
+    "教育公平",
+    "优质资源共享",
+    "规范办学",
+    "素质教育",
+    "考试评价改革",
+    "教育质量",
+    "立德树人",
+    "减轻过重课业负担",
+];
 
 /// An open round over two schools with parents and deputies, where answers
 /// faster than 30 seconds are flagged too_fast.

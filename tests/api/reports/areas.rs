@@ -31,20 +31,7 @@ async fn the_report_groups_item_rates_by_content_area() {
         .collect();
     // The overall evaluation apart, then the inspection's order; every
     // other built-in 社会卷 item has an area.
-    assert_eq!(
-        labels,
-        [
-            "总体评价（仅“总体评价题”算法计入）",
-            "教育公平",
-            "优质资源共享",
-            "规范办学",
-            "素质教育",
-            "考试评价改革",
-            "教育质量",
-            "立德树人",
-            "减轻过重课业负担"
-        ]
-    );
+    assert_eq!(labels, SOCIETY_SECTIONS);
     assert_eq!(ids(section(&r, "教育公平"), "parent"), ["q1", "q2"]);
     assert_eq!(ids(section(&r, "教育公平"), "deputy"), ["q1", "q2"]);
     assert_eq!(
