@@ -285,3 +285,34 @@ async fn a_county_of_a_million_gets_no_more_principals_than_schools() {
     .await;
     assert_eq!(e["field"], "cppcc_members");
 }
+
+#[tokio::test]
+async fn crafted_people_counts_are_refused_and_keep_the_stored_profile() {
+    let app = spawn_app().await;
+    let token = app.token_for("organiser").await;
+    let good = json!({"name": "小县", "admin_code": "652325", "resident_population": 100000,
+                      "deputies": 80, "cppcc_members": 60});
+    json_of(app.put(&token, "/api/county", good).await, StatusCode::OK).await;
+    for (field, value) in [
+        ("deputies", json!(-1)),
+        ("deputies", json!(0)),
+        ("cppcc_members", json!(100_001)),
+        ("cppcc_members", json!(4_294_967_297_i64)),
+    ] {
+        let mut bad = json!({"name": "小县", "admin_code": "652325",
+                             "resident_population": 100000});
+        bad[field] = value.clone();
+        let e = json_of(
+            app.put(&token, "/api/county", bad).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(e["field"], field, "{value}");
+        assert!(e["message"].as_str().unwrap().contains("须在1到100000之间"));
+    }
+    let c = json_of(app.get(&token, "/api/county").await, StatusCode::OK).await;
+    assert_eq!(
+        (c["deputies"].as_i64(), c["cppcc_members"].as_i64()),
+        (Some(80), Some(60))
+    );
+}
