@@ -46,6 +46,9 @@ pub struct Submission {
     /// Where the respondent lives, as answered on a county-level group's
     /// questionnaire (`PlaceItem::for_group`); counted in the tallies.
     pub place: Option<Location>,
+    /// Counted answers that chose the scale's middle option (tallied so the
+    /// sensitivity table reads the other reading without the responses).
+    pub middle: i32,
 }
 
 /// Why a submission was turned away; nothing of it is stored.
@@ -202,6 +205,7 @@ mod tests {
             shared_device_limit: 1,
             access_code_hash: None,
             place: None,
+            middle: 0,
         }
     }
 

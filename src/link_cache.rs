@@ -19,7 +19,7 @@ use std::{
 };
 
 use crate::{
-    domain::{group::RespondentGroup, questionnaire::Questionnaire},
+    domain::{group::RespondentGroup, questionnaire::Questionnaire, round::Scale},
     store::links::LinkContext,
 };
 
@@ -35,6 +35,8 @@ pub struct CachedLink {
     pub ctx: LinkContext,
     /// Whether submissions must carry a one-time access code.
     pub codes_required: bool,
+    /// The round's answer scale (which option is the middle one).
+    pub scale: Scale,
 }
 
 #[derive(Default)]

@@ -13,7 +13,7 @@ use crate::{
         questionnaire::Questionnaire,
         round::{Availability, DuplicatePolicy, RoundStatus, availability},
         submission::{RawAnswer, Validity, check_answers},
-        tally::PlaceItem,
+        tally::{MiddleTable, PlaceItem},
     },
     error::AppError,
     link_cache::CachedLink,
@@ -80,6 +80,7 @@ pub async fn find(state: &AppState, token: &str) -> Result<Arc<CachedLink>, AppE
     Ok(state.links.put_link(
         token,
         CachedLink {
+            scale: store::rounds::rule_of(&ctx.round).scale,
             ctx,
             codes_required,
         },
@@ -194,6 +195,7 @@ pub async fn submit(
     let group = open.ctx().group.code();
     let place =
         PlaceItem::for_group(&open.questionnaire, group).and_then(|p| p.place(&checked.encoded));
+    let middle = MiddleTable::new(&open.questionnaire, open.link.scale).count(&checked.encoded);
     let outcome = state
         .writer
         .submit(Submission {
@@ -213,6 +215,7 @@ pub async fn submit(
             shared_device_limit: open.ctx().round.shared_device_limit,
             access_code_hash,
             place,
+            middle,
         })
         .await?;
     match outcome {

@@ -243,13 +243,16 @@ async fn write_batch(
             stored.insert(m.client_id.clone(), m);
         }
     }
-    let places: HashMap<&str, Option<Location>> = subs
+    let facts: HashMap<&str, (Option<Location>, i32)> = subs
         .iter()
-        .map(|s| (s.client_id.as_str(), s.place))
+        .map(|s| (s.client_id.as_str(), (s.place, s.middle)))
         .collect();
-    let new_rows: Vec<(&response::Model, Option<Location>)> = inserted
+    let new_rows: Vec<(&response::Model, Option<Location>, i32)> = inserted
         .iter()
-        .filter_map(|id| Some((stored.get(id)?, *places.get(id.as_str())?)))
+        .filter_map(|id| {
+            let (place, middle) = *facts.get(id.as_str())?;
+            Some((stored.get(id)?, place, middle))
+        })
         .collect();
     store::tallies::apply_batch(&txn, &new_rows).await?;
     txn.commit().await?;

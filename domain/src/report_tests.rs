@@ -85,6 +85,7 @@ fn fixture() -> Fixture {
             validity: Validity::from_code(validity).unwrap(),
             place,
             score: score_of(qn, answers),
+            middle: 0,
             answers,
             submitted_at: 0,
         });

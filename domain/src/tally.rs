@@ -8,6 +8,7 @@ use std::{
 use super::{
     group::RespondentGroup,
     questionnaire::{ItemKind, Questionnaire},
+    round::Scale,
     school::Location,
     submission::{ResponseScore, Validity},
 };
@@ -33,6 +34,11 @@ pub struct ClassSums {
     pub recognised: i64,
     pub points: i64,
     pub points_sq: i64,
+    /// Answers that chose the scale's middle option (see [`MiddleTable`])
+    /// on items counted toward the rates: how far `recognised` moves under
+    /// the other reading. `None` when not kept (tallies written before it
+    /// was, until the round's tallies are rebuilt).
+    pub middle: Option<i64>,
 }
 
 /// Answers of one link with one validity to one item.
@@ -75,6 +81,8 @@ pub struct ResponseFacts<'a> {
     pub validity: Validity,
     pub place: Option<Location>,
     pub score: ResponseScore,
+    /// Counted answers that chose the scale's middle option.
+    pub middle: i32,
     pub answers: &'a str,
     /// When the response was committed, seconds since 1970-01-01 UTC.
     pub submitted_at: i64,
@@ -121,6 +129,45 @@ impl Hasher for IntHasher {
     }
 }
 
+/// Which answers choose the scale's middle option (一般 or 基本满意) on
+/// items counted toward the rates: the answers whose recognition depends
+/// on the reading. Kept per class, so the sensitivity table reads both
+/// readings from the tallies instead of every response.
+#[derive(Debug, Clone)]
+pub struct MiddleTable {
+    /// Per item position, a bit per option code.
+    items: Vec<u16>,
+}
+
+impl MiddleTable {
+    pub fn new(q: &Questionnaire, scale: Scale) -> Self {
+        let middle = scale.middle();
+        let items = q
+            .items
+            .iter()
+            .map(|item| {
+                if !item.counts() {
+                    return 0;
+                }
+                item.options
+                    .iter()
+                    .filter(|o| !o.dont_know && o.code <= 9 && o.label == middle)
+                    .fold(0u16, |bits, o| bits | 1 << o.code)
+            })
+            .collect();
+        Self { items }
+    }
+
+    /// Counted answers in a stored answer string that chose the middle option.
+    pub fn count(&self, encoded: &str) -> i32 {
+        self.items
+            .iter()
+            .zip(encoded.as_bytes())
+            .filter(|(bits, b)| matches!(b, b'1'..=b'9') && *bits & (1 << (*b - b'0')) != 0)
+            .count() as i32
+    }
+}
+
 /// Folds responses into tallies. Adding a response is the one definition
 /// used both by the writer (a batch at a time) and by the recomputation
 /// from raw answers (a whole round), so the two can be compared key by key.
@@ -143,6 +190,7 @@ impl TallyBuilder {
         c.recognised += i64::from(r.score.recognised);
         c.points += points;
         c.points_sq += points * points;
+        c.middle = Some(c.middle.unwrap_or(0) + i64::from(r.middle));
         let bucket = timeline_bucket(r.submitted_at);
         *self
             .timeline
@@ -214,8 +262,18 @@ impl TallyBuilder {
 impl Tallies {
     /// Every key whose value differs between `self` (stored) and `expected`
     /// (recomputed), described in words; empty when they agree.
+    /// Middle-option sums stored as unknown (`None`) are not compared.
     pub fn differences(&self, expected: &Tallies) -> Vec<String> {
-        let mut out = diff_maps(&self.classes, &expected.classes);
+        let unknown_middle = |k: &ClassKey| self.classes.get(k).is_some_and(|c| c.middle.is_none());
+        let expected_classes: BTreeMap<ClassKey, ClassSums> = expected
+            .classes
+            .iter()
+            .map(|(k, c)| {
+                let middle = if unknown_middle(k) { None } else { c.middle };
+                (k.clone(), ClassSums { middle, ..*c })
+            })
+            .collect();
+        let mut out = diff_maps(&self.classes, &expected_classes);
         out.extend(diff_maps(&self.options, &expected.options));
         out.extend(diff_maps(&self.timeline, &expected.timeline));
         out
@@ -321,6 +379,7 @@ mod tests {
                 judged,
                 points,
             },
+            middle: 0,
             answers,
             submitted_at: 1_764_417_599,
         }
@@ -370,7 +429,8 @@ mod tests {
                 responses: 2,
                 recognised: 2,
                 points: 17,
-                points_sq: 64 + 81
+                points_sq: 64 + 81,
+                middle: Some(0),
             }
         );
         let counts = |item| {

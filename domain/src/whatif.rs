@@ -10,7 +10,8 @@ use super::{
     questionnaire::{ItemKind, Questionnaire},
     round::{Formula, Reading, ScoringRule},
     scoring::{Estimate, Precision, Scorer, Sums, Verdict},
-    tally::ClassSums,
+    submission::Validity,
+    tally::{ClassSums, Tallies, VALID},
 };
 
 /// A formula read one way.
@@ -173,6 +174,89 @@ impl<'a> WhatIf<'a> {
             }
             sums.overall[r].0 += o_judged;
             sums.overall[r].1 += o_rec;
+        }
+    }
+
+    /// Adds a round's valid responses from its tallies (`group_of` names
+    /// each link's group): the same as adding each response, without
+    /// reading them. `false`, adding nothing, when some valid class's
+    /// middle-option count is not kept (tallies older than it): the caller
+    /// then adds the responses one by one.
+    pub fn add_tallies(
+        &mut self,
+        tallies: &Tallies,
+        group_of: impl Fn(i64) -> Option<RespondentGroup>,
+    ) -> bool {
+        let valid = |v: Validity| v == VALID;
+        if tallies
+            .classes
+            .iter()
+            .any(|(k, c)| valid(k.validity) && k.judged > 0 && c.middle.is_none())
+        {
+            return false;
+        }
+        for (k, c) in &tallies.classes {
+            if let (true, Some(g), Some(middle)) =
+                (valid(k.validity), group_of(k.link_id), c.middle)
+            {
+                self.add_class(g, k.judged, c, middle);
+            }
+        }
+        for (k, counts) in &tallies.options {
+            if let (true, Some(g), Ok(item)) = (
+                valid(k.validity),
+                group_of(k.link_id),
+                usize::try_from(k.item),
+            ) {
+                self.add_option_counts(g, item, counts);
+            }
+        }
+        true
+    }
+
+    /// Adds a tallied class of `group`'s valid responses: `judged` counted
+    /// answers each, with its sums under the round's reading and the number
+    /// of middle-option answers (the same as adding each response).
+    pub fn add_class(&mut self, group: RespondentGroup, judged: i32, c: &ClassSums, middle: i64) {
+        if judged <= 0 || !self.rows.contains_key(&group) {
+            return;
+        }
+        let (strict, loose) = match self.rule.reading {
+            Reading::Strict => (c.recognised, c.recognised + middle),
+            Reading::Loose => (c.recognised - middle, c.recognised),
+        };
+        let sums = self.sums.entry(group).or_default();
+        for (r, recognised) in [(0, strict), (1, loose)] {
+            let s = sums.classes[r].entry(judged).or_default();
+            s.responses += c.responses;
+            s.recognised += recognised;
+            s.points += c.points;
+            s.points_sq += c.points_sq;
+            sums.answers[r].0 += i64::from(judged) * c.responses;
+            sums.answers[r].1 += recognised;
+        }
+    }
+
+    /// Adds how many of `group`'s valid responses chose each option (index
+    /// 0 is option 1) of the item at `item`; only the overall item is read
+    /// this way (counted items come from [`WhatIf::add_class`]).
+    pub fn add_option_counts(&mut self, group: RespondentGroup, item: usize, counts: &[i64; 9]) {
+        let Some(row) = self.rows.get(&group).and_then(|rows| rows.get(item)) else {
+            return;
+        };
+        if row.counts || !row.overall {
+            return;
+        }
+        let sums = self.sums.entry(group).or_default();
+        for (i, n) in counts.iter().enumerate() {
+            let cell = row.cells[i + 1];
+            if !cell.judged {
+                continue;
+            }
+            for r in [0, 1] {
+                sums.overall[r].0 += n;
+                sums.overall[r].1 += n * i64::from(cell.recognised[r]);
+            }
         }
     }
 

@@ -6,7 +6,7 @@ use crate::{
     report::{LinkInfo, ReportInput, compute},
     round::Scale,
     scoring::score_of,
-    tally::{ResponseFacts, TallyBuilder},
+    tally::{MiddleTable, ResponseFacts, TallyBuilder},
 };
 use RespondentGroup::*;
 use proptest::prelude::*;
@@ -227,6 +227,45 @@ fn brute(q: &Questionnaire, answers: &[String], formula: Formula, loose: bool) -
     (units > 0.0).then(|| total / units)
 }
 
+#[test]
+fn tallies_without_middle_counts_are_not_read() {
+    let r = rule(Formula::ShareRecognised);
+    let q = questionnaire(Scale::FiveBasic, Reading::Strict);
+    let qs = BTreeMap::from([(Parent, q.clone())]);
+    let middle = MiddleTable::new(&q, Scale::FiveBasic);
+    let mut b = TallyBuilder::default();
+    for a in ANSWERS {
+        b.add(&ResponseFacts {
+            round_id: 1,
+            link_id: 5,
+            validity: crate::submission::Validity::Valid,
+            place: None,
+            score: score_of(&q, a),
+            middle: middle.count(a),
+            answers: a,
+            submitted_at: 0,
+        });
+    }
+    let mut tallies = b.finish();
+    // A: 基本满意 once; B: twice (the diagnostic and overall items do not count).
+    let middles: Vec<Option<i64>> = tallies.classes.values().map(|c| c.middle).collect();
+    assert_eq!(middles.iter().flatten().sum::<i64>(), 3);
+    let mut w = WhatIf::new(&r, &[Parent], &qs, 3);
+    assert!(w.add_tallies(&tallies, |_| Some(Parent)));
+    close(
+        rate_of(&w, Formula::ShareRecognised, Reading::Loose),
+        8.0 / 9.0,
+    );
+    close(
+        rate_of(&w, Formula::OverallItemShare, Reading::Loose),
+        2.0 / 3.0,
+    );
+    tallies.classes.values_mut().for_each(|c| c.middle = None);
+    let mut w = WhatIf::new(&r, &[Parent], &qs, 3);
+    assert!(!w.add_tallies(&tallies, |_| Some(Parent)));
+    assert!(w.sensitivity().iter().all(|o| o.estimate.n == 0));
+}
+
 proptest! {
     #[test]
     fn every_variant_equals_a_brute_force(
@@ -275,6 +314,7 @@ proptest! {
                     validity: crate::submission::Validity::Valid,
                     place: None,
                     score: score_of(&q, a),
+                    middle: MiddleTable::new(&q, Scale::FiveBasic).count(a),
                     answers: a,
                     submitted_at: 0,
                 });
@@ -291,6 +331,10 @@ proptest! {
                 tallies: &tallies,
             });
             let w = whatif(&r, &qs, &refs);
+            // Every row of the sensitivity table, from the tallies alone.
+            let mut from_tallies = WhatIf::new(&r, &[Parent], &qs, 3);
+            prop_assert!(from_tallies.add_tallies(&tallies, |l| (l == 5).then_some(Parent)));
+            prop_assert_eq!(from_tallies.sensitivity(), w.sensitivity());
             let head = w.sensitivity().remove(0);
             prop_assert!(head.headline);
             prop_assert_eq!(head.estimate.n, report.overall.n);

@@ -138,6 +138,7 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
     let facts = RoundFacts {
         id: detail.round.id,
         min_answer_seconds: detail.round.min_answer_seconds,
+        scale: detail.scoring_rule().scale,
         opens_at,
         now,
         questionnaire: &lookup,

@@ -10,8 +10,9 @@ use crate::{
     domain::{
         group::RespondentGroup,
         questionnaire::{ItemKind, Questionnaire},
+        round::Scale,
         submission::{RawAnswer, Validity, check_answers},
-        tally::PlaceItem,
+        tally::{MiddleTable, PlaceItem},
     },
     writer::Submission,
 };
@@ -32,6 +33,8 @@ pub struct Source<'a> {
 pub struct RoundFacts<'a> {
     pub id: i64,
     pub min_answer_seconds: i32,
+    /// The round's answer scale (which option is the middle one).
+    pub scale: Scale,
     pub opens_at: DateTime<Utc>,
     pub now: DateTime<Utc>,
     pub questionnaire: &'a dyn Fn(RespondentGroup) -> Option<&'a Questionnaire>,
@@ -208,6 +211,7 @@ fn submission(
     let answers =
         check_answers(q, raw).map_err(|e| anyhow::anyhow!("demo answers: {}", e.message))?;
     let place = PlaceItem::for_group(q, src.group.code()).and_then(|p| p.place(&answers.encoded));
+    let middle = MiddleTable::new(q, round.scale).count(&answers.encoded);
     // The same rule the respondent's submission goes through (survey::submit).
     let validity = if seconds < round.min_answer_seconds {
         Validity::TooFast
@@ -231,5 +235,6 @@ fn submission(
         shared_device_limit: 0,
         access_code_hash: None,
         place,
+        middle,
     })
 }

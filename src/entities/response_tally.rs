@@ -19,6 +19,9 @@ pub struct Model {
     pub sum_recognised: i64,
     pub sum_points: i64,
     pub sum_points_sq: i64,
+    /// Counted answers that chose the scale's middle option; null when not
+    /// kept (tallies written before it was).
+    pub sum_middle: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

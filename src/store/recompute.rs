@@ -17,9 +17,11 @@ use crate::{
         questionnaire::Questionnaire,
         scoring::ScoreTable,
         submission::ResponseScore,
-        tally::{PlaceItem, ResponseFacts, Tallies, TallyBuilder},
+        tally::{MiddleTable, PlaceItem, ResponseFacts, Tallies, TallyBuilder},
     },
-    entities::{link, option_tally, response, response_tally, round_questionnaire, timeline_tally},
+    entities::{
+        link, option_tally, response, response_tally, round, round_questionnaire, timeline_tally,
+    },
     error::AppError,
 };
 
@@ -35,6 +37,7 @@ pub struct Recomputed {
 /// How to score and place the responses of one link.
 struct LinkRule {
     scores: ScoreTable,
+    middle: MiddleTable,
     place: Option<PlaceItem>,
 }
 
@@ -45,7 +48,12 @@ pub async fn recompute<C>(conn: &C, round_id: i64) -> Result<Recomputed, AppErro
 where
     C: ConnectionTrait + StreamTrait,
 {
-    let mut by_group: BTreeMap<String, (ScoreTable, Option<PlaceItem>)> = BTreeMap::new();
+    let scale = match round::Entity::find_by_id(round_id).one(conn).await? {
+        Some(r) => super::rounds::rule_of(&r).scale,
+        None => return Err(AppError::not_found("轮次不存在")),
+    };
+    let mut by_group: BTreeMap<String, (ScoreTable, MiddleTable, Option<PlaceItem>)> =
+        BTreeMap::new();
     for row in round_questionnaire::Entity::find()
         .filter(round_questionnaire::Column::RoundId.eq(round_id))
         .all(conn)
@@ -54,7 +62,8 @@ where
         let q: Questionnaire = serde_json::from_str(&row.content)
             .map_err(|e| AppError::Unexpected(format!("stored questionnaire unreadable: {e}")))?;
         let place = PlaceItem::for_group(&q, &row.respondent_group);
-        by_group.insert(row.respondent_group, (ScoreTable::new(&q), place));
+        let middle = MiddleTable::new(&q, scale);
+        by_group.insert(row.respondent_group, (ScoreTable::new(&q), middle, place));
     }
     let mut links: HashMap<i64, LinkRule> = HashMap::new();
     for l in link::Entity::find()
@@ -62,9 +71,10 @@ where
         .all(conn)
         .await?
     {
-        if let Some((scores, place)) = by_group.get(&l.respondent_group) {
+        if let Some((scores, middle, place)) = by_group.get(&l.respondent_group) {
             let rule = LinkRule {
                 scores: scores.clone(),
+                middle: middle.clone(),
                 place: place.clone(),
             };
             links.insert(l.id, rule);
@@ -93,6 +103,7 @@ where
             validity: super::tallies::validity(r.validity)?,
             place: rule.place.as_ref().and_then(|p| p.place(r.answers)),
             score,
+            middle: rule.middle.count(r.answers),
             answers: r.answers,
             submitted_at: r.submitted_at,
         });

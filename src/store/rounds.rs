@@ -51,8 +51,13 @@ impl RoundDetail {
         RoundStatus::from_code(&self.round.status).unwrap_or(RoundStatus::Closed)
     }
     pub fn scoring_rule(&self) -> ScoringRule {
-        serde_json::from_str(&self.round.scoring_rule).unwrap_or_default()
+        rule_of(&self.round)
     }
+}
+
+/// A round's frozen scoring rule.
+pub fn rule_of(round: &round::Model) -> ScoringRule {
+    serde_json::from_str(&round.scoring_rule).unwrap_or_default()
 }
 
 fn check_spec(spec: &RoundSpec) -> Result<(), AppError> {

@@ -30,17 +30,18 @@ fn rows_per_statement(columns: usize) -> usize {
 
 /// Adds the responses just inserted by the writer to the tallies, in the
 /// writer's transaction: either both are committed or neither. Each comes
-/// with where its respondent lives (county-level groups), which the
-/// request worked out from the round's frozen questionnaire.
+/// with where its respondent lives (county-level groups) and its answers
+/// on the scale's middle option, which the request worked out from the
+/// round's frozen questionnaire.
 pub async fn apply_batch(
     txn: &impl ConnectionTrait,
-    rows: &[(&response::Model, Option<Location>)],
+    rows: &[(&response::Model, Option<Location>, i32)],
 ) -> Result<(), AppError> {
     if rows.is_empty() {
         return Ok(());
     }
     let mut t = TallyBuilder::default();
-    for (r, place) in rows {
+    for (r, place, middle) in rows {
         t.add(&ResponseFacts {
             round_id: r.round_id,
             link_id: r.link_id,
@@ -51,6 +52,7 @@ pub async fn apply_batch(
                 judged: r.judged,
                 points: r.points,
             },
+            middle: *middle,
             answers: &r.answers,
             submitted_at: r.submitted_at.timestamp(),
         });
@@ -124,7 +126,13 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), A
         entity: response_tally::Entity,
         table: "response_tallies",
         keys: &[R::RoundId, R::LinkId, R::Validity, R::Place, R::Judged],
-        sums: &[R::Responses, R::SumRecognised, R::SumPoints, R::SumPointsSq],
+        sums: &[
+            R::Responses,
+            R::SumRecognised,
+            R::SumPoints,
+            R::SumPointsSq,
+            R::SumMiddle,
+        ],
     };
     let rows = t.classes.iter().map(|(k, s): (&ClassKey, &ClassSums)| {
         vec![
@@ -137,6 +145,7 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), A
             s.recognised.into(),
             s.points.into(),
             s.points_sq.into(),
+            s.middle.into(),
         ]
     });
     classes.add(txn, rows).await?;
@@ -202,11 +211,13 @@ pub async fn load(
         .select_only()
         .columns([R::LinkId, R::Validity, R::Place, R::Judged])
         .columns([R::Responses, R::SumRecognised, R::SumPoints, R::SumPointsSq])
+        .column(R::SumMiddle)
         .filter(R::RoundId.eq(round_id))
-        .into_tuple::<(i64, String, String, i32, i64, i64, i64, i64)>()
+        .into_tuple::<(i64, String, String, i32, i64, i64, i64, i64, Option<i64>)>()
         .all(db)
         .await?;
-    for (link_id, code, place, judged, responses, recognised, points, points_sq) in classes {
+    for (link_id, code, place, judged, responses, recognised, points, points_sq, middle) in classes
+    {
         let key = ClassKey {
             round_id,
             link_id,
@@ -219,6 +230,7 @@ pub async fn load(
             recognised,
             points,
             points_sq,
+            middle,
         };
         t.classes.insert(key, sums);
     }

@@ -14,8 +14,11 @@ use crate::{
     error::AppError,
 };
 
-/// Folds every valid response of the round into a [`WhatIf`] (one scan of
-/// the round's responses; callers hold a heavy-work permit).
+/// Folds every valid response of the round into a [`WhatIf`]: from the
+/// round's tallies (already in `data`; no query) when they keep the
+/// middle-option counts, else by one scan of the round's responses
+/// (tallies written before those counts were kept, until rebuilt; callers
+/// hold a heavy-work permit).
 pub async fn fold<'a>(
     db: &impl ConnectionTrait,
     data: &'a RoundData,
@@ -23,6 +26,9 @@ pub async fn fold<'a>(
 ) -> Result<WhatIf<'a>, AppError> {
     let mut w = WhatIf::new(&data.rule, &data.detail.groups, &data.questionnaires, min_n);
     let groups: HashMap<i64, _> = data.links.iter().map(|l| (l.id, l.group)).collect();
+    if w.add_tallies(&data.tallies, |link| groups.get(&link).copied()) {
+        return Ok(w);
+    }
     let round_id = data.detail.round.id;
     bulk::each_response(db, Scope::Round(round_id), |r| {
         if r.validity == VALID.code()

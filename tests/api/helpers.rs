@@ -360,3 +360,17 @@ pub async fn count_responses(db: &DatabaseConnection) -> i64 {
         .expect("row");
     row.try_get::<i64>("", "n").expect("n")
 }
+
+/// Rolls the database back to just before migration `name` (that one and
+/// every later one undone), however many have been added since.
+pub async fn migrate_down_past(db: &DatabaseConnection, name: &str) {
+    use migration::{MigrationName, Migrator, MigratorTrait};
+    let all = Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == name)
+        .unwrap_or_else(|| panic!("no migration {name}"));
+    Migrator::down(db, Some((all.len() - at) as u32))
+        .await
+        .unwrap();
+}

@@ -194,10 +194,10 @@ async fn the_scales_migration_keeps_every_report_of_an_older_round() {
     let reviewer = s.app.token_for("reviewer").await;
 
     // The report of the rule as it was stored before the migration; then
-    // back past the scales migration (and the sampling-caps one after it),
-    // the legacy rule stored again, and every migration run.
+    // back past the scales migration (and every one after it), the legacy
+    // rule stored again, and every migration run.
     let before = s.report(&reviewer).await;
-    Migrator::down(&s.app.db, Some(2)).await.unwrap();
+    migrate_down_past(&s.app.db, "m20261203_710001_round_scales").await;
     s.app
         .db
         .execute_unprepared(&format!(
@@ -366,4 +366,54 @@ async fn a_draft_takes_the_scale_and_a_diagnostic_item_leaves_the_rate() {
         &row(&r["sensitivity"], "overall_item_share", "strict")["rate"],
         1.0,
     );
+}
+
+/// The sensitivity table reads both readings from the tallies; tallies
+/// written before they kept middle-option counts (NULL) give the same table
+/// from the responses, and a rebuild keeps the counts again.
+#[tokio::test]
+async fn tallies_without_middle_counts_give_the_same_table_until_rebuilt() {
+    let s = seeded_round().await;
+    s.answer_known().await;
+    let kept = s.report(&s.token).await;
+    let middle = |db: &sea_orm::DatabaseConnection| {
+        let db = db.clone();
+        async move {
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT COUNT(*), COUNT(sum_middle), CAST(COALESCE(SUM(sum_middle), 0) AS BIGINT) \
+                     FROM response_tallies WHERE validity = 'valid'",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            let n = |i: usize| row.try_get_by_index::<i64>(i).unwrap();
+            (n(0), n(1), n(2))
+        }
+    };
+    // B chose 一般 4 times, H 14 times, on counted items (valid ones only).
+    let (rows, known, sum) = middle(&s.app.db).await;
+    assert!(rows > 0);
+    assert_eq!((known, sum), (rows, 18));
+
+    s.app
+        .db
+        .execute_unprepared("UPDATE response_tallies SET sum_middle = NULL")
+        .await
+        .unwrap();
+    let from_responses = s.report(&s.token).await;
+    assert_eq!(from_responses["sensitivity"], kept["sensitivity"]);
+    let path = format!("/api/rounds/{}/tallies/check", s.round);
+    let check = json_of(s.app.get(&s.token, &path).await, StatusCode::OK).await;
+    assert_eq!(
+        check["consistent"], true,
+        "unknown counts are not differences: {check}"
+    );
+
+    let rebuild = format!("/api/rounds/{}/tallies/rebuild", s.round);
+    s.app.post(&s.token, &rebuild, json!({})).await;
+    assert_eq!(middle(&s.app.db).await, (rows, rows, 18));
+    let rebuilt = s.report(&s.token).await;
+    assert_eq!(rebuilt["sensitivity"], kept["sensitivity"]);
 }
