@@ -29,6 +29,19 @@ pub async fn fold<'a>(
     if w.add_tallies(&data.tallies, |link| groups.get(&link).copied()) {
         return Ok(w);
     }
+    fold_responses(db, data, min_n).await
+}
+
+/// Folds every valid response of the round into a [`WhatIf`] by one scan
+/// of the round's responses (what [`fold`] does when the tallies do not
+/// keep middle-option counts).
+pub async fn fold_responses<'a>(
+    db: &impl ConnectionTrait,
+    data: &'a RoundData,
+    min_n: u64,
+) -> Result<WhatIf<'a>, AppError> {
+    let mut w = WhatIf::new(&data.rule, &data.detail.groups, &data.questionnaires, min_n);
+    let groups: HashMap<i64, _> = data.links.iter().map(|l| (l.id, l.group)).collect();
     let round_id = data.detail.round.id;
     bulk::each_response(db, Scope::Round(round_id), |r| {
         if r.validity == VALID.code()
