@@ -32,12 +32,7 @@ pub struct ImportErrors(pub Vec<String>);
 
 /// Turns file bytes into validated school drafts, or every problem found.
 pub fn parse_schools(bytes: &[u8]) -> Result<Vec<SchoolDraft>, ImportErrors> {
-    let rows = if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)?
-    } else {
-        read_csv(&decode_text(bytes))?
-    };
-    validate_rows(rows)
+    validate_rows(read_table(bytes)?)
 }
 
 /// UTF-8 (BOM stripped) when it is valid UTF-8, GB18030 otherwise.
@@ -50,7 +45,17 @@ pub fn decode_text(bytes: &[u8]) -> String {
 }
 
 /// A data row with its line number in the file (1-based, header is line 1).
-type Row = (usize, Vec<String>);
+pub type Row = (usize, Vec<String>);
+
+/// The rows of a CSV (UTF-8 or GB18030) or of an XLSX file's first sheet,
+/// bounded as the school import is.
+pub fn read_table(bytes: &[u8]) -> Result<Vec<Row>, ImportErrors> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes)
+    } else {
+        read_csv(&decode_text(bytes))
+    }
+}
 
 fn read_csv(text: &str) -> Result<Vec<Row>, ImportErrors> {
     let mut reader = csv::ReaderBuilder::new()

@@ -5,6 +5,7 @@ pub mod area;
 pub mod error_code;
 pub mod group;
 pub mod integrity;
+pub mod language;
 pub mod questionnaire;
 pub mod readiness;
 pub mod report;

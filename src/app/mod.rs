@@ -11,6 +11,7 @@ pub mod links;
 pub mod rounds;
 pub mod schools;
 pub mod sessions;
+pub mod translations;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,

@@ -7,3 +7,4 @@ pub mod report_files;
 pub mod responses;
 pub mod responses_xlsx;
 pub mod stream;
+pub mod translations;

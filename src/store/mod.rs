@@ -18,4 +18,5 @@ pub mod schools;
 pub mod secrets;
 pub mod sessions;
 pub mod tallies;
+pub mod translations;
 pub mod whatif;

@@ -16,7 +16,9 @@ use crate::{
         round::{DuplicatePolicy, Purpose, RoundStatus, ScoringRule, validate_window},
         scales,
     },
-    entities::{round, round_questionnaire, round_school, school},
+    entities::{
+        round, round_language, round_questionnaire, round_school, round_translation, school,
+    },
     error::AppError,
     store::links,
 };
@@ -294,7 +296,7 @@ fn frozen() -> AppError {
 /// only while the round is still a draft, so an edit and the opening are
 /// serialised by the row (PostgreSQL) or the write lock (SQLite), and an
 /// edit that comes after the opening changes nothing and is refused.
-async fn claim_draft(txn: &impl ConnectionTrait, id: i64) -> Result<(), AppError> {
+pub(super) async fn claim_draft(txn: &impl ConnectionTrait, id: i64) -> Result<(), AppError> {
     let claimed = round::Entity::update_many()
         .col_expr(round::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(round::Column::Id.eq(id))
@@ -522,6 +524,14 @@ pub async fn delete_draft(
         .await?;
     round_questionnaire::Entity::delete_many()
         .filter(round_questionnaire::Column::RoundId.eq(id))
+        .exec(&txn)
+        .await?;
+    round_translation::Entity::delete_many()
+        .filter(round_translation::Column::RoundId.eq(id))
+        .exec(&txn)
+        .await?;
+    round_language::Entity::delete_many()
+        .filter(round_language::Column::RoundId.eq(id))
         .exec(&txn)
         .await?;
     round::Entity::delete_by_id(id).exec(&txn).await?;

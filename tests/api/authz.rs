@@ -90,6 +90,12 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
             Some(json!({"quotas": [{"group": "parent", "quota": 40}]})),
         ),
         "rebuild_tallies" => (Organiser, None),
+        "get_round_languages" | "export_translations" => (Reviewer, None),
+        "put_round_languages" => (Organiser, Some(json!({"languages": ["ug"]}))),
+        "import_translations" => (
+            Organiser,
+            Some(Value::String("键 key,中文原文 zh,ug\n".into())),
+        ),
         _ => return None,
     })
 }
@@ -113,6 +119,8 @@ fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
         "delete_round",
         "put_questionnaire",
         "open_round",
+        "put_round_languages",
+        "import_translations",
     ]
     .contains(&op)
     {

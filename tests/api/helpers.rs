@@ -364,7 +364,7 @@ pub async fn count_responses(db: &DatabaseConnection) -> i64 {
 /// Rolls the database back to just before migration `name` (that one and
 /// every later one undone), however many have been added since.
 pub async fn migrate_down_past(db: &DatabaseConnection, name: &str) {
-    use migration::{MigrationName, Migrator, MigratorTrait};
+    use migration::{Migrator, MigratorTrait};
     let all = Migrator::migrations();
     let at = all
         .iter()

@@ -128,6 +128,28 @@ questionnaire = call("GET", f"/rounds/{edit_id}/questionnaires/parent", token=ad
 update_round_body = {k: edit_round[k] for k in
                      ("name", "purpose", "opens_at", "closes_at", "groups", "school_ids",
                       "scoring_rule", "min_answer_seconds", "duplicate_policy")}
+# A draft with a Uyghur column and a whole translation sheet for it (test
+# data, not a real translation): the import's example is accepted.
+lang_round = new_round("模糊测试·草稿（译文）")["id"]
+call("PUT", f"/rounds/{lang_round}/languages", {"languages": ["ug"]}, admin)
+sheet = ["键 key,中文原文 zh,ug"]
+
+
+def cell(text):
+    return '"' + text.replace('"', '""') + '"'
+
+
+for g in ("deputy", "parent", "teacher"):
+    q = call("GET", f"/rounds/{lang_round}/questionnaires/{g}", token=admin)
+    rows = [(f"{g}/title", q["title"])]
+    if q.get("intro", "").strip():
+        rows.append((f"{g}/intro", q["intro"]))
+    for item in q["items"]:
+        rows.append((f"{g}/{item['id']}", item["text"]))
+        for o in item.get("options") or []:
+            rows.append((f"{g}/{item['id']}/{o['code']}", o["label"]))
+    sheet += [f"{k},{cell(v)},{cell('ug:' + v)}" for k, v in rows]
+translations_csv = "\n".join(sheet) + "\n"
 csv = ("学校标识码,学校名称,学校类型,所在地,小学在校生数,初中在校生数,教师数\n"
        "2165999902,模糊测试小学,小学,乡村,120,0,12\n")
 
@@ -189,6 +211,10 @@ ops = {
     "submit_response": {"path": {"token": submit_link["token"]},
                         "body": {"client_id": str(uuid.uuid4()), "duration_ms": 95000, "answers": answers}},
     "list_audit": {"query": {"limit": 20}},
+    "get_round_languages": {"path": {"id": lang_round}},
+    "put_round_languages": {"path": {"id": edit_id}, "body": {"languages": ["ug", "kk-Arab"]}},
+    "export_translations": {"path": {"id": lang_round}},
+    "import_translations": {"path": {"id": lang_round}, "raw": translations_csv},
 }
 
 spec = call("GET", "/openapi.json")

@@ -1,0 +1,292 @@
+//! Questionnaires in the respondent's language: a round's languages, the
+//! translation workbook exported, filled and imported back (all or nothing),
+//! the preview, and the freeze when the round opens.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// The rows of the exported workbook's first sheet, as text.
+fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let first = book.sheet_names()[0].clone();
+    assert_eq!(first, "译文");
+    let range = book.worksheet_range(&first).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn csv_of(rows: &[Vec<String>]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+async fn post_raw(app: &TestApp, token: &str, path: &str, body: String) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn language<'a>(langs: &'a Value, tag: &str) -> &'a Value {
+    langs["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["tag"] == tag)
+        .unwrap_or_else(|| panic!("no {tag} in {langs}"))
+}
+
+#[tokio::test]
+async fn a_translation_goes_out_as_a_workbook_and_comes_back_whole_or_not_at_all() {
+    let app = spawn_app().await;
+    let token = app.token_for("organiser").await;
+    app.seed_schools(&token, 1).await;
+    let round = app.create_round(&token, &["parent"], json!({})).await["id"]
+        .as_i64()
+        .unwrap();
+    let langs_path = format!("/api/rounds/{round}/languages");
+
+    // Tags are checked and written canonically; 汉语 and repeats refused.
+    for (bad, field) in [
+        (json!(["uyghur"]), "languages"),
+        (json!(["zh"]), "languages"),
+        (json!(["ug", "UG"]), "languages"),
+    ] {
+        let e = json_of(
+            app.put(&token, &langs_path, json!({ "languages": bad }))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(e["field"], field, "{e}");
+    }
+    let langs = json_of(
+        app.put(&token, &langs_path, json!({"languages": ["UG", "kk_arab"]}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(langs["primary"], "zh");
+    let ug = language(&langs, "ug");
+    assert_eq!(ug["rtl"], true);
+    assert_eq!(ug["name"], "ئۇيغۇرچە");
+    assert_eq!(ug["translated"], 0);
+    assert_eq!(ug["complete"], false);
+    let total = ug["total"].as_u64().unwrap();
+    assert!(total > 40, "{ug}");
+    assert_eq!(language(&langs, "kk-Arab")["rtl"], true);
+
+    // The workbook: key, Chinese, one column per language.
+    let xlsx = app
+        .get(&token, &format!("/api/rounds/{round}/translations.xlsx"))
+        .await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let rows = sheet_rows(&xlsx.bytes().await.unwrap());
+    assert_eq!(rows[0], ["键 key", "中文原文 zh", "ug", "kk-Arab"]);
+    assert_eq!(rows.len() as u64, total + 1);
+    assert_eq!(rows[1][0], "parent/title");
+    let q = json_of(
+        app.get(
+            &token,
+            &format!("/api/rounds/{round}/questionnaires/parent"),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let item = &q["items"][1];
+    let item_key = format!("parent/{}", item["id"].as_str().unwrap());
+    let item_row = rows.iter().find(|r| r[0] == item_key).unwrap();
+    assert_eq!(item_row[1], item["text"].as_str().unwrap());
+
+    // The translator fills the Uyghur column (test data, not a real translation).
+    let filled: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if i == 0 {
+                vec![r[0].clone(), r[1].clone(), r[2].clone()]
+            } else {
+                vec![r[0].clone(), r[1].clone(), format!("ئۇ {}", r[1])]
+            }
+        })
+        .collect();
+
+    // A missing key and an extra key: refused, every problem named, nothing stored.
+    let mut broken = filled.clone();
+    let dropped = broken.remove(5)[0].clone();
+    broken.push(vec!["parent/q999".into(), "?".into(), "x".into()]);
+    let import = format!("/api/rounds/{round}/translations");
+    let e = json_of(
+        post_raw(&app, &token, &import, csv_of(&broken)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let details = e["details"].to_string();
+    assert!(details.contains(&format!("缺少键“{dropped}”")), "{e}");
+    assert!(details.contains("parent/q999"), "{e}");
+    let after = json_of(app.get(&token, &langs_path).await, StatusCode::OK).await;
+    assert_eq!(language(&after, "ug")["translated"], 0);
+
+    // A language the round does not have is refused too.
+    let mut foreign = filled.clone();
+    foreign[0][2] = "fr".into();
+    let e = json_of(
+        post_raw(&app, &token, &import, csv_of(&foreign)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(e["details"].to_string().contains("“fr”"), "{e}");
+
+    // The whole sheet: Uyghur complete, Kazakh untouched.
+    let langs = json_of(
+        post_raw(&app, &token, &import, csv_of(&filled)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(language(&langs, "ug")["complete"], true);
+    assert_eq!(language(&langs, "ug")["translated"].as_u64(), Some(total));
+    assert_eq!(language(&langs, "kk-Arab")["translated"], 0);
+
+    // The preview reads the questionnaire as a Uyghur respondent would:
+    // texts translated, codes and scoring unchanged.
+    let preview = json_of(
+        app.get(
+            &token,
+            &format!("/api/rounds/{round}/questionnaires/parent?lang=ug"),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        preview["items"][1]["text"],
+        format!("ئۇ {}", item["text"].as_str().unwrap())
+    );
+    assert_eq!(
+        preview["items"].as_array().unwrap().len(),
+        q["items"].as_array().unwrap().len()
+    );
+    for (p, o) in preview["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(q["items"].as_array().unwrap())
+    {
+        assert_eq!(p["id"], o["id"]);
+        let codes = |v: &Value| {
+            v["options"].as_array().map(|a| {
+                a.iter()
+                    .map(|o| (o["code"].clone(), o["recognised"].clone()))
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(codes(p), codes(o));
+    }
+    let e = app
+        .get(
+            &token,
+            &format!("/api/rounds/{round}/questionnaires/parent?lang=mn-Mong"),
+        )
+        .await;
+    assert_eq!(e.status(), StatusCode::NOT_FOUND);
+
+    // The exported workbook now carries the Uyghur texts: the round trip.
+    let again = sheet_rows(
+        &app.get(&token, &format!("/api/rounds/{round}/translations.xlsx"))
+            .await
+            .bytes()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(again[1][2], filled[1][2]);
+
+    // A Chinese text changed after translation shows as outdated.
+    let mut edited = q.clone();
+    edited["items"][1]["text"] = json!("您对学校的课后服务满意吗？（修改后）");
+    let put = app
+        .put(
+            &token,
+            &format!("/api/rounds/{round}/questionnaires/parent"),
+            edited,
+        )
+        .await;
+    assert_eq!(put.status(), StatusCode::OK);
+    let langs = json_of(app.get(&token, &langs_path).await, StatusCode::OK).await;
+    let ug = language(&langs, "ug");
+    assert_eq!(ug["outdated"], json!([item_key]));
+    assert_eq!(ug["complete"], false);
+
+    // A reviewer reads but does not change.
+    let reviewer = app.token_for("reviewer").await;
+    assert_eq!(
+        app.put(&reviewer, &langs_path, json!({"languages": []}))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(&reviewer, &langs_path).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn translations_freeze_with_the_round() {
+    let app = spawn_app().await;
+    let token = app.token_for("organiser").await;
+    app.seed_schools(&token, 1).await;
+    let round = app.create_round(&token, &["parent"], json!({})).await["id"]
+        .as_i64()
+        .unwrap();
+    let langs_path = format!("/api/rounds/{round}/languages");
+    app.put(&token, &langs_path, json!({"languages": ["ug"]}))
+        .await;
+    let opened = app
+        .post(&token, &format!("/api/rounds/{round}/open"), json!({}))
+        .await;
+    assert_eq!(opened.status(), StatusCode::OK);
+    let e = json_of(
+        app.put(&token, &langs_path, json!({"languages": ["en"]}))
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(e["code"], "round_frozen");
+    let e = json_of(
+        post_raw(
+            &app,
+            &token,
+            &format!("/api/rounds/{round}/translations"),
+            "键 key,中文原文 zh,ug\n".into(),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(e["code"], "round_frozen");
+    let langs = json_of(app.get(&token, &langs_path).await, StatusCode::OK).await;
+    assert_eq!(langs["languages"][0]["tag"], "ug");
+    // The audit log has the change, made while it was a draft.
+    let admin = app.admin_token().await;
+    let log = json_of(app.get(&admin, "/api/audit?limit=50").await, StatusCode::OK).await;
+    assert!(log.to_string().contains("round.languages"), "{log}");
+}
