@@ -28,6 +28,8 @@ export type Link = Schemas['LinkOut'];
 export type Links = Schemas['LinksOut'];
 export type Report = Schemas['RoundReportOut'];
 export type SensitivityRow = Schemas['SensitivityRowOut'];
+export type RoundLanguages = Schemas['LanguagesDto'];
+export type RoundLanguage = Schemas['LanguageDto'];
 type ErrorBody = Schemas['ErrorBody'];
 /** The closed list of codes an error answer carries (the spec's `ErrorCode`). */
 export type ErrorCode = Schemas['ErrorCode'];
