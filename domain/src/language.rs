@@ -286,7 +286,7 @@ pub fn read_sheet(
             continue;
         }
         let Some(source) = wanted.get(key) else {
-            errors.push(format!("第{line}行：键“{key}”不属于本轮问卷（多余的键）"));
+            errors.push(format!("第{line}行：键“{key}”不是应翻译的文字（多余的键）"));
             continue;
         };
         if !seen.insert(key.to_string()) {

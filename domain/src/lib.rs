@@ -6,6 +6,7 @@ pub mod error_code;
 pub mod group;
 pub mod integrity;
 pub mod language;
+pub mod page_texts;
 pub mod questionnaire;
 pub mod readiness;
 pub mod report;

@@ -12,6 +12,7 @@ pub mod exports;
 pub mod health;
 pub mod integrity_types;
 pub mod links;
+pub mod page_texts;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
@@ -61,53 +62,69 @@ pub enum ApiTags {
     Audit,
 }
 
+/// poem-openapi implements `OpenApi` for tuples of at most 16: the API
+/// areas are grouped.
 pub type AllApis = (
-    auth::AuthApi,
-    accounts::AccountsApi,
-    county::CountyApi,
-    schools::SchoolsApi,
-    templates::TemplatesApi,
-    rounds::RoundsApi,
-    questionnaires::QuestionnairesApi,
-    links::LinksApi,
-    printing::PrintingApi,
-    access_codes::AccessCodesApi,
-    reports::ReportsApi,
-    timeline::TimelineApi,
-    exports::ExportsApi,
-    public::PublicApi,
-    health::HealthApi,
-    audit::AuditApi,
+    (
+        auth::AuthApi,
+        accounts::AccountsApi,
+        county::CountyApi,
+        schools::SchoolsApi,
+        templates::TemplatesApi,
+        audit::AuditApi,
+        health::HealthApi,
+        page_texts::PageTextsApi,
+    ),
+    (
+        rounds::RoundsApi,
+        questionnaires::QuestionnairesApi,
+        links::LinksApi,
+        printing::PrintingApi,
+        access_codes::AccessCodesApi,
+        public::PublicApi,
+    ),
+    (
+        reports::ReportsApi,
+        timeline::TimelineApi,
+        exports::ExportsApi,
+    ),
 );
 
-pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
-    OpenApiService::new(
+fn apis() -> AllApis {
+    (
         (
             auth::AuthApi,
             accounts::AccountsApi,
             county::CountyApi,
             schools::SchoolsApi,
             templates::TemplatesApi,
+            audit::AuditApi,
+            health::HealthApi,
+            page_texts::PageTextsApi,
+        ),
+        (
             rounds::RoundsApi,
             questionnaires::QuestionnairesApi,
             links::LinksApi,
             printing::PrintingApi,
             access_codes::AccessCodesApi,
+            public::PublicApi,
+        ),
+        (
             reports::ReportsApi,
             timeline::TimelineApi,
             exports::ExportsApi,
-            public::PublicApi,
-            health::HealthApi,
-            audit::AuditApi,
         ),
-        "renke 认可 API",
-        env!("CARGO_PKG_VERSION"),
     )
-    .description(
-        "社会认可度调查 — the social recognition survey of county inspections for \
+}
+
+pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
+    OpenApiService::new(apis(), "renke 认可 API", env!("CARGO_PKG_VERSION"))
+        .description(
+            "社会认可度调查 — the social recognition survey of county inspections for \
          high-quality balanced compulsory education. Every error is `{code, message}`.",
-    )
-    .server("/api")
+        )
+        .server("/api")
 }
 
 /// The OpenAPI spec as served at `/api/openapi.json`, for `renke openapi`

@@ -96,6 +96,8 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
             Organiser,
             Some(Value::String("键 key,中文原文 zh,ug\n".into())),
         ),
+        "get_page_texts" | "export_page_texts" => (Reviewer, None),
+        "import_page_texts" => (Admin, Some(Value::String("键 key,中文原文 zh,ug\n".into()))),
         _ => return None,
     })
 }

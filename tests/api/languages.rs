@@ -290,3 +290,98 @@ async fn translations_freeze_with_the_round() {
     let log = json_of(app.get(&admin, "/api/audit?limit=50").await, StatusCode::OK).await;
     assert!(log.to_string().contains("round.languages"), "{log}");
 }
+
+/// The respondent pages' fixed texts in a language renke does not ship: the
+/// admin exports the workbook, a translator fills it, the admin imports it
+/// back whole, placeholders kept.
+#[tokio::test]
+async fn fixed_page_texts_come_from_the_deployments_translation_set() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let overview = json_of(app.get(&admin, "/api/page-texts").await, StatusCode::OK).await;
+    assert_eq!(overview["built_in"], json!(["zh", "en"]));
+    assert_eq!(overview["languages"], json!([]));
+    let keys = overview["texts"].as_array().unwrap().len();
+    assert!(keys > 50, "{keys}");
+
+    let e = app.get(&admin, "/api/page-texts.xlsx?languages=en").await;
+    assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let rows = {
+        use calamine::{Data, Reader, Xlsx};
+        let bytes = app
+            .get(&admin, "/api/page-texts.xlsx?languages=ug")
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let range = book.worksheet_range("页面文字").unwrap();
+        range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Data::Empty => String::new(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<String>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows[0], ["键 key", "中文原文 zh", "英文参考 English", "ug"]);
+    assert_eq!(rows.len(), keys + 1);
+    // Test data, not a real translation: the Chinese with a Uyghur prefix
+    // keeps every placeholder.
+    let filled: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut r = r.clone();
+            if i > 0 {
+                r[3] = format!("ئۇ {}", r[1]);
+            }
+            r
+        })
+        .collect();
+    let organiser = app.token_for("organiser").await;
+    assert_eq!(
+        post_raw(&app, &organiser, "/api/page-texts", csv_of(&filled))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    // A lost placeholder: refused, nothing stored.
+    let mut broken = filled.clone();
+    let row = broken
+        .iter()
+        .position(|r| r[0] == "form.required_count")
+        .unwrap();
+    broken[row][3] = "ئۇ".into();
+    let e = json_of(
+        post_raw(&app, &admin, "/api/page-texts", csv_of(&broken)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(
+        e["details"].to_string().contains("form.required_count"),
+        "{e}"
+    );
+    let overview = json_of(app.get(&admin, "/api/page-texts").await, StatusCode::OK).await;
+    assert_eq!(overview["languages"], json!([]));
+
+    let done = json_of(
+        post_raw(&app, &admin, "/api/page-texts", csv_of(&filled)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(done["languages"], json!(["ug"]));
+    let overview = json_of(app.get(&admin, "/api/page-texts").await, StatusCode::OK).await;
+    let ug = &overview["languages"][0];
+    assert_eq!(
+        (ug["tag"].as_str(), ug["rtl"].as_bool()),
+        (Some("ug"), Some(true))
+    );
+    assert_eq!(ug["translated"].as_u64(), Some(keys as u64));
+    let log = json_of(app.get(&admin, "/api/audit?limit=20").await, StatusCode::OK).await;
+    assert!(log.to_string().contains("page_texts.import"), "{log}");
+}

@@ -150,6 +150,12 @@ for g in ("deputy", "parent", "teacher"):
             rows.append((f"{g}/{item['id']}/{o['code']}", o["label"]))
     sheet += [f"{k},{cell(v)},{cell('ug:' + v)}" for k, v in rows]
 translations_csv = "\n".join(sheet) + "\n"
+# The respondent pages' fixed texts in Uyghur (test data): every key, every
+# placeholder kept.
+page_sheet = ["键 key,中文原文 zh,ug"]
+for text in call("GET", "/page-texts", token=admin)["texts"]:
+    page_sheet.append(f"{text['key']},{cell(text['zh'])},{cell('ئۇ ' + text['zh'])}")
+page_texts_csv = "\n".join(page_sheet) + "\n"
 csv = ("学校标识码,学校名称,学校类型,所在地,小学在校生数,初中在校生数,教师数\n"
        "2165999902,模糊测试小学,小学,乡村,120,0,12\n")
 
@@ -215,6 +221,8 @@ ops = {
     "put_round_languages": {"path": {"id": edit_id}, "body": {"languages": ["ug", "kk-Arab"]}},
     "export_translations": {"path": {"id": lang_round}},
     "import_translations": {"path": {"id": lang_round}, "raw": translations_csv},
+    "export_page_texts": {"query": {"languages": "ug,kk-Arab"}},
+    "import_page_texts": {"raw": page_texts_csv},
 }
 
 spec = call("GET", "/openapi.json")
