@@ -49,6 +49,9 @@ pub struct Submission {
     /// Counted answers that chose the scale's middle option (tallied so the
     /// sensitivity table reads the other reading without the responses).
     pub middle: i32,
+    /// The language the questionnaire was answered in (`zh`, or one of the
+    /// round's additional languages).
+    pub language: String,
 }
 
 /// Why a submission was turned away; nothing of it is stored.
@@ -206,6 +209,7 @@ mod tests {
             access_code_hash: None,
             place: None,
             middle: 0,
+            language: "zh".into(),
         }
     }
 

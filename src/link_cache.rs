@@ -37,6 +37,8 @@ pub struct CachedLink {
     pub codes_required: bool,
     /// The round's answer scale (which option is the middle one).
     pub scale: Scale,
+    /// The round's additional languages (frozen with the round).
+    pub languages: Vec<String>,
 }
 
 #[derive(Default)]

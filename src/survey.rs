@@ -10,10 +10,11 @@ use crate::{
     admission::Refusal,
     device,
     domain::{
+        language::normalise_tag,
         questionnaire::Questionnaire,
         round::{Availability, DuplicatePolicy, RoundStatus, availability},
         submission::{RawAnswer, Validity, check_answers},
-        tally::{MiddleTable, PlaceItem},
+        tally::{MiddleTable, PRIMARY_LANGUAGE, PlaceItem},
     },
     error::AppError,
     link_cache::CachedLink,
@@ -81,6 +82,7 @@ pub async fn find(state: &AppState, token: &str) -> Result<Arc<CachedLink>, AppE
         token,
         CachedLink {
             scale: store::rounds::rule_of(&ctx.round).scale,
+            languages: store::translations::languages(&state.db, ctx.round.id).await?,
             ctx,
             codes_required,
         },
@@ -122,6 +124,23 @@ pub struct ResponseInput {
     /// The respondent confirmed that another household member is answering
     /// on a phone that already answered this questionnaire.
     pub shared_device: bool,
+    /// The language the questionnaire was shown in (none: `zh`).
+    pub language: Option<String>,
+}
+
+/// The language a submission says it was answered in: Chinese when it says
+/// none, else one of the round's additional languages.
+fn language_of(link: &CachedLink, said: Option<&str>) -> Result<String, AppError> {
+    let Some(raw) = said.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(PRIMARY_LANGUAGE.to_string());
+    };
+    match normalise_tag(raw) {
+        Ok(tag) if tag == PRIMARY_LANGUAGE || link.languages.contains(&tag) => Ok(tag),
+        _ => Err(AppError::invalid_field(
+            "language",
+            format!("本问卷没有“{raw}”语言版本"),
+        )),
+    }
 }
 
 /// The error a respondent sees for a submission turned away by admission.
@@ -168,6 +187,7 @@ pub async fn submit(
     input: ResponseInput,
 ) -> Result<Outcome, AppError> {
     let open = open_link(state, token).await?;
+    let language = language_of(&open.link, input.language.as_deref())?;
     let checked = check_answers(&open.questionnaire, &input.answers).map_err(|e| match e.item {
         Some(item) => AppError::invalid_field(item, e.message),
         None => AppError::validation(e.message),
@@ -216,6 +236,7 @@ pub async fn submit(
             access_code_hash,
             place,
             middle,
+            language,
         })
         .await?;
     match outcome {

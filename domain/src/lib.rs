@@ -11,6 +11,7 @@ pub mod questionnaire;
 pub mod readiness;
 pub mod report;
 pub mod report_counts;
+pub mod report_languages;
 pub mod round;
 pub mod sampling;
 pub mod sampling_shares;

@@ -86,6 +86,7 @@ fn fixture() -> Fixture {
             place,
             score: score_of(qn, answers),
             middle: 0,
+            language: "zh",
             answers,
             submitted_at: 0,
         });

@@ -13,6 +13,9 @@ use super::{
     submission::{ResponseScore, Validity},
 };
 
+/// The language of the questionnaire as written.
+pub const PRIMARY_LANGUAGE: &str = "zh";
+
 /// The validity of a response that counts toward rates.
 pub const VALID: Validity = Validity::Valid;
 
@@ -51,6 +54,18 @@ pub struct OptionKey {
     pub item: i32,
 }
 
+/// Responses of one link with one validity answered in one additional
+/// language (not Chinese) with one number of judged answers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LanguageKey {
+    pub round_id: i64,
+    pub link_id: i64,
+    pub validity: Validity,
+    /// BCP 47 tag, never the primary `zh`.
+    pub language: String,
+    pub judged: i32,
+}
+
 /// How many answers chose option 1…9 (index 0 is option 1).
 pub type OptionCounts = [i64; 9];
 
@@ -83,6 +98,8 @@ pub struct ResponseFacts<'a> {
     pub score: ResponseScore,
     /// Counted answers that chose the scale's middle option.
     pub middle: i32,
+    /// The language answered in (`zh`: the questionnaire as written).
+    pub language: &'a str,
     pub answers: &'a str,
     /// When the response was committed, seconds since 1970-01-01 UTC.
     pub submitted_at: i64,
@@ -93,6 +110,8 @@ pub struct ResponseFacts<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tallies {
     pub classes: BTreeMap<ClassKey, ClassSums>,
+    /// Class sums of the responses answered in an additional language.
+    pub languages: BTreeMap<LanguageKey, ClassSums>,
     pub options: BTreeMap<OptionKey, OptionCounts>,
     pub timeline: BTreeMap<TimelineKey, i64>,
 }
@@ -176,6 +195,7 @@ impl MiddleTable {
 #[derive(Debug, Default)]
 pub struct TallyBuilder {
     classes: FastMap<(i64, i64, Validity, Option<Location>, i32), ClassSums>,
+    languages: BTreeMap<LanguageKey, ClassSums>,
     options: FastMap<(i64, i64, Validity), Vec<OptionCounts>>,
     timeline: FastMap<(i64, i64, Validity, i64), i64>,
 }
@@ -191,6 +211,21 @@ impl TallyBuilder {
         c.points += points;
         c.points_sq += points * points;
         c.middle = Some(c.middle.unwrap_or(0) + i64::from(r.middle));
+        if r.language != PRIMARY_LANGUAGE {
+            let key = LanguageKey {
+                round_id: r.round_id,
+                link_id: r.link_id,
+                validity: v,
+                language: r.language.to_string(),
+                judged: r.score.judged,
+            };
+            let l = self.languages.entry(key).or_default();
+            l.responses += 1;
+            l.recognised += i64::from(r.score.recognised);
+            l.points += points;
+            l.points_sq += points * points;
+            l.middle = Some(l.middle.unwrap_or(0) + i64::from(r.middle));
+        }
         let bucket = timeline_bucket(r.submitted_at);
         *self
             .timeline
@@ -253,6 +288,7 @@ impl TallyBuilder {
             .collect();
         Tallies {
             classes,
+            languages: self.languages,
             options,
             timeline,
         }
@@ -274,6 +310,7 @@ impl Tallies {
             })
             .collect();
         let mut out = diff_maps(&self.classes, &expected_classes);
+        out.extend(diff_maps(&self.languages, &expected.languages));
         out.extend(diff_maps(&self.options, &expected.options));
         out.extend(diff_maps(&self.timeline, &expected.timeline));
         out
@@ -380,6 +417,7 @@ mod tests {
                 points,
             },
             middle: 0,
+            language: "zh",
             answers,
             submitted_at: 1_764_417_599,
         }

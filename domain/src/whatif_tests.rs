@@ -242,6 +242,7 @@ fn tallies_without_middle_counts_are_not_read() {
             place: None,
             score: score_of(&q, a),
             middle: middle.count(a),
+            language: "zh",
             answers: a,
             submitted_at: 0,
         });
@@ -315,6 +316,7 @@ proptest! {
                     place: None,
                     score: score_of(&q, a),
                     middle: MiddleTable::new(&q, Scale::FiveBasic).count(a),
+                    language: "zh",
                     answers: a,
                     submitted_at: 0,
                 });

@@ -18,6 +18,7 @@ mod m20261203_mp0001_sampling_caps;
 mod m20261204_ld0001_tally_middle;
 mod m20261204_ld0002_round_languages;
 mod m20261204_ld0003_page_translations;
+mod m20261204_ld0004_response_languages;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_ld0001_tally_middle::Migration),
             Box::new(m20261204_ld0002_round_languages::Migration),
             Box::new(m20261204_ld0003_page_translations::Migration),
+            Box::new(m20261204_ld0004_response_languages::Migration),
         ]
     }
 }

@@ -88,6 +88,11 @@ pub struct ResponseIn {
     /// policy applies.
     #[oai(default)]
     pub shared_device: bool,
+    /// The language the questionnaire was shown in: `zh` (the default) or
+    /// one of the round's additional languages (BCP 47, e.g. `ug`); any
+    /// other is refused with 422. Scoring does not depend on it; the report
+    /// counts responses by it.
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Object)]
@@ -207,6 +212,7 @@ impl PublicApi {
             cookies: device::Cookies::of(req),
             access_code: body.access_code,
             shared_device: body.shared_device,
+            language: body.language,
             answers: body
                 .answers
                 .into_iter()

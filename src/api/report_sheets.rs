@@ -220,7 +220,7 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
             ]
         })
         .collect();
-    vec![
+    let mut sheets = vec![
         Sheet {
             name: "汇总",
             blocks: vec![block(vec!["项目", "内容"], summary), sensitivity(r)],
@@ -259,7 +259,32 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
             name: "数据质量",
             blocks: integrity_blocks(integrity),
         },
-    ]
+    ];
+    if let Some(l) = &r.languages {
+        let rows = l
+            .rates
+            .iter()
+            .map(|x| {
+                with_rate(
+                    vec![Cell::text(&x.language_label), Cell::text(&x.language)],
+                    &x.rate,
+                )
+            })
+            .collect();
+        let mut blocks = vec![block(headers(&["语言", "语言代码"]), rows)];
+        if let Some(note) = &l.note {
+            blocks.push(block(vec!["说明"], vec![vec![Cell::text(note)]]));
+        }
+        // After 城乡: the other breakdowns of the one rate.
+        sheets.insert(
+            5,
+            Sheet {
+                name: "按语言",
+                blocks,
+            },
+        );
+    }
+    sheets
 }
 
 fn integrity_blocks(i: &IntegrityOut) -> Vec<Block> {

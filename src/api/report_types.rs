@@ -187,6 +187,30 @@ pub struct LocationRateOut {
     pub rate: RateOut,
 }
 
+/// Valid responses answered in one language under the round's rule.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct LanguageRateOut {
+    /// BCP 47 tag; `zh` for the questionnaire as written.
+    pub language: String,
+    /// The language's own name (中文, ئۇيغۇرچە, …).
+    pub language_label: String,
+    #[oai(flatten)]
+    pub rate: RateOut,
+}
+
+/// n and rate by the language respondents answered in (every language
+/// counts in the one rate above); present when the round has additional
+/// languages.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct LanguagesOut {
+    pub rates: Vec<LanguageRateOut>,
+    /// How the breakdown reads the rule differently, if it does.
+    pub note: Option<String>,
+    pub note_en: Option<String>,
+}
+
 #[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct OptionCountOut {
@@ -339,6 +363,29 @@ pub struct RoundReportOut {
     /// (`headline`). Computed from the raw responses; the headline above is
     /// computed from the stored tallies and equals the first row.
     pub sensitivity: Vec<SensitivityRowOut>,
+    /// By language, when the round has additional languages or responses in one.
+    pub languages: Option<LanguagesOut>,
+}
+
+/// The by-language breakdown, when there is more than Chinese.
+pub fn languages_out(data: &RoundData, min_n: u64) -> Option<LanguagesOut> {
+    if data.languages.is_empty() && data.tallies.languages.is_empty() {
+        return None;
+    }
+    let b = crate::domain::report_languages::by_language(&data.input(min_n), &data.languages);
+    Some(LanguagesOut {
+        rates: b
+            .rates
+            .iter()
+            .map(|l| LanguageRateOut {
+                language_label: crate::domain::language::native_name(&l.language).to_string(),
+                language: l.language.clone(),
+                rate: (&l.estimate).into(),
+            })
+            .collect(),
+        note: b.note.as_ref().map(|n| n.0.clone()),
+        note_en: b.note.map(|n| n.1),
+    })
 }
 
 fn group_fields(g: RespondentGroup) -> (GroupDto, String) {
@@ -403,6 +450,7 @@ pub fn report_out(
     min_n: u64,
 ) -> RoundReportOut {
     RoundReportOut {
+        languages: languages_out(data, min_n),
         sensitivity: sensitivity
             .iter()
             .map(|o| sensitivity_row(&data.rule, o))

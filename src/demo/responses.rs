@@ -236,5 +236,6 @@ fn submission(
         access_code_hash: None,
         place,
         middle,
+        language: crate::domain::tally::PRIMARY_LANGUAGE.to_string(),
     })
 }

@@ -224,6 +224,7 @@ async fn submit_form(
         cookies: device::Cookies::of(req),
         access_code: fields.get("access_code").cloned(),
         shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
+        language: fields.get("language").cloned(),
     };
     match survey::submit(state, token, input).await {
         Ok(outcome) => {

@@ -166,6 +166,8 @@ pub struct Line<'a> {
     pub stored: ResponseScore,
     /// Seconds since 1970-01-01 UTC.
     pub submitted_at: i64,
+    /// The language answered in (`zh`: as written).
+    pub language: &'a str,
 }
 
 fn parse_line(line: &str) -> Option<Line<'_>> {
@@ -181,6 +183,7 @@ fn parse_line(line: &str) -> Option<Line<'_>> {
         points: next()?.parse().ok()?,
     };
     let submitted_at = next()?.parse().ok()?;
+    let language = next()?;
     next().is_none().then_some(Line {
         id,
         link_id,
@@ -188,6 +191,7 @@ fn parse_line(line: &str) -> Option<Line<'_>> {
         answers,
         stored,
         submitted_at,
+        language,
     })
 }
 
@@ -205,6 +209,7 @@ fn line_fields(backend: DbBackend) -> Vec<String> {
     .map(String::from)
     .to_vec();
     fields.push(unix_seconds(backend, "submitted_at"));
+    fields.push("language".to_string());
     fields
 }
 
@@ -441,7 +446,7 @@ mod tests {
 
     #[test]
     fn lines_are_read_field_by_field() {
-        let l = parse_line("42 7 too_fast 1121t 3 4 17 1795967400").unwrap();
+        let l = parse_line("42 7 too_fast 1121t 3 4 17 1795967400 kk-Arab").unwrap();
         assert_eq!((l.id, l.link_id), (42, 7));
         assert_eq!((l.validity, l.answers), ("too_fast", "1121t"));
         assert_eq!(
@@ -453,11 +458,12 @@ mod tests {
             }
         );
         assert_eq!(l.submitted_at, 1_795_967_400);
+        assert_eq!(l.language, "kk-Arab");
         assert!(
-            parse_line("42 7 valid 11 3 4 17").is_none(),
+            parse_line("42 7 valid 11 3 4 17 9").is_none(),
             "a field missing"
         );
-        assert!(parse_line("42 7 valid 11 3 4 17 9 extra").is_none());
-        assert!(parse_line("x 7 valid 11 3 4 17 9").is_none());
+        assert!(parse_line("42 7 valid 11 3 4 17 9 zh extra").is_none());
+        assert!(parse_line("x 7 valid 11 3 4 17 9 zh").is_none());
     }
 }

@@ -20,7 +20,8 @@ use crate::{
         tally::{MiddleTable, PlaceItem, ResponseFacts, Tallies, TallyBuilder},
     },
     entities::{
-        link, option_tally, response, response_tally, round, round_questionnaire, timeline_tally,
+        language_tally, link, option_tally, response, response_tally, round, round_questionnaire,
+        timeline_tally,
     },
     error::AppError,
 };
@@ -104,6 +105,7 @@ where
             place: rule.place.as_ref().and_then(|p| p.place(r.answers)),
             score,
             middle: rule.middle.count(r.answers),
+            language: r.language,
             answers: r.answers,
             submitted_at: r.submitted_at,
         });
@@ -229,6 +231,10 @@ pub async fn rebuild_in(txn: &DatabaseTransaction, round_id: i64) -> Result<Rebu
         .await?;
     timeline_tally::Entity::delete_many()
         .filter(timeline_tally::Column::RoundId.eq(round_id))
+        .exec(txn)
+        .await?;
+    language_tally::Entity::delete_many()
+        .filter(language_tally::Column::RoundId.eq(round_id))
         .exec(txn)
         .await?;
     add(txn, &fresh.tallies).await?;

@@ -35,6 +35,8 @@ pub struct RoundData {
     pub links: Vec<LinkInfo>,
     pub questionnaires: BTreeMap<RespondentGroup, Questionnaire>,
     pub tallies: Tallies,
+    /// The round's additional languages.
+    pub languages: Vec<String>,
     /// Valid responses from a shared household phone, by link.
     pub shared: HashMap<i64, u64>,
 }
@@ -85,7 +87,9 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
     }
     let tallies = tallies::load(db, round_id, false).await?;
     let shared = shared_by_link(db, round_id).await?;
+    let languages = super::translations::languages(db, round_id).await?;
     Ok(RoundData {
+        languages,
         detail,
         rule,
         schools,

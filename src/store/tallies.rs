@@ -7,11 +7,11 @@ use crate::{
         school::Location,
         submission::{ResponseScore, Validity},
         tally::{
-            ClassKey, ClassSums, OptionCounts, OptionKey, ResponseFacts, Tallies, TallyBuilder,
-            TimelineKey, VALID,
+            ClassKey, ClassSums, LanguageKey, OptionCounts, OptionKey, ResponseFacts, Tallies,
+            TallyBuilder, TimelineKey, VALID,
         },
     },
-    entities::{option_tally, response, response_tally, timeline_tally},
+    entities::{language_tally, option_tally, response, response_tally, timeline_tally},
     error::AppError,
 };
 use sea_orm::{
@@ -53,6 +53,7 @@ pub async fn apply_batch(
                 points: r.points,
             },
             middle: *middle,
+            language: &r.language,
             answers: &r.answers,
             submitted_at: r.submitted_at.timestamp(),
         });
@@ -150,6 +151,40 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), A
     });
     classes.add(txn, rows).await?;
 
+    if !t.languages.is_empty() {
+        use language_tally::Column as L;
+        let languages = Additive {
+            entity: language_tally::Entity,
+            table: "language_tallies",
+            keys: &[L::RoundId, L::LinkId, L::Validity, L::Language, L::Judged],
+            sums: &[
+                L::Responses,
+                L::SumRecognised,
+                L::SumPoints,
+                L::SumPointsSq,
+                L::SumMiddle,
+            ],
+        };
+        let rows = t
+            .languages
+            .iter()
+            .map(|(k, s): (&LanguageKey, &ClassSums)| {
+                vec![
+                    k.round_id.into(),
+                    k.link_id.into(),
+                    k.validity.code().into(),
+                    k.language.clone().into(),
+                    k.judged.into(),
+                    s.responses.into(),
+                    s.recognised.into(),
+                    s.points.into(),
+                    s.points_sq.into(),
+                    s.middle.unwrap_or(0).into(),
+                ]
+            });
+        languages.add(txn, rows).await?;
+    }
+
     let options = Additive {
         entity: option_tally::Entity,
         table: "option_tallies",
@@ -233,6 +268,27 @@ pub async fn load(
             middle,
         };
         t.classes.insert(key, sums);
+    }
+    for l in language_tally::Entity::find()
+        .filter(language_tally::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?
+    {
+        let key = LanguageKey {
+            round_id,
+            link_id: l.link_id,
+            validity: validity(&l.validity)?,
+            language: l.language,
+            judged: l.judged,
+        };
+        let sums = ClassSums {
+            responses: l.responses,
+            recognised: l.sum_recognised,
+            points: l.sum_points,
+            points_sq: l.sum_points_sq,
+            middle: Some(l.sum_middle),
+        };
+        t.languages.insert(key, sums);
     }
     let mut options = option_tally::Entity::find().filter(O::RoundId.eq(round_id));
     if !all_options {

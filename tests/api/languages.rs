@@ -385,3 +385,129 @@ async fn fixed_page_texts_come_from_the_deployments_translation_set() {
     let log = json_of(app.get(&admin, "/api/audit?limit=20").await, StatusCode::OK).await;
     assert!(log.to_string().contains("page_texts.import"), "{log}");
 }
+
+/// Answers in every language count in the one rate; the report, its
+/// workbook and the raw export say which language each came from.
+#[tokio::test]
+async fn responses_in_each_language_count_in_one_rate_and_are_reported_by_language() {
+    let app = spawn_app().await;
+    let token = app.token_for("organiser").await;
+    app.seed_schools(&token, 1).await;
+    let round = app
+        .create_round(&token, &["parent"], json!({"min_answer_seconds": 0}))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    app.put(
+        &token,
+        &format!("/api/rounds/{round}/languages"),
+        json!({"languages": ["ug"]}),
+    )
+    .await;
+    let opened = app
+        .post(&token, &format!("/api/rounds/{round}/open"), json!({}))
+        .await;
+    assert_eq!(opened.status(), StatusCode::OK);
+    let links = json_of(
+        app.get(&token, &format!("/api/rounds/{round}/links")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let link = links["links"][0]["token"].as_str().unwrap().to_string();
+    let q = app.questionnaire(&link).await;
+    // 满意 everywhere (option 1) or 不满意 everywhere (option 4).
+    let send = |option: u64, language: Option<&str>| {
+        let mut body = answers_for(&q, |n, _| if n == 0 { 1 } else { option });
+        if let Some(l) = language {
+            body["language"] = json!(l);
+        }
+        body
+    };
+    for (option, language) in [(1, None), (1, Some("zh")), (1, Some("UG")), (4, Some("ug"))] {
+        let r = app.submit(&link, &send(option, language)).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{language:?}");
+    }
+    // A language the round does not have is refused, nothing stored.
+    let e = json_of(
+        app.submit(&link, &send(1, Some("kk-Arab"))).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["field"], "language");
+    assert_eq!(count_responses(&app.db).await, 4);
+
+    let report = json_of(
+        app.get(&token, &format!("/api/rounds/{round}/report"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(report["overall"]["n"], 4);
+    let rates = report["languages"]["rates"].as_array().unwrap();
+    let row = |l: &str| rates.iter().find(|r| r["language"] == l).unwrap().clone();
+    assert_eq!(
+        (row("zh")["n"].as_u64(), row("zh")["rate"].as_f64()),
+        (Some(2), Some(1.0))
+    );
+    assert_eq!(
+        (row("ug")["n"].as_u64(), row("ug")["rate"].as_f64()),
+        (Some(2), Some(0.5))
+    );
+    assert_eq!(row("ug")["language_label"], "ئۇيغۇرچە");
+    assert_eq!(report["overall"]["rate"].as_f64(), Some(0.75));
+
+    // The stored tallies equal a recomputation, also after a rebuild.
+    let check = format!("/api/rounds/{round}/tallies/check");
+    let c = json_of(app.get(&token, &check).await, StatusCode::OK).await;
+    assert_eq!(c["consistent"], true, "{c}");
+    app.post(
+        &token,
+        &format!("/api/rounds/{round}/tallies/rebuild"),
+        json!({}),
+    )
+    .await;
+    let again = json_of(
+        app.get(&token, &format!("/api/rounds/{round}/report"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["languages"], report["languages"]);
+
+    // The raw export names each response's language.
+    let csv = app
+        .get(
+            &token,
+            &format!("/api/rounds/{round}/exports/responses.csv"),
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&csv);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<Vec<String>> = rdr
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let col = rows[0].iter().position(|h| h == "语言").unwrap();
+    let langs: Vec<&str> = rows[1..].iter().map(|r| r[col].as_str()).collect();
+    assert_eq!(langs, ["zh", "zh", "ug", "ug"]);
+
+    // The report workbook has its sheet.
+    let xlsx = app
+        .get(&token, &format!("/api/rounds/{round}/exports/report.xlsx"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    assert!(
+        book.sheet_names().contains(&"按语言".to_string()),
+        "{:?}",
+        book.sheet_names()
+    );
+}

@@ -151,7 +151,8 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(header[0], "序号");
     assert_eq!(header[6], "有效性");
     assert_eq!(header[8], "同一设备的家庭成员");
-    let fixed = 13;
+    assert_eq!(header[9], "语言");
+    let fixed = 14;
     assert_eq!(
         header.len(),
         fixed + 1 + SCORED + 1,
@@ -169,6 +170,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     let a = &rows[1];
     assert_eq!(a[2], "家长");
     assert_eq!(a[8], "否");
+    assert_eq!(a[9], "zh");
     assert_eq!(a[fixed + 1], "1 满意");
     assert_eq!(
         a[fixed + 1 + SCORED],
