@@ -46,6 +46,10 @@ pub struct Submission {
     /// Where the respondent lives, as answered on a county-level group's
     /// questionnaire (`PlaceItem::for_group`); counted in the tallies.
     pub place: Option<Location>,
+    /// The room session (机房答题) it was answered in: such an answer
+    /// carries no device hash (pupils take turns on one PC), so it is never
+    /// a repeat of its PC.
+    pub room_session_id: Option<i64>,
 }
 
 /// Why a submission was turned away; nothing of it is stored.
@@ -202,6 +206,7 @@ mod tests {
             shared_device_limit: 1,
             access_code_hash: None,
             place: None,
+            room_session_id: None,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod questionnaire;
 pub mod readiness;
 pub mod report;
 pub mod report_counts;
+pub mod rooms;
 pub mod round;
 pub mod sampling;
 pub mod sampling_shares;

@@ -19,6 +19,8 @@ pub mod report_areas;
 pub mod report_sheets;
 pub mod report_types;
 pub mod reports;
+pub mod room_types;
+pub mod rooms;
 pub mod rounds;
 pub mod sampling_types;
 pub mod schools;
@@ -49,6 +51,8 @@ pub enum ApiTags {
     Questionnaires,
     /// Survey links of a round: QR codes, posters, access codes.
     Links,
+    /// Room sessions (机房答题): pupils answering in the computer room.
+    Rooms,
     /// Reports, sampling progress, integrity panel, comparisons.
     Reports,
     /// Reports and raw responses as XLSX and CSV files.
@@ -71,7 +75,8 @@ pub type AllApis = (
     questionnaires::QuestionnairesApi,
     links::LinksApi,
     printing::PrintingApi,
-    access_codes::AccessCodesApi,
+    // Tuples implement OpenApi up to 16 members: the link-side areas nest.
+    (access_codes::AccessCodesApi, rooms::RoomsApi),
     reports::ReportsApi,
     timeline::TimelineApi,
     exports::ExportsApi,
@@ -92,7 +97,7 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
             questionnaires::QuestionnairesApi,
             links::LinksApi,
             printing::PrintingApi,
-            access_codes::AccessCodesApi,
+            (access_codes::AccessCodesApi, rooms::RoomsApi),
             reports::ReportsApi,
             timeline::TimelineApi,
             exports::ExportsApi,

@@ -231,5 +231,6 @@ fn submission(
         shared_device_limit: 0,
         access_code_hash: None,
         place,
+        room_session_id: None,
     })
 }

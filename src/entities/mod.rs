@@ -10,6 +10,7 @@ pub mod link;
 pub mod option_tally;
 pub mod response;
 pub mod response_tally;
+pub mod room_session;
 pub mod round;
 pub mod round_questionnaire;
 pub mod round_school;

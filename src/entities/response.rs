@@ -24,6 +24,9 @@ pub struct Model {
     /// Stored valid as another household member's answer on a phone that
     /// already answered this link (after the respondent confirmed it).
     pub shared_device: bool,
+    /// The room session (机房答题) it was answered in, if any: the session,
+    /// never the PC.
+    pub room_session_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

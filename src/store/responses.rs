@@ -57,6 +57,7 @@ pub async fn insert(
             C::Points,
             C::Fingerprint,
             C::SharedDevice,
+            C::RoomSessionId,
         ])
         .on_conflict(OnConflict::column(C::ClientId).do_nothing().to_owned())
         .returning_all();
@@ -83,6 +84,7 @@ pub async fn insert(
                 s.answers.score.points.into(),
                 s.answers.fingerprint.clone().into(),
                 s.shared_device.into(),
+                s.room_session_id.into(),
             ])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     }
