@@ -11,6 +11,13 @@
   var key = 'renke:draft:' + token;
   var store = null;
   try { store = window.localStorage; store.setItem('renke:t', '1'); store.removeItem('renke:t'); } catch (e) { store = null; }
+  // A room session's PC (机房答题): pupils take turns, so nothing of one
+  // pupil may stay for the next: no draft is kept, and any left is removed.
+  var kiosk = form.getAttribute('data-kiosk') === '1';
+  if (kiosk) {
+    if (store) try { store.removeItem(key); } catch (e) { /* ignore */ }
+    store = null;
+  }
   var groups = form.querySelectorAll('fieldset.q');
   var msg = document.getElementById('msg');
   var button = form.querySelector('button[type=submit]');
@@ -104,6 +111,15 @@
   }
   function thanks(res) {
     if (store) try { store.removeItem(key); } catch (e) { /* ignore */ }
+    if (kiosk) {
+      // Nothing of this pupil stays on the page: the form is emptied, and
+      // the next pupil gets a fresh page (new attempt, new stamp).
+      form.reset();
+      draft = { answers: {} };
+      for (var i = 0; i < groups.length; i++) mark(groups[i]);
+      say('');
+      setTimeout(function () { window.location.replace('/r/' + form.getAttribute('data-room')); }, 20000);
+    }
     var title = '提交成功';
     // A stored answer that does not count says so, with the reason.
     if (res && res.counted === false) {
@@ -194,6 +210,7 @@
       client_id: draft.client_id,
       duration_ms: Math.max(0, new Date().getTime() - draft.started),
       shared_device: !!form.elements.shared_device,
+      room_ticket: form.elements.room_ticket ? form.elements.room_ticket.value : undefined,
       answers: a.list
     }));
   });

@@ -52,6 +52,10 @@ pub struct Submission {
     /// The language the questionnaire was answered in (`zh`, or one of the
     /// round's additional languages).
     pub language: String,
+    /// The room session (机房答题) it was answered in: such an answer
+    /// carries no device hash (pupils take turns on one PC), so it is never
+    /// a repeat of its PC.
+    pub room_session_id: Option<i64>,
 }
 
 /// Why a submission was turned away; nothing of it is stored.
@@ -210,6 +214,7 @@ mod tests {
             place: None,
             middle: 0,
             language: "zh".into(),
+            room_session_id: None,
         }
     }
 

@@ -108,6 +108,7 @@ error_code_dto!(
     RoundFrozen,
     RoundNotOpen,
     RoundWindowPassed,
+    RoomSessionEnded,
     RoundWithoutSchools,
     SchoolCodeTaken,
     SchoolInUse,

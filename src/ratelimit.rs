@@ -29,6 +29,9 @@ enum Key {
     Pages(IpAddr),
     /// Well-formed submissions and access-code attempts on a link.
     Link(i64),
+    /// Well-formed submissions in a room session (机房答题): the room's
+    /// crowd has its own allowance, apart from the link's.
+    Room(i64),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -83,6 +86,14 @@ impl RateLimiter {
     /// Counts a well-formed submission or an access-code attempt on a link.
     pub fn check_link(&self, link_id: i64) -> Result<(), AppError> {
         self.spend(Key::Link(link_id), self.per_link, 1.0)
+    }
+
+    /// Counts a well-formed submission in a room session: a room answers
+    /// on its own allowance (the link's rate), so a class in the computer
+    /// room neither spends the link's allowance nor is locked out by junk
+    /// on the link; nobody outside the session gains anything.
+    pub fn check_room(&self, session_id: i64) -> Result<(), AppError> {
+        self.spend(Key::Room(session_id), self.per_link, 1.0)
     }
 
     /// Takes `cost` tokens if the bucket holds at least one (a cost of 0

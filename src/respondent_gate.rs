@@ -1,5 +1,5 @@
-//! The per-address limits around every respondent route (`/s/…` and
-//! `/api/public/…`): an address that spent its allowance of refusals is
+//! The per-address limits around every respondent route (`/s/…`, the room
+//! sessions' `/r/…` and `/api/public/…`): an address that spent its allowance of refusals is
 //! paused, page fetches are counted, and every 4xx answer (unknown token,
 //! invalid body, refusal) is charged to the address afterwards. Valid
 //! submissions cost nothing, so a crowd behind one address gets through.
@@ -17,7 +17,7 @@ enum Audience {
 
 pub async fn respondent_limits<E: Endpoint>(next: E, req: Request) -> Result<Response> {
     let path = req.uri().path();
-    let audience = if path.starts_with("/s/") {
+    let audience = if path.starts_with("/s/") || path.starts_with("/r/") || path == "/r" {
         Audience::Page
     } else if path.starts_with("/api/public/") {
         Audience::Api

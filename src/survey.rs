@@ -12,6 +12,7 @@ use crate::{
     domain::{
         language::normalise_tag,
         questionnaire::Questionnaire,
+        rooms::{RoomRefusal, RoomWindow},
         round::{Availability, DuplicatePolicy, RoundStatus, availability},
         submission::{RawAnswer, Validity, check_answers},
         tally::{MiddleTable, PRIMARY_LANGUAGE, PlaceItem},
@@ -126,6 +127,9 @@ pub struct ResponseInput {
     pub shared_device: bool,
     /// The language the questionnaire was shown in (none: `zh`).
     pub language: Option<String>,
+    /// The room session's signed start stamp, when the questionnaire was
+    /// shown by a PC that joined a room session (`/r/<code>`).
+    pub room_ticket: Option<String>,
 }
 
 /// The language a submission says it was answered in: Chinese when it says
@@ -141,6 +145,68 @@ fn language_of(link: &CachedLink, said: Option<&str>) -> Result<String, AppError
             format!("本问卷没有“{raw}”语言版本"),
         )),
     }
+}
+
+/// The signed stamp a room session's questionnaire carries: which session,
+/// and when the page was shown (ms), so that an answer started before the
+/// session ended gets its grace and one shown after it does not.
+pub fn room_ticket(state: &AppState, session_id: i64, started: DateTime<Utc>) -> String {
+    let (id, ms) = (
+        session_id.to_string(),
+        started.timestamp_millis().to_string(),
+    );
+    let mac = state.keyed.hash("room-ticket", &[&id, &ms]);
+    format!("{id}.{ms}.{mac}")
+}
+
+/// The session and start of a ticket this server signed.
+fn read_ticket(state: &AppState, ticket: &str) -> Option<(i64, DateTime<Utc>)> {
+    let mut parts = ticket.trim().splitn(3, '.');
+    let (id, ms, mac) = (parts.next()?, parts.next()?, parts.next()?);
+    if state.keyed.hash("room-ticket", &[id, ms]) != mac {
+        return None;
+    }
+    Some((
+        id.parse().ok()?,
+        DateTime::<Utc>::from_timestamp_millis(ms.parse().ok()?)?,
+    ))
+}
+
+/// The session window of a stored room session.
+pub fn room_window(s: &store::rooms::RoomSession) -> RoomWindow {
+    RoomWindow {
+        opened_at: s.opened_at,
+        expires_at: s.expires_at,
+        grace: chrono::Duration::minutes(i64::from(s.grace_minutes)),
+    }
+}
+
+/// The room session an answer on `link_id` belongs to, if its ticket is
+/// good and the session admits it now (see `RoomWindow::admits`).
+async fn admit_room(state: &AppState, ticket: &str, link_id: i64) -> Result<i64, AppError> {
+    let bad = || AppError::invalid_field("room_ticket", "机房答题凭据无效，请刷新页面后重新作答");
+    let (session_id, started) = read_ticket(state, ticket).ok_or_else(bad)?;
+    let session = store::rooms::by_id(&state.db, session_id)
+        .await?
+        .filter(|s| s.link_id == link_id)
+        .ok_or_else(bad)?;
+    room_window(&session)
+        .admits(started, Utc::now())
+        .map_err(|r| {
+            let why = match r {
+                RoomRefusal::GracePassed => format!(
+                    "本场机房答题已于{}结束，超过{}分钟的宽限时间，这份答卷未能保存。",
+                    beijing(session.expires_at),
+                    session.grace_minutes
+                ),
+                RoomRefusal::StartedAfterEnd | RoomRefusal::StartedBeforeOpening => format!(
+                    "本场机房答题已于{}结束，这份答卷未能保存。",
+                    beijing(session.expires_at)
+                ),
+            };
+            AppError::conflict(ErrorCode::RoomSessionEnded, why)
+        })?;
+    Ok(session_id)
 }
 
 /// The error a respondent sees for a submission turned away by admission.
@@ -200,18 +266,34 @@ pub async fn submit(
         Validity::Valid
     };
     let (round_id, link_id) = (open.ctx().round.id, open.ctx().link.id);
-    let typed = input
-        .access_code
-        .as_deref()
-        .or_else(|| input.cookies.get(&device::code_cookie(link_id)));
-    let access_code_hash = access_code_hash(state, &open.link, typed)?;
-    // Only well-formed submissions (and with them access-code attempts)
-    // count against the link: junk cannot lock a school's link.
-    state.limiter.check_link(link_id)?;
-    let device_hash = input
-        .cookies
-        .get(&device::device_cookie(round_id))
-        .map(|d| device::hash(&state.keyed, round_id, d));
+    let room_session_id = match input.room_ticket.as_deref().filter(|t| !t.is_empty()) {
+        Some(ticket) => Some(admit_room(state, ticket, link_id).await?),
+        None => None,
+    };
+    let (access_code_hash, device_hash) = match room_session_id {
+        // In a room session the session admits the pupil (opened by an
+        // organiser for this room and time), and the PC is no one's device:
+        // no access code, no device mark.
+        Some(session_id) => {
+            state.limiter.check_room(session_id)?;
+            (None, None)
+        }
+        None => {
+            let typed = input
+                .access_code
+                .as_deref()
+                .or_else(|| input.cookies.get(&device::code_cookie(link_id)));
+            let access_code_hash = access_code_hash(state, &open.link, typed)?;
+            // Only well-formed submissions (and with them access-code attempts)
+            // count against the link: junk cannot lock a school's link.
+            state.limiter.check_link(link_id)?;
+            let device_hash = input
+                .cookies
+                .get(&device::device_cookie(round_id))
+                .map(|d| device::hash(&state.keyed, round_id, d));
+            (access_code_hash, device_hash)
+        }
+    };
     let group = open.ctx().group.code();
     let place =
         PlaceItem::for_group(&open.questionnaire, group).and_then(|p| p.place(&checked.encoded));
@@ -231,12 +313,13 @@ pub async fn submit(
             device_hash,
             duplicate_policy: DuplicatePolicy::from_code(&open.ctx().round.duplicate_policy)
                 .unwrap_or(DuplicatePolicy::Flag),
-            shared_device: input.shared_device,
+            shared_device: input.shared_device && room_session_id.is_none(),
             shared_device_limit: open.ctx().round.shared_device_limit,
             access_code_hash,
             place,
             middle,
             language,
+            room_session_id,
         })
         .await?;
     match outcome {

@@ -52,6 +52,9 @@ error_codes! {
     RoundNotOpen = "round_not_open",
     /// The round's closing time has passed (409).
     RoundWindowPassed = "round_window_passed",
+    /// The room session (机房答题) has ended, or the answer came after its
+    /// grace (409).
+    RoomSessionEnded = "room_session_ended",
     /// A round with school-bound groups has no schools (409).
     RoundWithoutSchools = "round_without_schools",
     /// Another school has this code (409).
@@ -91,6 +94,6 @@ mod tests {
                     .all(|b| b.is_ascii_lowercase() || b == b'_')
             );
         }
-        assert_eq!(seen.len(), 27);
+        assert_eq!(seen.len(), 28);
     }
 }

@@ -12,6 +12,7 @@ pub mod readiness;
 pub mod report;
 pub mod report_counts;
 pub mod report_languages;
+pub mod rooms;
 pub mod round;
 pub mod sampling;
 pub mod sampling_shares;

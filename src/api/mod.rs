@@ -20,6 +20,8 @@ pub mod report_areas;
 pub mod report_sheets;
 pub mod report_types;
 pub mod reports;
+pub mod room_types;
+pub mod rooms;
 pub mod rounds;
 pub mod sampling_types;
 pub mod schools;
@@ -50,6 +52,8 @@ pub enum ApiTags {
     Questionnaires,
     /// Survey links of a round: QR codes, posters, access codes.
     Links,
+    /// Room sessions (机房答题): pupils answering in the computer room.
+    Rooms,
     /// Reports, sampling progress, integrity panel, comparisons.
     Reports,
     /// Reports and raw responses as XLSX and CSV files.
@@ -82,6 +86,7 @@ pub type AllApis = (
         printing::PrintingApi,
         access_codes::AccessCodesApi,
         public::PublicApi,
+        rooms::RoomsApi,
     ),
     (
         reports::ReportsApi,
@@ -109,6 +114,7 @@ fn apis() -> AllApis {
             printing::PrintingApi,
             access_codes::AccessCodesApi,
             public::PublicApi,
+            rooms::RoomsApi,
         ),
         (
             reports::ReportsApi,

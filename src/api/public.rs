@@ -93,6 +93,12 @@ pub struct ResponseIn {
     /// other is refused with 422. Scoring does not depend on it; the report
     /// counts responses by it.
     pub language: Option<String>,
+    /// On a PC that joined a room session (机房答题, `/r/<code>`): the
+    /// signed stamp its page carried. The answer is stored with the session
+    /// (no device mark, no access code) while the session lasts, or within
+    /// its grace if the questionnaire was shown before it ended; later, 409
+    /// `room_session_ended`; a stamp this server did not sign, 422.
+    pub room_ticket: Option<String>,
 }
 
 #[derive(Debug, Object)]
@@ -188,7 +194,8 @@ impl PublicApi {
     /// when the same client id and answers were already stored; 409 when the
     /// client id was used for different answers, the round is not open, this
     /// device already answered and the round refuses repeats
-    /// (`duplicate_device`), or the access code was used (`access_code_used`);
+    /// (`duplicate_device`), the access code was used (`access_code_used`), or
+    /// a room session's answer came after its grace (`room_session_ended`);
     /// 422 naming the item at fault, or `access_code` when the code is
     /// missing or wrong; 429 with `Retry-After` when this client or this link
     /// receives too many submissions. The device cookie set by the
@@ -213,6 +220,7 @@ impl PublicApi {
             access_code: body.access_code,
             shared_device: body.shared_device,
             language: body.language,
+            room_ticket: body.room_ticket,
             answers: body
                 .answers
                 .into_iter()

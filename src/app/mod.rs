@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod exports;
 pub mod links;
 pub mod page_texts;
+pub mod rooms;
 pub mod rounds;
 pub mod schools;
 pub mod sessions;
@@ -66,6 +67,16 @@ impl<'a> Actor<'a> {
             account: None,
             name,
         }
+    }
+
+    /// The account's id, if logged in.
+    pub fn account_id(&self) -> Option<i64> {
+        self.account.map(|u| u.id)
+    }
+
+    /// The name the audit log gives.
+    pub fn name(&self) -> &'a str {
+        self.name
     }
 
     /// `renke admin …` on the server's command line.

@@ -237,5 +237,6 @@ fn submission(
         place,
         middle,
         language: crate::domain::tally::PRIMARY_LANGUAGE.to_string(),
+        room_session_id: None,
     })
 }

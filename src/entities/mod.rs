@@ -12,6 +12,7 @@ pub mod option_tally;
 pub mod page_translation;
 pub mod response;
 pub mod response_tally;
+pub mod room_session;
 pub mod round;
 pub mod round_language;
 pub mod round_questionnaire;

@@ -26,6 +26,9 @@ pub struct Model {
     pub shared_device: bool,
     /// The language the questionnaire was answered in (BCP 47; `zh`).
     pub language: String,
+    /// The room session (机房答题) it was answered in, if any: the session,
+    /// never the PC.
+    pub room_session_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,8 @@ pub mod posters;
 pub mod questionnaire;
 pub mod reply;
 pub mod respondent;
+pub mod room;
+pub mod room_sheet;
 pub mod slips;
 
 use poem::{EndpointExt, Route, get, post};
@@ -20,6 +22,8 @@ pub fn routes() -> Route {
                 .post(questionnaire::submit)
                 .around(crate::limits::limit_body),
         )
+        .at("/r", get(room::join))
+        .at("/r/:code", get(room::show))
         .at(
             "/s/:token/code",
             post(access_code::enter_code).around(crate::limits::limit_body),

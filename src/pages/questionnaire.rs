@@ -111,8 +111,17 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
         notice: notice.as_deref(),
         shared_device,
         offer_shared: offer,
+        kiosk: None,
     });
     Ok(with_cookie(html(StatusCode::OK, page), set_device))
+}
+
+/// The room session a plain form was shown in (its code and stamp).
+fn kiosk_of(fields: &HashMap<String, String>) -> Option<respondent::Kiosk<'_>> {
+    Some(respondent::Kiosk {
+        code: fields.get("room").filter(|c| !c.is_empty())?,
+        ticket: fields.get("room_ticket").filter(|t| !t.is_empty())?,
+    })
 }
 
 /// Whether a household may answer on one phone in this round (the round
@@ -225,6 +234,7 @@ async fn submit_form(
         access_code: fields.get("access_code").cloned(),
         shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
         language: fields.get("language").cloned(),
+        room_ticket: fields.get("room_ticket").cloned(),
     };
     match survey::submit(state, token, input).await {
         Ok(outcome) => {
@@ -234,8 +244,15 @@ async fn submit_form(
                 _ => (StatusCode::OK, None),
             };
             let why = receipt.and_then(|r| r.validity.reason_zh());
-            let offer = household_offer(ctx).map(|w| (token, w));
             let clear = device::set_cookie(&code_cookie, "", 0, state.settings.secure_cookies);
+            if let Some(k) = kiosk_of(fields) {
+                // The room's PC: thanks, and the next pupil's questionnaire.
+                return Ok(with_cookie(
+                    html(status, respondent::kiosk_thanks(why, k.code)),
+                    Some(clear),
+                ));
+            }
+            let offer = household_offer(ctx).map(|w| (token, w));
             Ok(with_cookie(
                 html(status, respondent::thanks(why, offer)),
                 Some(clear),
@@ -257,6 +274,7 @@ async fn submit_form(
                 notice: None,
                 shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
                 offer_shared: household_offer(ctx),
+                kiosk: kiosk_of(fields),
             });
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
@@ -301,6 +319,7 @@ async fn submit_form(
                 notice: None,
                 shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
                 offer_shared: household_offer(ctx),
+                kiosk: kiosk_of(fields),
             });
             let mut resp = html(StatusCode::TOO_MANY_REQUESTS, page);
             if let Ok(v) = retry_after_secs.to_string().parse() {

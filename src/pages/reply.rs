@@ -48,6 +48,7 @@ pub fn error_page(err: AppError) -> Response {
         ErrorCode::LinkDisabled => (ICON_STOP, "问卷链接已停用"),
         ErrorCode::RoundNotOpen => (ICON_WAIT, "调查尚未开始"),
         ErrorCode::RoundClosed => (ICON_STOP, "调查已经结束"),
+        ErrorCode::RoomSessionEnded => (ICON_STOP, "本场机房答题已经结束"),
         ErrorCode::DuplicateDevice => (ICON_OK, "您已经提交过了"),
         ErrorCode::RateLimited => (ICON_WAIT, "访问过于频繁"),
         ErrorCode::Unavailable | ErrorCode::Internal => (ICON_WAIT, "系统繁忙"),

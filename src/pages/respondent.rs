@@ -94,7 +94,20 @@ pub struct FormView<'a> {
     /// The thank-you card offers a household member's answer on this
     /// phone, in the words of the link's group.
     pub offer_shared: Option<HouseholdWords>,
+    /// Shown on a PC of a room session (机房答题): pupils take turns.
+    pub kiosk: Option<Kiosk<'a>>,
 }
+
+/// A room session's questionnaire: the session's code (for the next
+/// pupil's page) and the signed stamp of when this page was shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Kiosk<'a> {
+    pub code: &'a str,
+    pub ticket: &'a str,
+}
+
+/// The notice above a room session's questionnaire.
+pub const KIOSK_NOTICE: &str = "机房答题：请独立作答，按自己的真实感受选择，不要和同学讨论，也不要看别人的答案。提交后本机不会保留你的任何答案，下一位同学将看到一份空白问卷。";
 
 pub fn questionnaire(v: &FormView) -> String {
     let q = v.questionnaire;
@@ -149,18 +162,37 @@ pub fn questionnaire(v: &FormView) -> String {
         Some((None, m)) => esc(m),
         _ => String::new(),
     };
-    let notice = v
+    let mut notice = v
         .notice
         .map(|n| format!("<div class=\"notice warn\">{}</div>", esc(n)))
         .unwrap_or_default();
+    let mut kiosk_fields = String::new();
+    let mut form_attrs = String::new();
+    if let Some(k) = v.kiosk {
+        notice.push_str(&format!(
+            "<div class=\"notice\" id=\"kiosk\"><b>机房答题</b> {}</div>",
+            esc(KIOSK_NOTICE)
+        ));
+        kiosk_fields = format!(
+            "<input type=\"hidden\" name=\"room\" value=\"{}\">\
+             <input type=\"hidden\" name=\"room_ticket\" value=\"{}\">",
+            esc(k.code),
+            esc(k.ticket)
+        );
+        form_attrs = format!(" data-kiosk=\"1\" data-room=\"{}\"", esc(k.code));
+    }
+    let thanks = match v.kiosk {
+        Some(k) => kiosk_card(None, k.code),
+        None => thanks_card(None, v.offer_shared.map(|w| (v.token, w))),
+    };
     let body = format!(
         "<div id=\"form-page\"><header class=\"top\"><div class=\"in\"><div class=\"bar\"><i id=\"bar\"></i></div>\
          <span id=\"count\">共{required}道必答题</span></div></header><main>\
          <h1>{title}</h1>{meta}{notice}\
          <div class=\"notice\"><b>匿名调查</b> {anon}</div><p class=\"intro\">{intro}</p>\
-         <form id=\"f\" method=\"post\" action=\"/s/{token}\" data-token=\"{token}\">\
+         <form id=\"f\" method=\"post\" action=\"/s/{token}\" data-token=\"{token}\"{form_attrs} autocomplete=\"off\">\
          <input type=\"hidden\" name=\"client_id\" value=\"{client_id}\">\
-         <input type=\"hidden\" name=\"started_ms\" value=\"{started}\">{shared}\
+         <input type=\"hidden\" name=\"started_ms\" value=\"{started}\">{shared}{kiosk_fields}\
          {items}<p id=\"msg\" class=\"msg\" role=\"alert\">{general_error}</p>\
          <button type=\"submit\">提交问卷</button></form>\
          <p class=\"foot\">截止时间：{closes}（北京时间）</p></main></div>\
@@ -178,7 +210,6 @@ pub fn questionnaire(v: &FormView) -> String {
             ""
         },
         closes = esc(&v.heading.closes_at),
-        thanks = thanks_card(None, v.offer_shared.map(|w| (v.token, w))),
     );
     shell(&q.title, &body)
 }
@@ -260,6 +291,39 @@ fn thanks_card(not_counted: Option<&str>, offer: Option<SharedOffer<'_>>) -> Str
          <p id=\"thanks-text\">{}</p><p>现在可以关闭本页面。</p>{}</div>",
         esc(&text),
         offer.map(shared_offer).unwrap_or_default()
+    )
+}
+
+/// The thank-you card on a room session's PC: nothing of the pupil's
+/// answers, and the way to the next pupil's blank questionnaire.
+fn kiosk_card(not_counted: Option<&str>, code: &str) -> String {
+    let (icon, title, text) = match not_counted {
+        None => (
+            ICON_OK,
+            "提交成功",
+            "谢谢你的参与！你的回答已匿名保存，本机没有留下你的答案。".to_string(),
+        ),
+        Some(why) => (ICON_STOP, NOT_COUNTED, format!("原因：{why}。")),
+    };
+    format!(
+        "<div class=\"card\">{icon}<h1 id=\"thanks-title\">{title}</h1>\
+         <p id=\"thanks-text\">{}</p><p>请把座位让给下一位同学。</p>\
+         <a class=\"btn\" id=\"next-pupil\" href=\"/r/{code}\">下一位同学开始答题</a></div>",
+        esc(&text),
+        code = esc(code)
+    )
+}
+
+/// After a plain-form submission on a room session's PC.
+pub fn kiosk_thanks(not_counted: Option<&str>, code: &str) -> String {
+    let title = if not_counted.is_some() {
+        NOT_COUNTED
+    } else {
+        "提交成功"
+    };
+    shell(
+        title,
+        &format!("<main>{}</main>", kiosk_card(not_counted, code)),
     )
 }
 

@@ -14,6 +14,7 @@ pub mod quotas;
 pub mod recompute;
 pub mod reports;
 pub mod responses;
+pub mod rooms;
 pub mod rounds;
 pub mod schools;
 pub mod secrets;

@@ -58,6 +58,7 @@ pub async fn insert(
             C::Fingerprint,
             C::SharedDevice,
             C::Language,
+            C::RoomSessionId,
         ])
         .on_conflict(OnConflict::column(C::ClientId).do_nothing().to_owned())
         .returning_all();
@@ -85,6 +86,7 @@ pub async fn insert(
                 s.answers.fingerprint.clone().into(),
                 s.shared_device.into(),
                 s.language.clone().into(),
+                s.room_session_id.into(),
             ])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     }

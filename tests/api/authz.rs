@@ -98,6 +98,11 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
         ),
         "get_page_texts" | "export_page_texts" => (Reviewer, None),
         "import_page_texts" => (Admin, Some(Value::String("键 key,中文原文 zh,ug\n".into()))),
+        "list_room_sessions" | "list_room_session_responses" | "get_room_session_sheet" => {
+            (Reviewer, None)
+        }
+        "open_room_session" => (Organiser, Some(json!({"minutes": 45}))),
+        "close_room_session" => (Organiser, None),
         _ => return None,
     })
 }
@@ -110,6 +115,7 @@ struct Ctx {
     school_id: i64,
     link_id: i64,
     link_token: String,
+    room_session_id: i64,
     round_body: Value,
     questionnaire: Value,
 }
@@ -143,6 +149,7 @@ fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
         )
         .replace("{group}", "parent")
         .replace("{link_id}", &ctx.link_id.to_string())
+        .replace("{session_id}", &ctx.room_session_id.to_string())
         .replace("{token}", &ctx.link_token)
         + if op == "print_access_code_slips" {
             "?count=2"
@@ -169,6 +176,19 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
     )
     .await;
     let parent_link = links.iter().find(|l| l["group"] == "parent").unwrap();
+    let room = json_of(
+        app.post(
+            &organiser,
+            &format!(
+                "/api/rounds/{round_id}/links/{}/room-sessions",
+                parent_link["id"]
+            ),
+            json!({}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
     let spare = app.token_for("reviewer").await;
     let spare = json_of(app.get(&spare, "/api/auth/me").await, StatusCode::OK).await;
     let ctx = Ctx {
@@ -179,6 +199,7 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
         school_id: schools[0]["id"].as_i64().unwrap(),
         link_id: parent_link["id"].as_i64().unwrap(),
         link_token: parent_link["token"].as_str().unwrap().to_string(),
+        room_session_id: room["id"].as_i64().unwrap(),
         round_body: draft.clone(),
         questionnaire,
     };

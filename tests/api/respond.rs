@@ -7,6 +7,7 @@ mod families;
 mod limits;
 mod pages;
 mod printing;
+mod rooms;
 
 use crate::helpers::*;
 use reqwest::{Client, StatusCode};

@@ -1,0 +1,223 @@
+//! Room sessions (机房答题): opened for one link of a round, found by their
+//! short code, closed early; their answers counted and read as a group.
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use std::collections::HashMap;
+
+use crate::{
+    domain::submission::Validity,
+    entities::{response, room_session},
+    error::AppError,
+};
+
+pub use room_session::Model as RoomSession;
+
+/// Digits in a session code: typed on each PC of the room.
+const CODE_DIGITS: usize = 8;
+
+fn new_code() -> String {
+    let mut rng = rand::rng();
+    (0..CODE_DIGITS)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+        .collect()
+}
+
+/// What a new session is.
+pub struct NewSession<'a> {
+    pub round_id: i64,
+    pub link_id: i64,
+    pub opened_by: Option<i64>,
+    pub opened_by_name: &'a str,
+    pub opened_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub grace_minutes: i32,
+}
+
+/// Stores a new session under a code no other session has.
+pub async fn insert(db: &impl ConnectionTrait, s: NewSession<'_>) -> Result<RoomSession, AppError> {
+    let mut code = new_code();
+    for _ in 0..20 {
+        if by_code(db, &code).await?.is_none() {
+            break;
+        }
+        code = new_code();
+    }
+    Ok(room_session::ActiveModel {
+        round_id: Set(s.round_id),
+        link_id: Set(s.link_id),
+        code: Set(code),
+        opened_by: Set(s.opened_by),
+        opened_by_name: Set(s.opened_by_name.chars().take(64).collect()),
+        opened_at: Set(s.opened_at),
+        expires_at: Set(s.expires_at),
+        grace_minutes: Set(s.grace_minutes),
+        closed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The session behind a code (digits only; spaces already removed).
+pub async fn by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<RoomSession>, AppError> {
+    Ok(room_session::Entity::find()
+        .filter(room_session::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}
+
+/// A session by id.
+pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<RoomSession>, AppError> {
+    Ok(room_session::Entity::find_by_id(id).one(db).await?)
+}
+
+/// A session of a round.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    id: i64,
+) -> Result<RoomSession, AppError> {
+    by_id(db, id)
+        .await?
+        .filter(|s| s.round_id == round_id)
+        .ok_or_else(|| AppError::not_found("机房答题场次不存在"))
+}
+
+/// Ends a session now: no new pupil starts; answers started before get
+/// the session's grace.
+pub async fn close(
+    db: &impl ConnectionTrait,
+    s: &RoomSession,
+    now: DateTime<Utc>,
+) -> Result<RoomSession, AppError> {
+    let mut m: room_session::ActiveModel = s.clone().into();
+    m.closed_at = Set(Some(now));
+    if s.expires_at > now {
+        m.expires_at = Set(now);
+    }
+    Ok(m.update(db).await?)
+}
+
+/// Every session of a round, newest first.
+pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<RoomSession>, AppError> {
+    Ok(room_session::Entity::find()
+        .filter(room_session::Column::RoundId.eq(round_id))
+        .order_by_desc(room_session::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Answers of a session: all stored, and those that count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionCounts {
+    pub answers: u64,
+    pub valid: u64,
+}
+
+/// Per session of a round, its answers.
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+) -> Result<HashMap<i64, SessionCounts>, AppError> {
+    let rows: Vec<(Option<i64>, String)> = response::Entity::find()
+        .select_only()
+        .columns([response::Column::RoomSessionId, response::Column::Validity])
+        .filter(response::Column::RoundId.eq(round_id))
+        .filter(response::Column::RoomSessionId.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, SessionCounts> = HashMap::new();
+    for (id, validity) in rows {
+        let Some(id) = id else { continue };
+        let c = out.entry(id).or_default();
+        c.answers += 1;
+        if validity == Validity::Valid.code() {
+            c.valid += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// One stored answer as the integrity comparison reads it.
+#[derive(Debug, Clone)]
+pub struct AnswerRow {
+    pub school_id: Option<i64>,
+    pub room_session_id: Option<i64>,
+    pub answers: String,
+    pub recognised: i64,
+    pub judged: i64,
+    pub duration_ms: i64,
+}
+
+/// The round's stored answers of one group, except repeats from one
+/// device (`duplicate_device`): the crowds a session is compared with.
+pub async fn group_answers(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    group: &str,
+) -> Result<Vec<AnswerRow>, AppError> {
+    use response::Column as C;
+    let rows: Vec<(Option<i64>, Option<i64>, String, i32, i32, i64)> = response::Entity::find()
+        .select_only()
+        .columns([
+            C::SchoolId,
+            C::RoomSessionId,
+            C::Answers,
+            C::Recognised,
+            C::Judged,
+            C::DurationMs,
+        ])
+        .filter(C::RoundId.eq(round_id))
+        .filter(C::RespondentGroup.eq(group))
+        .filter(C::Validity.ne(Validity::DuplicateDevice.code()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(school_id, room_session_id, answers, r, j, d)| AnswerRow {
+            school_id,
+            room_session_id,
+            answers,
+            recognised: i64::from(r),
+            judged: i64::from(j),
+            duration_ms: d,
+        })
+        .collect())
+}
+
+/// The answers of one session, in the order they came (for reviewing them
+/// as a group).
+pub async fn responses(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+) -> Result<Vec<response::Model>, AppError> {
+    Ok(response::Entity::find()
+        .filter(response::Column::RoomSessionId.eq(session_id))
+        .order_by_asc(response::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A link of a round.
+pub async fn link_of(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    link_id: i64,
+) -> Result<crate::entities::link::Model, AppError> {
+    use crate::entities::link;
+    link::Entity::find_by_id(link_id)
+        .filter(link::Column::RoundId.eq(round_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("链接不存在"))
+}
