@@ -8,6 +8,14 @@
   var form = document.getElementById('f');
   if (!form || !window.JSON) return;
   var token = form.getAttribute('data-token');
+  // Fixed texts in the page's language (none: the Chinese written below).
+  var texts = {};
+  try { texts = JSON.parse(form.getAttribute('data-texts') || '{}') || {}; } catch (e) { texts = {}; }
+  function tr(k, zh, vars) {
+    var s = texts[k] || zh;
+    for (var v in vars) if (vars.hasOwnProperty(v)) s = s.split('{' + v + '}').join(String(vars[v]));
+    return s;
+  }
   var key = 'renke:draft:' + token;
   var store = null;
   try { store = window.localStorage; store.setItem('renke:t', '1'); store.removeItem('renke:t'); } catch (e) { store = null; }
@@ -60,7 +68,7 @@
       total++;
       if (valueOf(groups[i])) done++;
     }
-    document.getElementById('count').innerHTML = '已答 ' + done + '/' + total;
+    document.getElementById('count').innerHTML = tr('form.answered', '已答 {done}/{total}', { done: done, total: total });
     document.getElementById('bar').style.width = (total ? Math.round(done * 100 / total) : 0) + '%';
   }
   function restore() {
@@ -120,10 +128,10 @@
       say('');
       setTimeout(function () { window.location.replace('/r/' + form.getAttribute('data-room')); }, 20000);
     }
-    var title = '提交成功';
+    var title = tr('thanks.title', '提交成功');
     // A stored answer that does not count says so, with the reason.
     if (res && res.counted === false) {
-      title = '本次提交已保存，但不计入统计';
+      title = tr('thanks.not_counted', '本次提交已保存，但不计入统计');
       document.getElementById('thanks-title').innerHTML = title;
       document.getElementById('thanks-text').textContent = res.message;
     }
@@ -134,7 +142,7 @@
   }
   function failed(text) {
     button.disabled = false;
-    button.innerHTML = '重新提交';
+    button.innerHTML = tr('form.resend', '重新提交');
     say(text);
   }
   var sending = false;
@@ -153,11 +161,11 @@
     var left = secs;
     function tick() {
       if (left <= 0) {
-        button.innerHTML = '正在提交…';
+        button.innerHTML = tr('form.sending', '正在提交…');
         return send(body);
       }
-      button.innerHTML = left + '秒后自动提交';
-      say('现在提交的人较多，系统将在' + left + '秒后自动重新提交，请不要关闭本页面。您的答案已保存在本机。');
+      button.innerHTML = tr('form.auto_resend', '{n}秒后自动提交', { n: left });
+      say(tr('form.busy_wait', '现在提交的人较多，系统将在{n}秒后自动重新提交，请不要关闭本页面。您的答案已保存在本机。', { n: left }));
       left -= 1;
       setTimeout(tick, 1000);
     }
@@ -180,17 +188,17 @@
         return later(waitOf(xhr), body);
       }
       if (xhr.status === 0 || xhr.status >= 500 || xhr.status === 429 || !res) {
-        return failed('网络不稳定，提交没有成功。您的答案已保存在本机，请稍后点击“重新提交”。');
+        return failed(tr('form.network_failed', '网络不稳定，提交没有成功。您的答案已保存在本机，请稍后点击“重新提交”。'));
       }
       if (res.code === 'duplicate_device' || res.code === 'access_code_used') {
         if (store) try { store.removeItem(key); } catch (err) { /* ignore */ }
       }
       if (res.field) {
         button.disabled = false;
-        button.innerHTML = '提交问卷';
+        button.innerHTML = tr('form.submit', '提交问卷');
         return flag(res.field, res.message);
       }
-      failed(res.message || '提交失败，请稍后重试');
+      failed(res.message || tr('form.failed', '提交失败，请稍后重试'));
     };
     xhr.send(body);
   }
@@ -199,18 +207,19 @@
     if (sending) return;
     var a = answers();
     if (a.missing) {
-      flag(itemOf(a.missing), '第' + a.missing.getAttribute('data-n') + '题还没有作答');
+      flag(itemOf(a.missing), tr('form.missing', '第{n}题还没有作答', { n: a.missing.getAttribute('data-n') }));
       return;
     }
     say('');
     retries = 0;
     button.disabled = true;
-    button.innerHTML = '正在提交…';
+    button.innerHTML = tr('form.sending', '正在提交…');
     send(JSON.stringify({
       client_id: draft.client_id,
       duration_ms: Math.max(0, new Date().getTime() - draft.started),
       shared_device: !!form.elements.shared_device,
       room_ticket: form.elements.room_ticket ? form.elements.room_ticket.value : undefined,
+      language: form.elements.language ? form.elements.language.value : undefined,
       answers: a.list
     }));
   });

@@ -39,12 +39,16 @@ pub struct CachedLink {
     pub scale: Scale,
     /// The round's additional languages (frozen with the round).
     pub languages: Vec<String>,
+    /// Those whose translation is complete: the ones respondents are offered.
+    pub offered: Vec<String>,
 }
 
 #[derive(Default)]
 pub struct LinkCache {
     links: Mutex<HashMap<String, (Instant, Arc<CachedLink>)>>,
     questionnaires: Mutex<HashMap<(i64, RespondentGroup), Arc<Questionnaire>>>,
+    /// Frozen questionnaires in an additional language, by language tag.
+    translated: Mutex<HashMap<(i64, RespondentGroup, String), Arc<Questionnaire>>>,
 }
 
 /// A poisoned lock only means another request panicked while holding it;
@@ -92,6 +96,33 @@ impl LinkCache {
     ) -> Arc<Questionnaire> {
         let q = Arc::new(q);
         lock(&self.questionnaires).insert((round_id, group), q.clone());
+        q
+    }
+
+    /// The frozen questionnaire of a group in a round that has opened, in
+    /// one of the round's additional languages.
+    pub fn translated(
+        &self,
+        round_id: i64,
+        group: RespondentGroup,
+        tag: &str,
+    ) -> Option<Arc<Questionnaire>> {
+        lock(&self.translated)
+            .get(&(round_id, group, tag.to_string()))
+            .cloned()
+    }
+
+    /// Keeps a translated questionnaire; call only for rounds that have
+    /// opened (translations freeze with the round).
+    pub fn put_translated(
+        &self,
+        round_id: i64,
+        group: RespondentGroup,
+        tag: &str,
+        q: Questionnaire,
+    ) -> Arc<Questionnaire> {
+        let q = Arc::new(q);
+        lock(&self.translated).insert((round_id, group, tag.to_string()), q.clone());
         q
     }
 

@@ -84,10 +84,31 @@ pub async fn find(state: &AppState, token: &str) -> Result<Arc<CachedLink>, AppE
         CachedLink {
             scale: store::rounds::rule_of(&ctx.round).scale,
             languages: store::translations::languages(&state.db, ctx.round.id).await?,
+            offered: store::translations::complete_languages(&state.db, ctx.round.id).await?,
             ctx,
             codes_required,
         },
     ))
+}
+
+/// The link's questionnaire in one of the round's complete additional
+/// languages (`zh`: as written), frozen with the round.
+pub async fn questionnaire_in(
+    state: &AppState,
+    open: &OpenLink,
+    tag: &str,
+) -> Result<Arc<Questionnaire>, AppError> {
+    if tag == PRIMARY_LANGUAGE || !open.link.offered.iter().any(|t| t == tag) {
+        return Ok(open.questionnaire.clone());
+    }
+    let (round_id, group) = (open.ctx().round.id, open.ctx().group);
+    if let Some(q) = state.links.translated(round_id, group, tag) {
+        return Ok(q);
+    }
+    let all = store::translations::load(&state.db, round_id).await?;
+    let texts = store::translations::texts_for(group, &open.questionnaire, tag, &all);
+    let q = crate::domain::language::translate(group, &open.questionnaire, &texts);
+    Ok(state.links.put_translated(round_id, group, tag, q))
 }
 
 /// The link and its questionnaire, if it accepts responses now.

@@ -9,6 +9,7 @@ use poem::{
 use std::collections::HashMap;
 
 use super::{
+    language::PageTexts,
     reply::{error_page, heading, html, with_cookie},
     respondent,
 };
@@ -96,7 +97,7 @@ async fn check_code(
     let head = heading(ctx);
     Ok(html(
         status,
-        respondent::code_form(token, &head, Some(error), shared),
+        respondent::code_form(&PageTexts::chinese(), token, &head, Some(error), shared),
     ))
 }
 

@@ -4,6 +4,7 @@
 
 pub mod access_code;
 pub mod console;
+pub mod language;
 pub mod posters;
 pub mod questionnaire;
 pub mod reply;

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 
 use super::{
     access_code::code_state,
-    reply::{error_page, heading, html, with_cookie},
+    language::{self, PageTexts},
+    reply::{error_page, error_page_in, heading, html, with_cookie},
     respondent::{self, FormView, HouseholdWords},
 };
 use crate::error::ErrorCode;
@@ -30,7 +31,7 @@ use crate::{
 pub async fn show(req: &Request, Path(token): Path<String>, state: Data<&AppState>) -> Response {
     match show_page(&state, req, &token).await {
         Ok(r) => r,
-        Err(e) => error_page(e),
+        Err(e) => error_page_in(&language::for_errors(&state, req).await, e),
     }
 }
 
@@ -38,7 +39,10 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
     let open = survey::open_link(state, token).await?;
     let ctx = open.ctx();
     let head = heading(ctx);
-    let (device_id, set_device) = device_of(state, req, ctx.round.id);
+    let lang = language::choose(state, req, &open.link.offered).await?;
+    let tx = &lang.texts;
+    let (device_id, mut set_device) = device_of(state, req, ctx.round.id);
+    let set_lang = lang.set_cookie.clone();
     let mut notice = None;
     let answered = match set_device {
         Some(_) => None,
@@ -66,24 +70,23 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
         if may_share && asked("shared=1") {
             if !asked("confirm=1") {
                 let words = HouseholdWords::of(ctx.group);
-                let page = respondent::shared_confirm(token, &head, limit, words);
-                return Ok(html(StatusCode::OK, page));
+                let page = respondent::shared_confirm(tx, token, &head, limit, words);
+                return Ok(with_cookie(html(StatusCode::OK, page), set_lang));
             }
             shared_device = true;
-            notice = Some(HouseholdWords::of(ctx.group).notice());
+            notice = Some(HouseholdWords::of(ctx.group).notice(tx));
         } else {
             match policy {
                 DuplicatePolicy::Refuse => {
-                    return Ok(answered_page(token, policy, offer.filter(|_| may_share)));
+                    let page = answered_page(tx, token, policy, offer.filter(|_| may_share));
+                    return Ok(with_cookie(page, set_lang));
                 }
                 DuplicatePolicy::Flag if !asked("again=1") => {
-                    return Ok(answered_page(token, policy, offer.filter(|_| may_share)));
+                    let page = answered_page(tx, token, policy, offer.filter(|_| may_share));
+                    return Ok(with_cookie(page, set_lang));
                 }
                 DuplicatePolicy::Flag => {
-                    notice = Some(
-                        "本设备已经提交过这份问卷；再次提交的问卷会被标记为重复，不计入统计。"
-                            .to_string(),
-                    );
+                    notice = Some(tx.get("form.device_answered").to_string());
                 }
             }
         }
@@ -92,18 +95,20 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
         match code_state(state, req, ctx).await? {
             Some(access_codes::CodeState::Unused) => {}
             held => {
-                let error = (held == Some(access_codes::CodeState::Used))
-                    .then_some("该访问码已经使用过，每个访问码只能提交一份问卷");
-                let page = respondent::code_form(token, &head, error, shared_device);
-                return Ok(with_cookie(html(StatusCode::OK, page), set_device));
+                let error =
+                    (held == Some(access_codes::CodeState::Used)).then(|| tx.get("code.used"));
+                let page = respondent::code_form(tx, token, &head, error, shared_device);
+                let resp = with_cookie(html(StatusCode::OK, page), set_device);
+                return Ok(with_cookie(resp, set_lang));
             }
         }
     }
     let client_id = uuid::Uuid::new_v4().to_string();
+    let questionnaire = survey::questionnaire_in(state, &open, &lang.tag).await?;
     let page = respondent::questionnaire(&FormView {
         token,
         heading: head,
-        questionnaire: &open.questionnaire,
+        questionnaire: &questionnaire,
         client_id: &client_id,
         started_ms: Utc::now().timestamp_millis(),
         answers: &HashMap::new(),
@@ -112,8 +117,10 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
         shared_device,
         offer_shared: offer,
         kiosk: None,
+        language: &lang,
     });
-    Ok(with_cookie(html(StatusCode::OK, page), set_device))
+    let resp = with_cookie(html(StatusCode::OK, page), set_device.take());
+    Ok(with_cookie(resp, set_lang))
 }
 
 /// The room session a plain form was shown in (its code and stamp).
@@ -147,29 +154,37 @@ fn device_of(state: &AppState, req: &Request, round_id: i64) -> (String, Option<
 /// is offered a household member's answer on this phone (counted); a
 /// flagging round also lets it answer again knowingly (not counted); a
 /// refusing round answers 409.
-fn answered_page(token: &str, policy: DuplicatePolicy, offer: Option<HouseholdWords>) -> Response {
-    let token = crate::html::esc(token);
+fn answered_page(
+    tx: &PageTexts,
+    token: &str,
+    policy: DuplicatePolicy,
+    offer: Option<HouseholdWords>,
+) -> Response {
+    use crate::html::esc;
+    let token = esc(token);
     let mut more = String::new();
     if let Some(words) = offer {
         more.push_str(&format!(
             "<a class=\"btn\" id=\"shared-offer\" href=\"/s/{token}?shared=1\">{}</a>",
-            crate::html::esc(words.offer)
+            esc(words.offer(tx))
         ));
     }
     let status = match policy {
         DuplicatePolicy::Refuse => StatusCode::CONFLICT,
         DuplicatePolicy::Flag => {
             more.push_str(&format!(
-                "<p>如确需本人再填一份，请点击下方按钮；同一设备再次提交的问卷会被标记为重复，不计入统计。</p>\
-                 <a class=\"btn\" href=\"/s/{token}?again=1\">再填一份</a>"
+                "<p>{}</p><a class=\"btn\" href=\"/s/{token}?again=1\">{}</a>",
+                esc(tx.get("already.again_note")),
+                esc(tx.get("already.again"))
             ));
             StatusCode::OK
         }
     };
     let page = respondent::message(
+        tx,
         respondent::ICON_OK,
-        "您已经提交过了",
-        "本设备已经提交过这份问卷，感谢您的参与！",
+        tx.get("already.title"),
+        tx.get("already.text"),
         &more,
     );
     html(status, page)
@@ -201,6 +216,13 @@ async fn submit_form(
 ) -> Result<Response, AppError> {
     let open = survey::open_link(state, token).await?;
     let ctx = open.ctx();
+    let lang = language::of_form(
+        state,
+        fields.get("language").map(String::as_str),
+        &open.link.offered,
+    )
+    .await?;
+    let tx = &lang.texts;
     let answers = open
         .questionnaire
         .items
@@ -254,7 +276,7 @@ async fn submit_form(
             }
             let offer = household_offer(ctx).map(|w| (token, w));
             Ok(with_cookie(
-                html(status, respondent::thanks(why, offer)),
+                html(status, respondent::thanks(tx, why, offer)),
                 Some(clear),
             ))
         }
@@ -263,10 +285,11 @@ async fn submit_form(
         {
             let head = heading(ctx);
             let client_id = client_id.to_string();
+            let questionnaire = survey::questionnaire_in(state, &open, &lang.tag).await?;
             let page = respondent::questionnaire(&FormView {
                 token,
                 heading: head,
-                questionnaire: &open.questionnaire,
+                questionnaire: &questionnaire,
                 client_id: &client_id,
                 started_ms,
                 answers: fields,
@@ -275,6 +298,7 @@ async fn submit_form(
                 shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
                 offer_shared: household_offer(ctx),
                 kiosk: kiosk_of(fields),
+                language: &lang,
             });
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
@@ -294,6 +318,7 @@ async fn submit_form(
             Ok(html(
                 status,
                 respondent::code_form(
+                    tx,
                     token,
                     &head,
                     Some(&e.to_string()),
@@ -305,13 +330,12 @@ async fn submit_form(
             // The page without script keeps the answers: shown again with
             // when to press the button once more.
             let client_id = client_id.to_string();
-            let message = format!(
-                "现在提交的人较多，请在{retry_after_secs}秒后再次点击“提交问卷”。您填写的答案已保留。"
-            );
+            let message = tx.fill("form.busy_form", &[("n", &retry_after_secs.to_string())]);
+            let questionnaire = survey::questionnaire_in(state, &open, &lang.tag).await?;
             let page = respondent::questionnaire(&FormView {
                 token,
                 heading: heading(ctx),
-                questionnaire: &open.questionnaire,
+                questionnaire: &questionnaire,
                 client_id: &client_id,
                 started_ms,
                 answers: fields,
@@ -320,6 +344,7 @@ async fn submit_form(
                 shared_device: fields.get("shared_device").is_some_and(|v| v == "1"),
                 offer_shared: household_offer(ctx),
                 kiosk: kiosk_of(fields),
+                language: &lang,
             });
             let mut resp = html(StatusCode::TOO_MANY_REQUESTS, page);
             if let Ok(v) = retry_after_secs.to_string().parse() {

@@ -6,7 +6,10 @@ use poem::{
     http::{StatusCode, header},
 };
 
-use super::respondent::{self, Heading, ICON_OK, ICON_STOP, ICON_WAIT};
+use super::{
+    language::PageTexts,
+    respondent::{self, Heading, ICON_OK, ICON_STOP, ICON_WAIT},
+};
 use crate::error::ErrorCode;
 use crate::{
     error::{ApiError, AppError},
@@ -30,6 +33,14 @@ pub fn html(status: StatusCode, body: String) -> Response {
 
 /// The Chinese page for an error, with the status the API would give.
 pub fn error_page(err: AppError) -> Response {
+    error_page_in(&PageTexts::chinese(), err)
+}
+
+/// The page for an error in the respondent's language (`tx`), with the
+/// status the API would give. Titles, and the texts of refusals that need
+/// no detail, come from the fixed texts; other messages stay as the server
+/// wrote them.
+pub fn error_page_in(tx: &PageTexts, err: AppError) -> Response {
     let (status, body, retry) = match ApiError::from(err) {
         ApiError::BadRequest(b) => (StatusCode::BAD_REQUEST, b.0, None),
         ApiError::Unauthorized(b) => (StatusCode::UNAUTHORIZED, b.0, None),
@@ -43,25 +54,46 @@ pub fn error_page(err: AppError) -> Response {
         ApiError::Internal(b) => (StatusCode::INTERNAL_SERVER_ERROR, b.0, None),
         ApiError::Unavailable(b, r) => (StatusCode::SERVICE_UNAVAILABLE, b.0, Some(r)),
     };
-    let (icon, title) = match body.code() {
-        ErrorCode::NotFound => (ICON_STOP, "找不到这份问卷"),
-        ErrorCode::LinkDisabled => (ICON_STOP, "问卷链接已停用"),
-        ErrorCode::RoundNotOpen => (ICON_WAIT, "调查尚未开始"),
-        ErrorCode::RoundClosed => (ICON_STOP, "调查已经结束"),
-        ErrorCode::RoomSessionEnded => (ICON_STOP, "本场机房答题已经结束"),
-        ErrorCode::DuplicateDevice => (ICON_OK, "您已经提交过了"),
-        ErrorCode::RateLimited => (ICON_WAIT, "访问过于频繁"),
-        ErrorCode::Unavailable | ErrorCode::Internal => (ICON_WAIT, "系统繁忙"),
-        _ => (ICON_STOP, "无法提交"),
+    let chinese = tx.language() == "zh";
+    let (icon, title, text) = match body.code() {
+        ErrorCode::NotFound => (
+            ICON_STOP,
+            "refusal.not_found",
+            Some("refusal.not_found_text"),
+        ),
+        ErrorCode::LinkDisabled => (ICON_STOP, "refusal.disabled", Some("refusal.disabled_text")),
+        ErrorCode::RoundNotOpen => (ICON_WAIT, "refusal.not_open", None),
+        ErrorCode::RoundClosed => (ICON_STOP, "refusal.closed", Some("refusal.closed_text")),
+        ErrorCode::DuplicateDevice => (ICON_OK, "already.title", None),
+        ErrorCode::RateLimited => (ICON_WAIT, "refusal.rate_limited", None),
+        ErrorCode::Unavailable | ErrorCode::Internal => (ICON_WAIT, "refusal.busy", None),
+        _ => (ICON_STOP, "refusal.cannot_submit", None),
+    };
+    let title = match body.code() {
+        // Room sessions' pages are Chinese (schools' computer rooms).
+        ErrorCode::RoomSessionEnded => "本场机房答题已经结束",
+        _ => tx.get(title),
+    };
+    let message = match text {
+        // The server's message may name an item or a time: Chinese pages
+        // keep it; others say what the fixed text says.
+        Some(key) if !chinese => tx.get(key).to_string(),
+        _ => body.message.clone(),
     };
     let page = match retry {
         Some(secs) if status == StatusCode::TOO_MANY_REQUESTS => respondent::busy(
+            tx,
             title,
-            &format!("访问过于频繁，现在填写的人较多。请在{secs}秒后再试。"),
+            &tx.fill("refusal.rate_limited_text", &[("n", &secs.to_string())]),
             secs,
         ),
-        Some(secs) => respondent::busy(title, &format!("系统繁忙，请在{secs}秒后再试。"), secs),
-        None => respondent::message(icon, title, &body.message, ""),
+        Some(secs) => respondent::busy(
+            tx,
+            title,
+            &tx.fill("refusal.busy_text", &[("n", &secs.to_string())]),
+            secs,
+        ),
+        None => respondent::message(tx, icon, title, &message, ""),
     };
     let mut resp = html(status, page);
     if let Some(secs) = retry {

@@ -4,7 +4,10 @@
 
 use std::collections::HashMap;
 
+use super::language::{PageLanguage, html_attrs};
 use crate::domain::group::RespondentGroup;
+use crate::domain::language::native_name;
+use crate::domain::page_texts::{PageTexts, TEXTS};
 use crate::domain::questionnaire::{ItemKind, Questionnaire};
 use crate::html::esc;
 
@@ -37,18 +40,21 @@ pub const ICON_WAIT: &str = "<svg class=\"icon\" viewBox=\"0 0 48 48\" aria-hidd
 pub const ANONYMITY: &str = "本问卷匿名填写：不记录姓名、电话等个人信息，也不保存您的网络地址。\
 答案只用于统计全县的总体情况。";
 
-fn shell(title: &str, body: &str) -> String {
-    shell_with(title, "", body)
+fn shell(tx: &PageTexts, title: &str, body: &str) -> String {
+    shell_with(tx, title, "", body)
 }
 
-/// `head` is trusted markup added to the page's head.
-fn shell_with(title: &str, head: &str, body: &str) -> String {
+/// `head` is trusted markup added to the page's head; the page's `lang` and
+/// `dir` follow the language of `tx`.
+fn shell_with(tx: &PageTexts, title: &str, head: &str, body: &str) -> String {
+    let (lang, dir) = html_attrs(tx);
     format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta name=\"format-detection\" content=\"telephone=no\">\
          <meta name=\"robots\" content=\"noindex\">\
          <title>{}</title>{head}<style>{CSS}</style></head><body>{body}</body></html>",
+        esc(&lang),
         esc(title)
     )
 }
@@ -96,6 +102,48 @@ pub struct FormView<'a> {
     pub offer_shared: Option<HouseholdWords>,
     /// Shown on a PC of a room session (机房答题): pupils take turns.
     pub kiosk: Option<Kiosk<'a>>,
+    /// The page's language, its fixed texts and the language switch.
+    pub language: &'a PageLanguage,
+}
+
+/// The fixed texts the page's script shows, as JSON for its `data-texts`
+/// (none on a Chinese page: the script carries the Chinese).
+fn script_texts(tx: &PageTexts) -> String {
+    let pairs: serde_json::Map<String, serde_json::Value> = TEXTS
+        .iter()
+        .filter(|t| t.key.starts_with("form.") || t.key.starts_with("thanks."))
+        .map(|t| (t.key.to_string(), serde_json::Value::from(tx.get(t.key))))
+        .collect();
+    serde_json::Value::Object(pairs).to_string()
+}
+
+/// The language switch at the top of a page: 中文 and each offered
+/// language, in its own name, linking to the same page in it.
+fn switch(token: &str, lang: &PageLanguage) -> String {
+    if lang.choices.len() < 2 {
+        return String::new();
+    }
+    let links: String = lang
+        .choices
+        .iter()
+        .map(|t| {
+            if *t == lang.tag {
+                format!("<b lang=\"{t}\">{}</b>", esc(native_name(t)), t = esc(t))
+            } else {
+                format!(
+                    "<a lang=\"{t}\" href=\"/s/{token}?lang={t}\">{}</a>",
+                    esc(native_name(t)),
+                    t = esc(t),
+                    token = esc(token)
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    format!(
+        "<nav class=\"langs\" aria-label=\"{}\">{links}</nav>",
+        esc(lang.texts.get("form.language"))
+    )
 }
 
 /// A room session's questionnaire: the session's code (for the next
@@ -111,6 +159,7 @@ pub const KIOSK_NOTICE: &str = "机房答题：请独立作答，按自己的真
 
 pub fn questionnaire(v: &FormView) -> String {
     let q = v.questionnaire;
+    let tx = &v.language.texts;
     let required = q
         .items
         .iter()
@@ -134,7 +183,8 @@ pub fn questionnaire(v: &FormView) -> String {
         ));
         if item.kind == ItemKind::Text {
             items.push_str(&format!(
-                "<textarea name=\"{id}\" maxlength=\"2000\" rows=\"4\" placeholder=\"选填\"{}>{}</textarea>",
+                "<textarea name=\"{id}\" maxlength=\"2000\" rows=\"4\" placeholder=\"{}\"{}>{}</textarea>",
+                esc(tx.get("form.optional")),
                 if req { " required" } else { "" },
                 esc(prior)
             ));
@@ -183,23 +233,34 @@ pub fn questionnaire(v: &FormView) -> String {
     }
     let thanks = match v.kiosk {
         Some(k) => kiosk_card(None, k.code),
-        None => thanks_card(None, v.offer_shared.map(|w| (v.token, w))),
+        None => thanks_card(tx, None, v.offer_shared.map(|w| (v.token, w))),
     };
+    if !v.language.is_primary() {
+        form_attrs.push_str(&format!(" data-texts=\"{}\"", esc(&script_texts(tx))));
+        kiosk_fields.push_str(&format!(
+            "<input type=\"hidden\" name=\"language\" value=\"{}\">",
+            esc(&v.language.tag)
+        ));
+    }
     let body = format!(
         "<div id=\"form-page\"><header class=\"top\"><div class=\"in\"><div class=\"bar\"><i id=\"bar\"></i></div>\
-         <span id=\"count\">共{required}道必答题</span></div></header><main>\
+         <span id=\"count\">{count}</span></div></header><main>{switch}\
          <h1>{title}</h1>{meta}{notice}\
-         <div class=\"notice\"><b>匿名调查</b> {anon}</div><p class=\"intro\">{intro}</p>\
+         <div class=\"notice\"><b>{anonymous}</b> {anon}</div><p class=\"intro\">{intro}</p>\
          <form id=\"f\" method=\"post\" action=\"/s/{token}\" data-token=\"{token}\"{form_attrs} autocomplete=\"off\">\
          <input type=\"hidden\" name=\"client_id\" value=\"{client_id}\">\
          <input type=\"hidden\" name=\"started_ms\" value=\"{started}\">{shared}{kiosk_fields}\
          {items}<p id=\"msg\" class=\"msg\" role=\"alert\">{general_error}</p>\
-         <button type=\"submit\">提交问卷</button></form>\
-         <p class=\"foot\">截止时间：{closes}（北京时间）</p></main></div>\
+         <button type=\"submit\">{submit}</button></form>\
+         <p class=\"foot\">{closes}</p></main></div>\
          <div id=\"thanks\" class=\"hide\"><main>{thanks}</main></div><script>{JS}</script>",
+        count = esc(&tx.fill("form.required_count", &[("n", &required.to_string())])),
+        switch = switch(v.token, v.language),
+        anonymous = esc(tx.get("form.anonymous")),
+        submit = esc(tx.get("form.submit")),
         title = esc(&q.title),
         meta = v.heading.meta(),
-        anon = esc(ANONYMITY),
+        anon = esc(tx.get("form.anonymity")),
         intro = esc(&q.intro),
         token = esc(v.token),
         client_id = esc(v.client_id),
@@ -209,9 +270,9 @@ pub fn questionnaire(v: &FormView) -> String {
         } else {
             ""
         },
-        closes = esc(&v.heading.closes_at),
+        closes = esc(&tx.fill("form.closes", &[("time", &v.heading.closes_at)])),
     );
-    shell(&q.title, &body)
+    shell(tx, &q.title, &body)
 }
 
 /// How a household sharing one phone is named to the link's group: parents
@@ -219,41 +280,40 @@ pub fn questionnaire(v: &FormView) -> String {
 /// other groups to another member of the family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HouseholdWords {
-    /// The button after a completed answer.
-    pub offer: &'static str,
-    /// Who answers next, in the confirmation and the notice.
-    pub who: &'static str,
-    /// The confirmation button.
-    pub confirm: &'static str,
+    /// Which words: `parent`, `student` or `other` (the keys'
+    /// `household.*_<kind>` in `domain::page_texts`).
+    kind: &'static str,
 }
 
 impl HouseholdWords {
     pub fn of(group: RespondentGroup) -> Self {
-        match group {
-            RespondentGroup::Parent => Self {
-                offer: "家里另一位家长（或另一个孩子的家长）也要填写",
-                who: "家里另一位家长（或另一个孩子的家长）",
-                confirm: "确认，由另一位家长填写",
-            },
-            RespondentGroup::Student => Self {
-                offer: "家里另一个孩子（兄弟姐妹）也要填写",
-                who: "家里另一个孩子（兄弟姐妹）",
-                confirm: "确认，由另一个孩子填写",
-            },
-            _ => Self {
-                offer: "家里另一位家庭成员也要填写",
-                who: "家里另一位家庭成员",
-                confirm: "确认，由另一位家庭成员填写",
-            },
-        }
+        let kind = match group {
+            RespondentGroup::Parent => "parent",
+            RespondentGroup::Student => "student",
+            _ => "other",
+        };
+        Self { kind }
+    }
+
+    fn word<'t>(self, tx: &'t PageTexts, what: &str) -> &'t str {
+        tx.get(&format!("household.{what}_{}", self.kind))
+    }
+    /// The button after a completed answer.
+    pub fn offer(self, tx: &PageTexts) -> &str {
+        self.word(tx, "offer")
+    }
+    /// Who answers next, in the confirmation and the notice.
+    pub fn who(self, tx: &PageTexts) -> &str {
+        self.word(tx, "who")
+    }
+    /// The confirmation button.
+    pub fn confirm(self, tx: &PageTexts) -> &str {
+        self.word(tx, "confirm")
     }
 
     /// The line above the questionnaire while a household member answers.
-    pub fn notice(self) -> String {
-        format!(
-            "您正在以{}的身份填写：本份答卷计入统计，并标记为“同一设备的家庭成员”。",
-            self.who
-        )
+    pub fn notice(self, tx: &PageTexts) -> String {
+        tx.fill("household.notice", &[("who", self.who(tx))])
     }
 }
 
@@ -263,13 +323,13 @@ pub const NOT_COUNTED: &str = "本次提交已保存，但不计入统计";
 /// The offer after a completed answer: the link's token and its group's words.
 pub type SharedOffer<'a> = (&'a str, HouseholdWords);
 
-fn shared_offer((token, words): SharedOffer<'_>) -> String {
+fn shared_offer(tx: &PageTexts, (token, words): SharedOffer<'_>) -> String {
     format!(
-        "<p class=\"foot\">同一部手机可以由{}使用：</p>\
+        "<p class=\"foot\">{}</p>\
          <a class=\"btn\" id=\"shared-offer\" href=\"/s/{}?shared=1\">{}</a>",
-        esc(words.who),
+        esc(&tx.fill("household.phone", &[("who", words.who(tx))])),
         esc(token),
-        esc(words.offer)
+        esc(words.offer(tx))
     )
 }
 
@@ -277,20 +337,30 @@ fn shared_offer((token, words): SharedOffer<'_>) -> String {
 /// (then the card says so instead of 提交成功); `offer`: the link's token
 /// and its group's words when a household member may answer on this phone too. The script fills
 /// in the reason from the receipt.
-fn thanks_card(not_counted: Option<&str>, offer: Option<SharedOffer<'_>>) -> String {
+fn thanks_card(
+    tx: &PageTexts,
+    not_counted: Option<&str>,
+    offer: Option<SharedOffer<'_>>,
+) -> String {
     let (icon, title, text) = match not_counted {
         None => (
             ICON_OK,
-            "提交成功",
-            "感谢您的参与！您的回答已匿名保存。".to_string(),
+            tx.get("thanks.title"),
+            tx.get("thanks.text").to_string(),
         ),
-        Some(why) => (ICON_STOP, NOT_COUNTED, format!("原因：{why}。")),
+        Some(why) => (
+            ICON_STOP,
+            tx.get("thanks.not_counted"),
+            tx.fill("thanks.reason", &[("reason", why)]),
+        ),
     };
     format!(
-        "<div class=\"card\">{icon}<h1 id=\"thanks-title\">{title}</h1>\
-         <p id=\"thanks-text\">{}</p><p>现在可以关闭本页面。</p>{}</div>",
+        "<div class=\"card\">{icon}<h1 id=\"thanks-title\">{}</h1>\
+         <p id=\"thanks-text\">{}</p><p>{}</p>{}</div>",
+        esc(title),
         esc(&text),
-        offer.map(shared_offer).unwrap_or_default()
+        esc(tx.get("thanks.close")),
+        offer.map(|o| shared_offer(tx, o)).unwrap_or_default()
     )
 }
 
@@ -322,6 +392,7 @@ pub fn kiosk_thanks(not_counted: Option<&str>, code: &str) -> String {
         "提交成功"
     };
     shell(
+        &PageTexts::chinese(),
         title,
         &format!("<main>{}</main>", kiosk_card(not_counted, code)),
     )
@@ -329,37 +400,42 @@ pub fn kiosk_thanks(not_counted: Option<&str>, code: &str) -> String {
 
 /// After a plain-form submission: thanks, or why the stored answer does
 /// not count.
-pub fn thanks(not_counted: Option<&str>, offer: Option<SharedOffer<'_>>) -> String {
+pub fn thanks(tx: &PageTexts, not_counted: Option<&str>, offer: Option<SharedOffer<'_>>) -> String {
     let title = if not_counted.is_some() {
-        NOT_COUNTED
+        tx.get("thanks.not_counted")
     } else {
-        "提交成功"
+        tx.get("thanks.title")
     };
     shell(
+        tx,
         title,
-        &format!("<main>{}</main>", thanks_card(not_counted, offer)),
+        &format!("<main>{}</main>", thanks_card(tx, not_counted, offer)),
     )
 }
 
 /// Asks a household member to confirm before answering on a phone that
 /// already answered this questionnaire.
 pub fn shared_confirm(
+    tx: &PageTexts,
     token: &str,
     heading: &Heading,
     allowed: i32,
     words: HouseholdWords,
 ) -> String {
+    let who = format!("<b>{}</b>", esc(words.who(tx)));
+    // The confirmation names who answers next in bold: the text is escaped
+    // around the placeholder, which then takes the bold name.
+    let text = esc(tx.get("household.confirm_text")).replace("{who}", &who);
     shell(
-        "请确认",
+        tx,
+        tx.get("household.confirm_title"),
         &format!(
             "<main><h1>{offer}</h1>{meta}<div class=\"card\">{ICON_WAIT}\
-             <p>这部手机已经提交过这份问卷。请确认：接下来由<b>{who}</b>\
-             按自己的看法填写，而不是同一个人再填一次。</p>\
-             <p>同一部手机最多可为这份问卷提交{allowed}份答卷，这样的答卷会计入统计，并标记为“同一设备的家庭成员”。</p>\
+             <p>{text}</p><p>{limit}</p>\
              <a class=\"btn\" id=\"shared-confirm\" href=\"/s/{token}?shared=1&amp;confirm=1\">{confirm}</a></div></main>",
-            offer = esc(words.offer),
-            who = esc(words.who),
-            confirm = esc(words.confirm),
+            offer = esc(words.offer(tx)),
+            limit = esc(&tx.fill("household.confirm_limit", &[("n", &allowed.to_string())])),
+            confirm = esc(words.confirm(tx)),
             meta = heading.meta(),
             token = esc(token),
         ),
@@ -368,8 +444,9 @@ pub fn shared_confirm(
 
 /// A page that says why the questionnaire cannot be answered here and now;
 /// `icon` is one of the `ICON_*` drawings.
-pub fn message(icon: &str, title: &str, text: &str, extra_html: &str) -> String {
+pub fn message(tx: &PageTexts, icon: &str, title: &str, text: &str, extra_html: &str) -> String {
     shell(
+        tx,
         title,
         &format!(
             "<main><div class=\"card\">{icon}<h1>{}</h1><p>{}</p>{extra_html}</div></main>",
@@ -382,21 +459,28 @@ pub fn message(icon: &str, title: &str, text: &str, extra_html: &str) -> String 
 /// The page for a busy server (429, 503): says when to come back and
 /// reloads itself then. The questionnaire's draft stays on the phone and is
 /// filled in again when the page comes back.
-pub fn busy(title: &str, text: &str, retry_after_secs: u64) -> String {
+pub fn busy(tx: &PageTexts, title: &str, text: &str, retry_after_secs: u64) -> String {
     shell_with(
+        tx,
         title,
         &format!("<meta http-equiv=\"refresh\" content=\"{retry_after_secs}\">"),
         &format!(
-            "<main><div class=\"card\">{ICON_WAIT}<h1>{}</h1><p>{}</p>\
-             <p>本页将在{retry_after_secs}秒后自动刷新，您已填写的答案仍保存在本机，不必重新填写。</p></div></main>",
+            "<main><div class=\"card\">{ICON_WAIT}<h1>{}</h1><p>{}</p><p>{}</p></div></main>",
             esc(title),
-            esc(text)
+            esc(text),
+            esc(&tx.fill("refusal.reload", &[("n", &retry_after_secs.to_string())]))
         ),
     )
 }
 
 /// Asks for the one-time access code before the questionnaire.
-pub fn code_form(token: &str, heading: &Heading, error: Option<&str>, shared: bool) -> String {
+pub fn code_form(
+    tx: &PageTexts,
+    token: &str,
+    heading: &Heading,
+    error: Option<&str>,
+    shared: bool,
+) -> String {
     // A household member who confirmed stays one after typing the code.
     let shared = if shared {
         "<input type=\"hidden\" name=\"shared\" value=\"1\">"
@@ -407,19 +491,25 @@ pub fn code_form(token: &str, heading: &Heading, error: Option<&str>, shared: bo
         .map(|e| format!("<p class=\"err\" role=\"alert\">{}</p>", esc(e)))
         .unwrap_or_default();
     shell(
-        "请输入访问码",
+        tx,
+        tx.get("code.title"),
         &format!(
-            "<main><h1>请输入访问码</h1>{meta}<div class=\"notice\"><b>匿名调查</b> {anon}</div>\
-             <div class=\"card\"><p>本问卷凭访问码填写。请输入您收到的纸条上的8位访问码（不区分大小写）。</p>\
+            "<main><h1>{title}</h1>{meta}<div class=\"notice\"><b>{anonymous}</b> {anon}</div>\
+             <div class=\"card\"><p>{text}</p>\
              <form method=\"post\" action=\"/s/{token}/code\">\
              <input class=\"code\" name=\"code\" autocomplete=\"off\" autocapitalize=\"characters\" \
-             spellcheck=\"false\" maxlength=\"20\" placeholder=\"ABCD-EFGH\" required aria-label=\"访问码\">\
-             {shared}{error}<button type=\"submit\">开始答题</button></form></div>\
-             <p class=\"foot\">截止时间：{closes}（北京时间）</p></main>",
+             spellcheck=\"false\" maxlength=\"20\" placeholder=\"ABCD-EFGH\" required aria-label=\"{field}\">\
+             {shared}{error}<button type=\"submit\">{start}</button></form></div>\
+             <p class=\"foot\">{closes}</p></main>",
+            title = esc(tx.get("code.title")),
+            anonymous = esc(tx.get("form.anonymous")),
+            text = esc(tx.get("code.text")),
+            field = esc(tx.get("code.field")),
+            start = esc(tx.get("code.start")),
             meta = heading.meta(),
-            anon = esc(ANONYMITY),
+            anon = esc(tx.get("form.anonymity")),
             token = esc(token),
-            closes = esc(&heading.closes_at),
+            closes = esc(&tx.fill("form.closes", &[("time", &heading.closes_at)])),
         ),
     )
 }

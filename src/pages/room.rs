@@ -13,6 +13,7 @@ use poem::{
 use std::collections::HashMap;
 
 use super::{
+    language::{PageLanguage, PageTexts},
     reply::{error_page, heading, html, with_cookie},
     respondent::{self, FormView, Kiosk},
 };
@@ -44,6 +45,7 @@ pub async fn join(req: &Request) -> Response {
     html(
         StatusCode::OK,
         respondent::message(
+            &PageTexts::chinese(),
             respondent::ICON_WAIT,
             "机房答题",
             "请输入老师投影在屏幕上的8位答题码。",
@@ -101,6 +103,8 @@ async fn show_page(state: &AppState, code: &str) -> Result<Response, AppError> {
             code: &code,
             ticket: &ticket,
         }),
+        // Computer rooms answer in Chinese.
+        language: &PageLanguage::chinese(),
     });
     // The PC is nobody's device: whatever device id an earlier visit left
     // for this round goes.

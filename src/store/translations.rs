@@ -148,3 +148,24 @@ pub fn texts_for(
 ) -> BTreeMap<String, String> {
     language::current_texts(&language::questionnaire_texts(group, q), tag, all)
 }
+
+/// The round's additional languages whose translation is complete (every
+/// text translated from the Chinese the questionnaires have): the ones
+/// respondents are offered.
+pub async fn complete_languages(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+) -> Result<Vec<String>, AppError> {
+    let tags = languages(db, round_id).await?;
+    if tags.is_empty() {
+        return Ok(tags);
+    }
+    let detail = rounds::get(db, round_id).await?;
+    let qs = questionnaires(db, &detail).await?;
+    let all = load(db, round_id).await?;
+    Ok(language::completeness(&needed(&qs), &tags, &all)
+        .into_iter()
+        .filter(|c| c.complete())
+        .map(|c| c.language)
+        .collect())
+}

@@ -511,3 +511,103 @@ async fn responses_in_each_language_count_in_one_rate_and_are_reported_by_langua
         book.sheet_names()
     );
 }
+
+/// The respondent's page picks its language from the link, the phone's
+/// remembered choice, then Accept-Language; only a complete translation is
+/// offered; anything else is Chinese, and refusals speak the language too.
+#[tokio::test]
+async fn the_respondents_page_speaks_the_chosen_language_or_chinese() {
+    let app = spawn_app().await;
+    let token = app.token_for("organiser").await;
+    app.seed_schools(&token, 1).await;
+    let round = app.create_round(&token, &["parent"], json!({})).await["id"]
+        .as_i64()
+        .unwrap();
+    app.put(
+        &token,
+        &format!("/api/rounds/{round}/languages"),
+        json!({"languages": ["ug", "kk-Arab"]}),
+    )
+    .await;
+    // Uyghur complete, Kazakh not translated at all.
+    let rows = sheet_rows(
+        &app.get(&token, &format!("/api/rounds/{round}/translations.xlsx"))
+            .await
+            .bytes()
+            .await
+            .unwrap(),
+    );
+    let filled: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let t = if i == 0 { r[2].clone() } else { format!("ئۇ {}", r[1]) };
+            vec![r[0].clone(), r[1].clone(), t]
+        })
+        .collect();
+    let ok = post_raw(
+        &app,
+        &token,
+        &format!("/api/rounds/{round}/translations"),
+        csv_of(&filled),
+    )
+    .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    app.post(&token, &format!("/api/rounds/{round}/open"), json!({}))
+        .await;
+    let links = json_of(
+        app.get(&token, &format!("/api/rounds/{round}/links")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let link = links["links"][0]["token"].as_str().unwrap().to_string();
+    let page = |query: &str, headers: &[(&str, &str)]| {
+        let mut req = app.client.get(app.url(&format!("/s/{link}{query}")));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        async move {
+            let resp = req.send().await.unwrap();
+            let cookie = resp
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|c| c.starts_with("renke_lang="))
+                .map(str::to_string);
+            (resp.status(), cookie, resp.text().await.unwrap())
+        }
+    };
+    let (status, cookie, html) = page("?lang=ug", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<html lang=\"ug\" dir=\"rtl\">"), "{}", &html[..200]);
+    assert!(html.contains("name=\"language\" value=\"ug\""));
+    assert!(html.contains("data-texts="));
+    assert!(cookie.unwrap().starts_with("renke_lang=ug;"));
+    // Remembered on the phone, and from Accept-Language.
+    let (_, _, html) = page("", &[("cookie", "renke_lang=ug")]).await;
+    assert!(html.contains("dir=\"rtl\""));
+    let (_, _, html) = page("", &[("accept-language", "ug-CN,ug;q=0.9,zh;q=0.5")]).await;
+    assert!(html.contains("dir=\"rtl\""));
+    // Chinese by default, for a language not offered (Kazakh is incomplete)
+    // and for one the round does not have.
+    for query in ["", "?lang=kk-Arab", "?lang=fr", "?lang=%3Cscript%3E"] {
+        let (status, _, html) = page(query, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        assert!(html.contains("<html lang=\"zh-CN\" dir=\"ltr\">"), "{query}");
+        assert!(!html.contains("name=\"language\""), "{query}");
+        assert!(html.contains("提交问卷"), "{query}");
+    }
+    // The switch offers Chinese and Uyghur only.
+    let (_, _, html) = page("", &[]).await;
+    assert!(html.contains("?lang=ug"));
+    assert!(!html.contains("?lang=kk-Arab"));
+
+    // A refusal in the chosen language (English ships with renke).
+    app.post(&token, &format!("/api/rounds/{round}/close"), json!({}))
+        .await;
+    let (status, _, html) = page("?lang=en", &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("The survey has ended"), "{html}");
+    assert!(html.contains("<html lang=\"en\" dir=\"ltr\">"));
+}

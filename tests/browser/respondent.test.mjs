@@ -336,3 +336,90 @@ test('a household shares one phone: the second parent confirms and counts, a thi
   assert.equal(stored(link), 3);
   await context.close();
 });
+
+/** A CSV cell. */
+function cell(text) {
+  return `"${String(text).replace(/"/g, '""')}"`;
+}
+
+test('a parent chooses Uyghur: right to left, translated, within the weight, counted under ug in the one rate', async () => {
+  // Test data, not an official translation: the Chinese behind a Uyghur word.
+  const ug = (zh) => `ئۇيغۇرچە ${zh}`;
+  const now = Date.now();
+  const round = await organiser.call('POST', '/api/rounds', {
+    name: '2026年县级自评（双语）',
+    purpose: 'self_assessment',
+    opens_at: new Date(now - 3600e3).toISOString(),
+    closes_at: new Date(now + 7 * 86400e3).toISOString(),
+    groups: ['parent'],
+    min_answer_seconds: 0,
+  });
+  await organiser.call('PUT', `/api/rounds/${round.id}/languages`, { languages: ['ug'] });
+  const q = await organiser.call('GET', `/api/rounds/${round.id}/questionnaires/parent`);
+  const rows = ['键 key,中文原文 zh,ug'];
+  const add = (key, zh) => rows.push(`${key},${cell(zh)},${cell(ug(zh))}`);
+  add('parent/title', q.title);
+  if (q.intro.trim()) add('parent/intro', q.intro);
+  for (const item of q.items) {
+    add(`parent/${item.id}`, item.text);
+    for (const o of item.options ?? []) add(`parent/${item.id}/${o.code}`, o.label);
+  }
+  const langs = await organiser.call('POST', `/api/rounds/${round.id}/translations`, rows.join('\n') + '\n');
+  assert.equal(langs.languages[0].complete, true);
+  // The deployment's fixed texts in Uyghur (the admin's workbook, as CSV).
+  const admin = await Api.login(server.url, 'admin', server.adminPassword);
+  const fixed = await admin.call('GET', '/api/page-texts');
+  const pageRows = ['键 key,中文原文 zh,ug'];
+  for (const t of fixed.texts) pageRows.push(`${t.key},${cell(t.zh)},${cell(ug(t.zh))}`);
+  await admin.call('POST', '/api/page-texts', pageRows.join('\n') + '\n');
+  await organiser.call('POST', `/api/rounds/${round.id}/open`, {});
+  const { links } = await organiser.call('GET', `/api/rounds/${round.id}/links`);
+  const link = links[0];
+
+  const context = await phoneContext(browser);
+  const page = await context.newPage();
+  const finished = [];
+  page.on('requestfinished', (r) => finished.push(r));
+  const res = await page.goto(`${server.url}/s/${link.token}?lang=ug`, { waitUntil: 'load' });
+  assert.equal(res.status(), 200);
+  let transferred = 0;
+  for (const r of finished) {
+    const sizes = await r.sizes();
+    transferred += sizes.responseBodySize + sizes.responseHeadersSize;
+  }
+  assert.ok(transferred <= 100 * 1024, `first load in Uyghur transferred ${transferred} bytes`);
+  writeFileSync(path.join(outputDir, 'questionnaire-ug-weight.txt'), `${transferred} bytes\n`);
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ug');
+  await page.getByText(ug(q.items[1].text)).first().waitFor();
+  await page.getByText(ug('匿名调查')).first().waitFor();
+  // The switch names Chinese in its own words and links to it.
+  assert.equal(await page.locator('nav.langs a[lang=zh]').getAttribute('href'), `/s/${link.token}?lang=zh`);
+  await page.screenshot({ path: path.join(outputDir, 'questionnaire-ug.png'), fullPage: false });
+  const answered = await answer(page);
+  await page.locator('#count').getByText(ug(`已答 ${answered}/${answered}`)).waitFor();
+  await page.getByRole('button', { name: ug('提交问卷') }).click();
+  await page.locator('#thanks').getByText(ug('提交成功')).waitFor();
+  await page.screenshot({ path: path.join(outputDir, 'thank-you-ug.png') });
+  assert.equal(server.sql(`SELECT language FROM responses WHERE link_id = ${link.id}`), 'ug');
+
+  // The choice is remembered on the phone: the link alone opens in Uyghur.
+  await context.clearCookies({ name: `renke_device_${round.id}` }).catch(() => {});
+  const again = await page.goto(`${server.url}/s/${link.token}?again=1`);
+  assert.equal(again.status(), 200);
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  await context.close();
+
+  // A language the round does not have: Chinese, not a broken page.
+  const other = await phoneContext(browser);
+  const p2 = await other.newPage();
+  await p2.goto(`${server.url}/s/${link.token}?lang=fr`);
+  assert.equal(await p2.getAttribute('html', 'dir'), 'ltr');
+  await p2.getByText(q.items[1].text).first().waitFor();
+  await other.close();
+
+  const report = await organiser.call('GET', `/api/rounds/${round.id}/report`);
+  const byLang = Object.fromEntries(report.languages.rates.map((r) => [r.language, r.n]));
+  assert.deepEqual(byLang, { zh: 0, ug: 1 });
+  assert.equal(report.overall.n, 1);
+});
