@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::{
+    group::RespondentGroup,
     round::DuplicatePolicy,
     school::Location,
     submission::{CheckedAnswers, Validity},
@@ -24,7 +25,7 @@ pub struct Submission {
     pub round_id: i64,
     pub link_id: i64,
     pub school_id: Option<i64>,
-    pub group: String,
+    pub group: RespondentGroup,
     pub submitted_at: DateTime<Utc>,
     pub duration_ms: i64,
     /// Valid, or the reason it is not (e.g. too fast); admission may flag
@@ -79,7 +80,7 @@ pub struct Admitted {
 
 /// A device mark's key: round, group, link (0 for county-level groups and
 /// for marks from before marks were per link), keyed device hash.
-pub type DeviceKey = (i64, String, i64, String);
+pub type DeviceKey = (i64, RespondentGroup, i64, String);
 
 /// The link a device mark is kept for: the link itself for a school-level
 /// questionnaire, 0 (the group as a whole) for a county-level one.
@@ -92,7 +93,7 @@ pub fn device_key(s: &Submission) -> Option<DeviceKey> {
     s.device_hash.as_ref().map(|h| {
         (
             s.round_id,
-            s.group.clone(),
+            s.group,
             mark_link(s.school_id, s.link_id),
             h.clone(),
         )
@@ -105,7 +106,7 @@ pub fn legacy_key(s: &Submission) -> Option<DeviceKey> {
     s.school_id?;
     s.device_hash
         .as_ref()
-        .map(|h| (s.round_id, s.group.clone(), 0, h.clone()))
+        .map(|h| (s.round_id, s.group, 0, h.clone()))
 }
 
 /// The submissions to judge: the first new one of each client id. Retries
@@ -196,7 +197,7 @@ mod tests {
             round_id: 1,
             link_id: 7,
             school_id: school.then_some(3),
-            group: "parent".into(),
+            group: RespondentGroup::Parent,
             submitted_at: DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap(),
             duration_ms: 60_000,
             validity: Validity::Valid,
@@ -219,7 +220,7 @@ mod tests {
     }
 
     fn key(link: i64, device: &str) -> DeviceKey {
-        (1, "parent".into(), link, device.into())
+        (1, RespondentGroup::Parent, link, device.into())
     }
 
     #[test]

@@ -326,7 +326,7 @@ pub async fn submit(
             round_id: open.ctx().round.id,
             link_id: open.ctx().link.id,
             school_id: open.ctx().link.school_id,
-            group: group.to_string(),
+            group: open.ctx().group,
             submitted_at: Utc::now(),
             duration_ms,
             validity,

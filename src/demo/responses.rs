@@ -223,7 +223,7 @@ fn submission(
         round_id: round.id,
         link_id: src.link_id,
         school_id: src.school_id,
-        group: src.group.code().to_string(),
+        group: src.group,
         submitted_at: at,
         duration_ms: i64::from(seconds) * 1000 + 317,
         validity,

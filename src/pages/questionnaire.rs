@@ -50,7 +50,7 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
             store::devices::answers(
                 &state.db,
                 ctx.round.id,
-                ctx.group.code(),
+                ctx.group,
                 ctx.link.school_id,
                 ctx.link.id,
                 &device::hash(&state.keyed, ctx.round.id, &device_id),

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use crate::{
     admission::{DeviceKey, mark_link},
+    domain::group::RespondentGroup,
     entities::device_mark,
     error::AppError,
 };
@@ -21,7 +22,7 @@ use crate::{
 pub async fn answers(
     db: &impl ConnectionTrait,
     round_id: i64,
-    group: &str,
+    group: RespondentGroup,
     school_id: Option<i64>,
     link_id: i64,
     device_hash: &str,
@@ -29,7 +30,7 @@ pub async fn answers(
     use device_mark::Column as C;
     let marks = device_mark::Entity::find()
         .filter(C::RoundId.eq(round_id))
-        .filter(C::RespondentGroup.eq(group))
+        .filter(C::RespondentGroup.eq(group.code()))
         .filter(C::LinkId.is_in([0, mark_link(school_id, link_id)]))
         .filter(C::DeviceHash.eq(device_hash))
         .all(db)
@@ -72,7 +73,10 @@ pub async fn legacy_marks(
         .all(txn)
         .await?
         .into_iter()
-        .map(|m| (m.round_id, m.respondent_group, m.link_id, m.device_hash))
+        .filter_map(|m| {
+            let group = RespondentGroup::from_code(&m.respondent_group)?;
+            Some((m.round_id, group, m.link_id, m.device_hash))
+        })
         .filter(|k| wanted.contains(k))
         .collect())
 }
@@ -98,7 +102,7 @@ pub async fn claim<'a>(
         insert
             .values([
                 (*round_id).into(),
-                group.clone().into(),
+                group.code().into(),
                 (*link_id).into(),
                 hash.clone().into(),
             ])
@@ -106,9 +110,12 @@ pub async fn claim<'a>(
     }
     let mut claimed = Vec::new();
     for row in txn.query_all(&insert).await? {
+        let code: String = row.try_get("", "respondent_group")?;
+        let group = RespondentGroup::from_code(&code)
+            .ok_or_else(|| DbErr::Custom(format!("unknown respondent group `{code}`")))?;
         claimed.push((
             row.try_get("", "round_id")?,
-            row.try_get("", "respondent_group")?,
+            group,
             row.try_get("", "link_id")?,
             row.try_get("", "device_hash")?,
         ));
@@ -127,7 +134,7 @@ pub async fn share(
     let done = device_mark::Entity::update_many()
         .col_expr(C::Answers, Expr::col(C::Answers).add(1))
         .filter(C::RoundId.eq(key.0))
-        .filter(C::RespondentGroup.eq(key.1.as_str()))
+        .filter(C::RespondentGroup.eq(key.1.code()))
         .filter(C::LinkId.eq(key.2))
         .filter(C::DeviceHash.eq(key.3.as_str()))
         .filter(C::Answers.lt(limit))
@@ -142,7 +149,7 @@ pub async fn unshare(txn: &impl ConnectionTrait, key: &DeviceKey) -> Result<(), 
     device_mark::Entity::update_many()
         .col_expr(C::Answers, Expr::col(C::Answers).sub(1))
         .filter(C::RoundId.eq(key.0))
-        .filter(C::RespondentGroup.eq(key.1.as_str()))
+        .filter(C::RespondentGroup.eq(key.1.code()))
         .filter(C::LinkId.eq(key.2))
         .filter(C::DeviceHash.eq(key.3.as_str()))
         .exec(txn)
@@ -152,6 +159,9 @@ pub async fn unshare(txn: &impl ConnectionTrait, key: &DeviceKey) -> Result<(), 
 
 /// Takes back [`claim`] for a submission refused afterwards.
 pub async fn release(txn: &impl ConnectionTrait, key: DeviceKey) -> Result<(), AppError> {
-    device_mark::Entity::delete_by_id(key).exec(txn).await?;
+    let (round_id, group, link_id, hash) = key;
+    device_mark::Entity::delete_by_id((round_id, group.code().to_string(), link_id, hash))
+        .exec(txn)
+        .await?;
     Ok(())
 }

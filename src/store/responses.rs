@@ -74,7 +74,7 @@ pub async fn insert(
                 s.round_id.into(),
                 s.link_id.into(),
                 s.school_id.into(),
-                s.group.clone().into(),
+                s.group.code().into(),
                 s.submitted_at.into(),
                 s.duration_ms.into(),
                 s.validity.code().into(),

@@ -541,7 +541,11 @@ async fn the_respondents_page_speaks_the_chosen_language_or_chinese() {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let t = if i == 0 { r[2].clone() } else { format!("ئۇ {}", r[1]) };
+            let t = if i == 0 {
+                r[2].clone()
+            } else {
+                format!("ئۇ {}", r[1])
+            };
             vec![r[0].clone(), r[1].clone(), t]
         })
         .collect();
@@ -580,7 +584,11 @@ async fn the_respondents_page_speaks_the_chosen_language_or_chinese() {
     };
     let (status, cookie, html) = page("?lang=ug", &[]).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("<html lang=\"ug\" dir=\"rtl\">"), "{}", &html[..200]);
+    assert!(
+        html.contains("<html lang=\"ug\" dir=\"rtl\">"),
+        "{}",
+        &html[..200]
+    );
     assert!(html.contains("name=\"language\" value=\"ug\""));
     assert!(html.contains("data-texts="));
     assert!(cookie.unwrap().starts_with("renke_lang=ug;"));
@@ -594,7 +602,10 @@ async fn the_respondents_page_speaks_the_chosen_language_or_chinese() {
     for query in ["", "?lang=kk-Arab", "?lang=fr", "?lang=%3Cscript%3E"] {
         let (status, _, html) = page(query, &[]).await;
         assert_eq!(status, StatusCode::OK, "{query}");
-        assert!(html.contains("<html lang=\"zh-CN\" dir=\"ltr\">"), "{query}");
+        assert!(
+            html.contains("<html lang=\"zh-CN\" dir=\"ltr\">"),
+            "{query}"
+        );
         assert!(!html.contains("name=\"language\""), "{query}");
         assert!(html.contains("提交问卷"), "{query}");
     }
