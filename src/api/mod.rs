@@ -66,9 +66,19 @@ pub enum ApiTags {
     Audit,
 }
 
-/// poem-openapi implements `OpenApi` for tuples of at most 16: the API
+/// Declares the API areas once, as the type of the spec's service and its
+/// value. poem-openapi implements `OpenApi` for tuples of at most 16: the
 /// areas are grouped.
-pub type AllApis = (
+macro_rules! api_areas {
+    ($( ( $($api:path),* $(,)? ) ),* $(,)?) => {
+        pub type AllApis = ( $( ( $($api,)* ), )* );
+        fn apis() -> AllApis {
+            ( $( ( $($api,)* ), )* )
+        }
+    };
+}
+
+api_areas! {
     (
         auth::AuthApi,
         accounts::AccountsApi,
@@ -88,40 +98,7 @@ pub type AllApis = (
         public::PublicApi,
         rooms::RoomsApi,
     ),
-    (
-        reports::ReportsApi,
-        timeline::TimelineApi,
-        exports::ExportsApi,
-    ),
-);
-
-fn apis() -> AllApis {
-    (
-        (
-            auth::AuthApi,
-            accounts::AccountsApi,
-            county::CountyApi,
-            schools::SchoolsApi,
-            templates::TemplatesApi,
-            audit::AuditApi,
-            health::HealthApi,
-            page_texts::PageTextsApi,
-        ),
-        (
-            rounds::RoundsApi,
-            questionnaires::QuestionnairesApi,
-            links::LinksApi,
-            printing::PrintingApi,
-            access_codes::AccessCodesApi,
-            public::PublicApi,
-            rooms::RoomsApi,
-        ),
-        (
-            reports::ReportsApi,
-            timeline::TimelineApi,
-            exports::ExportsApi,
-        ),
-    )
+    (reports::ReportsApi, timeline::TimelineApi, exports::ExportsApi),
 }
 
 pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
