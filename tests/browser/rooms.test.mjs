@@ -13,12 +13,14 @@ import { Api } from './lib/api.mjs';
 let server;
 let browser;
 let organiser;
+let organiserLogin;
 
 before(async () => {
   server = await startServer();
   browser = await launch();
   const admin = await Api.login(server.url, 'admin', server.adminPassword);
-  organiser = (await admin.accountWithRole('organiser')).api;
+  organiserLogin = await admin.accountWithRole('organiser');
+  organiser = organiserLogin.api;
   await organiser.call(
     'POST',
     '/api/schools/import',
@@ -108,5 +110,36 @@ test('three pupils answer in turn on one PC; each answer counts with the session
   const { sessions } = await organiser.call('GET', `/api/rounds/${round.id}/room-sessions`);
   assert.equal(sessions[0].answers, 3);
   assert.equal(sessions[0].valid, 3);
+  await context.close();
+});
+
+test('an organiser opens a room session from the console and sees its code, answers and flags', async () => {
+  const now = Date.now();
+  const round = await organiser.call('POST', '/api/rounds', {
+    name: '2026年县级自评（机房）',
+    purpose: 'self_assessment',
+    opens_at: new Date(now - 3600e3).toISOString(),
+    closes_at: new Date(now + 7 * 86400e3).toISOString(),
+    groups: ['student'],
+    min_answer_seconds: 0,
+  });
+  await organiser.call('POST', `/api/rounds/${round.id}/open`, {});
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await page.waitForURL(/\/login/);
+  await page.fill('input[name=username]', organiserLogin.username);
+  await page.fill('input[name=password]', organiserLogin.password);
+  await page.click('[data-test=login-submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.goto(`${server.url}/rounds/${round.id}/distribution`);
+  await page.locator('[data-test=room-open]').first().click();
+  const code = page.locator('[data-test=room-sessions] [data-test=room-code]').first();
+  await code.waitFor();
+  const { sessions } = await organiser.call('GET', `/api/rounds/${round.id}/room-sessions`);
+  assert.equal(sessions.length, 1);
+  assert.equal(await code.textContent(), sessions[0].code);
+  assert.equal(sessions[0].opened_by, organiserLogin.username);
+  await page.screenshot({ path: path.join(outputDir, 'room-sessions-console.png'), fullPage: true });
   await context.close();
 });

@@ -392,3 +392,38 @@ async fn a_planted_session_of_identical_answers_is_flagged_an_honest_one_is_not(
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_room_answers_on_its_own_allowance_and_the_links_limit_still_holds_for_everyone_else() {
+    // Three well-formed submissions a minute per link (and per session).
+    let app = spawn_app_with(|s| s.rate_per_link = 3).await;
+    let (t, id, links) = app
+        .open_round_with(1, &["student"], json!({"duplicate_policy": "flag"}))
+        .await;
+    let link = link_of(&links, "student");
+    let token = link["token"].as_str().unwrap().to_string();
+    let mut q = app.questionnaire(&token).await;
+    q["__token"] = json!(token);
+    // The link's allowance is spent by phones.
+    for _ in 0..3 {
+        let r = app.submit(&token, &answers_for(&q, |_, _| 1)).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let over = app.submit(&token, &answers_for(&q, |_, _| 1)).await;
+    assert_eq!(over.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The room still answers, on the session's own allowance…
+    let s = open_session(&app, &t, id, &link, json!({})).await;
+    let code = s["code"].as_str().unwrap().to_string();
+    let pc = phone();
+    for _ in 0..3 {
+        let r = pupil(&app, &pc, &code, &q, 2).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    // …which is a limit too: the session does not switch limits off.
+    let r = pupil(&app, &pc, &code, &q, 2).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    // And nobody outside the session gained anything from it.
+    let still = app.submit(&token, &answers_for(&q, |_, _| 1)).await;
+    assert_eq!(still.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(stored(&app).await.len(), 6);
+}
