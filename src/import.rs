@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+pub mod readiness;
+
 use crate::domain::school::{SchoolDraft, SchoolInput};
 
 /// The columns, with the header names accepted for each (Chinese first).
@@ -32,12 +34,17 @@ pub struct ImportErrors(pub Vec<String>);
 
 /// Turns file bytes into validated school drafts, or every problem found.
 pub fn parse_schools(bytes: &[u8]) -> Result<Vec<SchoolDraft>, ImportErrors> {
-    let rows = if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)?
+    validate_rows(read_rows(bytes)?)
+}
+
+/// The rows of a CSV (any of the accepted encodings) or the first sheet of
+/// an XLSX file, each with its line number.
+pub(crate) fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, ImportErrors> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes)
     } else {
-        read_csv(&decode_text(bytes))?
-    };
-    validate_rows(rows)
+        read_csv(&decode_text(bytes))
+    }
 }
 
 /// UTF-8 (BOM stripped) when it is valid UTF-8, GB18030 otherwise.
@@ -50,7 +57,7 @@ pub fn decode_text(bytes: &[u8]) -> String {
 }
 
 /// A data row with its line number in the file (1-based, header is line 1).
-type Row = (usize, Vec<String>);
+pub(crate) type Row = (usize, Vec<String>);
 
 fn read_csv(text: &str) -> Result<Vec<Row>, ImportErrors> {
     let mut reader = csv::ReaderBuilder::new()
