@@ -15,6 +15,9 @@ pub mod links;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
+pub mod readiness;
+pub mod readiness_report;
+pub mod readiness_types;
 pub mod report_areas;
 pub mod report_sheets;
 pub mod report_types;
@@ -59,6 +62,7 @@ pub enum ApiTags {
     Health,
     /// The audit log (admins).
     Audit,
+    Readiness,
 }
 
 pub type AllApis = (
@@ -77,7 +81,8 @@ pub type AllApis = (
     exports::ExportsApi,
     public::PublicApi,
     health::HealthApi,
-    audit::AuditApi,
+    // poem-openapi implements OpenApi for tuples up to 16: nest the rest.
+    (audit::AuditApi, readiness::ReadinessApi),
 );
 
 pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
@@ -98,7 +103,7 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
             exports::ExportsApi,
             public::PublicApi,
             health::HealthApi,
-            audit::AuditApi,
+            (audit::AuditApi, readiness::ReadinessApi),
         ),
         "renke 认可 API",
         env!("CARGO_PKG_VERSION"),

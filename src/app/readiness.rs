@@ -16,7 +16,7 @@ use crate::{
     },
     entities::school,
     error::AppError,
-    import::readiness::ParsedRow,
+    import::readiness::Parsed,
     store,
 };
 
@@ -129,21 +129,24 @@ pub async fn import(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
     year: &SchoolYear,
-    rows: Vec<ParsedRow>,
+    parsed: Parsed,
 ) -> Result<ImportOutcome, AppError> {
     let change = Change::begin(ctx, actor).await?;
     let county = store::county::current_id(change.db()).await?;
     let schools = by_id(store::schools::list(change.db()).await?);
     let by_code: HashMap<&str, &school::Model> =
         schools.values().map(|s| (s.code.as_str(), s)).collect();
-    let mut errors = Vec::new();
+    let mut errors = parsed.errors;
     let mut ready = Vec::new();
-    for mut row in rows {
+    for mut row in parsed.rows {
         let Some(s) = by_code.get(row.code.as_str()) else {
-            errors.push(format!(
-                "第{}行：学校标识码{}不在学校名单中，请先导入学校",
+            errors.push((
                 row.line,
-                row.code.as_str()
+                format!(
+                    "第{}行：学校标识码{}不在学校名单中，请先导入学校",
+                    row.line,
+                    row.code.as_str()
+                ),
             ));
             continue;
         };
@@ -151,10 +154,13 @@ pub async fn import(
             match by_code.get(parent.as_str()) {
                 Some(p) => row.figures.branch_of = Some(p.id),
                 None => {
-                    errors.push(format!(
-                        "第{}行：所属学校标识码{}不在学校名单中",
+                    errors.push((
                         row.line,
-                        parent.as_str()
+                        format!(
+                            "第{}行：所属学校标识码{}不在学校名单中",
+                            row.line,
+                            parent.as_str()
+                        ),
                     ));
                     continue;
                 }
@@ -162,18 +168,17 @@ pub async fn import(
         }
         match check(s, &row.figures, &schools) {
             Ok(()) => ready.push((s.id, row.figures)),
-            Err(problems) => errors.push(format!(
-                "第{}行（{}）：{}",
+            Err(problems) => errors.push((
                 row.line,
-                s.name,
-                problems.join("；")
+                format!("第{}行（{}）：{}", row.line, s.name, problems.join("；")),
             )),
         }
     }
     if !errors.is_empty() {
+        errors.sort_by_key(|(line, _)| *line);
         return Err(AppError::with_details(
             format!("导入失败：{}处错误，未保存任何数据", errors.len()),
-            errors,
+            errors.into_iter().map(|(_, e)| e).collect(),
         ));
     }
     let mut outcome = ImportOutcome {
@@ -243,5 +248,58 @@ pub async fn settings(db: &DatabaseConnection) -> Result<Settings, AppError> {
     match store::county::get(db).await? {
         Some(c) => store::readiness::settings(db, c.id).await,
         None => Ok(Settings::default()),
+    }
+}
+
+/// The 学年's evaluation as it is, and as it would be with one school's
+/// figures changed (nothing is stored).
+pub async fn what_if(
+    db: &DatabaseConnection,
+    year: SchoolYear,
+    school_id: i64,
+    f: &ReadinessFigures,
+) -> Result<(Evaluation, Evaluation), AppError> {
+    let before = evaluation(db, year).await?;
+    let schools = by_id(store::schools::list(db).await?);
+    let s = schools
+        .get(&school_id)
+        .ok_or_else(|| AppError::not_found("学校不存在"))?;
+    check(s, f, &schools).map_err(|errs| AppError::with_details(errs.join("；"), errs))?;
+    let mut inputs = before.inputs.clone();
+    let changed = f.to_input(s.id, &s.name, kind_of(s));
+    match inputs.iter_mut().find(|i| i.school_id == school_id) {
+        Some(slot) => *slot = changed,
+        None => inputs.push(changed),
+    }
+    let after = Evaluation {
+        year: before.year.clone(),
+        settings: before.settings.clone(),
+        report: evaluate(&inputs, &before.settings),
+        missing: before
+            .missing
+            .iter()
+            .filter(|m| m.id != school_id)
+            .cloned()
+            .collect(),
+        inputs,
+    };
+    Ok((before, after))
+}
+
+/// Every school's stored figures for a 学年.
+pub async fn entries(
+    db: &DatabaseConnection,
+    year: &SchoolYear,
+) -> Result<Vec<store::readiness::Entry>, AppError> {
+    let county = store::county::current_id(db).await?;
+    store::readiness::entries(db, county, year).await
+}
+
+/// The 学年 the county has figures for, newest first (none before the
+/// county profile is set).
+pub async fn years(db: &DatabaseConnection) -> Result<Vec<String>, AppError> {
+    match store::county::get(db).await? {
+        Some(c) => store::readiness::years(db, c.id).await,
+        None => Ok(vec![]),
     }
 }

@@ -148,12 +148,22 @@ pub struct ParsedRow {
     pub figures: ReadinessFigures,
 }
 
-/// Turns file bytes into rows whose cells parse, or every problem found.
-pub fn parse(bytes: &[u8]) -> Result<Vec<ParsedRow>, ImportErrors> {
+/// A file's rows: those whose cells parse, and the problems of the others
+/// (line, message), so that the schools of the good rows can still be
+/// checked and every bad row named at once.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub rows: Vec<ParsedRow>,
+    pub errors: Vec<(usize, String)>,
+}
+
+/// Reads a file; refused as a whole only when it cannot be read, is empty
+/// or lacks a column.
+pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportErrors> {
     rows_from(read_rows(bytes)?)
 }
 
-fn rows_from(rows: Vec<Row>) -> Result<Vec<ParsedRow>, ImportErrors> {
+fn rows_from(rows: Vec<Row>) -> Result<Parsed, ImportErrors> {
     let mut rows = rows
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
@@ -275,17 +285,13 @@ fn rows_from(rows: Vec<Row>) -> Result<Vec<ParsedRow>, ImportErrors> {
                     facilities,
                 },
             }),
-            _ => errors.push(format!("第{line}行：{}", problems.join("；"))),
+            _ => errors.push((line, format!("第{line}行：{}", problems.join("；")))),
         }
     }
     if out.is_empty() && errors.is_empty() {
-        errors.push("文件中没有学校数据".to_string());
+        return Err(ImportErrors(vec!["文件中没有学校数据".to_string()]));
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(ImportErrors(errors))
-    }
+    Ok(Parsed { rows: out, errors })
 }
 
 #[cfg(test)]
@@ -303,8 +309,8 @@ mod tests {
     fn utf8_and_gb18030_read_the_same() {
         let text = good();
         let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
-        let a = parse(text.as_bytes()).unwrap();
-        assert_eq!(parse(&gbk).unwrap(), a);
+        let a = parse(text.as_bytes()).unwrap().rows;
+        assert_eq!(parse(&gbk).unwrap().rows, a);
         assert_eq!(
             a[0].figures.primary.as_ref().unwrap().qualified_teachers,
             25
@@ -319,7 +325,9 @@ mod tests {
             "{}123,坏,也许,,-1,0,0,0,0,0,0,0,0,x,0,0,0\n2165000001,重复,否,,10,0,0,0,0,0,0,0,0,1,1,1,1\n",
             good()
         );
-        let ImportErrors(errs) = parse(text.as_bytes()).unwrap_err();
+        let parsed = parse(text.as_bytes()).unwrap();
+        assert_eq!(parsed.rows.len(), 1);
+        let errs: Vec<&String> = parsed.errors.iter().map(|(_, e)| e).collect();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(
             errs[0].starts_with("第3行：") && errs[0].contains("学校标识码"),

@@ -12,6 +12,7 @@ mod demo;
 mod freeze;
 mod hardening;
 mod health;
+mod readiness;
 mod reports;
 mod respond;
 mod rounds;
