@@ -426,6 +426,9 @@ statuses! {
     AdminQuery = [400, 401, 403, 500, 503];
     /// A write without a body on something named in the path.
     PathWrite = [400, 401, 403, 404, 500, 503];
+    /// As [`PathWrite`], with a path segment that may break a rule (422:
+    /// a 学年 that is not "2025-2026").
+    ReadinessPathWrite = [400, 401, 403, 404, 422, 500, 503];
     /// As [`PathWrite`], refused by the thing's state (409).
     PathStateWrite = [400, 401, 403, 404, 409, 500, 503];
     /// A write without a body on something named in the path, refused by

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+pub mod readiness;
+
 use crate::domain::school::{SchoolDraft, SchoolInput};
 
 /// The columns, with the header names accepted for each (Chinese first).

@@ -9,6 +9,7 @@ pub mod language;
 pub mod page_texts;
 pub mod questionnaire;
 pub mod readiness;
+pub mod readiness_input;
 pub mod report;
 pub mod report_counts;
 pub mod report_languages;

@@ -399,7 +399,9 @@ impl Scorer {
                 lo = mid;
             }
         }
-        Some(hi - n)
+        // Doubling may overshoot the cap before it clears: past the cap
+        // is "not within reach", as the doc says.
+        (hi <= MORE_NEEDED_CAP).then(|| hi - n)
     }
 }
 

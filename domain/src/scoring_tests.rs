@@ -268,6 +268,14 @@ proptest! {
     }
 }
 
+/// A rate just over 85% whose interval clears only beyond the cap: no
+/// number (proptest found 16,046,649 for these counts).
+#[test]
+fn more_needed_past_the_cap_is_none() {
+    let parts = [(3.0, sums(62, 62)), (1.0, sums(187, 75))];
+    assert_eq!(SHARE.more_needed(&parts), None);
+}
+
 #[test]
 fn the_rule_is_stated_in_words() {
     let mut rule = ScoringRule::default();

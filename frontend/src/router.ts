@@ -52,6 +52,7 @@ const routes: RouteRecordRaw[] = [
       { path: '', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { title: 'nav.overview' } },
       { path: 'county', name: 'county', component: () => import('./views/CountyView.vue'), meta: { title: 'nav.county' } },
       { path: 'schools', name: 'schools', component: () => import('./views/schools/SchoolsView.vue'), meta: { title: 'nav.schools' } },
+      { path: 'readiness', name: 'readiness', component: () => import('./views/readiness/ReadinessView.vue'), meta: { title: 'nav.readiness' } },
       {
         path: 'rounds',
         meta: { title: 'nav.rounds' },

@@ -16,6 +16,9 @@ pub mod page_texts;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
+pub mod readiness;
+pub mod readiness_report;
+pub mod readiness_types;
 pub mod report_areas;
 pub mod report_sheets;
 pub mod report_types;
@@ -64,6 +67,7 @@ pub enum ApiTags {
     Health,
     /// The audit log (admins).
     Audit,
+    Readiness,
 }
 
 /// Declares the API areas once, as the type of the spec's service and its
@@ -98,7 +102,12 @@ api_areas! {
         public::PublicApi,
         rooms::RoomsApi,
     ),
-    (reports::ReportsApi, timeline::TimelineApi, exports::ExportsApi),
+    (
+        reports::ReportsApi,
+        timeline::TimelineApi,
+        exports::ExportsApi,
+        readiness::ReadinessApi,
+    ),
 }
 
 pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {

@@ -229,3 +229,23 @@ impl From<QuestionnaireDto> for Questionnaire {
 pub struct Done {
     pub ok: bool,
 }
+mirror_enum!(
+    /// 学段: primary 小学, junior 初中.
+    StageDto <=> crate::domain::school::Stage { Primary, Junior }
+);
+mirror_enum!(
+    /// The seven 资源配置 indicators, in the inspection's order:
+    /// qualified_teachers 高于规定学历教师, backbone_teachers 县级以上骨干教师,
+    /// sports_arts_teachers 体育艺术专任教师, teaching_area 教学及辅助用房,
+    /// sports_area 体育运动场馆, equipment_value 教学仪器设备值,
+    /// multimedia_rooms 网络多媒体教室.
+    IndicatorDto <=> crate::domain::readiness::Indicator {
+        QualifiedTeachers, BackboneTeachers, SportsArtsTeachers, TeachingArea,
+        SportsArea, EquipmentValue, MultimediaRooms
+    }
+);
+mirror_enum!(
+    /// A school on one indicator: met 达标; near 未达标但达到标准的85%以上;
+    /// failing 低于标准的85%.
+    ReadinessStatusDto <=> crate::domain::readiness::Status { Met, Near, Failing }
+);

@@ -6,6 +6,7 @@
 //! database that holds anything else.
 
 mod county;
+mod readiness;
 mod responses;
 
 use chrono::{Duration, TimeZone, Utc};
@@ -62,6 +63,12 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
             summary.coached,
         );
     }
+    if !existing {
+        println!(
+            "资源配置（迎检准备）：已写入{}学年各校数据，其中2所学校未达到要求、1项差异系数超过上限。",
+            readiness::YEAR
+        );
+    }
     if let Some(p) = admin_password {
         println!("已创建系统管理员 admin，密码：{p}（只显示这一次）");
     }
@@ -105,6 +112,7 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
     let drafts: Vec<_> = schools.iter().map(|(d, _)| d.clone()).collect();
     store::schools::import(conn, &drafts).await?;
     let stored = store::schools::list(conn).await?;
+    resource_figures(conn, &drafts, &stored).await?;
 
     // Opened four days ago at 08:00 Beijing time; closes in three days at 20:00.
     let now = Utc::now();
@@ -187,6 +195,31 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
         too_fast,
         coached: coached_count,
     })
+}
+
+/// The 资源配置 figures of every demo school for [`readiness::YEAR`].
+async fn resource_figures(
+    conn: &DatabaseConnection,
+    drafts: &[crate::domain::school::SchoolDraft],
+    stored: &[school::Model],
+) -> anyhow::Result<()> {
+    let county_id = store::county::current_id(conn).await?;
+    let year = crate::domain::readiness_input::SchoolYear::parse(readiness::YEAR)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    for (i, d) in drafts.iter().enumerate() {
+        let Some(s) = stored.iter().find(|s| s.code == d.code.as_str()) else {
+            continue;
+        };
+        let f = readiness::figures(
+            i,
+            &d.name,
+            d.kind,
+            u32::try_from(d.primary_students)?,
+            u32::try_from(d.junior_students)?,
+        );
+        store::readiness::put(conn, county_id, &year, s.id, &f).await?;
+    }
+    Ok(())
 }
 
 /// `hour`:00 Beijing time on the Beijing date of `day`.

@@ -93,3 +93,13 @@ pub async fn put_with(
     };
     Ok(saved)
 }
+
+/// The county a readiness record belongs to. Today the county is the one
+/// row with id 1; regions will scope this (one place to change). Not found
+/// (404) until the county profile is set.
+pub async fn current_id(db: &impl ConnectionTrait) -> Result<i64, AppError> {
+    get(db)
+        .await?
+        .map(|c| c.id)
+        .ok_or_else(|| AppError::not_found("请先填写县情信息（县名、行政区划代码）"))
+}

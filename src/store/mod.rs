@@ -11,6 +11,7 @@ pub mod devices;
 pub mod links;
 pub mod page_texts;
 pub mod quotas;
+pub mod readiness;
 pub mod recompute;
 pub mod reports;
 pub mod responses;

@@ -103,7 +103,35 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
         }
         "open_room_session" => (Organiser, Some(json!({"minutes": 45}))),
         "close_room_session" => (Organiser, None),
+        "get_readiness_settings"
+        | "list_readiness_years"
+        | "readiness_import_template"
+        | "list_readiness_entries"
+        | "get_readiness_evaluation" => (Reviewer, None),
+        "put_readiness_settings" => (
+            Organiser,
+            Some(json!({"teaching_point_min_students": 50, "weight_primary": 1.0, "weight_junior": 1.1, "weight_senior": 1.32, "near_share": 0.85, "min_met": 6, "cv_limit_primary": 0.5, "cv_limit_junior": 0.45})),
+        ),
+        "put_readiness_entry" => (Organiser, Some(readiness_figures())),
+        "delete_readiness_entry" => (Organiser, None),
+        "import_readiness_entries" => (
+            Organiser,
+            Some(Value::String(
+                "学校标识码,小学在校生数,教学及辅助用房面积,体育运动场馆面积,教学仪器设备值,网络多媒体教室数\n2165000001,100,450,750,200000,3\n".into(),
+            )),
+        ),
+        "readiness_what_if" => (
+            Reviewer,
+            Some(json!({"school_id": ctx.school_id, "figures": readiness_figures()})),
+        ),
         _ => return None,
+    })
+}
+
+fn readiness_figures() -> Value {
+    json!({
+        "primary": {"students": 100, "qualified_teachers": 5, "backbone_teachers": 1, "sports_arts_teachers": 1},
+        "facilities": {"teaching_area": 450, "sports_area": 750, "equipment_value": 200000, "multimedia_rooms": 3}
     })
 }
 
@@ -148,6 +176,8 @@ fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
             },
         )
         .replace("{group}", "parent")
+        .replace("{year}", "2025-2026")
+        .replace("{school_id}", &ctx.school_id.to_string())
         .replace("{link_id}", &ctx.link_id.to_string())
         .replace("{session_id}", &ctx.room_session_id.to_string())
         .replace("{token}", &ctx.link_token)

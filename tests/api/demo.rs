@@ -16,6 +16,25 @@ async fn the_demo_fills_an_empty_database_once() {
         entities::school::Entity::find().count(&db).await.unwrap(),
         26
     );
+    // 资源配置 for 2025-2026: two schools and one CV fail.
+    let year = renke::domain::readiness_input::SchoolYear::parse("2025-2026").unwrap();
+    let e = renke::app::readiness::evaluation(&db, year).await.unwrap();
+    let failing: Vec<&str> = e
+        .report
+        .stages
+        .iter()
+        .flat_map(|s| s.schools.iter().filter(|x| !x.passes))
+        .map(|x| x.name.as_str())
+        .collect();
+    assert_eq!(failing, ["松林乡中心小学", "龙潭镇中学"]);
+    let cvs_failing = e
+        .report
+        .stages
+        .iter()
+        .flat_map(|s| s.cvs.iter().filter(|c| !c.passes))
+        .count();
+    assert_eq!(cvs_failing, 1);
+    assert!(e.missing.is_empty());
     let rounds = entities::round::Entity::find().all(&db).await.unwrap();
     assert_eq!(rounds.len(), 1);
     assert_eq!(rounds[0].status, "open");

@@ -13,6 +13,7 @@ mod freeze;
 mod hardening;
 mod health;
 mod languages;
+mod readiness;
 mod reports;
 mod respond;
 mod rounds;
