@@ -360,3 +360,16 @@ pub async fn count_responses(db: &DatabaseConnection) -> i64 {
         .expect("row");
     row.try_get::<i64>("", "n").expect("n")
 }
+
+/// How many steps `Migrator::down` takes to go back past the migration
+/// `name` (it and every one after it in the list): tests that replay an old
+/// migration keep working as later migrations are appended.
+pub fn steps_back_past(name: &str) -> u32 {
+    use migration::{MigrationName, MigratorTrait};
+    let all = migration::Migrator::migrations();
+    let pos = all
+        .iter()
+        .position(|m| m.name() == name)
+        .unwrap_or_else(|| panic!("no migration {name}"));
+    u32::try_from(all.len() - pos).expect("a few migrations")
+}
