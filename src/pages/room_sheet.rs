@@ -77,7 +77,7 @@ pub fn render(v: &SheetView) -> String {
          一经查实，将按督导评估有关规定严肃处理，并追究相关人员责任。本场答题的全部答卷将作为一组接受审核，\
          答案高度一致、“一般/不满意”异常偏少或作答过快的场次会被标记核查。</div>\
          <div class=\"sign\"><span>监督教师（签名）：__________</span><span>日期：__________</span></div>\
-         <p class=\"noprint\"><button onclick=\"window.print()\">打印</button></p>\
+         <p class=\"noprint\">请用浏览器的“打印”（Ctrl+P）把本页打印在A4纸上。</p>\
          </body></html>",
         round = esc(v.round_name),
         qr = v.qr_svg,

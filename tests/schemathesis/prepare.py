@@ -115,6 +115,11 @@ links = call("GET", f"/rounds/{demo_round}/links", token=admin)["links"]
 submit_link = next(l for l in links if l["group"] == "parent")
 code_link = next(l for l in links if l["group"] == "deputy")
 toggle_link = next(l for l in links if l["group"] == "teacher" and l["id"] != submit_link["id"])
+# A room session (机房答题) on a school's parent link: listed, reviewed,
+# printed and closed by the fuzzer; another is opened on a second link.
+room_link = next(l for l in links if l["group"] == "parent" and l["id"] != submit_link["id"])
+room = call("POST", f"/rounds/{demo_round}/links/{room_link['id']}/room-sessions", {}, admin)
+room_open_link = next(l for l in links if l["group"] == "teacher" and l["id"] != toggle_link["id"])
 
 public = call("GET", f"/public/links/{submit_link['token']}")
 answers = []
@@ -223,6 +228,12 @@ ops = {
     "import_translations": {"path": {"id": lang_round}, "raw": translations_csv},
     "export_page_texts": {"query": {"languages": "ug,kk-Arab"}},
     "import_page_texts": {"raw": page_texts_csv},
+    "open_room_session": {"path": {"id": demo_round, "link_id": room_open_link["id"]},
+                          "body": {"minutes": 45, "grace_minutes": 10}},
+    "list_room_sessions": {"path": {"id": demo_round}},
+    "close_room_session": {"path": {"id": demo_round, "session_id": room["id"]}},
+    "list_room_session_responses": {"path": {"id": demo_round, "session_id": room["id"]}},
+    "get_room_session_sheet": {"path": {"id": demo_round, "session_id": room["id"]}},
 }
 
 spec = call("GET", "/openapi.json")
