@@ -135,6 +135,7 @@ pub fn export_fields(backend: DbBackend) -> Vec<String> {
             "validity",
             "CASE WHEN shared_device THEN 1 ELSE 0 END",
             "language",
+            "COALESCE(room_session_id, 0)",
             "duration_ms",
             "recognised",
             "judged",

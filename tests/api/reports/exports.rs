@@ -152,7 +152,8 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(header[6], "有效性");
     assert_eq!(header[8], "同一设备的家庭成员");
     assert_eq!(header[9], "语言");
-    let fixed = 14;
+    assert_eq!(header[10], "机房答题场次");
+    let fixed = 15;
     assert_eq!(
         header.len(),
         fixed + 1 + SCORED + 1,
@@ -171,6 +172,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(a[2], "家长");
     assert_eq!(a[8], "否");
     assert_eq!(a[9], "zh");
+    assert_eq!(a[10], "", "not answered in a room session");
     assert_eq!(a[fixed + 1], "1 满意");
     assert_eq!(
         a[fixed + 1 + SCORED],

@@ -112,6 +112,20 @@ async fn pupils_take_turns_on_one_pc_and_every_answer_counts_with_its_session() 
     let sid = s["id"].as_i64().unwrap();
     assert!(rows.iter().all(|r| r.validity == "valid"));
     assert!(rows.iter().all(|r| r.room_session_id == Some(sid)));
+    // The raw export names the session of each answer.
+    let csv = app
+        .get(&t, &format!("/api/rounds/{id}/exports/responses.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "机房答题场次").unwrap();
+    let sessions: Vec<String> = lines
+        .map(|l| l.split(',').nth(col).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(sessions, vec![sid.to_string(); 4]);
     // The session is counted per session.
     let list = json_of(
         app.get(&t, &format!("/api/rounds/{id}/room-sessions"))
