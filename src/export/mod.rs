@@ -3,6 +3,7 @@
 //! responses in memory.
 
 pub mod cells;
+pub mod readiness;
 pub mod report_files;
 pub mod responses;
 pub mod responses_xlsx;
