@@ -211,7 +211,10 @@ async fn a_gb18030_import_is_evaluated_as_computed_by_hand() {
         assert_eq!(&header[3..7], ["基本值", "达标值", "实际值", "是否达标"]);
         let sport = primary
             .rows()
-            .find(|r| r[0].to_string() == "城关二小" && r[2].to_string().contains("体育运动场馆"))
+            .find(|r| {
+                matches!(&r[0], calamine::Data::String(s) if s == "城关二小")
+                    && r[2].to_string().contains("体育运动场馆")
+            })
             .unwrap();
         assert_eq!(sport[3].to_string(), "7.5");
         assert_eq!(sport[5].to_string(), "5");
