@@ -37,6 +37,14 @@ pub enum ReadinessTemplate {
     Ok(Attachment<Vec<u8>>),
 }
 
+#[derive(ApiResponse)]
+pub enum ReadinessWorkbook {
+    /// The XLSX workbook: 汇总, one sheet per 学段 (基本值 / 达标值 / 实际值 /
+    /// 是否达标 per school and indicator), 差异系数.
+    #[oai(status = 200)]
+    Ok(Attachment<Vec<u8>>),
+}
+
 pub struct ReadinessApi;
 
 #[OpenApi(prefix_path = "/readiness", tag = "ApiTags::Readiness")]
@@ -238,5 +246,30 @@ impl ReadinessApi {
         let (before, after) =
             app::readiness::what_if(&state.db, self::year(&year.0)?, body.school_id, &f).await?;
         Ok(Json(what_if(&before, &after)))
+    }
+
+    /// 资源配置 of a 学年 as an XLSX workbook laid out like the county reports.
+    #[oai(
+        path = "/years/:year/workbook.xlsx",
+        method = "get",
+        operation_id = "export_readiness_xlsx"
+    )]
+    async fn export_workbook(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        year: Path<String>,
+    ) -> Answer<ReadinessWorkbook, ReviewerQuery> {
+        auth.require(Role::Reviewer)?;
+        let y = self::year(&year.0)?;
+        let name = format!("资源配置-{}.xlsx", y.as_str());
+        let e = app::readiness::evaluation(&state.db, y).await?;
+        let bytes = crate::export::readiness::workbook(&e)
+            .map_err(|err| AppError::Unexpected(format!("readiness workbook: {err}")))?;
+        Ok(ReadinessWorkbook::Ok(
+            Attachment::new(bytes)
+                .attachment_type(AttachmentType::Attachment)
+                .filename(name),
+        ))
     }
 }

@@ -22,7 +22,7 @@ use crate::{
 
 /// Checks and stores the county's settings.
 pub async fn put_settings(ctx: Ctx<'_>, actor: Actor<'_>, s: &Settings) -> Result<(), AppError> {
-    s.validate().map_err(|e| AppError::validation(e))?;
+    s.validate().map_err(AppError::validation)?;
     let change = Change::begin(ctx, actor).await?;
     let county = store::county::current_id(change.db()).await?;
     store::readiness::put_settings(change.db(), county, s).await?;

@@ -4,6 +4,7 @@
 
 pub mod cells;
 pub mod page_texts;
+pub mod readiness;
 pub mod report_files;
 pub mod responses;
 pub mod responses_xlsx;

@@ -107,7 +107,8 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
         | "list_readiness_years"
         | "readiness_import_template"
         | "list_readiness_entries"
-        | "get_readiness_evaluation" => (Reviewer, None),
+        | "get_readiness_evaluation"
+        | "export_readiness_xlsx" => (Reviewer, None),
         "put_readiness_settings" => (
             Organiser,
             Some(json!({"teaching_point_min_students": 50, "weight_primary": 1.0, "weight_junior": 1.1, "weight_senior": 1.32, "near_share": 0.85, "min_met": 6, "cv_limit_primary": 0.5, "cv_limit_junior": 0.45})),

@@ -190,6 +190,37 @@ async fn a_gb18030_import_is_evaluated_as_computed_by_hand() {
     assert!(r["summary_zh"].as_str().unwrap().contains("未达标"), "{r}");
     assert_eq!(r["missing"], json!([]));
 
+    // The workbook: a sheet per 学段 and the CVs, read back.
+    let resp = app
+        .get(&reviewer, "/api/readiness/years/2025-2026/workbook.xlsx")
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let bytes = resp.bytes().await.unwrap();
+    {
+        use calamine::{Reader, Xlsx};
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        assert_eq!(book.sheet_names(), ["汇总", "小学", "初中", "差异系数"]);
+        let primary = book.worksheet_range("小学").unwrap();
+        let header: Vec<String> = primary
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(&header[3..7], ["基本值", "达标值", "实际值", "是否达标"]);
+        let sport = primary
+            .rows()
+            .find(|r| {
+                matches!(&r[0], calamine::Data::String(s) if s == "城关二小")
+                    && r[2].to_string().contains("体育运动场馆")
+            })
+            .unwrap();
+        assert_eq!(sport[3].to_string(), "7.5");
+        assert_eq!(sport[5].to_string(), "5");
+        assert_eq!(sport[6].to_string(), "未达标");
+    }
+
     // The entries come back as entered.
     let list = json_of(
         app.get(&reviewer, "/api/readiness/years/2025-2026/entries")

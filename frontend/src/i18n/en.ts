@@ -469,6 +469,7 @@ export const en: Messages = {
     legendSmall: 'small n',
   },
   readiness: {
+    workbook: 'Workbook (XLSX)',
     primary: 'Primary',
     junior: 'Junior secondary',
     resources: 'Resource allocation',

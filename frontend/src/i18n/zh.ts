@@ -467,6 +467,7 @@ export const zh = {
     legendSmall: '样本少',
   },
   readiness: {
+    workbook: '导出资源配置表（XLSX）',
     primary: '小学',
     junior: '初中',
     resources: '资源配置',
