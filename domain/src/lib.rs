@@ -7,6 +7,7 @@ pub mod group;
 pub mod integrity;
 pub mod questionnaire;
 pub mod readiness;
+pub mod region;
 pub mod report;
 pub mod report_counts;
 pub mod round;

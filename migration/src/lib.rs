@@ -15,6 +15,7 @@ mod m20261202_500001_round_purposes;
 mod m20261202_600001_round_school_snapshot;
 mod m20261203_710001_round_scales;
 mod m20261203_mp0001_sampling_caps;
+mod m20261204_rg0001_regions;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_500001_round_purposes::Migration),
             Box::new(m20261203_710001_round_scales::Migration),
             Box::new(m20261203_mp0001_sampling_caps::Migration),
+            Box::new(m20261204_rg0001_regions::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub mod links;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
+pub mod regions;
 pub mod report_areas;
 pub mod report_sheets;
 pub mod report_types;
@@ -39,6 +40,8 @@ pub enum ApiTags {
     Accounts,
     /// The county profile.
     County,
+    /// The region tree (省 → 州市 → 县区).
+    Regions,
     /// Schools and their import.
     Schools,
     /// Built-in questionnaire templates.
@@ -64,7 +67,8 @@ pub enum ApiTags {
 pub type AllApis = (
     auth::AuthApi,
     accounts::AccountsApi,
-    county::CountyApi,
+    // poem-openapi combines at most 16 APIs in one tuple.
+    (county::CountyApi, regions::RegionsApi),
     schools::SchoolsApi,
     templates::TemplatesApi,
     rounds::RoundsApi,
@@ -85,7 +89,7 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
         (
             auth::AuthApi,
             accounts::AccountsApi,
-            county::CountyApi,
+            (county::CountyApi, regions::RegionsApi),
             schools::SchoolsApi,
             templates::TemplatesApi,
             rounds::RoundsApi,

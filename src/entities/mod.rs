@@ -8,6 +8,7 @@ pub mod deployment_secret;
 pub mod device_mark;
 pub mod link;
 pub mod option_tally;
+pub mod region;
 pub mod response;
 pub mod response_tally;
 pub mod round;

@@ -83,11 +83,15 @@ fn check_spec(spec: &RoundSpec) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The round's schools: those asked for, or every school of its county;
+/// another county's school is as unknown as a missing one.
 async fn resolve_schools(
     db: &impl ConnectionTrait,
+    county: i64,
     ids: &Option<Vec<i64>>,
 ) -> Result<Vec<i64>, AppError> {
     let all: Vec<i64> = school::Entity::find()
+        .filter(school::Column::CountyId.eq(county))
         .order_by_asc(school::Column::Code)
         .all(db)
         .await?
@@ -137,11 +141,17 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, AppE
     })
 }
 
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<round::Model>, AppError> {
-    Ok(round::Entity::find()
-        .order_by_desc(round::Column::Id)
-        .all(db)
-        .await?)
+/// The rounds of the scope's counties, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &super::scope::Scope,
+) -> Result<Vec<round::Model>, AppError> {
+    Ok(
+        super::scope::filter(scope, round::Entity::find(), round::Column::CountyId)
+            .order_by_desc(round::Column::Id)
+            .all(db)
+            .await?,
+    )
 }
 
 /// How many rounds there are.
@@ -239,18 +249,21 @@ async fn sync_parts(
     links::sync(txn, round_id, groups, school_ids).await
 }
 
+/// A draft round of `county`.
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
+    county: i64,
     spec: &RoundSpec,
     created_by: i64,
 ) -> Result<RoundDetail, AppError> {
     check_spec(spec)?;
-    let school_ids = resolve_schools(db, &spec.school_ids).await?;
+    let school_ids = resolve_schools(db, county, &spec.school_ids).await?;
     let txn = db.begin().await?;
     let now = Utc::now();
     let mut m = round::ActiveModel {
         status: Set(RoundStatus::Draft.code().to_string()),
         created_by: Set(Some(created_by)),
+        county_id: Set(Some(county)),
         created_at: Set(now),
         opened_at: Set(None),
         closed_at: Set(None),
@@ -310,7 +323,8 @@ pub async fn update(
     let detail = get(db, id).await?;
     require_draft(&detail)?;
     check_spec(spec)?;
-    let school_ids = resolve_schools(db, &spec.school_ids).await?;
+    let county = detail.round.county_id.unwrap_or(super::county::FIRST);
+    let school_ids = resolve_schools(db, county, &spec.school_ids).await?;
     let txn = db.begin().await?;
     claim_draft(&txn, id).await?;
     let previous = detail.scoring_rule();

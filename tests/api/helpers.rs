@@ -360,3 +360,17 @@ pub async fn count_responses(db: &DatabaseConnection) -> i64 {
         .expect("row");
     row.try_get::<i64>("", "n").expect("n")
 }
+
+/// Takes the database back to just before the migration `name` (every
+/// migration from it to the last one undone), however many came after it.
+pub async fn migrate_back_past(db: &DatabaseConnection, name: &str) {
+    use migration::{Migrator, MigratorTrait};
+    let all = Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == name)
+        .unwrap_or_else(|| panic!("no migration named {name}"));
+    Migrator::down(db, Some((all.len() - at) as u32))
+        .await
+        .unwrap();
+}

@@ -194,10 +194,10 @@ async fn the_scales_migration_keeps_every_report_of_an_older_round() {
     let reviewer = s.app.token_for("reviewer").await;
 
     // The report of the rule as it was stored before the migration; then
-    // back past the scales migration (and the sampling-caps one after it),
-    // the legacy rule stored again, and every migration run.
+    // back past the scales migration (and every one after it), the legacy
+    // rule stored again, and every migration run.
     let before = s.report(&reviewer).await;
-    Migrator::down(&s.app.db, Some(2)).await.unwrap();
+    migrate_back_past(&s.app.db, "m20261203_710001_round_scales").await;
     s.app
         .db
         .execute_unprepared(&format!(
