@@ -372,3 +372,37 @@ mod tests {
         assert!(bad[3].message.contains("县区"));
     }
 }
+
+/// Orders counties weakest first: the lowest rate first, counties without
+/// a rate (no round, no valid response) last; ties by county id.
+pub fn weakest_first<T>(rows: &mut [T], key: impl Fn(&T) -> (Option<f64>, i64)) {
+    rows.sort_by(|a, b| {
+        let (ra, ia) = key(a);
+        let (rb, ib) = key(b);
+        match (ra, rb) {
+            (Some(x), Some(y)) => x.total_cmp(&y).then(ia.cmp(&ib)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => ia.cmp(&ib),
+        }
+    });
+}
+
+#[cfg(test)]
+mod ranking_tests {
+    use super::weakest_first;
+
+    #[test]
+    fn the_weakest_county_comes_first_and_no_data_last() {
+        let mut rows = vec![
+            (1, Some(0.9)),
+            (2, None),
+            (3, Some(0.8)),
+            (4, Some(0.8)),
+            (5, Some(0.95)),
+        ];
+        weakest_first(&mut rows, |r| (r.1, r.0));
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(ids, vec![3, 4, 1, 5, 2]);
+    }
+}

@@ -15,6 +15,7 @@ pub mod links;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
+pub mod region_compare;
 pub mod regions;
 pub mod report_areas;
 pub mod report_sheets;
@@ -68,7 +69,11 @@ pub type AllApis = (
     auth::AuthApi,
     accounts::AccountsApi,
     // poem-openapi combines at most 16 APIs in one tuple.
-    (county::CountyApi, regions::RegionsApi),
+    (
+        county::CountyApi,
+        regions::RegionsApi,
+        region_compare::RegionCompareApi,
+    ),
     schools::SchoolsApi,
     templates::TemplatesApi,
     rounds::RoundsApi,
@@ -89,7 +94,11 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
         (
             auth::AuthApi,
             accounts::AccountsApi,
-            (county::CountyApi, regions::RegionsApi),
+            (
+                county::CountyApi,
+                regions::RegionsApi,
+                region_compare::RegionCompareApi,
+            ),
             schools::SchoolsApi,
             templates::TemplatesApi,
             rounds::RoundsApi,

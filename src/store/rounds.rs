@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionSession, TransactionTrait, sea_query::Expr,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::ErrorCode;
 use crate::{
@@ -152,6 +152,28 @@ pub async fn list(
             .all(db)
             .await?,
     )
+}
+
+/// The latest round of each county that has opened (a draft is not
+/// compared), optionally of one purpose: county id → round.
+pub async fn latest_opened_by_county(
+    db: &impl ConnectionTrait,
+    counties: &[i64],
+    purpose: Option<&str>,
+) -> Result<BTreeMap<i64, round::Model>, AppError> {
+    let mut q = round::Entity::find()
+        .filter(round::Column::CountyId.is_in(counties.to_vec()))
+        .filter(round::Column::Status.ne(RoundStatus::Draft.code()));
+    if let Some(p) = purpose {
+        q = q.filter(round::Column::Purpose.eq(p));
+    }
+    let mut out = BTreeMap::new();
+    for r in q.order_by_asc(round::Column::Id).all(db).await? {
+        if let Some(c) = r.county_id {
+            out.insert(c, r);
+        }
+    }
+    Ok(out)
 }
 
 /// How many rounds there are.

@@ -90,7 +90,7 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
             Some(json!({"quotas": [{"group": "parent", "quota": 40}]})),
         ),
         "rebuild_tallies" => (Organiser, None),
-        "list_regions" => (Reviewer, None),
+        "list_regions" | "compare_counties" => (Reviewer, None),
         "create_region" => (
             Admin,
             Some(json!({"code": "110101", "name": "矩阵区", "level": "county"})),

@@ -440,3 +440,127 @@ async fn the_tree_refuses_bad_nodes_and_imports_all_or_nothing() {
     );
     assert!(find("659000")["county_id"].is_null());
 }
+
+/// An open round in the county of `token` with one school (`code`) and
+/// parents, answered by `n` phones all choosing `option`; returns its id.
+async fn answered_round(app: &TestApp, token: &str, code: &str, n: usize, option: u64) -> i64 {
+    let csv = format!("学校标识码,学校名称,学校类型,所在地\n{code},学校{code},小学,城区\n");
+    json_of(
+        app.import_schools(token, csv.into_bytes()).await,
+        StatusCode::OK,
+    )
+    .await;
+    let round = app.create_round(token, &["parent"], json!({})).await;
+    let id = round["id"].as_i64().unwrap();
+    json_of(
+        app.post(token, &format!("/api/rounds/{id}/open"), json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let links = json_of(
+        app.get(token, &format!("/api/rounds/{id}/links")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let link = links["links"][0]["token"].as_str().unwrap().to_string();
+    let q = app.questionnaire(&link).await;
+    for _ in 0..n {
+        let body = answers_for(&q, |_, _| option);
+        json_of(app.submit(&link, &body).await, StatusCode::CREATED).await;
+    }
+    id
+}
+
+#[tokio::test]
+async fn the_county_comparison_ranks_weakest_first_and_equals_each_report() {
+    let app = spawn_app().await;
+    let t = tree(&app).await;
+    let own = token_at(&app, "organiser", t.first.0).await;
+    let a2 = token_at(&app, "organiser", t.a2.0).await;
+    let r1 = answered_round(&app, &own, "2165001001", 3, 1).await;
+    let r2 = answered_round(&app, &a2, "2165002001", 2, 4).await;
+
+    let province = token_at(&app, "reviewer", t.province).await;
+    let out = json_of(
+        app.get(
+            &province,
+            &format!("/api/regions/{}/comparison", t.province),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let rows = out["counties"].as_array().unwrap();
+    let order: Vec<i64> = rows
+        .iter()
+        .map(|r| r["county_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        vec![t.a2.1, t.first.1, t.b1.1],
+        "weakest first, no data last"
+    );
+    // Hand-computed: every answer 满意 → 100%; every answer 不满意 → 0%.
+    assert_eq!(rows[0]["overall"]["rate"], 0.0);
+    assert_eq!(rows[0]["overall"]["n"], 2);
+    assert_eq!(rows[0]["verdict"], "fail");
+    assert_eq!(rows[0]["schools_below"], 1);
+    assert_eq!(rows[1]["overall"]["rate"], 1.0);
+    assert_eq!(rows[1]["overall"]["n"], 3);
+    assert_eq!(rows[1]["verdict"], "pass");
+    assert_eq!(rows[1]["schools_below"], 0);
+    assert_eq!(rows[2]["verdict"], "no_data");
+    assert!(rows[2]["round"].is_null());
+    // Each row is the county's own report.
+    for (row, round) in [(&rows[0], r2), (&rows[1], r1)] {
+        let report = json_of(
+            app.get(&province, &format!("/api/rounds/{round}/report"))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        for k in ["rate", "n", "low", "high", "small_n"] {
+            assert_eq!(row["overall"][k], report["overall"][k], "round {round} {k}");
+        }
+        assert_eq!(
+            row["verdict"], report["overall"]["verdict"],
+            "round {round}"
+        );
+        assert_eq!(row["round"]["id"], round);
+    }
+    // A prefecture reviewer compares its own counties, not the province.
+    let pref = token_at(&app, "reviewer", t.pref_a).await;
+    let resp = app
+        .get(&pref, &format!("/api/regions/{}/comparison", t.province))
+        .await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let resp = app
+        .get(&pref, &format!("/api/regions/{}/comparison", t.pref_b))
+        .await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let out = json_of(
+        app.get(&pref, &format!("/api/regions/{}/comparison", t.pref_a))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(out["counties"].as_array().unwrap().len(), 2);
+    // One purpose only: no county has a provincial round.
+    let out = json_of(
+        app.get(
+            &province,
+            &format!("/api/regions/{}/comparison?purpose=provincial", t.province),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        out["counties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["verdict"] == "no_data")
+    );
+}
