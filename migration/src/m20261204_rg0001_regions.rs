@@ -83,13 +83,20 @@ impl MigrationTrait for Migration {
         let db = m.get_connection();
         let pg = m.get_database_backend() == sea_orm::DbBackend::Postgres;
         let now = if pg { "now()" } else { "CURRENT_TIMESTAMP" };
+        // A row without a population was never entered (an entered profile
+        // has at least 1): another migration may have made it for its keys.
+        db.execute_unprepared(&format!(
+            "UPDATE county SET profile_set = {} WHERE resident_population < 1",
+            if pg { "false" } else { "0" }
+        ))
+        .await?;
         // The one county's node: its name and code when the profile is set
         // (a 12-digit code keeps its first six digits: the county's own).
         db.execute_unprepared(&format!(
             "INSERT INTO regions (id, code, name, level, parent_id, created_at, updated_at) \
              SELECT 1, \
-               (SELECT substr(admin_code, 1, 6) FROM county WHERE id = 1 AND length(admin_code) >= 6), \
-               COALESCE((SELECT name FROM county WHERE id = 1), '本县'), \
+               (SELECT substr(admin_code, 1, 6) FROM county WHERE id = 1 AND length(admin_code) >= 6 AND resident_population >= 1), \
+               COALESCE((SELECT name FROM county WHERE id = 1 AND resident_population >= 1), '本县'), \
                'county', NULL, {now}, {now}"
         ))
         .await?;
@@ -137,9 +144,10 @@ impl MigrationTrait for Migration {
             db.execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN {column}"))
                 .await?;
         }
-        // Only the county a single-county database had (or the empty row
-        // this migration made) can go back.
-        db.execute_unprepared("DELETE FROM county WHERE id <> 1 OR profile_set = false")
+        // Only the county a single-county database had can go back; an
+        // empty row 1 stays (other tables' keys may point at it) and reads
+        // as unset again when this migration runs next.
+        db.execute_unprepared("DELETE FROM county WHERE id <> 1")
             .await?;
         m.alter_table(
             Table::alter()

@@ -361,15 +361,15 @@ pub async fn count_responses(db: &DatabaseConnection) -> i64 {
     row.try_get::<i64>("", "n").expect("n")
 }
 
-/// Takes the database back to just before the migration `name` (every
-/// migration from it to the last one undone), however many came after it.
-pub async fn migrate_back_past(db: &DatabaseConnection, name: &str) {
+/// Rolls the database back to just before migration `name` (that one and
+/// every later one undone), however many have been added since.
+pub async fn migrate_down_past(db: &DatabaseConnection, name: &str) {
     use migration::{Migrator, MigratorTrait};
     let all = Migrator::migrations();
     let at = all
         .iter()
         .position(|m| m.name() == name)
-        .unwrap_or_else(|| panic!("no migration named {name}"));
+        .unwrap_or_else(|| panic!("no migration {name}"));
     Migrator::down(db, Some((all.len() - at) as u32))
         .await
         .unwrap();

@@ -125,7 +125,7 @@ async fn the_regions_migration_keeps_every_report_and_puts_everything_in_one_cou
 
     // The database as it was before the tree: the migration undone, then
     // every migration run as a start would.
-    migrate_back_past(&s.app.db, "m20261204_rg0001_regions").await;
+    migrate_down_past(&s.app.db, "m20261204_rg0001_regions").await;
     Migrator::up(&s.app.db, None).await.unwrap();
 
     for (p, b) in paths.iter().zip(&before) {

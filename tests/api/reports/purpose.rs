@@ -76,7 +76,7 @@ async fn the_purpose_migration_renames_national_and_keeps_every_rate() {
 
     // A round stored before the migration, with the old code: back past
     // the purposes migration and every one that came after it.
-    migrate_back_past(&s.app.db, "m20261202_500001_round_purposes").await;
+    migrate_down_past(&s.app.db, "m20261202_500001_round_purposes").await;
     set_purpose(&s, "national").await;
     Migrator::up(&s.app.db, None).await.unwrap();
 

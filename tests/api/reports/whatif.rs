@@ -197,7 +197,7 @@ async fn the_scales_migration_keeps_every_report_of_an_older_round() {
     // back past the scales migration (and every one after it), the legacy
     // rule stored again, and every migration run.
     let before = s.report(&reviewer).await;
-    migrate_back_past(&s.app.db, "m20261203_710001_round_scales").await;
+    migrate_down_past(&s.app.db, "m20261203_710001_round_scales").await;
     s.app
         .db
         .execute_unprepared(&format!(
