@@ -78,7 +78,7 @@ async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
         };
         drafts.push(input.validate().map_err(|e| anyhow::anyhow!("{e:?}"))?);
     }
-    store::schools::import(&conn, &drafts).await?;
+    store::schools::import(&conn, store::county::FIRST, &drafts).await?;
     let groups = vec![
         RespondentGroup::Student,
         RespondentGroup::Parent,
@@ -98,7 +98,7 @@ async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
         duplicate_policy: DuplicatePolicy::Flag,
         shared_device_limit: 2,
     };
-    let round = store::rounds::create(&conn, &spec, 0).await?;
+    let round = store::rounds::create(&conn, store::county::FIRST, &spec, 0).await?;
     let round_id = round.round.id;
     store::rounds::open(&conn, round_id).await?;
     let links = store::links::list(&conn, round_id).await?;

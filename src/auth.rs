@@ -9,7 +9,7 @@ use poem_openapi::{
 };
 
 pub use crate::credentials::{
-    CurrentUser, Role, dummy_hash, hash_password, hash_password_async, random_password,
+    CurrentUser, Denial, Role, dummy_hash, hash_password, hash_password_async, random_password,
     random_token, token_hash, verify_password, verify_password_async,
 };
 use crate::{error::ApiError, error::AppError, state::AppState, store};
@@ -24,11 +24,45 @@ async fn check_token(req: &Request, token: &str) -> poem::Result<CurrentUser> {
             poem::http::StatusCode::INTERNAL_SERVER_ERROR,
         )
     })?;
-    match store::sessions::find_user(&state.db, &token_hash(token)).await {
-        Ok(Some(user)) => Ok(user),
-        Ok(None) => Err(as_poem(AppError::Unauthorized)),
-        Err(e) => Err(as_poem(e)),
+    let user = match store::sessions::find_user(&state.db, &token_hash(token)).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Err(as_poem(AppError::Unauthorized)),
+        Err(e) => return Err(as_poem(e)),
+    };
+    let mut user = user;
+    // An error here would make poem-openapi try the next scheme and answer
+    // 401: the verdict travels with the user to `require`.
+    user.denial = in_scope(req, &state.db, &user).await.map_err(as_poem)?;
+    Ok(user)
+}
+
+/// The county scope of every operation that names a round or a school in
+/// its path, checked here once for all of them: another county's id
+/// answers 404 (as a missing one would); a county the account reads but
+/// may not change answers 403 to a write.
+async fn in_scope(
+    req: &Request,
+    db: &sea_orm::DatabaseConnection,
+    user: &CurrentUser,
+) -> Result<Option<Denial>, AppError> {
+    let Some(target) = store::scope::Target::of_path(req.uri().path()) else {
+        return Ok(None);
+    };
+    let county = match store::scope::visible(db, &user.scope, target).await {
+        Ok(c) => c,
+        Err(AppError::NotFound(m)) => return Ok(Some(Denial::NotFound(m))),
+        Err(e) => return Err(e),
+    };
+    let reads = matches!(
+        *req.method(),
+        poem::http::Method::GET | poem::http::Method::HEAD
+    );
+    if !reads && !user.write_scope().contains(county) {
+        return Ok(Some(Denial::ReadOnly(
+            "州市、省级账号只能查看该县的数据，由县级账号修改".to_string(),
+        )));
     }
+    Ok(None)
 }
 
 fn as_poem(e: AppError) -> poem::Error {

@@ -42,6 +42,7 @@ pub async fn admin(settings: &Settings, action: AdminAction) -> anyhow::Result<(
             let (_, password) = app::accounts::create(
                 Ctx::without_caches(&conn),
                 Actor::CLI,
+                None,
                 &username,
                 display_name.as_deref().unwrap_or(&username),
                 role,

@@ -11,6 +11,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
+use crate::domain::region::{Level, Scope};
 use crate::error::AppError;
 
 /// What an account may do. Each role includes the ones below it:
@@ -47,6 +48,16 @@ impl Role {
     }
 }
 
+/// Why the thing a request names in its path is out of the account's reach
+/// (decided when the login is checked, answered by [`CurrentUser::require`]).
+#[derive(Debug, Clone)]
+pub enum Denial {
+    /// Another county's (or no) row: 404, exactly as a missing one.
+    NotFound(String),
+    /// A county the account reads but may not change: 403 to a write.
+    ReadOnly(String),
+}
+
 /// The logged-in account behind a request.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -55,13 +66,43 @@ pub struct CurrentUser {
     pub role: Role,
     /// Hash of the session token used for this request (for logout).
     pub session_hash: String,
+    /// The node of the region tree the account belongs to, and its level.
+    pub node: i64,
+    pub level: Level,
+    /// The counties beneath the node (every county for admins): what the
+    /// account reads.
+    pub scope: Scope,
+    /// Set when the request names a round or school outside the scope.
+    pub denial: Option<Denial>,
 }
 
 impl CurrentUser {
-    /// Refuses with 403 unless the account has at least `role`.
+    /// The counties the account may change: its own county when it sits
+    /// at a county's node, every county for admins, none above a county
+    /// (prefecture and province accounts read their counties' data).
+    pub fn write_scope(&self) -> Scope {
+        if self.role == Role::Admin {
+            Scope::All
+        } else if self.level == Level::County {
+            self.scope.clone()
+        } else {
+            Scope::counties([])
+        }
+    }
+
+    /// Refuses with 403 unless the account has at least `role`; before
+    /// that, 404 when the request names another county's round or school
+    /// (whatever the role: no existence oracle); after it, 403 when it
+    /// would change a county the account only reads.
     pub fn require(&self, role: Role) -> Result<(), AppError> {
+        if let Some(Denial::NotFound(m)) = &self.denial {
+            return Err(AppError::not_found(m.clone()));
+        }
         if self.role >= role {
-            Ok(())
+            match &self.denial {
+                Some(Denial::ReadOnly(m)) => Err(AppError::Forbidden(m.clone())),
+                _ => Ok(()),
+            }
         } else {
             Err(AppError::Forbidden(format!(
                 "需要“{}”权限，当前账号为“{}”",
@@ -178,6 +219,10 @@ mod tests {
             username: "a".into(),
             role: Role::Organiser,
             session_hash: String::new(),
+            node: 1,
+            level: Level::County,
+            scope: Scope::counties([1]),
+            denial: None,
         };
         assert!(u.require(Role::Reviewer).is_ok());
         assert!(u.require(Role::Organiser).is_ok());

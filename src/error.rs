@@ -103,6 +103,7 @@ error_code_dto!(
     DuplicateDevice,
     LastAdmin,
     LinkDisabled,
+    RegionCodeTaken,
     RoundAlreadyOpen,
     RoundClosed,
     RoundFrozen,

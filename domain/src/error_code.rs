@@ -42,6 +42,8 @@ error_codes! {
     LastAdmin = "last_admin",
     /// The link is disabled (409).
     LinkDisabled = "link_disabled",
+    /// Another region has this division code (409).
+    RegionCodeTaken = "region_code_taken",
     /// The round is already open (409).
     RoundAlreadyOpen = "round_already_open",
     /// The round has closed (409).
@@ -94,6 +96,6 @@ mod tests {
                     .all(|b| b.is_ascii_lowercase() || b == b'_')
             );
         }
-        assert_eq!(seen.len(), 28);
+        assert_eq!(seen.len(), 29);
     }
 }

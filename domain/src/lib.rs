@@ -10,6 +10,7 @@ pub mod page_texts;
 pub mod questionnaire;
 pub mod readiness;
 pub mod readiness_input;
+pub mod region;
 pub mod report;
 pub mod report_counts;
 pub mod report_languages;

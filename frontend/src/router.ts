@@ -74,6 +74,12 @@ const routes: RouteRecordRaw[] = [
         ],
       },
       {
+        path: 'regions',
+        name: 'regions',
+        component: () => import('./views/RegionsView.vue'),
+        meta: { title: 'nav.regions', role: 'admin' },
+      },
+      {
         path: 'accounts',
         name: 'accounts',
         component: () => import('./views/AccountsView.vue'),

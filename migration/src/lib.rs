@@ -20,6 +20,7 @@ mod m20261204_ld0002_round_languages;
 mod m20261204_ld0003_page_translations;
 mod m20261204_ld0004_response_languages;
 mod m20261204_rd0001_readiness;
+mod m20261204_rg0001_regions;
 mod m20261204_rm0001_room_sessions;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_ld0004_response_languages::Migration),
             Box::new(m20261204_rm0001_room_sessions::Migration),
             Box::new(m20261204_rd0001_readiness::Migration),
+            Box::new(m20261204_rg0001_regions::Migration),
         ]
     }
 }

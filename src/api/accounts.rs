@@ -22,6 +22,10 @@ pub struct AccountOut {
     pub role: RoleDto,
     pub disabled: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The node of the region tree the account belongs to: it reads the
+    /// counties beneath, and changes its own county's data when it is a
+    /// county's node.
+    pub region_id: Option<i64>,
 }
 
 impl From<account::Model> for AccountOut {
@@ -33,6 +37,7 @@ impl From<account::Model> for AccountOut {
             role: Role::from_code(&a.role).unwrap_or(Role::Reviewer).into(),
             disabled: a.disabled,
             created_at: a.created_at,
+            region_id: a.region_id,
         }
     }
 }
@@ -46,6 +51,9 @@ pub struct AccountCreateIn {
     pub role: RoleDto,
     /// Leave out to generate one; it is returned once.
     pub password: Option<String>,
+    /// The account's node of the region tree; leave out for the tree's
+    /// first node (a single county's).
+    pub region_id: Option<i64>,
 }
 
 #[derive(Debug, Object)]
@@ -99,6 +107,7 @@ impl AccountsApi {
         let (a, password) = app::accounts::create(
             state.app(),
             Actor::user(who),
+            body.region_id,
             body.username.trim(),
             &body.display_name,
             body.role.into(),

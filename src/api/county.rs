@@ -1,10 +1,10 @@
 //! The county profile.
 
 use poem::web::Data;
-use poem_openapi::{Object, OpenApi, payload::Json};
+use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
 
 use super::ApiTags;
-use crate::error::{Answer, BodyCreate, ReviewerFind};
+use crate::error::{Answer, BodyEdit, ReviewerQuery};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
@@ -52,15 +52,18 @@ pub struct CountyApi;
 
 #[OpenApi(prefix_path = "/county", tag = "ApiTags::County")]
 impl CountyApi {
-    /// The county profile (404 until it is set).
+    /// The county profile (404 until it is set): the account's county, or
+    /// `county_id` when it sees several.
     #[oai(path = "/", method = "get", operation_id = "get_county")]
     async fn get_county(
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> Answer<Json<CountyDto>, ReviewerFind> {
-        auth.require(Role::Reviewer)?;
-        let c = store::county::get(&state.db)
+        county_id: Query<Option<i64>>,
+    ) -> Answer<Json<CountyDto>, ReviewerQuery> {
+        let who = auth.require(Role::Reviewer)?;
+        let county = store::scope::pick(&state.db, &who.scope, county_id.0).await?;
+        let c = store::county::get(&state.db, county)
             .await?
             .ok_or_else(|| AppError::not_found("尚未填写县情信息"))?;
         Ok(Json(c.into()))
@@ -73,12 +76,15 @@ impl CountyApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
+        county_id: Query<Option<i64>>,
         body: Json<CountyDto>,
-    ) -> Answer<Json<CountyDto>, BodyCreate> {
+    ) -> Answer<Json<CountyDto>, BodyEdit> {
         let who = auth.require(Role::Organiser)?;
+        let county = store::scope::pick_writable(&state.db, who, county_id.0).await?;
         let c = app::schools::put_county(
             state.app(),
             Actor::user(who),
+            county,
             &body.name,
             &body.admin_code,
             body.resident_population,

@@ -19,6 +19,8 @@ pub mod questionnaires;
 pub mod readiness;
 pub mod readiness_report;
 pub mod readiness_types;
+pub mod region_compare;
+pub mod regions;
 pub mod report_areas;
 pub mod report_sheets;
 pub mod report_types;
@@ -45,6 +47,8 @@ pub enum ApiTags {
     Accounts,
     /// The county profile.
     County,
+    /// The region tree (省 → 州市 → 县区).
+    Regions,
     /// Schools and their import.
     Schools,
     /// Built-in questionnaire templates.
@@ -87,6 +91,8 @@ api_areas! {
         auth::AuthApi,
         accounts::AccountsApi,
         county::CountyApi,
+        regions::RegionsApi,
+        region_compare::RegionCompareApi,
         schools::SchoolsApi,
         templates::TemplatesApi,
         audit::AuditApi,

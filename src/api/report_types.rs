@@ -36,6 +36,7 @@ impl From<&round::Model> for RoundSummary {
                 .into(),
             opens_at: r.opens_at,
             closes_at: r.closes_at,
+            county_id: r.county_id.unwrap_or(crate::store::county::FIRST),
         }
     }
 }

@@ -283,13 +283,17 @@ impl ReportsApi {
         auth: Auth,
         round_ids: Query<Vec<i64>>,
     ) -> Answer<Json<CompareOut>, ReviewerQuery> {
-        auth.require(Role::Reviewer)?;
+        let who = auth.require(Role::Reviewer)?;
         let min_n = state.settings.report_min_n;
         let ids: Vec<i64> = if round_ids.0.is_empty() {
-            let mut all = store::rounds::list(&state.db).await?;
+            let mut all = store::rounds::list(&state.db, &who.scope).await?;
             all.retain(|r| RoundStatus::from_code(&r.status) != Some(RoundStatus::Draft));
             all.iter().rev().map(|r| r.id).collect()
         } else {
+            for id in &round_ids.0 {
+                store::scope::visible(&state.db, &who.scope, store::scope::Target::Round(*id))
+                    .await?;
+            }
             round_ids.0
         };
         if ids.len() > MAX_COMPARED {
@@ -350,7 +354,8 @@ impl ReportsApi {
 
 async fn sampling(state: &AppState, id: i64) -> Result<SamplingOut, AppError> {
     let d = data::load(&state.db, id).await?;
-    let facts = store::county::get(&state.db)
+    let county = d.detail.round.county_id.unwrap_or(store::county::FIRST);
+    let facts = store::county::get(&state.db, county)
         .await?
         .map(|c| CountyFacts {
             population: Some(c.resident_population),

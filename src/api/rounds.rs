@@ -2,7 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use poem::web::Data;
-use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{
+    Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
 use std::collections::BTreeMap;
 
 use super::{
@@ -13,7 +17,7 @@ use super::{
     },
 };
 use crate::error::{
-    Answer, BodyCreate, BodyUpdate, PathRuleWrite, PathStateWrite, ReviewerList, ReviewerRead,
+    Answer, BodyEdit, BodyUpdate, PathRuleWrite, PathStateWrite, ReviewerList, ReviewerRead,
 };
 use crate::{
     app::{self, Actor},
@@ -119,6 +123,8 @@ pub struct RoundOut {
     pub status: RoundStatusDto,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
+    /// The county whose round this is.
+    pub county_id: i64,
     pub groups: Vec<GroupDto>,
     pub school_ids: Vec<i64>,
     pub scoring_rule: ScoringRuleDto,
@@ -151,6 +157,7 @@ impl From<RoundDetail> for RoundOut {
                 .into(),
             opens_at: r.opens_at,
             closes_at: r.closes_at,
+            county_id: r.county_id.unwrap_or(store::county::FIRST),
             groups: d.groups.into_iter().map(Into::into).collect(),
             school_ids: d.school_ids,
             scoring_rule: rule.into(),
@@ -177,6 +184,8 @@ pub struct RoundSummary {
     pub status: RoundStatusDto,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
+    /// The county whose round this is.
+    pub county_id: i64,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -243,8 +252,8 @@ impl RoundsApi {
         state: Data<&AppState>,
         auth: Auth,
     ) -> Answer<Json<Vec<RoundSummary>>, ReviewerList> {
-        auth.require(Role::Reviewer)?;
-        let list = store::rounds::list(&state.db).await?;
+        let who = auth.require(Role::Reviewer)?;
+        let list = store::rounds::list(&state.db, &who.scope).await?;
         Ok(Json(list.iter().map(RoundSummary::from).collect()))
     }
 
@@ -255,11 +264,19 @@ impl RoundsApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
+        county_id: Query<Option<i64>>,
         body: Json<RoundIn>,
-    ) -> Answer<Json<RoundOut>, BodyCreate> {
+    ) -> Answer<Json<RoundOut>, BodyEdit> {
         let user = auth.require(Role::Organiser)?;
-        let d =
-            app::rounds::create(state.app(), Actor::user(user), user.id, &body.0.into()).await?;
+        let county = store::scope::pick_writable(&state.db, user, county_id.0).await?;
+        let d = app::rounds::create(
+            state.app(),
+            Actor::user(user),
+            county,
+            user.id,
+            &body.0.into(),
+        )
+        .await?;
         Ok(Json(d.into()))
     }
 

@@ -3,7 +3,7 @@
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
-    param::Path,
+    param::{Path, Query},
     payload::{Attachment, AttachmentType, Binary, Json},
 };
 
@@ -11,9 +11,7 @@ use super::{
     ApiTags,
     types::{Done, LocationDto, SchoolKindDto},
 };
-use crate::error::{
-    Answer, BodyCreate, BodyCreateUnique, BodyUpdate, PathStateWrite, ReviewerList, ReviewerRead,
-};
+use crate::error::{Answer, BodyEdit, BodyUpdate, PathStateWrite, ReviewerList, ReviewerRead};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
@@ -37,6 +35,8 @@ pub struct SchoolOut {
     pub primary_students: i32,
     pub junior_students: i32,
     pub teachers: i32,
+    /// The county the school belongs to.
+    pub county_id: i64,
 }
 
 impl From<school::Model> for SchoolOut {
@@ -54,6 +54,7 @@ impl From<school::Model> for SchoolOut {
             primary_students: s.primary_students,
             junior_students: s.junior_students,
             teachers: s.teachers,
+            county_id: s.county_id.unwrap_or(store::county::FIRST),
         }
     }
 }
@@ -107,28 +108,31 @@ pub struct SchoolsApi;
 
 #[OpenApi(prefix_path = "/schools", tag = "ApiTags::Schools")]
 impl SchoolsApi {
-    /// List all schools, ordered by code.
+    /// List the schools of every county the account sees, ordered by code.
     #[oai(path = "/", method = "get", operation_id = "list_schools")]
     async fn list_schools(
         &self,
         state: Data<&AppState>,
         auth: Auth,
     ) -> Answer<Json<Vec<SchoolOut>>, ReviewerList> {
-        auth.require(Role::Reviewer)?;
-        let list = store::schools::list(&state.db).await?;
+        let who = auth.require(Role::Reviewer)?;
+        let list = store::schools::list(&state.db, &who.scope).await?;
         Ok(Json(list.into_iter().map(Into::into).collect()))
     }
 
-    /// Add a school (organiser).
+    /// Add a school (organiser) to the account's county, or to `county_id`
+    /// when the account manages several.
     #[oai(path = "/", method = "post", operation_id = "create_school")]
     async fn create_school(
         &self,
         state: Data<&AppState>,
         auth: Auth,
+        county_id: Query<Option<i64>>,
         body: Json<SchoolIn>,
-    ) -> Answer<Json<SchoolOut>, BodyCreateUnique> {
+    ) -> Answer<Json<SchoolOut>, BodyUpdate> {
         let who = auth.require(Role::Organiser)?;
-        let s = app::schools::create(state.app(), Actor::user(who), &body.draft()?).await?;
+        let county = store::scope::pick_writable(&state.db, who, county_id.0).await?;
+        let s = app::schools::create(state.app(), Actor::user(who), county, &body.draft()?).await?;
         Ok(Json(s.into()))
     }
 
@@ -171,7 +175,7 @@ impl SchoolsApi {
         Ok(Json(Done { ok: true }))
     }
 
-    /// Import schools from a CSV (UTF-8, UTF-8 with BOM, or GB18030) or XLSX
+    /// Import schools into the account's county (or `county_id`) from a CSV (UTF-8, UTF-8 with BOM, or GB18030) or XLSX
     /// file sent as the request body (organiser).
     ///
     /// Columns: 学校标识码, 学校名称, 学校类型, 所在地, 小学在校生数,
@@ -182,16 +186,18 @@ impl SchoolsApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
+        county_id: Query<Option<i64>>,
         body: Binary<Vec<u8>>,
-    ) -> Answer<Json<ImportOut>, BodyCreate> {
+    ) -> Answer<Json<ImportOut>, BodyEdit> {
         let who = auth.require(Role::Organiser)?;
+        let county = store::scope::pick_writable(&state.db, who, county_id.0).await?;
         let drafts = parse_schools(&body.0).map_err(|ImportErrors(errs)| {
             AppError::with_details(
                 format!("导入失败：{}处错误，未保存任何数据", errs.len()),
                 errs,
             )
         })?;
-        let outcome = app::schools::import(state.app(), Actor::user(who), &drafts).await?;
+        let outcome = app::schools::import(state.app(), Actor::user(who), county, &drafts).await?;
         Ok(Json(ImportOut {
             created: outcome.created,
             updated: outcome.updated,

@@ -15,6 +15,7 @@ use crate::{
 pub async fn create(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
+    node: Option<i64>,
     username: &str,
     display_name: &str,
     role: Role,
@@ -25,7 +26,13 @@ pub async fn create(
     accounts::validate_password(&password)?;
     let hash = hash_password_async(&password).await?;
     let change = Change::begin(ctx, actor).await?;
-    let a = accounts::create_hashed(change.db(), username, display_name, role, hash).await?;
+    if let Some(n) = node {
+        store::regions::get(change.db(), n)
+            .await
+            .map_err(|_| AppError::invalid_field("region_id", "地区不存在"))?;
+    }
+    let a =
+        accounts::create_hashed_at(change.db(), node, username, display_name, role, hash).await?;
     let (target, detail) = (
         format!("account:{}", a.id),
         format!("{} ({})", a.username, a.role),

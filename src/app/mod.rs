@@ -10,6 +10,7 @@ pub mod exports;
 pub mod links;
 pub mod page_texts;
 pub mod readiness;
+pub mod regions;
 pub mod rooms;
 pub mod rounds;
 pub mod schools;

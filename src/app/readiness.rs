@@ -12,6 +12,7 @@ use crate::{
     domain::{
         readiness::{ResourceReport, SchoolInput, Settings, evaluate},
         readiness_input::{ReadinessFigures, SchoolYear},
+        region::Scope,
         school::SchoolKind,
     },
     entities::school,
@@ -74,7 +75,8 @@ pub async fn put_entry(
 ) -> Result<(), AppError> {
     let change = Change::begin(ctx, actor).await?;
     let county = store::county::current_id(change.db()).await?;
-    let schools = by_id(store::schools::list(change.db()).await?);
+    let schools =
+        by_id(store::schools::list(change.db(), &Scope::counties([store::county::FIRST])).await?);
     let s = schools
         .get(&school_id)
         .ok_or_else(|| AppError::not_found("学校不存在"))?;
@@ -133,7 +135,8 @@ pub async fn import(
 ) -> Result<ImportOutcome, AppError> {
     let change = Change::begin(ctx, actor).await?;
     let county = store::county::current_id(change.db()).await?;
-    let schools = by_id(store::schools::list(change.db()).await?);
+    let schools =
+        by_id(store::schools::list(change.db(), &Scope::counties([store::county::FIRST])).await?);
     let by_code: HashMap<&str, &school::Model> =
         schools.values().map(|s| (s.code.as_str(), s)).collect();
     let mut errors = parsed.errors;
@@ -227,7 +230,7 @@ pub async fn evaluation(db: &DatabaseConnection, year: SchoolYear) -> Result<Eva
                 .to_input(e.school.id, &e.school.name, kind_of(&e.school))
         })
         .collect();
-    let missing = store::schools::list(db)
+    let missing = store::schools::list(db, &Scope::counties([store::county::FIRST]))
         .await?
         .into_iter()
         .filter(|s| kind_of(s) != SchoolKind::Special)
@@ -245,7 +248,7 @@ pub async fn evaluation(db: &DatabaseConnection, year: SchoolYear) -> Result<Eva
 
 /// The county's settings (the defaults until it sets its own).
 pub async fn settings(db: &DatabaseConnection) -> Result<Settings, AppError> {
-    match store::county::get(db).await? {
+    match store::county::get(db, store::county::FIRST).await? {
         Some(c) => store::readiness::settings(db, c.id).await,
         None => Ok(Settings::default()),
     }
@@ -260,7 +263,7 @@ pub async fn what_if(
     f: &ReadinessFigures,
 ) -> Result<(Evaluation, Evaluation), AppError> {
     let before = evaluation(db, year).await?;
-    let schools = by_id(store::schools::list(db).await?);
+    let schools = by_id(store::schools::list(db, &Scope::counties([store::county::FIRST])).await?);
     let s = schools
         .get(&school_id)
         .ok_or_else(|| AppError::not_found("学校不存在"))?;
@@ -298,7 +301,7 @@ pub async fn entries(
 /// The 学年 the county has figures for, newest first (none before the
 /// county profile is set).
 pub async fn years(db: &DatabaseConnection) -> Result<Vec<String>, AppError> {
-    match store::county::get(db).await? {
+    match store::county::get(db, store::county::FIRST).await? {
         Some(c) => store::readiness::years(db, c.id).await,
         None => Ok(vec![]),
     }

@@ -21,11 +21,12 @@ fn target(id: i64) -> String {
 pub async fn create(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
+    county: i64,
     created_by: i64,
     spec: &RoundSpec,
 ) -> Result<RoundDetail, AppError> {
     let change = Change::begin(ctx, actor).await?;
-    let d = store::rounds::create(change.db(), spec, created_by).await?;
+    let d = store::rounds::create(change.db(), county, spec, created_by).await?;
     let name = d.round.name.clone();
     change
         .commit("round.create", target(d.round.id), name)

@@ -8,6 +8,16 @@ use crate::{
     store::{self, schools::ImportOutcome},
 };
 
+/// The audit target of a county-wide change: as before for the first
+/// county (a single-county deployment's log reads as it always did).
+fn county_target(county: i64, what: &str) -> String {
+    if county == store::county::FIRST {
+        what.to_string()
+    } else {
+        format!("{what}:county:{county}")
+    }
+}
+
 fn describe(s: &school::Model) -> (String, String) {
     (format!("school:{}", s.id), format!("{} {}", s.code, s.name))
 }
@@ -15,10 +25,11 @@ fn describe(s: &school::Model) -> (String, String) {
 pub async fn create(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
+    county: i64,
     d: &SchoolDraft,
 ) -> Result<school::Model, AppError> {
     let change = Change::begin(ctx, actor).await?;
-    let s = store::schools::create(change.db(), d).await?;
+    let s = store::schools::create(change.db(), county, d).await?;
     let (target, detail) = describe(&s);
     change.commit("school.create", target, detail).await?;
     Ok(s)
@@ -50,12 +61,15 @@ pub async fn delete(ctx: Ctx<'_>, actor: Actor<'_>, id: i64) -> Result<(), AppEr
 pub async fn import(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
+    county: i64,
     drafts: &[SchoolDraft],
 ) -> Result<ImportOutcome, AppError> {
     let change = Change::begin(ctx, actor).await?;
-    let outcome = store::schools::import(change.db(), drafts).await?;
+    let outcome = store::schools::import(change.db(), county, drafts).await?;
     let detail = format!("created={} updated={}", outcome.created, outcome.updated);
-    change.commit("schools.import", "schools", detail).await?;
+    change
+        .commit("schools.import", county_target(county, "schools"), detail)
+        .await?;
     Ok(outcome)
 }
 
@@ -63,14 +77,22 @@ pub async fn import(
 pub async fn put_county(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
+    county: i64,
     name: &str,
     admin_code: &str,
     resident_population: i64,
     facts: store::county::SamplingFacts,
 ) -> Result<county::Model, AppError> {
     let change = Change::begin(ctx, actor).await?;
-    let c =
-        store::county::put_with(change.db(), name, admin_code, resident_population, facts).await?;
+    let c = store::county::put_with(
+        change.db(),
+        county,
+        name,
+        admin_code,
+        resident_population,
+        facts,
+    )
+    .await?;
     let detail = format!(
         "{} {} {} 人大代表{} 政协委员{} 小县下限{}",
         c.name,
@@ -85,6 +107,8 @@ pub async fn put_county(
             "未启用"
         }
     );
-    change.commit("county.update", "county", detail).await?;
+    change
+        .commit("county.update", county_target(county, "county"), detail)
+        .await?;
     Ok(c)
 }

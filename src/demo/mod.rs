@@ -83,7 +83,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
 async fn refuse_if_not_empty(conn: &DatabaseConnection) -> anyhow::Result<()> {
     let schools = store::schools::count(conn).await?;
     let rounds = store::rounds::count(conn).await?;
-    let county = store::county::get(conn).await?;
+    let county = store::county::get(conn, store::county::FIRST).await?;
     if schools > 0 || rounds > 0 || county.is_some() {
         anyhow::bail!(
             "数据库中已有数据（学校 {schools} 所，测评轮次 {rounds} 个{}），演示数据只写入空数据库。\
@@ -107,11 +107,18 @@ struct Summary {
 }
 
 async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summary> {
-    store::county::put(conn, county::NAME, county::ADMIN_CODE, county::POPULATION).await?;
+    store::county::put(
+        conn,
+        store::county::FIRST,
+        county::NAME,
+        county::ADMIN_CODE,
+        county::POPULATION,
+    )
+    .await?;
     let schools = county::schools()?;
     let drafts: Vec<_> = schools.iter().map(|(d, _)| d.clone()).collect();
-    store::schools::import(conn, &drafts).await?;
-    let stored = store::schools::list(conn).await?;
+    store::schools::import(conn, store::county::FIRST, &drafts).await?;
+    let stored = store::schools::list(conn, &store::scope::Scope::All).await?;
     resource_figures(conn, &drafts, &stored).await?;
 
     // Opened four days ago at 08:00 Beijing time; closes in three days at 20:00.
@@ -134,7 +141,7 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
         duplicate_policy: DuplicatePolicy::Flag,
         shared_device_limit: 2,
     };
-    let detail = store::rounds::create(conn, &spec, created_by).await?;
+    let detail = store::rounds::create(conn, store::county::FIRST, &spec, created_by).await?;
     let detail = store::rounds::open(conn, detail.round.id).await?;
 
     let mut questionnaires = HashMap::new();

@@ -15,6 +15,10 @@ pub struct Model {
     /// Apply the older floor of 600 questionnaires under 400,000 residents.
     pub small_county_floor: bool,
     pub updated_at: DateTimeUtc,
+    /// False until the profile is entered (the row exists from the start).
+    pub profile_set: bool,
+    /// The county-level node of the region tree this county is.
+    pub region_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ pub mod page_translation;
 pub mod readiness_school;
 pub mod readiness_setting;
 pub mod readiness_stage;
+pub mod region;
 pub mod response;
 pub mod response_tally;
 pub mod room_session;

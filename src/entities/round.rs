@@ -22,6 +22,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub opened_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
+    /// The county whose round this is.
+    pub county_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

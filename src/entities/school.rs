@@ -15,6 +15,8 @@ pub struct Model {
     pub teachers: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The county the school belongs to.
+    pub county_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

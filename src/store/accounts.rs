@@ -60,7 +60,24 @@ pub async fn create_hashed(
     role: Role,
     password_hash: String,
 ) -> Result<account::Model, AppError> {
+    create_hashed_at(db, None, username, display_name, role, password_hash).await
+}
+
+/// As [`create_hashed`], at a node of the region tree (none: the tree's
+/// first node, which is the county of a single-county deployment).
+pub async fn create_hashed_at(
+    db: &impl ConnectionTrait,
+    node: Option<i64>,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    password_hash: String,
+) -> Result<account::Model, AppError> {
     validate_username(username)?;
+    let node = match node {
+        Some(n) => n,
+        None => super::regions::first(db).await?,
+    };
     if find_by_username(db, username).await?.is_some() {
         return Err(AppError::conflict(
             ErrorCode::UsernameTaken,
@@ -81,6 +98,7 @@ pub async fn create_hashed(
         disabled: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
+        region_id: Set(Some(node)),
         ..Default::default()
     }
     .insert(db)

@@ -1,12 +1,48 @@
-//! The county profile: one row, id 1.
+//! County profiles: one row per county of the deployment (a single-county
+//! deployment has one, id 1, there from the first start). A row whose
+//! profile was never entered reads as absent.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
-use crate::{entities::county, error::AppError};
+use crate::{
+    entities::{county, region},
+    error::AppError,
+};
 
-pub async fn get(db: &impl ConnectionTrait) -> Result<Option<county::Model>, AppError> {
-    Ok(county::Entity::find_by_id(1).one(db).await?)
+/// The county every single-county database has.
+pub const FIRST: i64 = 1;
+
+/// The profile of `county`, if it has been entered.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    county: i64,
+) -> Result<Option<county::Model>, AppError> {
+    Ok(county::Entity::find_by_id(county)
+        .one(db)
+        .await?
+        .filter(|c| c.profile_set))
+}
+
+/// Every county row, by id (with or without a profile).
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<county::Model>, AppError> {
+    Ok(county::Entity::find()
+        .order_by_asc(county::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The county whose node this is.
+pub async fn of_region(
+    db: &impl ConnectionTrait,
+    region: i64,
+) -> Result<Option<county::Model>, AppError> {
+    Ok(county::Entity::find()
+        .filter(county::Column::RegionId.eq(region))
+        .one(db)
+        .await?)
 }
 
 /// What the sampling plan caps and floors by, beside the population.
@@ -31,14 +67,16 @@ fn people(field: &str, label: &str, n: Option<i64>) -> Result<Option<i32>, AppEr
     }
 }
 
-/// Sets name, code and population, keeping the sampling facts already entered.
+/// Sets name, code and population of `county`, keeping the sampling facts
+/// already entered.
 pub async fn put(
     db: &impl ConnectionTrait,
+    county: i64,
     name: &str,
     admin_code: &str,
     resident_population: i64,
 ) -> Result<county::Model, AppError> {
-    let facts = get(db)
+    let facts = get(db, county)
         .await?
         .map(|c| SamplingFacts {
             deputies: c.deputies.map(i64::from),
@@ -46,12 +84,13 @@ pub async fn put(
             small_county_floor: c.small_county_floor,
         })
         .unwrap_or_default();
-    put_with(db, name, admin_code, resident_population, facts).await
+    put_with(db, county, name, admin_code, resident_population, facts).await
 }
 
-/// Sets the whole profile.
+/// Sets the whole profile of `county`.
 pub async fn put_with(
     db: &impl ConnectionTrait,
+    county: i64,
     name: &str,
     admin_code: &str,
     resident_population: i64,
@@ -76,8 +115,9 @@ pub async fn put_with(
     }
     let deputies = people("deputies", "人大代表人数", facts.deputies)?;
     let cppcc_members = people("cppcc_members", "政协委员人数", facts.cppcc_members)?;
-    let model = county::ActiveModel {
-        id: Set(1),
+    let existing = county::Entity::find_by_id(county).one(db).await?;
+    let mut model = county::ActiveModel {
+        id: Set(county),
         name: Set(name.to_string()),
         admin_code: Set(code.to_string()),
         resident_population: Set(resident_population),
@@ -85,12 +125,17 @@ pub async fn put_with(
         cppcc_members: Set(cppcc_members),
         small_county_floor: Set(facts.small_county_floor),
         updated_at: Set(Utc::now()),
+        profile_set: Set(true),
+        ..Default::default()
     };
-    let saved = if get(db).await?.is_some() {
-        model.update(db).await?
-    } else {
-        model.insert(db).await?
+    let saved = match existing {
+        Some(_) => model.update(db).await?,
+        None => {
+            model.region_id = Set(None);
+            model.insert(db).await?
+        }
     };
+    name_node(db, &saved).await?;
     Ok(saved)
 }
 
@@ -98,8 +143,36 @@ pub async fn put_with(
 /// row with id 1; regions will scope this (one place to change). Not found
 /// (404) until the county profile is set.
 pub async fn current_id(db: &impl ConnectionTrait) -> Result<i64, AppError> {
-    get(db)
+    get(db, FIRST)
         .await?
         .map(|c| c.id)
         .ok_or_else(|| AppError::not_found("请先填写县情信息（县名、行政区划代码）"))
+}
+
+/// A county's node that has no code yet (a single county before its
+/// profile) takes the profile's name and code, unless another node has it.
+async fn name_node(db: &impl ConnectionTrait, c: &county::Model) -> Result<(), AppError> {
+    let Some(node) = c.region_id else {
+        return Ok(());
+    };
+    let Some(n) = region::Entity::find_by_id(node).one(db).await? else {
+        return Ok(());
+    };
+    if n.code.is_some() {
+        return Ok(());
+    }
+    let code: String = c.admin_code.chars().take(6).collect();
+    let taken = region::Entity::find()
+        .filter(region::Column::Code.eq(code.as_str()))
+        .one(db)
+        .await?
+        .is_some();
+    let mut m: region::ActiveModel = n.into();
+    m.name = Set(c.name.clone());
+    if !taken && crate::domain::region::DivisionCode::parse(&code).is_ok() {
+        m.code = Set(Some(code));
+    }
+    m.updated_at = Set(Utc::now());
+    m.update(db).await?;
+    Ok(())
 }

@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionSession, TransactionTrait, sea_query::Expr,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::ErrorCode;
 use crate::{
@@ -90,11 +90,15 @@ fn check_spec(spec: &RoundSpec) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The round's schools: those asked for, or every school of its county;
+/// another county's school is as unknown as a missing one.
 async fn resolve_schools(
     db: &impl ConnectionTrait,
+    county: i64,
     ids: &Option<Vec<i64>>,
 ) -> Result<Vec<i64>, AppError> {
     let all: Vec<i64> = school::Entity::find()
+        .filter(school::Column::CountyId.eq(county))
         .order_by_asc(school::Column::Code)
         .all(db)
         .await?
@@ -144,11 +148,39 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, AppE
     })
 }
 
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<round::Model>, AppError> {
-    Ok(round::Entity::find()
-        .order_by_desc(round::Column::Id)
-        .all(db)
-        .await?)
+/// The rounds of the scope's counties, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &super::scope::Scope,
+) -> Result<Vec<round::Model>, AppError> {
+    Ok(
+        super::scope::filter(scope, round::Entity::find(), round::Column::CountyId)
+            .order_by_desc(round::Column::Id)
+            .all(db)
+            .await?,
+    )
+}
+
+/// The latest round of each county that has opened (a draft is not
+/// compared), optionally of one purpose: county id → round.
+pub async fn latest_opened_by_county(
+    db: &impl ConnectionTrait,
+    counties: &[i64],
+    purpose: Option<&str>,
+) -> Result<BTreeMap<i64, round::Model>, AppError> {
+    let mut q = round::Entity::find()
+        .filter(round::Column::CountyId.is_in(counties.to_vec()))
+        .filter(round::Column::Status.ne(RoundStatus::Draft.code()));
+    if let Some(p) = purpose {
+        q = q.filter(round::Column::Purpose.eq(p));
+    }
+    let mut out = BTreeMap::new();
+    for r in q.order_by_asc(round::Column::Id).all(db).await? {
+        if let Some(c) = r.county_id {
+            out.insert(c, r);
+        }
+    }
+    Ok(out)
 }
 
 /// How many rounds there are.
@@ -246,18 +278,21 @@ async fn sync_parts(
     links::sync(txn, round_id, groups, school_ids).await
 }
 
+/// A draft round of `county`.
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
+    county: i64,
     spec: &RoundSpec,
     created_by: i64,
 ) -> Result<RoundDetail, AppError> {
     check_spec(spec)?;
-    let school_ids = resolve_schools(db, &spec.school_ids).await?;
+    let school_ids = resolve_schools(db, county, &spec.school_ids).await?;
     let txn = db.begin().await?;
     let now = Utc::now();
     let mut m = round::ActiveModel {
         status: Set(RoundStatus::Draft.code().to_string()),
         created_by: Set(Some(created_by)),
+        county_id: Set(Some(county)),
         created_at: Set(now),
         opened_at: Set(None),
         closed_at: Set(None),
@@ -317,7 +352,8 @@ pub async fn update(
     let detail = get(db, id).await?;
     require_draft(&detail)?;
     check_spec(spec)?;
-    let school_ids = resolve_schools(db, &spec.school_ids).await?;
+    let county = detail.round.county_id.unwrap_or(super::county::FIRST);
+    let school_ids = resolve_schools(db, county, &spec.school_ids).await?;
     let txn = db.begin().await?;
     claim_draft(&txn, id).await?;
     let previous = detail.scoring_rule();

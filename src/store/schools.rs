@@ -13,11 +13,17 @@ use crate::{
     error::AppError,
 };
 
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<school::Model>, AppError> {
-    Ok(school::Entity::find()
-        .order_by_asc(school::Column::Code)
-        .all(db)
-        .await?)
+/// The schools of the scope's counties, by code.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &super::scope::Scope,
+) -> Result<Vec<school::Model>, AppError> {
+    Ok(
+        super::scope::filter(scope, school::Entity::find(), school::Column::CountyId)
+            .order_by_asc(school::Column::Code)
+            .all(db)
+            .await?,
+    )
 }
 
 /// How many schools there are.
@@ -53,7 +59,12 @@ fn apply(m: &mut school::ActiveModel, d: &SchoolDraft) {
     m.updated_at = Set(Utc::now());
 }
 
-pub async fn create(db: &impl ConnectionTrait, d: &SchoolDraft) -> Result<school::Model, AppError> {
+/// A school of `county`.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    county: i64,
+    d: &SchoolDraft,
+) -> Result<school::Model, AppError> {
     if find_by_code(db, d.code.as_str()).await?.is_some() {
         return Err(AppError::conflict(
             ErrorCode::SchoolCodeTaken,
@@ -62,6 +73,7 @@ pub async fn create(db: &impl ConnectionTrait, d: &SchoolDraft) -> Result<school
     }
     let mut m = school::ActiveModel {
         created_at: Set(Utc::now()),
+        county_id: Set(Some(county)),
         ..Default::default()
     };
     apply(&mut m, d);
@@ -76,10 +88,13 @@ pub async fn update(
     let existing = get(db, id).await?;
     if let Some(other) = find_by_code(db, d.code.as_str()).await? {
         if other.id != id {
-            return Err(AppError::conflict(
-                ErrorCode::SchoolCodeTaken,
-                format!("学校标识码{}已被“{}”使用", d.code.as_str(), other.name),
-            ));
+            // Another county's school is not named to this one.
+            let message = if other.county_id == existing.county_id {
+                format!("学校标识码{}已被“{}”使用", d.code.as_str(), other.name)
+            } else {
+                format!("学校标识码{}已被其他县的学校使用", d.code.as_str())
+            };
+            return Err(AppError::conflict(ErrorCode::SchoolCodeTaken, message));
         }
     }
     let mut m: school::ActiveModel = existing.into();
@@ -109,10 +124,12 @@ pub struct ImportOutcome {
     pub updated: u32,
 }
 
-/// Inserts new schools and updates existing ones (matched by code), all in
-/// one transaction.
+/// Inserts new schools into `county` and updates existing ones (matched by
+/// code), all in one transaction. A code another county's school has is
+/// refused (422): an import never reaches across counties.
 pub async fn import(
     db: &(impl ConnectionTrait + TransactionTrait),
+    county: i64,
     drafts: &[SchoolDraft],
 ) -> Result<ImportOutcome, AppError> {
     let txn = db.begin().await?;
@@ -122,6 +139,15 @@ pub async fn import(
     };
     for d in drafts {
         match find_by_code(&txn, d.code.as_str()).await? {
+            Some(existing) if existing.county_id != Some(county) => {
+                return Err(AppError::invalid_field(
+                    "file",
+                    format!(
+                        "学校标识码{}已被其他县的学校使用，未保存任何数据",
+                        d.code.as_str()
+                    ),
+                ));
+            }
             Some(existing) => {
                 let mut m: school::ActiveModel = existing.into();
                 apply(&mut m, d);
@@ -131,6 +157,7 @@ pub async fn import(
             None => {
                 let mut m = school::ActiveModel {
                     created_at: Set(Utc::now()),
+                    county_id: Set(Some(county)),
                     ..Default::default()
                 };
                 apply(&mut m, d);

@@ -59,11 +59,19 @@ pub async fn find_user(
     if a.disabled {
         return Ok(None);
     }
-    Ok(Role::from_code(&a.role).map(|role| CurrentUser {
+    let Some(role) = Role::from_code(&a.role) else {
+        return Ok(None);
+    };
+    let standing = super::scope::standing(db, a.region_id, role == Role::Admin).await?;
+    Ok(Some(CurrentUser {
         id: a.id,
         username: a.username,
         role,
         session_hash: hash.to_string(),
+        node: standing.node,
+        level: standing.level,
+        scope: standing.scope,
+        denial: None,
     }))
 }
 

@@ -125,6 +125,16 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
             Reviewer,
             Some(json!({"school_id": ctx.school_id, "figures": readiness_figures()})),
         ),
+        "list_regions" | "compare_counties" => (Reviewer, None),
+        "create_region" => (
+            Admin,
+            Some(json!({"code": "110101", "name": "矩阵区", "level": "county"})),
+        ),
+        "update_region" => (
+            Admin,
+            Some(json!({"code": "652325", "name": "奇台县", "level": "county"})),
+        ),
+        "import_regions" => (Admin, Some(Value::String("120000,矩阵市,\n".into()))),
         _ => return None,
     })
 }
@@ -170,6 +180,8 @@ fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
             "{id}",
             &if path.starts_with("/accounts") {
                 ctx.account_id.to_string()
+            } else if path.starts_with("/regions") {
+                "1".to_string()
             } else if path.starts_with("/schools") {
                 ctx.school_id.to_string()
             } else {
@@ -246,8 +258,23 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
     .await;
     let mut missing = Vec::new();
     let mut checked = 0;
-    for (path, ops) in spec["paths"].as_object().unwrap() {
-        for (method, op) in ops.as_object().unwrap() {
+    // Deletions last: a missing round or school answers 404 to every role
+    // (as another county's would), so the roles are checked while the
+    // things still exist.
+    let mut calls: Vec<(&String, &String, &Value)> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .iter()
+                .map(move |(m, op)| (path, m, op))
+        })
+        .collect();
+    calls.sort_by_key(|(_, m, _)| *m == "delete");
+    for (path, method, op) in calls {
+        {
             let id = op["operationId"].as_str().unwrap();
             let Some((min, body)) = entry(id, &ctx) else {
                 missing.push(format!("{method} {path} ({id})"));
@@ -303,4 +330,170 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
         "operations without an authorisation entry: {missing:#?}"
     );
     assert!(checked >= 4 * 30, "checked only {checked} calls");
+}
+
+/// The county dimension of the matrix: every operation that names a round
+/// or a school in its path × (own county, a county below, a county
+/// elsewhere). The rounds and schools are county 1's; its organiser and
+/// reviewer are the matrix above (own county). A reviewer of the
+/// prefecture above reads every read and gets 403 on every write; an
+/// organiser there may change nothing of the county's (403); the organiser
+/// and reviewer of a county in another prefecture get 404 on everything,
+/// exactly as for a missing id.
+#[tokio::test]
+async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
+    use crate::regions::{node, token_at};
+    let app = spawn_app().await;
+    let organiser = app.token_for("organiser").await;
+    let (_, round_id, links) = app.open_round(2).await;
+    let draft = app.create_round(&organiser, &["parent"], json!({})).await;
+    let draft_id = draft["id"].as_i64().unwrap();
+    let schools = json_of(app.get(&organiser, "/api/schools").await, StatusCode::OK).await;
+    let questionnaire = json_of(
+        app.get(
+            &organiser,
+            &format!("/api/rounds/{draft_id}/questionnaires/parent"),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let parent_link = links.iter().find(|l| l["group"] == "parent").unwrap();
+    let room = json_of(
+        app.post(
+            &organiser,
+            &format!(
+                "/api/rounds/{round_id}/links/{}/room-sessions",
+                parent_link["id"]
+            ),
+            json!({}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let ctx = Ctx {
+        account_id: 1,
+        admin_password: app.admin_password.clone(),
+        round_id,
+        draft_id,
+        school_id: schools[0]["id"].as_i64().unwrap(),
+        link_id: parent_link["id"].as_i64().unwrap(),
+        link_token: parent_link["token"].as_str().unwrap().to_string(),
+        room_session_id: room["id"].as_i64().unwrap(),
+        round_body: draft.clone(),
+        questionnaire,
+    };
+    // 650000 → 652300 → county 1 (node 1); 650000 → 654000 → 654002.
+    let p = node(&app, "650000", "新疆维吾尔自治区", "province", None).await;
+    let above = node(
+        &app,
+        "652300",
+        "昌吉回族自治州",
+        "prefecture",
+        p["id"].as_i64(),
+    )
+    .await;
+    let other = node(
+        &app,
+        "654000",
+        "伊犁哈萨克自治州",
+        "prefecture",
+        p["id"].as_i64(),
+    )
+    .await;
+    let admin = app.admin_token().await;
+    json_of(
+        app.put(
+            &admin,
+            "/api/regions/1",
+            json!({"code": "652325", "name": "奇台县", "level": "county", "parent_id": above["id"]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let elsewhere = node(&app, "654002", "伊宁市", "county", other["id"].as_i64()).await;
+    let (above, elsewhere) = (
+        above["id"].as_i64().unwrap(),
+        elsewhere["id"].as_i64().unwrap(),
+    );
+    let who = [
+        ("reviewer below", token_at(&app, "reviewer", above).await),
+        ("organiser above", token_at(&app, "organiser", above).await),
+        (
+            "reviewer elsewhere",
+            token_at(&app, "reviewer", elsewhere).await,
+        ),
+        (
+            "organiser elsewhere",
+            token_at(&app, "organiser", elsewhere).await,
+        ),
+    ];
+
+    let spec = json_of(
+        app.client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let mut checked = 0;
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        if !(path.starts_with("/rounds/{id}") || path.starts_with("/schools/{id}")) {
+            continue;
+        }
+        for (method, op) in ops.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            let (min, body) = entry(id, &ctx).unwrap_or_else(|| panic!("no entry for {id}"));
+            // A well-formed request (the what-if needs its formula), so that
+            // the answer is about the county, not the query.
+            let query = if id == "get_what_if" {
+                "?formula=answer_share"
+            } else {
+                ""
+            };
+            let url = app.url(&(fill(path, id, &ctx) + query));
+            let http = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            for (name, token) in &who {
+                let mut req = app.client.request(http.clone(), &url).bearer_auth(token);
+                req = match &body {
+                    Some(Value::String(raw)) => req
+                        .header("content-type", "application/octet-stream")
+                        .body(raw.clone()),
+                    Some(b) => req.json(b),
+                    None => req,
+                };
+                let status = req.send().await.unwrap().status();
+                if name.ends_with("elsewhere") {
+                    assert_eq!(
+                        status,
+                        StatusCode::NOT_FOUND,
+                        "{name} → {method} {path} ({id})"
+                    );
+                } else if http == Method::GET && min <= Min::Reviewer {
+                    assert!(
+                        ![
+                            StatusCode::UNAUTHORIZED,
+                            StatusCode::FORBIDDEN,
+                            StatusCode::NOT_FOUND,
+                        ]
+                        .contains(&status)
+                            && !status.is_server_error(),
+                        "{name} should read {method} {path} ({id}), got {status}"
+                    );
+                } else {
+                    assert_eq!(
+                        status,
+                        StatusCode::FORBIDDEN,
+                        "{name} → {method} {path} ({id})"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 4 * 25, "checked only {checked} calls");
 }

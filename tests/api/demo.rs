@@ -110,7 +110,7 @@ async fn the_demo_refuses_a_database_with_real_data() {
     let settings = Settings::for_test(&url);
     let conn = renke::db::connect(&settings).await.unwrap();
     renke::db::migrate(&conn).await.unwrap();
-    renke::store::county::put(&conn, "奇台县", "652325", 250_000)
+    renke::store::county::put(&conn, 1, "奇台县", "652325", 250_000)
         .await
         .unwrap();
     let err = renke::demo::run(&settings).await.unwrap_err().to_string();

@@ -14,6 +14,7 @@ mod hardening;
 mod health;
 mod languages;
 mod readiness;
+mod regions;
 mod reports;
 mod respond;
 mod rounds;

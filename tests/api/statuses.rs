@@ -43,13 +43,10 @@ fn respondent_and_login_operations_document_their_own_statuses() {
     // The error body's code is the closed list.
     let codes = &spec["components"]["schemas"]["ErrorCode"]["enum"];
     assert!(codes.as_array().unwrap().contains(&json!("round_frozen")));
-    assert!(
-        codes
-            .as_array()
-            .unwrap()
-            .contains(&json!("room_session_ended"))
-    );
-    assert_eq!(codes.as_array().unwrap().len(), 28);
+    for code in ["room_session_ended", "region_code_taken"] {
+        assert!(codes.as_array().unwrap().contains(&json!(code)), "{code}");
+    }
+    assert_eq!(codes.as_array().unwrap().len(), 29);
 }
 
 #[test]
