@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::{
+    collection::CollectionMode,
     round::DuplicatePolicy,
     school::Location,
     submission::{CheckedAnswers, Validity},
@@ -49,6 +50,31 @@ pub struct Submission {
     /// Counted answers that chose the scale's middle option (tallied so the
     /// sensitivity table reads the other reading without the responses).
     pub middle: i32,
+    /// How the response was collected (web, paper sheet, interview).
+    pub mode: CollectionMode,
+    /// A paper sheet's serial, claimed in the same transaction (sheets only).
+    pub sheet: Option<SheetClaim>,
+}
+
+/// What a keyed paper sheet claims when its response is stored: its serial
+/// in the round (a new sheet), or the counting of a sheet entered twice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetClaim {
+    /// A sheet entered once: its serial must be new in the round.
+    New(NewSheet),
+    /// A sheet already stored (double entry): it gets its response now,
+    /// unless it already has one.
+    Finalise { sheet_id: i64, status: String },
+}
+
+/// A sheet row stored with its response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSheet {
+    pub round_id: i64,
+    pub link_id: i64,
+    pub serial: String,
+    pub marks: String,
+    pub entered_by: i64,
 }
 
 /// Why a submission was turned away; nothing of it is stored.
@@ -60,6 +86,8 @@ pub enum Refusal {
     AccessCodeUsed,
     /// No such access code on this link.
     AccessCodeUnknown,
+    /// A paper sheet with this serial is already stored in the round.
+    SheetSerialUsed,
 }
 
 /// A batch after admission.
@@ -206,6 +234,8 @@ mod tests {
             access_code_hash: None,
             place: None,
             middle: 0,
+            mode: CollectionMode::Web,
+            sheet: None,
         }
     }
 

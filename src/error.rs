@@ -111,6 +111,8 @@ error_code_dto!(
     RoundWithoutSchools,
     SchoolCodeTaken,
     SchoolInUse,
+    SheetSerialUsed,
+    SheetEntryState,
     UsernameTaken,
     PayloadTooLarge,
     UnsupportedMediaType,

@@ -10,6 +10,7 @@ use crate::{
     admission::Refusal,
     device,
     domain::{
+        collection::CollectionMode,
         questionnaire::Questionnaire,
         round::{Availability, DuplicatePolicy, RoundStatus, availability},
         submission::{RawAnswer, Validity, check_answers},
@@ -138,6 +139,10 @@ pub fn refused(r: Refusal) -> AppError {
         Refusal::AccessCodeUnknown => {
             AppError::invalid_field("access_code", "访问码不正确，请核对后重新输入")
         }
+        Refusal::SheetSerialUsed => AppError::conflict(
+            ErrorCode::SheetSerialUsed,
+            "本轮已录入过这个编号的纸质问卷，同一编号不能重复录入",
+        ),
     }
 }
 
@@ -216,6 +221,8 @@ pub async fn submit(
             access_code_hash,
             place,
             middle,
+            mode: CollectionMode::Web,
+            sheet: None,
         })
         .await?;
     match outcome {

@@ -16,6 +16,7 @@ mod m20261202_600001_round_school_snapshot;
 mod m20261203_710001_round_scales;
 mod m20261203_mp0001_sampling_caps;
 mod m20261204_ld0001_tally_middle;
+mod m20261204_pp0001_collection_mode;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_710001_round_scales::Migration),
             Box::new(m20261203_mp0001_sampling_caps::Migration),
             Box::new(m20261204_ld0001_tally_middle::Migration),
+            Box::new(m20261204_pp0001_collection_mode::Migration),
         ]
     }
 }

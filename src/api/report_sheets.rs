@@ -79,6 +79,29 @@ fn sensitivity(r: &RoundReportOut) -> Block {
     }
 }
 
+/// Responses and rates by collection mode (网上填写 / 纸质问卷 / 现场访谈).
+fn modes(r: &RoundReportOut) -> Block {
+    let rows = r
+        .modes
+        .iter()
+        .map(|m| {
+            with_rate(
+                vec![
+                    Cell::text(&m.mode_label),
+                    Cell::Int(m.responses as i64),
+                    Cell::Int(m.valid as i64),
+                ],
+                &m.rate,
+            )
+        })
+        .collect();
+    Block {
+        title: Some("按采集方式（各方式均计入全县认可率；此处为各方式未加权的认可率）".into()),
+        headers: headers(&["采集方式", "全部问卷", "有效问卷"]),
+        rows,
+    }
+}
+
 /// The parts of a report, in the order of the workbook's sheets.
 pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
     let o = &r.overall;
@@ -223,7 +246,11 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
     vec![
         Sheet {
             name: "汇总",
-            blocks: vec![block(vec!["项目", "内容"], summary), sensitivity(r)],
+            blocks: vec![
+                block(vec!["项目", "内容"], summary),
+                modes(r),
+                sensitivity(r),
+            ],
         },
         Sheet {
             name: "各类对象",

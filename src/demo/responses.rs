@@ -236,5 +236,7 @@ fn submission(
         access_code_hash: None,
         place,
         middle,
+        mode: crate::domain::collection::CollectionMode::Web,
+        sheet: None,
     })
 }

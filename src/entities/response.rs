@@ -24,6 +24,8 @@ pub struct Model {
     /// Stored valid as another household member's answer on a phone that
     /// already answered this link (after the respondent confirmed it).
     pub shared_device: bool,
+    /// How it was collected: `web`, `paper` or `interview` (`CollectionMode`).
+    pub collection_mode: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::{
     domain::{
+        collection::CollectionMode,
         group::RespondentGroup,
         questionnaire::{ItemKind, Questionnaire},
         report::SchoolInfo,
@@ -42,6 +43,8 @@ pub(super) struct Stored<'a> {
     /// Stored valid as a household member's answer on a phone that had
     /// already answered (同一设备的家庭成员).
     pub shared_device: bool,
+    /// How it was collected (网上填写 / 纸质问卷 / 现场访谈).
+    pub mode: CollectionMode,
     pub duration_ms: i64,
     pub recognised: i64,
     pub judged: i64,
@@ -58,7 +61,7 @@ impl<'a> Stored<'a> {
     }
 
     fn parse(line: &'a str) -> Option<Self> {
-        let mut f = line.splitn(12, ' ');
+        let mut f = line.splitn(13, ' ');
         let mut int = || f.next()?.parse::<i64>().ok();
         let (id, submitted_at) = (int()?, int()?);
         let respondent_group = f.next()?;
@@ -69,6 +72,7 @@ impl<'a> Stored<'a> {
             "1" => true,
             _ => return None,
         };
+        let mode = CollectionMode::from_code(f.next()?)?;
         let mut int = || f.next()?.parse::<i64>().ok();
         let (duration_ms, recognised, judged, points) = (int()?, int()?, int()?, int()?);
         let answers = f.next()?;
@@ -80,6 +84,7 @@ impl<'a> Stored<'a> {
             school_id,
             validity,
             shared_device,
+            mode,
             duration_ms,
             recognised,
             judged,
@@ -90,7 +95,7 @@ impl<'a> Stored<'a> {
     }
 }
 
-const FIXED: [&str; 13] = [
+const FIXED: [&str; 14] = [
     "序号",
     "提交时间（北京时间）",
     "调查对象",
@@ -100,6 +105,7 @@ const FIXED: [&str; 13] = [
     "有效性",
     "有效性代码",
     "同一设备的家庭成员",
+    "采集方式",
     "用时（秒）",
     "认可答案数",
     "计分答案数",
@@ -233,6 +239,7 @@ impl Layout {
             Cell::text(m.validity.label_zh()),
             Cell::text(m.validity.code()),
             Cell::text(if m.shared_device { "是" } else { "否" }),
+            Cell::text(m.mode.label_zh()),
             Cell::Num(m.duration_ms as f64 / 1000.0),
             Cell::Int(m.recognised),
             Cell::Int(m.judged),
@@ -369,7 +376,8 @@ mod tests {
 
     #[test]
     fn a_line_is_read_field_by_field_with_the_texts_last() {
-        let line = r#"42 1795967400 parent 0 too_fast 0 5000 3 4 17 1121t {"q9":"多 一些 活动"}"#;
+        let line =
+            r#"42 1795967400 parent 0 too_fast 0 web 5000 3 4 17 1121t {"q9":"多 一些 活动"}"#;
         let m = Stored::parse(line).unwrap();
         assert_eq!((m.id, m.submitted_at), (42, 1_795_967_400));
         assert_eq!((m.respondent_group, m.school_id), ("parent", None));
@@ -378,13 +386,15 @@ mod tests {
         assert_eq!((m.recognised, m.judged, m.points), (3, 4, 17));
         assert_eq!(m.answers, "1121t");
         assert_eq!(m.texts, Some(r#"{"q9":"多 一些 活动"}"#));
-        let m = Stored::parse("7 1795967400 parent 12 valid 1 90000 1 1 5 1 ").unwrap();
+        let m = Stored::parse("7 1795967400 parent 12 valid 1 paper 90000 1 1 5 1 ").unwrap();
         assert_eq!(
             (m.school_id, m.texts, m.shared_device),
             (Some(12), None, true)
         );
-        assert!(Stored::parse("7 1795967400 teacher 12 valid 0 90000 1 1 5").is_none());
-        assert!(Stored::parse("x 1795967400 teacher 12 valid 0 90000 1 1 5 1 ").is_none());
-        assert!(Stored::parse("7 1795967400 teacher 12 valid t 90000 1 1 5 1 ").is_none());
+        assert_eq!(m.mode, CollectionMode::Paper);
+        assert!(Stored::parse("7 1795967400 teacher 12 valid 0 web 90000 1 1 5").is_none());
+        assert!(Stored::parse("x 1795967400 teacher 12 valid 0 web 90000 1 1 5 1 ").is_none());
+        assert!(Stored::parse("7 1795967400 teacher 12 valid t web 90000 1 1 5 1 ").is_none());
+        assert!(Stored::parse("7 1795967400 teacher 12 valid 0 fax 90000 1 1 5 1 ").is_none());
     }
 }

@@ -57,6 +57,7 @@ pub async fn insert(
             C::Points,
             C::Fingerprint,
             C::SharedDevice,
+            C::CollectionMode,
         ])
         .on_conflict(OnConflict::column(C::ClientId).do_nothing().to_owned())
         .returning_all();
@@ -83,6 +84,7 @@ pub async fn insert(
                 s.answers.score.points.into(),
                 s.answers.fingerprint.clone().into(),
                 s.shared_device.into(),
+                s.mode.code().into(),
             ])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     }
@@ -130,6 +132,7 @@ pub fn export_fields(backend: DbBackend) -> Vec<String> {
             "COALESCE(school_id, 0)",
             "validity",
             "CASE WHEN shared_device THEN 1 ELSE 0 END",
+            "collection_mode",
             "duration_ms",
             "recognised",
             "judged",
