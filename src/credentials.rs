@@ -14,9 +14,12 @@ use sha2::{Digest, Sha256};
 use crate::error::AppError;
 
 /// What an account may do. Each role includes the ones below it:
-/// admin ⊇ organiser ⊇ reviewer.
+/// admin ⊇ organiser ⊇ reviewer ⊇ clerk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
+    /// 录入员: keys paper sheets of the rounds assigned to it; reads no
+    /// results (below reviewer, so every reviewer read refuses it).
+    Clerk,
     /// Reads rounds, reports and exports; changes nothing.
     Reviewer,
     /// Manages the county, schools and rounds.
@@ -28,18 +31,20 @@ pub enum Role {
 impl Role {
     pub fn code(self) -> &'static str {
         match self {
+            Self::Clerk => "clerk",
             Self::Reviewer => "reviewer",
             Self::Organiser => "organiser",
             Self::Admin => "admin",
         }
     }
     pub fn from_code(c: &str) -> Option<Self> {
-        [Self::Reviewer, Self::Organiser, Self::Admin]
+        [Self::Clerk, Self::Reviewer, Self::Organiser, Self::Admin]
             .into_iter()
             .find(|r| r.code() == c)
     }
     pub fn label_zh(self) -> &'static str {
         match self {
+            Self::Clerk => "录入员",
             Self::Reviewer => "评估查看",
             Self::Organiser => "组织管理",
             Self::Admin => "系统管理员",

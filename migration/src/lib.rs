@@ -17,6 +17,7 @@ mod m20261203_710001_round_scales;
 mod m20261203_mp0001_sampling_caps;
 mod m20261204_ld0001_tally_middle;
 mod m20261204_pp0001_collection_mode;
+mod m20261204_pp0002_paper_sheets;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_mp0001_sampling_caps::Migration),
             Box::new(m20261204_ld0001_tally_middle::Migration),
             Box::new(m20261204_pp0001_collection_mode::Migration),
+            Box::new(m20261204_pp0002_paper_sheets::Migration),
         ]
     }
 }

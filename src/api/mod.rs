@@ -12,6 +12,8 @@ pub mod exports;
 pub mod health;
 pub mod integrity_types;
 pub mod links;
+pub mod paper;
+pub mod paper_entry;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
@@ -59,6 +61,8 @@ pub enum ApiTags {
     Health,
     /// The audit log (admins).
     Audit,
+    /// Paper questionnaires keyed by data-entry clerks (录入员).
+    Paper,
 }
 
 pub type AllApis = (
@@ -77,7 +81,9 @@ pub type AllApis = (
     exports::ExportsApi,
     public::PublicApi,
     health::HealthApi,
-    audit::AuditApi,
+    // poem-openapi implements OpenApi for tuples of up to 16: later
+    // areas nest in a tuple of their own.
+    (audit::AuditApi, paper::PaperApi),
 );
 
 pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
@@ -98,7 +104,7 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
             exports::ExportsApi,
             public::PublicApi,
             health::HealthApi,
-            audit::AuditApi,
+            (audit::AuditApi, paper::PaperApi),
         ),
         "renke 认可 API",
         env!("CARGO_PKG_VERSION"),

@@ -134,6 +134,20 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
             Cell::Int(r.totals.unscored as i64),
         ),
         kv("计算规则", Cell::text(&r.rule.description)),
+        kv("纸质问卷录入份数", Cell::Int(r.paper_sheets.sheets as i64)),
+        kv("纸质问卷计入份数", Cell::Int(r.paper_sheets.counted as i64)),
+        kv(
+            "双录入份数",
+            Cell::Int(r.paper_sheets.double_entered as i64),
+        ),
+        kv(
+            "双录入不一致率",
+            Cell::opt_pct(r.paper_sheets.mismatch_rate),
+        ),
+        kv(
+            "待核对的不一致问卷",
+            Cell::Int(r.paper_sheets.unresolved as i64),
+        ),
     ];
     let groups = r
         .groups

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object};
 
 use super::{
+    paper::SheetCountsOut,
     report_areas::{AreaItemsOut, areas_out, section},
     rounds::{RoundSummary, ScoringRuleDto},
     types::{FormulaDto, GroupDto, LocationDto, PurposeDto, ReadingDto},
@@ -300,6 +301,7 @@ pub struct ModeRateOut {
     pub valid: u64,
     /// The mode's valid responses, unweighted, by the share of recognised
     /// answers (or the mean score when the round uses it).
+    #[oai(flatten)]
     pub rate: RateOut,
 }
 
@@ -354,6 +356,8 @@ pub struct RoundReportOut {
     /// Responses and rates by how they were collected (web, paper,
     /// interview); every mode is listed.
     pub modes: Vec<ModeRateOut>,
+    /// Paper sheets keyed: double-entered, mismatch rate, unresolved.
+    pub paper_sheets: SheetCountsOut,
     /// The same valid responses under every formula and, where the scale
     /// has a middle option, both readings of it; the round's rule first
     /// (`headline`). Computed from the raw responses; the headline above is
@@ -508,6 +512,7 @@ pub fn report_out(
             .collect(),
         items: r.items.iter().map(item_out).collect(),
         areas: areas_out(&r.items),
+        paper_sheets: SheetCountsOut::of(&data.sheets),
         modes: rates_by_mode(&data.rule, min_n, &data.modes)
             .iter()
             .map(|m| ModeRateOut {

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod exports;
 pub mod links;
+pub mod paper;
 pub mod rounds;
 pub mod schools;
 pub mod sessions;

@@ -9,6 +9,7 @@ pub mod county;
 pub mod db;
 pub mod devices;
 pub mod links;
+pub mod paper;
 pub mod quotas;
 pub mod recompute;
 pub mod reports;

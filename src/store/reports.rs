@@ -40,6 +40,8 @@ pub struct RoundData {
     pub shared: HashMap<i64, u64>,
     /// Responses by collection mode, validity and judged answers.
     pub modes: Vec<ModeClass>,
+    /// Paper sheets by entry state (`store::paper::status`).
+    pub sheets: Vec<(String, i64)>,
 }
 
 impl RoundData {
@@ -89,6 +91,7 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
     let tallies = tallies::load(db, round_id, false).await?;
     let shared = shared_by_link(db, round_id).await?;
     let modes = mode_classes(db, round_id).await?;
+    let sheets = super::paper::counts(db, round_id).await?;
     Ok(RoundData {
         detail,
         rule,
@@ -98,6 +101,7 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
         tallies,
         shared,
         modes,
+        sheets,
     })
 }
 

@@ -12,6 +12,7 @@ mod demo;
 mod freeze;
 mod hardening;
 mod health;
+mod paper;
 mod reports;
 mod respond;
 mod rounds;

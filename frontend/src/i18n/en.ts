@@ -450,7 +450,7 @@ export const en: Messages = {
       cppcc_member: 'CPPCC members',
       citizen: 'Other citizens',
     },
-    role: { admin: 'Admin', organiser: 'Organiser', reviewer: 'Reviewer' },
+    role: { admin: 'Admin', organiser: 'Organiser', reviewer: 'Reviewer', clerk: 'Data-entry clerk' },
     kind: {
       primary: 'Primary',
       junior: 'Junior secondary',

@@ -448,7 +448,7 @@ export const zh = {
       cppcc_member: '政协委员',
       citizen: '其他群众',
     },
-    role: { admin: '系统管理员', organiser: '组织者', reviewer: '评估查看' },
+    role: { admin: '系统管理员', organiser: '组织者', reviewer: '评估查看', clerk: '录入员' },
     kind: {
       primary: '小学',
       junior: '初中',
