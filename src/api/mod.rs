@@ -14,6 +14,7 @@ pub mod integrity_types;
 pub mod links;
 pub mod paper;
 pub mod paper_entry;
+pub mod paper_print;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
@@ -83,7 +84,7 @@ pub type AllApis = (
     health::HealthApi,
     // poem-openapi implements OpenApi for tuples of up to 16: later
     // areas nest in a tuple of their own.
-    (audit::AuditApi, paper::PaperApi),
+    (audit::AuditApi, paper::PaperApi, paper_print::PaperPrintApi),
 );
 
 pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
@@ -104,7 +105,7 @@ pub fn service(_public_url: Option<&str>) -> OpenApiService<AllApis, ()> {
             exports::ExportsApi,
             public::PublicApi,
             health::HealthApi,
-            (audit::AuditApi, paper::PaperApi),
+            (audit::AuditApi, paper::PaperApi, paper_print::PaperPrintApi),
         ),
         "renke 认可 API",
         env!("CARGO_PKG_VERSION"),

@@ -4,6 +4,7 @@
 
 pub mod access_code;
 pub mod console;
+pub mod paper_sheet;
 pub mod posters;
 pub mod questionnaire;
 pub mod reply;

@@ -105,6 +105,7 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
         "configure_paper" => (Organiser, Some(json!({"double_entry": false}))),
         "list_paper_sheets" => (Organiser, None),
         "resolve_paper_sheet" => (Organiser, Some(json!({"marks": "1"}))),
+        "print_paper_sheets" => (Organiser, None),
         _ => return None,
     })
 }

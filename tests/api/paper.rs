@@ -394,3 +394,50 @@ async fn a_clerk_keys_only_its_rounds_and_reads_no_results() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn paper_questionnaires_print_with_serials_and_the_same_items() {
+    let p = paper_round().await;
+    let path = format!(
+        "/api/rounds/{}/links/{}/paper-sheets?count=3&start=5",
+        p.round, p.parent_link
+    );
+    let resp = p.app.get(&p.organiser, &path).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.unwrap();
+    let link = p.parent_link;
+    for n in 5..8 {
+        assert!(html.contains(&format!("编号 P{link}-{n:04}")), "sheet {n}");
+    }
+    assert!(!html.contains(&format!("P{link}-0008")));
+    assert_eq!(html.matches("<section class=\"sheet\"").count(), 3);
+    assert!(html.contains("@page{size:A4"));
+    assert!(html.contains("家长问卷"));
+    // Every item on every sheet, with its options.
+    assert_eq!(html.matches("<li>").count(), 3 * p.items.len());
+    let first = p.items[p.first_scored()]["text"].as_str().unwrap();
+    assert!(html.contains(first));
+    assert!(html.contains("1 满意"));
+    // Out of range: 422; a clerk does not print.
+    let too_many = format!(
+        "/api/rounds/{}/links/{link}/paper-sheets?count=501",
+        p.round
+    );
+    assert_eq!(
+        p.app.get(&p.organiser, &too_many).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (clerk, _) = p.clerk(false, &[]).await;
+    assert_eq!(
+        p.app.get(&clerk, &path).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // A printed serial is keyed like any other.
+    let serial = format!("P{link}-0005");
+    json_of(
+        p.enter(&clerk, &new_id(), &serial, &p.marks('1', &[]))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+}
