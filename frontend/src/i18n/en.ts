@@ -41,6 +41,7 @@ export const en: Messages = {
     warning: 'Notice',
   },
   nav: {
+    paperEntry: 'Paper entry',
     overview: 'Dashboard',
     county: 'County profile',
     schools: 'Schools',

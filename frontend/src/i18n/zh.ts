@@ -39,6 +39,7 @@ export const zh = {
     warning: '提示',
   },
   nav: {
+    paperEntry: '纸质问卷录入',
     overview: '工作台',
     county: '县情信息',
     schools: '学校管理',
