@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::{
+    collection::CollectionMode,
     group::RespondentGroup,
     round::DuplicatePolicy,
     school::Location,
@@ -57,6 +58,31 @@ pub struct Submission {
     /// carries no device hash (pupils take turns on one PC), so it is never
     /// a repeat of its PC.
     pub room_session_id: Option<i64>,
+    /// How the response was collected (web, paper sheet, interview).
+    pub mode: CollectionMode,
+    /// A paper sheet's serial, claimed in the same transaction (sheets only).
+    pub sheet: Option<SheetClaim>,
+}
+
+/// What a keyed paper sheet claims when its response is stored: its serial
+/// in the round (a new sheet), or the counting of a sheet entered twice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetClaim {
+    /// A sheet entered once: its serial must be new in the round.
+    New(NewSheet),
+    /// A sheet already stored (double entry): it gets its response now,
+    /// unless it already has one.
+    Finalise { sheet_id: i64, status: String },
+}
+
+/// A sheet row stored with its response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSheet {
+    pub round_id: i64,
+    pub link_id: i64,
+    pub serial: String,
+    pub marks: String,
+    pub entered_by: i64,
 }
 
 /// Why a submission was turned away; nothing of it is stored.
@@ -68,6 +94,8 @@ pub enum Refusal {
     AccessCodeUsed,
     /// No such access code on this link.
     AccessCodeUnknown,
+    /// A paper sheet with this serial is already stored in the round.
+    SheetSerialUsed,
 }
 
 /// A batch after admission.
@@ -216,6 +244,8 @@ mod tests {
             middle: 0,
             language: "zh".into(),
             room_session_id: None,
+            mode: CollectionMode::Web,
+            sheet: None,
         }
     }
 

@@ -57,10 +57,11 @@ async fn in_scope(
         *req.method(),
         poem::http::Method::GET | poem::http::Method::HEAD
     );
-    if !reads && !user.write_scope().contains(county) {
-        return Ok(Some(Denial::ReadOnly(
-            "州市、省级账号只能查看该县的数据，由县级账号修改".to_string(),
-        )));
+    if !user.write_scope().contains(county) {
+        return Ok(Some(Denial::ReadOnly {
+            message: "州市、省级账号只能查看该县的数据，由县级账号修改".to_string(),
+            write_method: !reads,
+        }));
     }
     Ok(None)
 }

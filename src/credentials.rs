@@ -15,9 +15,12 @@ use crate::domain::region::{Level, Scope};
 use crate::error::AppError;
 
 /// What an account may do. Each role includes the ones below it:
-/// admin ⊇ organiser ⊇ reviewer.
+/// admin ⊇ organiser ⊇ reviewer ⊇ clerk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
+    /// 录入员: keys paper sheets of the rounds assigned to it; reads no
+    /// results (below reviewer, so every reviewer read refuses it).
+    Clerk,
     /// Reads rounds, reports and exports; changes nothing.
     Reviewer,
     /// Manages the county, schools and rounds.
@@ -29,18 +32,20 @@ pub enum Role {
 impl Role {
     pub fn code(self) -> &'static str {
         match self {
+            Self::Clerk => "clerk",
             Self::Reviewer => "reviewer",
             Self::Organiser => "organiser",
             Self::Admin => "admin",
         }
     }
     pub fn from_code(c: &str) -> Option<Self> {
-        [Self::Reviewer, Self::Organiser, Self::Admin]
+        [Self::Clerk, Self::Reviewer, Self::Organiser, Self::Admin]
             .into_iter()
             .find(|r| r.code() == c)
     }
     pub fn label_zh(self) -> &'static str {
         match self {
+            Self::Clerk => "录入员",
             Self::Reviewer => "评估查看",
             Self::Organiser => "组织管理",
             Self::Admin => "系统管理员",
@@ -54,8 +59,10 @@ impl Role {
 pub enum Denial {
     /// Another county's (or no) row: 404, exactly as a missing one.
     NotFound(String),
-    /// A county the account reads but may not change: 403 to a write.
-    ReadOnly(String),
+    /// A county the account reads but may not change: 403 to a write (a
+    /// request that is not GET or HEAD) and to any operation that needs
+    /// more than a reviewer (printing codes or sheets, say).
+    ReadOnly { message: String, write_method: bool },
 }
 
 /// The logged-in account behind a request.
@@ -100,7 +107,12 @@ impl CurrentUser {
         }
         if self.role >= role {
             match &self.denial {
-                Some(Denial::ReadOnly(m)) => Err(AppError::Forbidden(m.clone())),
+                Some(Denial::ReadOnly {
+                    message,
+                    write_method,
+                }) if *write_method || role > Role::Reviewer => {
+                    Err(AppError::Forbidden(message.clone()))
+                }
                 _ => Ok(()),
             }
         } else {

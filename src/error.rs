@@ -113,6 +113,8 @@ error_code_dto!(
     RoundWithoutSchools,
     SchoolCodeTaken,
     SchoolInUse,
+    SheetSerialUsed,
+    SheetEntryState,
     UsernameTaken,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -410,17 +412,20 @@ statuses! {
     SessionRead = [401, 404, 500, 503];
     /// A logged-in write of one's own account with a body.
     SessionBodyWrite = [400, 401, 403, 404, 413, 415, 422, 500, 503];
-    /// A list any logged-in account may read (every account is at least a
-    /// reviewer, and reads pass the same-origin check: no 403).
-    ReviewerList = [401, 500, 503];
+    /// A list a reviewer may read (403: a data-entry clerk, who reads no
+    /// results; reads pass the same-origin check).
+    ReviewerList = [401, 403, 500, 503];
     /// A reviewer's read of one thing named in the path (400: a path that
     /// does not parse; 404: no such thing).
-    ReviewerRead = [400, 401, 404, 500, 503];
+    ReviewerRead = [400, 401, 403, 404, 500, 503];
     /// A reviewer's read of something that is there by construction once
     /// the path parses.
-    ReviewerParsed = [400, 401, 500, 503];
+    ReviewerParsed = [400, 401, 403, 500, 503];
     /// A reviewer's read of a singleton that may not be set yet.
-    ReviewerFind = [401, 404, 500, 503];
+    ReviewerFind = [401, 403, 404, 500, 503];
+    /// A read for a round's clerks (录入员) and organisers: 403 for other
+    /// accounts and unassigned clerks, 404 for an unknown round.
+    ClerkRead = [400, 401, 403, 404, 500, 503];
     /// An admin's list (403 for other roles).
     AdminList = [401, 403, 500, 503];
     /// An admin's list with query parameters.
@@ -436,7 +441,7 @@ statuses! {
     /// its state (409) or a rule (422: an invalid questionnaire, a count).
     PathRuleWrite = [400, 401, 403, 404, 409, 422, 500, 503];
     /// A reviewer's read whose query parameters may break a rule (422).
-    ReviewerQuery = [400, 401, 404, 422, 500, 503];
+    ReviewerQuery = [400, 401, 403, 404, 422, 500, 503];
     /// A change from a body to something named in the path, checked
     /// against rules (422) but not refused by its state.
     BodyEdit = [400, 401, 403, 404, 413, 415, 422, 500, 503];
@@ -463,7 +468,7 @@ mod tests {
             .iter()
             .filter_map(|r| r.status)
             .collect();
-        assert_eq!(listed, [400, 401, 404, 500, 503]);
+        assert_eq!(listed, [400, 401, 403, 404, 500, 503]);
         assert_eq!(ApiError::meta().responses.len(), 11);
     }
 

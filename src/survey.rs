@@ -10,6 +10,7 @@ use crate::{
     admission::Refusal,
     device,
     domain::{
+        collection::CollectionMode,
         language::normalise_tag,
         questionnaire::Questionnaire,
         rooms::{RoomRefusal, RoomWindow},
@@ -244,6 +245,10 @@ pub fn refused(r: Refusal) -> AppError {
         Refusal::AccessCodeUnknown => {
             AppError::invalid_field("access_code", "访问码不正确，请核对后重新输入")
         }
+        Refusal::SheetSerialUsed => AppError::conflict(
+            ErrorCode::SheetSerialUsed,
+            "本轮已录入过这个编号的纸质问卷，同一编号不能重复录入",
+        ),
     }
 }
 
@@ -341,6 +346,8 @@ pub async fn submit(
             middle,
             language,
             room_session_id,
+            mode: CollectionMode::Web,
+            sheet: None,
         })
         .await?;
     match outcome {

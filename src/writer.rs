@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use crate::admission::Submission;
 use crate::{
-    admission::{self, Admitted, DeviceKey, Refusal},
+    admission::{self, Admitted, DeviceKey, Refusal, SheetClaim},
     config::Settings,
     domain::{school::Location, submission::Validity},
     entities::response,
@@ -349,6 +349,26 @@ async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admit
         }
         if let Some(key) = shared.remove(&s.client_id) {
             store::devices::unshare(txn, &key).await?;
+        }
+    }
+    // A paper sheet's serial counts once per round: claimed here, in the
+    // transaction that stores its response (paper sheets carry no device
+    // mark and no access code, so nothing else needs releasing).
+    for s in &fresh {
+        let Some(claim) = &s.sheet else {
+            continue;
+        };
+        if refused.contains_key(&s.client_id) {
+            continue;
+        }
+        let claimed = match claim {
+            SheetClaim::New(sheet) => store::paper::claim_new(txn, sheet, &s.client_id).await?,
+            SheetClaim::Finalise { sheet_id, status } => {
+                store::paper::finalise(txn, *sheet_id, status, &s.client_id).await?
+            }
+        };
+        if !claimed {
+            refused.insert(s.client_id.clone(), Refusal::SheetSerialUsed);
         }
     }
     Ok(admission::admitted(batch, refused, &flagged, &shared))

@@ -63,6 +63,10 @@ error_codes! {
     SchoolCodeTaken = "school_code_taken",
     /// The school has taken part in a round (409).
     SchoolInUse = "school_in_use",
+    /// A paper sheet with this serial is already entered in the round (409).
+    SheetSerialUsed = "sheet_serial_used",
+    /// The sheet's entries are final or wait for another clerk (409).
+    SheetEntryState = "sheet_entry_state",
     /// Another account has this username (409).
     UsernameTaken = "username_taken",
     /// The body is larger than allowed (413).
@@ -96,6 +100,6 @@ mod tests {
                     .all(|b| b.is_ascii_lowercase() || b == b'_')
             );
         }
-        assert_eq!(seen.len(), 29);
+        assert_eq!(seen.len(), 31);
     }
 }

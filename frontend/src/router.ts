@@ -50,6 +50,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./layouts/ConsoleLayout.vue'),
     children: [
       { path: '', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { title: 'nav.overview' } },
+      { path: 'paper/:id', name: 'paper-entry', component: () => import('./views/paper/PaperEntryView.vue'), meta: { title: 'nav.paperEntry' } },
       { path: 'county', name: 'county', component: () => import('./views/CountyView.vue'), meta: { title: 'nav.county' } },
       { path: 'schools', name: 'schools', component: () => import('./views/schools/SchoolsView.vue'), meta: { title: 'nav.schools' } },
       { path: 'readiness', name: 'readiness', component: () => import('./views/readiness/ReadinessView.vue'), meta: { title: 'nav.readiness' } },

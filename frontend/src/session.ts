@@ -3,7 +3,8 @@
 import { computed, reactive } from 'vue';
 import { api, call, type Account, type Role } from './api/client';
 
-const rank: Record<Role, number> = { reviewer: 0, organiser: 1, admin: 2 };
+// A clerk (录入员) only keys paper sheets: below every reading role.
+const rank: Record<Role, number> = { clerk: -1, reviewer: 0, organiser: 1, admin: 2 };
 
 export const session = reactive({
   account: null as Account | null,

@@ -19,6 +19,8 @@ mod m20261204_ld0001_tally_middle;
 mod m20261204_ld0002_round_languages;
 mod m20261204_ld0003_page_translations;
 mod m20261204_ld0004_response_languages;
+mod m20261204_pp0001_collection_mode;
+mod m20261204_pp0002_paper_sheets;
 mod m20261204_rd0001_readiness;
 mod m20261204_rg0001_regions;
 mod m20261204_rm0001_room_sessions;
@@ -48,6 +50,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_rm0001_room_sessions::Migration),
             Box::new(m20261204_rd0001_readiness::Migration),
             Box::new(m20261204_rg0001_regions::Migration),
+            Box::new(m20261204_pp0001_collection_mode::Migration),
+            Box::new(m20261204_pp0002_paper_sheets::Migration),
         ]
     }
 }

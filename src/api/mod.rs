@@ -13,6 +13,9 @@ pub mod health;
 pub mod integrity_types;
 pub mod links;
 pub mod page_texts;
+pub mod paper;
+pub mod paper_entry;
+pub mod paper_print;
 pub mod printing;
 pub mod public;
 pub mod questionnaires;
@@ -72,6 +75,8 @@ pub enum ApiTags {
     /// The audit log (admins).
     Audit,
     Readiness,
+    /// Paper questionnaires keyed by data-entry clerks (录入员).
+    Paper,
 }
 
 /// Declares the API areas once, as the type of the spec's service and its
@@ -113,6 +118,8 @@ api_areas! {
         timeline::TimelineApi,
         exports::ExportsApi,
         readiness::ReadinessApi,
+        paper::PaperApi,
+        paper_print::PaperPrintApi,
     ),
 }
 

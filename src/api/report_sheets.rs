@@ -79,6 +79,29 @@ fn sensitivity(r: &RoundReportOut) -> Block {
     }
 }
 
+/// Responses and rates by collection mode (网上填写 / 纸质问卷 / 现场访谈).
+fn modes(r: &RoundReportOut) -> Block {
+    let rows = r
+        .modes
+        .iter()
+        .map(|m| {
+            with_rate(
+                vec![
+                    Cell::text(&m.mode_label),
+                    Cell::Int(m.responses as i64),
+                    Cell::Int(m.valid as i64),
+                ],
+                &m.rate,
+            )
+        })
+        .collect();
+    Block {
+        title: Some("按采集方式（各方式均计入全县认可率；此处为各方式未加权的认可率）".into()),
+        headers: headers(&["采集方式", "全部问卷", "有效问卷"]),
+        rows,
+    }
+}
+
 /// The parts of a report, in the order of the workbook's sheets.
 pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
     let o = &r.overall;
@@ -111,6 +134,20 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
             Cell::Int(r.totals.unscored as i64),
         ),
         kv("计算规则", Cell::text(&r.rule.description)),
+        kv("纸质问卷录入份数", Cell::Int(r.paper_sheets.sheets as i64)),
+        kv("纸质问卷计入份数", Cell::Int(r.paper_sheets.counted as i64)),
+        kv(
+            "双录入份数",
+            Cell::Int(r.paper_sheets.double_entered as i64),
+        ),
+        kv(
+            "双录入不一致率",
+            Cell::opt_pct(r.paper_sheets.mismatch_rate),
+        ),
+        kv(
+            "待核对的不一致问卷",
+            Cell::Int(r.paper_sheets.unresolved as i64),
+        ),
     ];
     let groups = r
         .groups
@@ -223,7 +260,11 @@ pub fn sheets(r: &RoundReportOut, integrity: &IntegrityOut) -> Vec<Sheet> {
     let mut sheets = vec![
         Sheet {
             name: "汇总",
-            blocks: vec![block(vec!["项目", "内容"], summary), sensitivity(r)],
+            blocks: vec![
+                block(vec!["项目", "内容"], summary),
+                modes(r),
+                sensitivity(r),
+            ],
         },
         Sheet {
             name: "各类对象",

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object};
 
 use super::{
+    paper::SheetCountsOut,
     report_areas::{AreaItemsOut, areas_out, section},
     rounds::{RoundSummary, ScoringRuleDto},
     types::{FormulaDto, GroupDto, LocationDto, PurposeDto, ReadingDto},
@@ -11,6 +12,7 @@ use super::{
 use crate::{
     domain::{
         area::Section,
+        collection::rates_by_mode,
         group::RespondentGroup,
         report::{ItemRate, Report, SchoolInfo},
         round::{Formula, Purpose, RoundStatus, ScoringRule},
@@ -311,6 +313,23 @@ pub struct InvalidOut {
     pub count: u64,
 }
 
+/// How a mode of collection (web, paper, interview) contributes: its
+/// responses, valid ones and their rate. All modes count in the county rate.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct ModeRateOut {
+    /// `web`, `paper` or `interview`.
+    pub mode: String,
+    /// 网上填写 / 纸质问卷 / 现场访谈
+    pub mode_label: String,
+    pub responses: u64,
+    pub valid: u64,
+    /// The mode's valid responses, unweighted, by the share of recognised
+    /// answers (or the mean score when the round uses it).
+    #[oai(flatten)]
+    pub rate: RateOut,
+}
+
 /// What the round is for, and where the official result comes from.
 #[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -359,6 +378,11 @@ pub struct RoundReportOut {
     /// 其他 and 诊断题.
     pub areas: Vec<AreaItemsOut>,
     pub invalid: Vec<InvalidOut>,
+    /// Responses and rates by how they were collected (web, paper,
+    /// interview); every mode is listed.
+    pub modes: Vec<ModeRateOut>,
+    /// Paper sheets keyed: double-entered, mismatch rate, unresolved.
+    pub paper_sheets: SheetCountsOut,
     /// The same valid responses under every formula and, where the scale
     /// has a middle option, both readings of it; the round's rule first
     /// (`headline`). Computed from the raw responses; the headline above is
@@ -537,6 +561,17 @@ pub fn report_out(
             .collect(),
         items: r.items.iter().map(item_out).collect(),
         areas: areas_out(&r.items),
+        paper_sheets: SheetCountsOut::of(&data.sheets),
+        modes: rates_by_mode(&data.rule, min_n, &data.modes)
+            .iter()
+            .map(|m| ModeRateOut {
+                mode: m.mode.code().to_string(),
+                mode_label: m.mode.label_zh().to_string(),
+                responses: m.responses,
+                valid: m.valid,
+                rate: (&m.estimate).into(),
+            })
+            .collect(),
         invalid: r
             .invalid
             .iter()

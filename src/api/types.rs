@@ -37,8 +37,9 @@ mirror_enum!(
     GroupDto <=> RespondentGroup { Student, Parent, Teacher, Principal, Deputy, CppccMember, Citizen }
 );
 mirror_enum!(
-    /// Account role: admin ⊇ organiser ⊇ reviewer.
-    RoleDto <=> Role { Reviewer, Organiser, Admin }
+    /// Account role: admin ⊇ organiser ⊇ reviewer ⊇ clerk (录入员: keys
+    /// paper sheets of its assigned rounds, reads no results).
+    RoleDto <=> Role { Clerk, Reviewer, Organiser, Admin }
 );
 mirror_enum!(
     /// School kind: primary 小学, junior 初中, nine_year 九年一贯制, twelve_year

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod exports;
 pub mod links;
 pub mod page_texts;
+pub mod paper;
 pub mod readiness;
 pub mod regions;
 pub mod rooms;

@@ -238,5 +238,7 @@ fn submission(
         middle,
         language: crate::domain::tally::PRIMARY_LANGUAGE.to_string(),
         room_session_id: None,
+        mode: crate::domain::collection::CollectionMode::Web,
+        sheet: None,
     })
 }

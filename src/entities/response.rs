@@ -29,6 +29,8 @@ pub struct Model {
     /// The room session (机房答题) it was answered in, if any: the session,
     /// never the PC.
     pub room_session_id: Option<i64>,
+    /// How it was collected: `web`, `paper` or `interview` (`CollectionMode`).
+    pub collection_mode: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::{
     domain::{
+        collection::CollectionMode,
         group::RespondentGroup,
         questionnaire::{ItemKind, Questionnaire},
         report::SchoolInfo,
@@ -46,6 +47,8 @@ pub(super) struct Stored<'a> {
     pub language: &'a str,
     /// The room session (机房答题) it was answered in, if any.
     pub room_session_id: Option<i64>,
+    /// How it was collected (网上填写 / 纸质问卷 / 现场访谈).
+    pub mode: CollectionMode,
     pub duration_ms: i64,
     pub recognised: i64,
     pub judged: i64,
@@ -62,7 +65,7 @@ impl<'a> Stored<'a> {
     }
 
     fn parse(line: &'a str) -> Option<Self> {
-        let mut f = line.splitn(14, ' ');
+        let mut f = line.splitn(15, ' ');
         let mut int = || f.next()?.parse::<i64>().ok();
         let (id, submitted_at) = (int()?, int()?);
         let respondent_group = f.next()?;
@@ -76,6 +79,7 @@ impl<'a> Stored<'a> {
         let language = f.next().filter(|l| !l.is_empty())?;
         let room_session_id = f.next()?.parse::<i64>().ok()?;
         let room_session_id = (room_session_id != 0).then_some(room_session_id);
+        let mode = CollectionMode::from_code(f.next()?)?;
         let mut int = || f.next()?.parse::<i64>().ok();
         let (duration_ms, recognised, judged, points) = (int()?, int()?, int()?, int()?);
         let answers = f.next()?;
@@ -89,6 +93,7 @@ impl<'a> Stored<'a> {
             shared_device,
             language,
             room_session_id,
+            mode,
             duration_ms,
             recognised,
             judged,
@@ -99,7 +104,7 @@ impl<'a> Stored<'a> {
     }
 }
 
-const FIXED: [&str; 15] = [
+const FIXED: [&str; 16] = [
     "序号",
     "提交时间（北京时间）",
     "调查对象",
@@ -111,6 +116,7 @@ const FIXED: [&str; 15] = [
     "同一设备的家庭成员",
     "语言",
     "机房答题场次",
+    "采集方式",
     "用时（秒）",
     "认可答案数",
     "计分答案数",
@@ -246,6 +252,7 @@ impl Layout {
             Cell::text(if m.shared_device { "是" } else { "否" }),
             Cell::text(m.language),
             m.room_session_id.map_or(Cell::Empty, Cell::Int),
+            Cell::text(m.mode.label_zh()),
             Cell::Num(m.duration_ms as f64 / 1000.0),
             Cell::Int(m.recognised),
             Cell::Int(m.judged),
@@ -382,25 +389,27 @@ mod tests {
 
     #[test]
     fn a_line_is_read_field_by_field_with_the_texts_last() {
-        let line =
-            r#"42 1795967400 parent 0 too_fast 0 ug 9 5000 3 4 17 1121t {"q9":"多 一些 活动"}"#;
+        let line = r#"42 1795967400 parent 0 too_fast 0 ug 9 interview 5000 3 4 17 1121t {"q9":"多 一些 活动"}"#;
         let m = Stored::parse(line).unwrap();
         assert_eq!((m.id, m.submitted_at), (42, 1_795_967_400));
         assert_eq!((m.respondent_group, m.school_id), ("parent", None));
         assert_eq!((m.validity, m.duration_ms), (Validity::TooFast, 5000));
         assert!(!m.shared_device);
         assert_eq!((m.language, m.room_session_id), ("ug", Some(9)));
+        assert_eq!(m.mode, CollectionMode::Interview);
         assert_eq!((m.recognised, m.judged, m.points), (3, 4, 17));
         assert_eq!(m.answers, "1121t");
         assert_eq!(m.texts, Some(r#"{"q9":"多 一些 活动"}"#));
-        let m = Stored::parse("7 1795967400 parent 12 valid 1 zh 0 90000 1 1 5 1 ").unwrap();
+        let m = Stored::parse("7 1795967400 parent 12 valid 1 zh 0 paper 90000 1 1 5 1 ").unwrap();
         assert_eq!(
             (m.school_id, m.texts, m.shared_device),
             (Some(12), None, true)
         );
-        assert!(Stored::parse("7 1795967400 teacher 12 valid 0 zh 0 90000 1 1 5").is_none());
-        assert!(Stored::parse("x 1795967400 teacher 12 valid 0 zh 0 90000 1 1 5 1 ").is_none());
-        assert!(Stored::parse("7 1795967400 teacher 12 valid t zh 0 90000 1 1 5 1 ").is_none());
-        assert!(Stored::parse("7 1795967400 teacher 12 valid 0 zh x 90000 1 1 5 1 ").is_none());
+        assert_eq!(m.mode, CollectionMode::Paper);
+        assert!(Stored::parse("7 1795967400 teacher 12 valid 0 zh 0 web 90000 1 1 5").is_none());
+        assert!(Stored::parse("x 1795967400 teacher 12 valid 0 zh 0 web 90000 1 1 5 1 ").is_none());
+        assert!(Stored::parse("7 1795967400 teacher 12 valid t zh 0 web 90000 1 1 5 1 ").is_none());
+        assert!(Stored::parse("7 1795967400 teacher 12 valid 0 zh x web 90000 1 1 5 1 ").is_none());
+        assert!(Stored::parse("7 1795967400 teacher 12 valid 0 zh 0 fax 90000 1 1 5 1 ").is_none());
     }
 }

@@ -5,6 +5,7 @@
 pub mod access_code;
 pub mod console;
 pub mod language;
+pub mod paper_sheet;
 pub mod posters;
 pub mod questionnaire;
 pub mod reply;

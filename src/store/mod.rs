@@ -10,6 +10,7 @@ pub mod db;
 pub mod devices;
 pub mod links;
 pub mod page_texts;
+pub mod paper;
 pub mod quotas;
 pub mod readiness;
 pub mod recompute;

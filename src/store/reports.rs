@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::{
     domain::{
+        collection::{CollectionMode, ModeClass},
         group::RespondentGroup,
         integrity::{
             Burst, BurstRule, IdenticalStats, examine, pack_vector, scored_vector, unpack_vector,
@@ -39,6 +40,10 @@ pub struct RoundData {
     pub languages: Vec<String>,
     /// Valid responses from a shared household phone, by link.
     pub shared: HashMap<i64, u64>,
+    /// Responses by collection mode, validity and judged answers.
+    pub modes: Vec<ModeClass>,
+    /// Paper sheets by entry state (`store::paper::status`).
+    pub sheets: Vec<(String, i64)>,
 }
 
 impl RoundData {
@@ -88,6 +93,8 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
     let tallies = tallies::load(db, round_id, false).await?;
     let shared = shared_by_link(db, round_id).await?;
     let languages = super::translations::languages(db, round_id).await?;
+    let modes = mode_classes(db, round_id).await?;
+    let sheets = super::paper::counts(db, round_id).await?;
     Ok(RoundData {
         languages,
         detail,
@@ -97,7 +104,66 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
         questionnaires,
         tallies,
         shared,
+        modes,
+        sheets,
     })
+}
+
+/// A round's responses grouped by collection mode, validity and judged
+/// answers, with the sums a rate needs (one grouped scan of the round).
+pub async fn mode_classes(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+) -> Result<Vec<ModeClass>, AppError> {
+    use response::Column as C;
+    use sea_orm::{
+        QuerySelect,
+        sea_query::{Expr, ExprTrait},
+    };
+    let rows: Vec<(
+        String,
+        String,
+        i32,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    )> = response::Entity::find()
+        .select_only()
+        .column(C::CollectionMode)
+        .column(C::Validity)
+        .column(C::Judged)
+        .column_as(Expr::col(C::Id).count(), "n")
+        // SUM of an integer column is a bigint on PostgreSQL too.
+        .column_as(Expr::col(C::Recognised).sum(), "recognised")
+        .column_as(Expr::col(C::Points).sum(), "points")
+        .column_as(
+            Expr::col(C::Points).mul(Expr::col(C::Points)).sum(),
+            "points_sq",
+        )
+        .filter(C::RoundId.eq(round_id))
+        .group_by(C::CollectionMode)
+        .group_by(C::Validity)
+        .group_by(C::Judged)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(mode, validity, judged, n, recognised, points, points_sq)| {
+                Some(ModeClass {
+                    mode: CollectionMode::from_code(&mode)?,
+                    valid: validity == VALID.code(),
+                    judged: i64::from(judged),
+                    responses: n,
+                    recognised: recognised.unwrap_or(0),
+                    points: points.unwrap_or(0),
+                    points_sq: points_sq.unwrap_or(0),
+                })
+            },
+        )
+        .collect())
 }
 
 /// Valid responses from a shared household phone, by link (read through

@@ -59,6 +59,7 @@ pub async fn insert(
             C::SharedDevice,
             C::Language,
             C::RoomSessionId,
+            C::CollectionMode,
         ])
         .on_conflict(OnConflict::column(C::ClientId).do_nothing().to_owned())
         .returning_all();
@@ -87,6 +88,7 @@ pub async fn insert(
                 s.shared_device.into(),
                 s.language.clone().into(),
                 s.room_session_id.into(),
+                s.mode.code().into(),
             ])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     }
@@ -136,6 +138,7 @@ pub fn export_fields(backend: DbBackend) -> Vec<String> {
             "CASE WHEN shared_device THEN 1 ELSE 0 END",
             "language",
             "COALESCE(room_session_id, 0)",
+            "collection_mode",
             "duration_ms",
             "recognised",
             "judged",

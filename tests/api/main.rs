@@ -13,6 +13,7 @@ mod freeze;
 mod hardening;
 mod health;
 mod languages;
+mod paper;
 mod readiness;
 mod regions;
 mod reports;

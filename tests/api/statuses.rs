@@ -43,10 +43,15 @@ fn respondent_and_login_operations_document_their_own_statuses() {
     // The error body's code is the closed list.
     let codes = &spec["components"]["schemas"]["ErrorCode"]["enum"];
     assert!(codes.as_array().unwrap().contains(&json!("round_frozen")));
-    for code in ["room_session_ended", "region_code_taken"] {
+    for code in [
+        "room_session_ended",
+        "region_code_taken",
+        "sheet_serial_used",
+        "sheet_entry_state",
+    ] {
         assert!(codes.as_array().unwrap().contains(&json!(code)), "{code}");
     }
-    assert_eq!(codes.as_array().unwrap().len(), 29);
+    assert_eq!(codes.as_array().unwrap().len(), 31);
 }
 
 #[test]

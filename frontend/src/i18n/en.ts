@@ -42,6 +42,7 @@ export const en: Messages = {
   },
   nav: {
     readiness: 'Inspection readiness',
+    paperEntry: 'Paper entry',
     overview: 'Dashboard',
     county: 'County profile',
     schools: 'Schools',
@@ -446,6 +447,9 @@ export const en: Messages = {
     byLanguage: 'By language answered in',
     byLanguageHint: 'Answers in every language are scored by the same option codes and count in the one rate; if one language reads much lower, check its translation.',
     language: 'Language',
+    byMode: 'By source (all count in the county rate)',
+    mode: 'Source',
+    modeCount: '{label} ({responses} in all)',
     group: 'Group',
     location: 'Location',
     school: 'School',
@@ -554,7 +558,7 @@ export const en: Messages = {
       cppcc_member: 'CPPCC members',
       citizen: 'Other citizens',
     },
-    role: { admin: 'Admin', organiser: 'Organiser', reviewer: 'Reviewer' },
+    role: { admin: 'Admin', organiser: 'Organiser', reviewer: 'Reviewer', clerk: 'Data-entry clerk' },
     kind: {
       primary: 'Primary',
       junior: 'Junior secondary',

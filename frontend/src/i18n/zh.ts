@@ -40,6 +40,7 @@ export const zh = {
   },
   nav: {
     readiness: '迎检准备',
+    paperEntry: '纸质问卷录入',
     overview: '工作台',
     county: '县情信息',
     schools: '学校管理',
@@ -444,6 +445,9 @@ export const zh = {
     byLanguage: '按答题语言',
     byLanguageHint: '各语言的答卷都按同一选项编号计分，计入同一认可率；某一语言明显偏低时，请检查该语言的译文。',
     language: '语言',
+    byMode: '按采集方式（均计入全县认可率）',
+    mode: '采集方式',
+    modeCount: '{label}（共 {responses} 份）',
     group: '调查对象',
     location: '所在地',
     school: '学校',
@@ -552,7 +556,7 @@ export const zh = {
       cppcc_member: '政协委员',
       citizen: '其他群众',
     },
-    role: { admin: '系统管理员', organiser: '组织者', reviewer: '评估查看' },
+    role: { admin: '系统管理员', organiser: '组织者', reviewer: '评估查看', clerk: '录入员' },
     kind: {
       primary: '小学',
       junior: '初中',

@@ -86,7 +86,20 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     assert_eq!(text(&value("测评目的")), "县级自评");
     assert!(text(&value("正式结果说明")).contains("以教育部组织的社会认可度调查为准"));
     assert!(text(&value("计算规则")).contains("Wilson"));
-    // Under the summary: the same responses under every formula and reading,
+    // Under the summary: counts and rates by collection mode, all web here.
+    let modes = summary
+        .iter()
+        .position(|r| text(&r[0]) == "采集方式")
+        .expect("modes block");
+    assert_eq!(text(&summary[modes + 1][0]), "网上填写");
+    assert_eq!(summary[modes + 1][1].as_f64(), Some(8.0));
+    // Seven valid, one of them all 不了解: the rate stands on six.
+    assert_eq!(summary[modes + 1][2].as_f64(), Some(7.0));
+    assert!((summary[modes + 1][3].as_f64().unwrap() - 13.0 / 21.0).abs() < 1e-9);
+    assert_eq!(summary[modes + 1][4].as_f64(), Some(6.0));
+    assert_eq!(text(&summary[modes + 2][0]), "纸质问卷");
+    assert_eq!(summary[modes + 2][1].as_f64(), Some(0.0));
+    // Then the same responses under every formula and reading,
     // the round's rule first.
     let head = summary
         .iter()
@@ -153,7 +166,8 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(header[8], "同一设备的家庭成员");
     assert_eq!(header[9], "语言");
     assert_eq!(header[10], "机房答题场次");
-    let fixed = 15;
+    assert_eq!(header[11], "采集方式");
+    let fixed = 16;
     assert_eq!(
         header.len(),
         fixed + 1 + SCORED + 1,
@@ -173,6 +187,7 @@ async fn raw_responses_export_as_csv_and_xlsx() {
     assert_eq!(a[8], "否");
     assert_eq!(a[9], "zh");
     assert_eq!(a[10], "", "not answered in a room session");
+    assert_eq!(a[11], "网上填写");
     assert_eq!(a[fixed + 1], "1 满意");
     assert_eq!(
         a[fixed + 1 + SCORED],

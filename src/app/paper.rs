@@ -1,0 +1,32 @@
+//! A round's paper entry: double entry on or off and the clerks (录入员)
+//! who may key its sheets, changed with their audit entry.
+
+use super::{Actor, Change, Ctx};
+use crate::{credentials::Role, error::AppError, store};
+
+/// Sets double entry and the round's clerks (every id a clerk account).
+pub async fn configure(
+    ctx: Ctx<'_>,
+    actor: Actor<'_>,
+    round_id: i64,
+    double_entry: bool,
+    clerk_ids: &[i64],
+) -> Result<(), AppError> {
+    let change = Change::begin(ctx, actor).await?;
+    store::rounds::get(change.db(), round_id).await?;
+    for id in clerk_ids {
+        let account = store::accounts::get(change.db(), *id).await.ok();
+        if account.and_then(|a| Role::from_code(&a.role)) != Some(Role::Clerk) {
+            return Err(AppError::invalid_field(
+                "clerk_ids",
+                format!("账号{id}不是录入员账号"),
+            ));
+        }
+    }
+    store::paper::set_double_entry(change.db(), round_id, double_entry).await?;
+    store::paper::set_clerks(change.db(), round_id, clerk_ids).await?;
+    let detail = format!("double_entry={double_entry} clerks={clerk_ids:?}");
+    change
+        .commit("paper.configure", format!("round:{round_id}"), detail)
+        .await
+}

@@ -1,0 +1,308 @@
+//! Paper sheets, paper-entry settings and clerks' rounds. A sheet's serial
+//! is claimed by the submission writer in the transaction that stores its
+//! response (`claim_new`, `finalise`), so a serial counts at most once.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+    sea_query::{Expr, OnConflict, Query},
+};
+
+use crate::{
+    admission::NewSheet,
+    entities::{paper_clerk, paper_setting, paper_sheet},
+    error::AppError,
+};
+
+/// Sheet states, as stored.
+pub mod status {
+    /// Entered once, counted (single entry).
+    pub const SINGLE: &str = "single";
+    /// First of two entries; waits for another clerk.
+    pub const AWAITING_SECOND: &str = "awaiting_second";
+    /// Both entries agreed; counted.
+    pub const MATCHED: &str = "matched";
+    /// The entries disagree; waits for a supervisor.
+    pub const MISMATCH: &str = "mismatch";
+    /// A supervisor settled the marks; counted.
+    pub const RESOLVED: &str = "resolved";
+}
+
+/// Stores a sheet entered once with the response it becomes; false when
+/// the round already has a sheet with this serial.
+pub async fn claim_new(
+    txn: &impl ConnectionTrait,
+    sheet: &NewSheet,
+    client_id: &str,
+) -> Result<bool, AppError> {
+    use paper_sheet::Column as C;
+    let now = Utc::now();
+    let mut insert = Query::insert();
+    insert
+        .into_table(paper_sheet::Entity)
+        .columns([
+            C::RoundId,
+            C::LinkId,
+            C::Serial,
+            C::Status,
+            C::FirstMarks,
+            C::FirstBy,
+            C::FinalMarks,
+            C::ResponseClientId,
+            C::CreatedAt,
+            C::UpdatedAt,
+        ])
+        .values([
+            sheet.round_id.into(),
+            sheet.link_id.into(),
+            sheet.serial.clone().into(),
+            status::SINGLE.into(),
+            sheet.marks.clone().into(),
+            sheet.entered_by.into(),
+            sheet.marks.clone().into(),
+            client_id.into(),
+            now.into(),
+            now.into(),
+        ])
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .on_conflict(
+            OnConflict::columns([C::RoundId, C::Serial])
+                .do_nothing()
+                .to_owned(),
+        );
+    Ok(txn.execute(&insert).await?.rows_affected() == 1)
+}
+
+/// Gives a stored sheet its response; false when it already has one.
+pub async fn finalise(
+    txn: &impl ConnectionTrait,
+    sheet_id: i64,
+    state: &str,
+    client_id: &str,
+) -> Result<bool, AppError> {
+    use paper_sheet::Column as C;
+    let done = paper_sheet::Entity::update_many()
+        .col_expr(C::ResponseClientId, Expr::value(client_id))
+        .col_expr(C::Status, Expr::value(state))
+        .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
+        .filter(C::Id.eq(sheet_id))
+        .filter(C::ResponseClientId.is_null())
+        .exec(txn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// The sheet with this serial in the round, if any.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    serial: &str,
+) -> Result<Option<paper_sheet::Model>, AppError> {
+    Ok(paper_sheet::Entity::find()
+        .filter(paper_sheet::Column::RoundId.eq(round_id))
+        .filter(paper_sheet::Column::Serial.eq(serial))
+        .one(db)
+        .await?)
+}
+
+/// A sheet of the round by id.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    id: i64,
+) -> Result<paper_sheet::Model, AppError> {
+    paper_sheet::Entity::find_by_id(id)
+        .filter(paper_sheet::Column::RoundId.eq(round_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("本轮没有这张纸质问卷"))
+}
+
+/// Stores the first of two entries; false when the serial is taken.
+pub async fn insert_first(db: &impl ConnectionTrait, sheet: &NewSheet) -> Result<bool, AppError> {
+    use paper_sheet::Column as C;
+    let now = Utc::now();
+    let mut insert = Query::insert();
+    insert
+        .into_table(paper_sheet::Entity)
+        .columns([
+            C::RoundId,
+            C::LinkId,
+            C::Serial,
+            C::Status,
+            C::FirstMarks,
+            C::FirstBy,
+            C::CreatedAt,
+            C::UpdatedAt,
+        ])
+        .values([
+            sheet.round_id.into(),
+            sheet.link_id.into(),
+            sheet.serial.clone().into(),
+            status::AWAITING_SECOND.into(),
+            sheet.marks.clone().into(),
+            sheet.entered_by.into(),
+            now.into(),
+            now.into(),
+        ])
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .on_conflict(
+            OnConflict::columns([C::RoundId, C::Serial])
+                .do_nothing()
+                .to_owned(),
+        );
+    Ok(db.execute(&insert).await?.rows_affected() == 1)
+}
+
+/// Records a second entry (and, when it settles the sheet, the marks that
+/// count); false when another second entry came first.
+pub async fn set_second(
+    db: &impl ConnectionTrait,
+    sheet_id: i64,
+    marks: &str,
+    by: i64,
+    state: &str,
+) -> Result<bool, AppError> {
+    use paper_sheet::Column as C;
+    let done = paper_sheet::Entity::update_many()
+        .col_expr(C::SecondMarks, Expr::value(marks))
+        .col_expr(C::SecondBy, Expr::value(by))
+        .col_expr(C::Status, Expr::value(state))
+        .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
+        .filter(C::Id.eq(sheet_id))
+        .filter(C::Status.eq(status::AWAITING_SECOND))
+        .filter(C::SecondMarks.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Records the marks that count and who settled them (before the writer
+/// gives the sheet its response).
+pub async fn set_final(
+    db: &impl ConnectionTrait,
+    sheet_id: i64,
+    marks: &str,
+    resolved_by: Option<i64>,
+) -> Result<(), AppError> {
+    use paper_sheet::Column as C;
+    paper_sheet::Entity::update_many()
+        .col_expr(C::FinalMarks, Expr::value(marks))
+        .col_expr(C::ResolvedBy, Expr::value(resolved_by))
+        .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
+        .filter(C::Id.eq(sheet_id))
+        .filter(C::ResponseClientId.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The round's sheets in a state (all when `None`), oldest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    state: Option<&str>,
+) -> Result<Vec<paper_sheet::Model>, AppError> {
+    let mut q = paper_sheet::Entity::find()
+        .filter(paper_sheet::Column::RoundId.eq(round_id))
+        .order_by_asc(paper_sheet::Column::Id);
+    if let Some(s) = state {
+        q = q.filter(paper_sheet::Column::Status.eq(s));
+    }
+    Ok(q.limit(5000).all(db).await?)
+}
+
+/// Sheets of a round by state: (state, count).
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+) -> Result<Vec<(String, i64)>, AppError> {
+    use paper_sheet::Column as C;
+    use sea_orm::sea_query::ExprTrait;
+    Ok(paper_sheet::Entity::find()
+        .select_only()
+        .column(C::Status)
+        .column_as(Expr::col(C::Id).count(), "n")
+        .filter(C::RoundId.eq(round_id))
+        .group_by(C::Status)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Whether the round's sheets are keyed twice.
+pub async fn double_entry(db: &impl ConnectionTrait, round_id: i64) -> Result<bool, AppError> {
+    Ok(paper_setting::Entity::find_by_id(round_id)
+        .one(db)
+        .await?
+        .is_some_and(|s| s.double_entry))
+}
+
+/// Sets whether the round's sheets are keyed twice.
+pub async fn set_double_entry(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    on: bool,
+) -> Result<(), AppError> {
+    use paper_setting::Column as C;
+    paper_setting::Entity::insert(paper_setting::ActiveModel {
+        round_id: Set(round_id),
+        double_entry: Set(on),
+    })
+    .on_conflict(
+        OnConflict::column(C::RoundId)
+            .update_column(C::DoubleEntry)
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Whether the clerk may key the round's sheets.
+pub async fn clerk_may_enter(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    round_id: i64,
+) -> Result<bool, AppError> {
+    Ok(paper_clerk::Entity::find_by_id((account_id, round_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// The rounds a clerk may key.
+pub async fn rounds_of_clerk(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    Ok(paper_clerk::Entity::find()
+        .filter(paper_clerk::Column::AccountId.eq(account_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.round_id)
+        .collect())
+}
+
+/// Replaces the clerks of a round.
+pub async fn set_clerks(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    account_ids: &[i64],
+) -> Result<(), AppError> {
+    paper_clerk::Entity::delete_many()
+        .filter(paper_clerk::Column::RoundId.eq(round_id))
+        .exec(db)
+        .await?;
+    for id in account_ids {
+        paper_clerk::ActiveModel {
+            account_id: Set(*id),
+            round_id: Set(round_id),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
