@@ -28,6 +28,7 @@ use crate::{
 
 /// A link as a clerk picks it: the sheet's school and group.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PaperLinkOut {
     pub id: i64,
     pub group: GroupDto,
@@ -61,6 +62,7 @@ pub struct PaperQuestionnaireOut {
 
 /// Sheets of a round by state.
 #[derive(Debug, Clone, Default, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SheetCountsOut {
     /// Every sheet keyed at least once.
     pub sheets: u64,

@@ -20,15 +20,23 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 # Operations that cannot answer 2xx in these runs, by name, with the reason.
-ADMIN_NO_2XX = {}
+ADMIN_NO_2XX = {
+    "resolve_paper_sheet": "needs a sheet two clerks keyed differently (tests/api/paper.rs)",
+}
 # Read-only operations a reviewer may not use.
 REVIEWER_NO_2XX = {
     "list_accounts": "accounts are for admins",
     "list_audit": "the audit log is for admins",
+    "get_paper_entry": "keying is for clerks and organisers",
+    "list_paper_sheets": "the sheets' list is for organisers",
+    "print_paper_sheets": "printing sheets is for organisers",
 }
 # Writes a reviewer may use: everybody's own session and the respondents' API.
-REVIEWER_WRITES = {"login", "logout", "change_password", "submit_response"}
+REVIEWER_WRITES = {"login", "logout", "change_password", "submit_response", "readiness_what_if"}
 ROLES = ("admin", "reviewer", "anonymous", "stateful")
+# Targets the admin run deletes: afterwards a reviewer gets 404 (a missing
+# id answers 404 before the role is checked), so 403 may never come.
+DELETED_BY_ADMIN = {"delete_round", "delete_school"}
 
 spec_path, run_dir = sys.argv[1:3]
 spec = json.load(open(spec_path))
@@ -95,7 +103,7 @@ for _, method, op_id, needs_login, _ in sorted(ops, key=lambda o: o[2]):
     if method != "GET" and op_id not in REVIEWER_WRITES or op_id in REVIEWER_NO_2XX:
         if rev_ok:
             problems.append(f"{op_id}: {rev_ok} 2xx as reviewer, which may not use it")
-        if rev_req and not rev_403:
+        if rev_req and not rev_403 and op_id not in DELETED_BY_ADMIN:
             problems.append(f"{op_id}: never 403 as reviewer ({rev_req} requests)")
     _, anon_ok, _, anon_401, _ = counts["anonymous"].get(op_id, [0] * 5)
     if needs_login and anon_ok:

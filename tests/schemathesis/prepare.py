@@ -161,6 +161,20 @@ page_sheet = ["键 key,中文原文 zh,ug"]
 for text in call("GET", "/page-texts", token=admin)["texts"]:
     page_sheet.append(f"{text['key']},{cell(text['zh'])},{cell('ئۇ ' + text['zh'])}")
 page_texts_csv = "\n".join(page_sheet) + "\n"
+# Readiness (资源配置): the demo county's 学年, a primary and a junior school.
+year = "2025-2026"
+primary = next(x for x in schools if x["kind"] == "primary")
+junior = next(x for x in schools if x["kind"] == "junior" and x["id"] != primary["id"])
+figures = {
+    "primary": {"students": 100, "qualified_teachers": 5, "backbone_teachers": 1,
+                "sports_arts_teachers": 1},
+    "facilities": {"teaching_area": 450, "sports_area": 750, "equipment_value": 200000,
+                   "multimedia_rooms": 3},
+}
+readiness_csv = ("学校标识码,小学在校生数,教学及辅助用房面积,体育运动场馆面积,教学仪器设备值,网络多媒体教室数\n"
+                 f"{primary['code']},100,450,750,200000,3\n")
+# Paper sheets: one mark per item of the parent link's questionnaire.
+marks = "".join("1" if item.get("options") else "0" for item in public["items"])
 csv = ("学校标识码,学校名称,学校类型,所在地,小学在校生数,初中在校生数,教师数\n"
        "2165999902,模糊测试小学,小学,乡村,120,0,12\n")
 
@@ -228,6 +242,28 @@ ops = {
     "import_translations": {"path": {"id": lang_round}, "raw": translations_csv},
     "export_page_texts": {"query": {"languages": "ug,kk-Arab"}},
     "import_page_texts": {"raw": page_texts_csv},
+    "get_readiness_settings": {},
+    "put_readiness_settings": {"body": call("GET", "/readiness/settings", token=admin)},
+    "list_readiness_entries": {"path": {"year": year}},
+    "put_readiness_entry": {"path": {"year": year, "school_id": primary["id"]}, "body": figures},
+    "delete_readiness_entry": {"path": {"year": year, "school_id": junior["id"]}},
+    "import_readiness_entries": {"path": {"year": "2024-2025"}, "raw": readiness_csv},
+    "get_readiness_evaluation": {"path": {"year": year}},
+    "readiness_what_if": {"path": {"year": year},
+                          "body": {"school_id": primary["id"], "figures": figures}},
+    "export_readiness_xlsx": {"path": {"year": year}},
+    "get_paper_entry": {"path": {"id": demo_round}},
+    "configure_paper": {"path": {"id": demo_round}, "body": {"double_entry": False, "clerk_ids": []}},
+    "enter_paper_sheet": {"path": {"id": demo_round},
+                          "body": {"client_id": str(uuid.uuid4()), "link_id": submit_link["id"],
+                                   "serial": "FZ-0001", "marks": marks}},
+    "list_paper_sheets": {"path": {"id": demo_round}},
+    "print_paper_sheets": {"path": {"id": demo_round, "link_id": submit_link["id"]},
+                           "query": {"count": 2}},
+    "create_region": {"body": {"code": "710000", "name": "模糊测试省", "level": "province"}},
+    "update_region": {"path": {"id": 1}, "body": {"code": "652325", "name": "奇台县", "level": "county"}},
+    "import_regions": {"raw": "720000,模糊导入省,\n"},
+    "compare_counties": {"path": {"id": 1}},
     "open_room_session": {"path": {"id": demo_round, "link_id": room_open_link["id"]},
                           "body": {"minutes": 45, "grace_minutes": 10}},
     "list_room_sessions": {"path": {"id": demo_round}},
