@@ -151,9 +151,18 @@ pub async fn enter(
     };
     if !store::paper::double_entry(&state.db, round_id).await? {
         let outcome = submit(state, &open, &keyed, client_id, SheetClaim::New(new)).await?;
-        let sheet = store::paper::find(&state.db, round_id, serial)
-            .await?
-            .ok_or_else(|| AppError::Unexpected("stored sheet not found".into()))?;
+        let sheet = match store::paper::find(&state.db, round_id, serial).await? {
+            Some(sheet) => sheet,
+            // The client id was stored with another serial (the same marks):
+            // the writer replayed that answer and claimed nothing.
+            None if matches!(outcome, Outcome::Replayed(_)) => {
+                return Err(AppError::conflict(
+                    ErrorCode::ClientIdReused,
+                    "该录入编号已用于另一张纸质问卷，请刷新录入页面后重新录入",
+                ));
+            }
+            None => return Err(AppError::Unexpected("stored sheet not found".into())),
+        };
         return Ok(Entered {
             sheet,
             created: matches!(outcome, Outcome::Created(_)),

@@ -157,6 +157,14 @@ async fn a_keyed_sheet_is_stored_as_paper_counted_and_its_serial_used_once() {
     // The same entry again (a lost reply): the stored result, stored once.
     let again = json_of(p.enter(&clerk, &id, "A-0001", &marks).await, StatusCode::OK).await;
     assert_eq!(again["id"], sheet["id"]);
+    // The same client id under another serial: refused (409), nothing
+    // claimed (schemathesis found this answering 500).
+    let reused = json_of(
+        p.enter(&clerk, &id, "A-0009", &marks).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(reused["code"], "client_id_reused");
 
     let report = p.report().await;
     let paper = mode(&report, "paper");
