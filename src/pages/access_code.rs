@@ -9,8 +9,8 @@ use poem::{
 use std::collections::HashMap;
 
 use super::{
-    language::PageTexts,
-    reply::{error_page, heading, html, with_cookie},
+    language,
+    reply::{error_page_in, heading, html, with_cookie},
     respondent,
 };
 use crate::{
@@ -41,6 +41,7 @@ pub async fn code_state(
 /// admits, then on to the questionnaire.
 #[handler]
 pub async fn enter_code(
+    req: &Request,
     Path(token): Path<String>,
     state: Data<&AppState>,
     form: poem::Result<Form<HashMap<String, String>>>,
@@ -49,20 +50,24 @@ pub async fn enter_code(
     let typed = fields.get("code").cloned().unwrap_or_default();
     // A household member who confirmed on this phone goes on as one.
     let shared = fields.get("shared").is_some_and(|v| v == "1");
-    match check_code(&state, &token, &typed, shared).await {
+    match check_code(&state, req, &token, &typed, shared).await {
         Ok(r) => r,
-        Err(e) => error_page(e),
+        Err(e) => error_page_in(&language::for_errors(&state, req).await, e),
     }
 }
 
 async fn check_code(
     state: &AppState,
+    req: &Request,
     token: &str,
     typed: &str,
     shared: bool,
 ) -> Result<Response, AppError> {
     let open = survey::open_link(state, token).await?;
     let ctx = open.ctx();
+    // The form shows in the page's language (the phone's remembered choice).
+    let lang = language::choose(state, req, &open.link.offered).await?;
+    let tx = &lang.texts;
     // Every attempt counts against the link, whatever it turns out to be.
     state.limiter.check_link(ctx.link.id)?;
     let code = access_codes::normalise(typed);
@@ -82,22 +87,18 @@ async fn check_code(
                 .body(Body::empty());
             return Ok(with_cookie(resp, Some(cookie)));
         }
-        access_codes::CodeState::Used => (
-            StatusCode::CONFLICT,
-            "该访问码已经使用过，每个访问码只能提交一份问卷",
-        ),
+        access_codes::CodeState::Used => (StatusCode::CONFLICT, tx.get("code.used")),
         access_codes::CodeState::Unknown if code.is_empty() => {
-            (StatusCode::UNPROCESSABLE_ENTITY, "请输入访问码")
+            (StatusCode::UNPROCESSABLE_ENTITY, tx.get("code.title"))
         }
-        access_codes::CodeState::Unknown => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "访问码不正确，请核对纸条上的8位访问码后重新输入",
-        ),
+        access_codes::CodeState::Unknown => {
+            (StatusCode::UNPROCESSABLE_ENTITY, tx.get("code.wrong"))
+        }
     };
     let head = heading(ctx);
     Ok(html(
         status,
-        respondent::code_form(&PageTexts::chinese(), token, &head, Some(error), shared),
+        respondent::code_form(tx, token, &head, Some(error), shared),
     ))
 }
 
