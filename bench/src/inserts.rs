@@ -25,8 +25,8 @@ async fn fixtures(conn: &DatabaseConnection) -> anyhow::Result<(i64, i64)> {
         }
     };
     conn.execute_unprepared(&format!(
-        "INSERT INTO rounds (name, purpose, status, opens_at, closes_at, scoring_rule, min_answer_seconds, duplicate_policy, created_at, updated_at) \
-         VALUES ('bench', 'self_assessment', 'open', {t}, {t}, '{{}}', 0, 'flag', {t}, {t})",
+        "INSERT INTO rounds (county_id, name, purpose, status, opens_at, closes_at, scoring_rule, min_answer_seconds, duplicate_policy, created_at, updated_at) \
+         VALUES ((SELECT MIN(id) FROM county), 'bench', 'self_assessment', 'open', {t}, {t}, '{{}}', 0, 'flag', {t}, {t})",
         t = ts(&now_s)
     ))
     .await?;
