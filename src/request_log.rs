@@ -9,7 +9,9 @@ use std::time::Instant;
 /// The path with every survey token replaced by `…`:
 /// `/s/<token>[/code]` and `/api/public/links/<token>[/responses]`.
 pub fn redact(path: &str) -> String {
-    for prefix in ["/s/", "/api/public/links/"] {
+    // Survey tokens (/s/, the public API) and room-session codes (/r/) open
+    // a questionnaire: whoever reads the log could answer with them.
+    for prefix in ["/s/", "/r/", "/api/public/links/"] {
         if let Some(rest) = path.strip_prefix(prefix) {
             return match rest.split_once('/') {
                 Some((_, tail)) => format!("{prefix}…/{tail}"),
@@ -52,6 +54,8 @@ mod tests {
             redact("/api/public/links/AbC123/responses"),
             "/api/public/links/…/responses"
         );
+        assert_eq!(redact("/r/K7P2QX"), "/r/…");
+        assert_eq!(redact("/r"), "/r");
         assert_eq!(redact("/api/rounds/3/links/4"), "/api/rounds/3/links/4");
         assert_eq!(redact("/"), "/");
     }
