@@ -94,6 +94,7 @@ impl Application {
         if let Some(url) = &state.settings.public_url {
             tracing::info!(public_url = %url, "survey links use this base URL");
         }
+        sweep_room_sessions(state.clone());
         let app = routes(state);
         Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(30)))
@@ -106,6 +107,20 @@ impl Application {
         }
         Ok(())
     }
+}
+
+/// Every minute, room sessions that ran out get their audit entry (the
+/// task ends with the runtime).
+fn sweep_room_sessions(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            if let Err(err) = crate::app::rooms::record_expired(state.app()).await {
+                tracing::warn!(error = %err, "room sessions: recording expired sessions failed");
+            }
+        }
+    });
 }
 
 /// The whole HTTP surface.

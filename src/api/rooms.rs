@@ -48,6 +48,11 @@ pub enum OpenedResponse {
 
 /// Every session of a round with counts and comparisons.
 async fn all(state: &AppState, round_id: i64) -> Result<RoomSessionsOut, AppError> {
+    // Sessions that ran out since the last sweep get their audit entry
+    // first; a failure there must not hide the list.
+    if let Err(err) = app::rooms::record_expired(state.app()).await {
+        tracing::warn!(error = %err, "room sessions: recording expired sessions failed");
+    }
     let sessions = store::rooms::list(&state.db, round_id).await?;
     let links = store::links::list(&state.db, round_id).await?;
     let counts = store::rooms::counts(&state.db, round_id).await?;

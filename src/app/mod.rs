@@ -82,6 +82,12 @@ impl<'a> Actor<'a> {
         self.name
     }
 
+    /// renke itself, acting on time (a room session that ran out).
+    pub const SYSTEM: Actor<'static> = Actor {
+        account: None,
+        name: "系统（自动）",
+    };
+
     /// `renke admin …` on the server's command line.
     pub const CLI: Actor<'static> = Actor {
         account: None,

@@ -123,17 +123,46 @@ pub async fn close(
     }
     let now = Utc::now();
     let closed = store::rooms::close(change.db(), &session, now).await?;
-    let counts = store::rooms::counts(change.db(), round_id)
-        .await?
-        .remove(&session_id)
-        .unwrap_or_default();
-    let ran = (now - session.opened_at).num_minutes();
-    let detail = format!(
-        "ran_minutes={ran} answers={} valid={}",
-        counts.answers, counts.valid
-    );
+    let detail = ran_and_gathered(change.db(), &session, now).await?;
     change
         .commit("room_session.close", target(&closed), detail)
         .await?;
     Ok(closed)
+}
+
+/// The audit detail of a session that ended at `end`: how long it ran and
+/// how many answers it gathered.
+async fn ran_and_gathered(
+    db: &impl sea_orm::ConnectionTrait,
+    session: &RoomSession,
+    end: chrono::DateTime<Utc>,
+) -> Result<String, AppError> {
+    let counts = store::rooms::counts_of(db, session.id).await?;
+    let ran = (end - session.opened_at).num_minutes();
+    Ok(format!(
+        "ran_minutes={ran} answers={} valid={}",
+        counts.answers, counts.valid
+    ))
+}
+
+/// Writes the audit entry of every session whose time and grace ran out
+/// without anyone closing it, once (several instances may sweep at once:
+/// only the one that marks the session ended writes the entry). Returns how
+/// many it recorded. Runs every minute and before sessions are listed.
+pub async fn record_expired(ctx: Ctx<'_>) -> Result<usize, AppError> {
+    let due = store::rooms::ended_unclosed(ctx.db, Utc::now()).await?;
+    let mut recorded = 0;
+    for session in due {
+        let change = Change::begin(ctx, Actor::SYSTEM).await?;
+        let end = store::rooms::end_of(&session);
+        if !store::rooms::mark_ended(change.db(), session.id, end).await? {
+            continue; // another instance recorded it; nothing to commit
+        }
+        let detail = ran_and_gathered(change.db(), &session, session.expires_at).await?;
+        change
+            .commit("room_session.expire", target(&session), detail)
+            .await?;
+        recorded += 1;
+    }
+    Ok(recorded)
 }

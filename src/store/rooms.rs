@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Set, sea_query::Expr,
 };
 use std::collections::HashMap;
 
@@ -106,6 +106,41 @@ pub async fn close(
     Ok(m.update(db).await?)
 }
 
+/// Sessions nobody closed whose time and grace had both run out by `now`
+/// (few: only sessions still marked open are read).
+pub async fn ended_unclosed(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Vec<RoomSession>, AppError> {
+    let open = room_session::Entity::find()
+        .filter(room_session::Column::ClosedAt.is_null())
+        .order_by_asc(room_session::Column::Id)
+        .all(db)
+        .await?;
+    Ok(open.into_iter().filter(|s| end_of(s) <= now).collect())
+}
+
+/// When a session stops taking answers: its end plus its grace.
+pub fn end_of(s: &RoomSession) -> DateTime<Utc> {
+    s.expires_at + chrono::Duration::minutes(i64::from(s.grace_minutes))
+}
+
+/// Marks a session ended at `at`, unless another instance did first:
+/// true when this call did.
+pub async fn mark_ended(
+    db: &impl ConnectionTrait,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let done = room_session::Entity::update_many()
+        .col_expr(room_session::Column::ClosedAt, Expr::value(at))
+        .filter(room_session::Column::Id.eq(id))
+        .filter(room_session::Column::ClosedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
 /// Every session of a round, newest first.
 pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<RoomSession>, AppError> {
     Ok(room_session::Entity::find()
@@ -120,6 +155,27 @@ pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<RoomSe
 pub struct SessionCounts {
     pub answers: u64,
     pub valid: u64,
+}
+
+/// The answers of one session.
+pub async fn counts_of(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+) -> Result<SessionCounts, AppError> {
+    let validities: Vec<String> = response::Entity::find()
+        .select_only()
+        .column(response::Column::Validity)
+        .filter(response::Column::RoomSessionId.eq(session_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(SessionCounts {
+        answers: validities.len() as u64,
+        valid: validities
+            .iter()
+            .filter(|v| v.as_str() == Validity::Valid.code())
+            .count() as u64,
+    })
 }
 
 /// Per session of a round, its answers.

@@ -441,3 +441,69 @@ async fn a_room_answers_on_its_own_allowance_and_the_links_limit_still_holds_for
     assert_eq!(still.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(stored(&app).await.len(), 6);
 }
+
+#[tokio::test]
+async fn a_session_that_runs_out_is_in_the_audit_log_once_with_its_answers() {
+    let (app, t, id, link) = pupils_round(30).await;
+    let token = link["token"].as_str().unwrap().to_string();
+    let mut q = app.questionnaire(&token).await;
+    q["__token"] = json!(token);
+    let s = open_session(&app, &t, id, &link, json!({"minutes": 30})).await;
+    let (code, sid) = (s["code"].as_str().unwrap(), s["id"].as_i64().unwrap());
+    let pc = phone();
+    for pick in [1, 2] {
+        let r = pupil(&app, &pc, code, &q, pick).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+
+    // Still running: listing records nothing.
+    let list = json_of(
+        app.get(&t, &format!("/api/rounds/{id}/room-sessions"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list["sessions"][0]["open"], true, "{list}");
+    let admin = app.admin_token().await;
+    let audit = json_of(app.get(&admin, "/api/audit").await, StatusCode::OK).await;
+    assert!(!audit.to_string().contains("room_session.expire"));
+
+    // Its time and its grace ran out (moved back in the database), nobody
+    // closed it: the next look records it, once, as the system.
+    use renke::entities::room_session;
+    use sea_orm::{ActiveModelTrait, Set};
+    let mut m: room_session::ActiveModel = room_session::Entity::find_by_id(sid)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    let now = chrono::Utc::now();
+    m.opened_at = Set(now - chrono::Duration::minutes(70));
+    m.expires_at = Set(now - chrono::Duration::minutes(20));
+    m.update(&app.db).await.unwrap();
+    for _ in 0..2 {
+        let list = json_of(
+            app.get(&t, &format!("/api/rounds/{id}/room-sessions"))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(list["sessions"][0]["open"], false, "{list}");
+        assert!(list["sessions"][0]["closed_at"].is_string(), "{list}");
+    }
+    let audit = json_of(app.get(&admin, "/api/audit").await, StatusCode::OK).await;
+    let text = audit.to_string();
+    assert_eq!(text.matches("room_session.expire").count(), 1, "{text}");
+    assert!(text.contains("ran_minutes=50 answers=2 valid=2"), "{text}");
+    assert!(text.contains("系统（自动）"), "{text}");
+    // Ended: closing it now is refused as for any ended session.
+    let twice = app
+        .post(
+            &t,
+            &format!("/api/rounds/{id}/room-sessions/{sid}/close"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(twice.status(), StatusCode::CONFLICT);
+}
