@@ -100,6 +100,10 @@ pub struct IntegrityOut {
     /// household phone.
     pub county_shared_device_share: Option<f64>,
     pub shared_device: Vec<SharedDeviceOut>,
+    /// Computer-room sessions, each compared with its school and the
+    /// county and flagged when it stands out (none when the round has no
+    /// session).
+    pub room_sessions: Option<super::room_types::RoomSessionsOut>,
 }
 
 /// Valid and shared-device responses per school, and the county's.
@@ -213,5 +217,6 @@ pub fn integrity_out(
                 }
             })
             .collect(),
+        room_sessions: None,
     }
 }

@@ -390,6 +390,67 @@ pub struct RoundReportOut {
     pub sensitivity: Vec<SensitivityRowOut>,
     /// By language, when the round has additional languages or responses in one.
     pub languages: Option<LanguagesOut>,
+    /// Computer-room sessions (机房答题) and their answers, when the round
+    /// has any; how each compares with its school and the county is in the
+    /// integrity panel.
+    pub room_sessions: Option<RoomCountsOut>,
+}
+
+/// The answers of a round's computer-room sessions.
+#[derive(Debug, Clone, Object)]
+pub struct RoomCountsOut {
+    pub sessions: u64,
+    /// Answers stored in a session, and those that count.
+    pub answers: u64,
+    pub valid: u64,
+    /// Each session, in the order they were opened.
+    pub per_session: Vec<RoomCountOut>,
+}
+
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct RoomCountOut {
+    pub id: i64,
+    pub link_id: i64,
+    pub school_id: Option<i64>,
+    pub school_name: Option<String>,
+    pub group: GroupDto,
+    pub group_label: String,
+    pub opened_at: DateTime<Utc>,
+    pub answers: u64,
+    pub valid: u64,
+}
+
+/// The room sessions part of the report (none when the round has none).
+pub fn room_counts_out(data: &RoundData) -> Option<RoomCountsOut> {
+    if data.rooms.is_empty() {
+        return None;
+    }
+    let per_session: Vec<RoomCountOut> = data
+        .rooms
+        .iter()
+        .filter_map(|(s, c)| {
+            let link = data.links.iter().find(|l| l.id == s.link_id)?;
+            let (group, group_label) = group_fields(link.group);
+            Some(RoomCountOut {
+                id: s.id,
+                link_id: s.link_id,
+                school_id: link.school_id,
+                school_name: data.school(link.school_id).map(|x| x.name.clone()),
+                group,
+                group_label,
+                opened_at: s.opened_at,
+                answers: c.answers,
+                valid: c.valid,
+            })
+        })
+        .collect();
+    Some(RoomCountsOut {
+        sessions: per_session.len() as u64,
+        answers: per_session.iter().map(|s| s.answers).sum(),
+        valid: per_session.iter().map(|s| s.valid).sum(),
+        per_session,
+    })
 }
 
 /// The by-language breakdown, when there is more than Chinese.
@@ -562,6 +623,7 @@ pub fn report_out(
         items: r.items.iter().map(item_out).collect(),
         areas: areas_out(&r.items),
         paper_sheets: SheetCountsOut::of(&data.sheets),
+        room_sessions: room_counts_out(data),
         modes: rates_by_mode(&data.rule, min_n, &data.modes)
             .iter()
             .map(|m| ModeRateOut {

@@ -265,7 +265,11 @@ impl ReportsApi {
         let _permit = state.heavy.permit().await?;
         let d = data::load(&state.db, id.0).await?;
         let links = data::integrity(&state.db, &d, rule).await?;
-        Ok(Json(integrity_out(&d, &links, rule, min_n)))
+        let mut out = integrity_out(&d, &links, rule, min_n);
+        if !d.rooms.is_empty() {
+            out.room_sessions = Some(super::rooms::all(&state, id.0).await?);
+        }
+        Ok(Json(out))
     }
 
     /// Rounds side by side (reviewer): rates per group, school and school ×

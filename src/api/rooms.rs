@@ -47,7 +47,7 @@ pub enum OpenedResponse {
 }
 
 /// Every session of a round with counts and comparisons.
-async fn all(state: &AppState, round_id: i64) -> Result<RoomSessionsOut, AppError> {
+pub(super) async fn all(state: &AppState, round_id: i64) -> Result<RoomSessionsOut, AppError> {
     // Sessions that ran out since the last sweep get their audit entry
     // first; a failure there must not hide the list.
     if let Err(err) = app::rooms::record_expired(state.app()).await {

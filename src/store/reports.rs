@@ -44,6 +44,8 @@ pub struct RoundData {
     pub modes: Vec<ModeClass>,
     /// Paper sheets by entry state (`store::paper::status`).
     pub sheets: Vec<(String, i64)>,
+    /// The round's room sessions (oldest first) with their answers.
+    pub rooms: Vec<(super::rooms::RoomSession, super::rooms::SessionCounts)>,
 }
 
 impl RoundData {
@@ -95,7 +97,18 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
     let languages = super::translations::languages(db, round_id).await?;
     let modes = mode_classes(db, round_id).await?;
     let sheets = super::paper::counts(db, round_id).await?;
+    let mut counts = super::rooms::counts(db, round_id).await?;
+    let mut rooms: Vec<_> = super::rooms::list(db, round_id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let c = counts.remove(&s.id).unwrap_or_default();
+            (s, c)
+        })
+        .collect();
+    rooms.reverse();
     Ok(RoundData {
+        rooms,
         languages,
         detail,
         rule,

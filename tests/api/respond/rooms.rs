@@ -405,6 +405,57 @@ async fn a_planted_session_of_identical_answers_is_flagged_an_honest_one_is_not(
         .all(&app.db)
         .await
         .unwrap();
+
+    // The integrity panel carries the same comparison and flag; the report
+    // counts each session's answers.
+    let integrity = json_of(
+        app.get(&t, &format!("/api/rounds/{id}/integrity")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let sessions = integrity["room_sessions"]["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{integrity}");
+    let in_panel = sessions.iter().find(|s| s["id"] == coached["id"]).unwrap();
+    assert_eq!(in_panel["flags"], flagged["flags"], "{in_panel}");
+    let report = json_of(
+        app.get(&t, &format!("/api/rounds/{id}/report")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let rooms = &report["room_sessions"];
+    assert_eq!(rooms["sessions"], 2, "{rooms}");
+    assert_eq!(rooms["answers"], 18);
+    assert_eq!(rooms["valid"], 18);
+    let per: Vec<(i64, u64)> = rooms["per_session"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_i64().unwrap(), s["answers"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        per,
+        vec![
+            (honest["id"].as_i64().unwrap(), 8),
+            (coached["id"].as_i64().unwrap(), 10)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_round_without_room_sessions_reports_none() {
+    let (app, t, id, _) = pupils_round(30).await;
+    let report = json_of(
+        app.get(&t, &format!("/api/rounds/{id}/report")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(report.get("room_sessions").is_none(), "{report}");
+    let integrity = json_of(
+        app.get(&t, &format!("/api/rounds/{id}/integrity")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(integrity.get("room_sessions").is_none(), "{integrity}");
 }
 
 #[tokio::test]
