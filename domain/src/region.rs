@@ -199,17 +199,40 @@ pub fn parse_import(
     known: &BTreeMap<String, Level>,
 ) -> Result<Vec<ImportRow>, Vec<RowError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    parse_import_rows(
+        text.lines()
+            .enumerate()
+            .map(|(i, line)| (i + 1, vec![line.to_string()])),
+        known,
+    )
+}
+
+/// As [`parse_import`], from rows already split into cells (a spreadsheet,
+/// or a CSV read by a CSV reader), each with its line (the header is line
+/// 1). A row of one cell is split at commas, ASCII or full-width (，), as
+/// a line of text is.
+pub fn parse_import_rows(
+    lines: impl IntoIterator<Item = (usize, Vec<String>)>,
+    known: &BTreeMap<String, Level>,
+) -> Result<Vec<ImportRow>, Vec<RowError>> {
     let mut rows: Vec<(usize, ImportRow)> = Vec::new();
     let mut errors = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        let line = line.trim();
-        if line.is_empty() {
+    for (line_no, cells) in lines {
+        let cells: Vec<&str> = match cells.as_slice() {
+            [one] => one.split([',', '，']).map(str::trim).collect(),
+            many => many.iter().map(|c| c.trim()).collect(),
+        };
+        // Trailing empty cells (a spreadsheet's blank columns) say nothing.
+        let used = cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
+        let cells = &cells[..used];
+        if cells.is_empty() {
             continue;
         }
-        let cells: Vec<&str> = line.split([',', '，']).map(str::trim).collect();
-        if i == 0 && (cells[0].contains("代码") || cells[0].eq_ignore_ascii_case("code")) {
+        if line_no == 1 && (cells[0].contains("代码") || cells[0].eq_ignore_ascii_case("code")) {
             continue;
         }
         let mut fail = |m: String| {

@@ -11,6 +11,7 @@ use poem_openapi::{
 
 use super::ApiTags;
 use crate::error::{Answer, BodyCreateUnique, BodyUpdate, ReviewerList};
+use crate::import::ImportErrors;
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
@@ -180,8 +181,8 @@ impl RegionsApi {
         Ok(Json(row.into()))
     }
 
-    /// Import division codes (admin): a CSV of `代码,名称,上级代码` lines
-    /// (UTF-8, optional header). The level follows from the code
+    /// Import division codes (admin): rows of `代码,名称,上级代码` (CSV in
+    /// UTF-8 or GB18030, or the first sheet of an XLSX; optional header). The level follows from the code
     /// (`xx0000` 省, `xxxx00` 州市, else 县区). Codes already in the tree
     /// are renamed and moved. All or nothing: any bad row and 422 names
     /// every bad line.
@@ -193,10 +194,14 @@ impl RegionsApi {
         body: Binary<Vec<u8>>,
     ) -> Answer<Json<RegionImportOut>, BodyCreateUnique> {
         let who = auth.require(Role::Admin)?;
-        let text = std::str::from_utf8(&body.0)
-            .map_err(|_| AppError::invalid_field("file", "文件须为UTF-8编码的CSV"))?;
+        let table = crate::import::read_table(&body.0).map_err(|ImportErrors(errs)| {
+            AppError::with_details(
+                format!("导入失败：{}处错误，未保存任何数据", errs.len()),
+                errs,
+            )
+        })?;
         let known = store::regions::known_codes(&state.db).await?;
-        let rows = region::parse_import(text, &known).map_err(|errs| {
+        let rows = region::parse_import_rows(table, &known).map_err(|errs| {
             AppError::with_details(
                 format!("导入失败：{}处错误，未保存任何数据", errs.len()),
                 errs.iter()

@@ -439,6 +439,45 @@ async fn the_tree_refuses_bad_nodes_and_imports_all_or_nothing() {
         "a county node gets its county"
     );
     assert!(find("659000")["county_id"].is_null());
+
+    // As Excel saves it: GB18030 CSV, or a workbook; the same rows.
+    let post = |body: Vec<u8>| {
+        app.client
+            .post(app.url("/api/regions/import"))
+            .bearer_auth(&admin)
+            .header("content-type", "application/octet-stream")
+            .body(body)
+            .send()
+    };
+    let (gbk, _, _) = encoding_rs::GB18030.encode("代码,名称,上级代码\r\n652301,昌吉市,652300\r\n");
+    let body = json_of(post(gbk.into_owned()).await.unwrap(), StatusCode::OK).await;
+    assert_eq!(body, json!({"created": 1, "updated": 0}));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in [["代码", "名称", "上级代码"], ["652302", "阜康市", "652300"]]
+        .iter()
+        .enumerate()
+    {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    let body = json_of(
+        post(book.save_to_buffer().unwrap()).await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(body, json!({"created": 1, "updated": 0}));
+    let after = json_of(app.get(&admin, "/api/regions").await, StatusCode::OK).await;
+    let names: Vec<&str> = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["code"] == "652301" || r["code"] == "652302")
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{after}");
+    assert!(names.contains(&"昌吉市") && names.contains(&"阜康市"));
 }
 
 /// An open round in the county of `token` with one school (`code`) and
