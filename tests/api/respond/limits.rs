@@ -454,3 +454,60 @@ async fn an_oversized_username_is_throttled_like_any_other() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+#[tokio::test]
+async fn guessing_room_codes_is_paused_and_the_real_room_still_opens() {
+    let app = spawn_app_with(defaults_behind_proxy).await;
+    let (t, id, links) = app.open_round_with(1, &["student"], json!({})).await;
+    let link = link_of(&links, "student");
+    let room = json_of(
+        app.post(
+            &t,
+            &format!("/api/rounds/{id}/links/{}/room-sessions", link["id"]),
+            json!({}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let code = room["code"].as_str().unwrap().to_string();
+    let open = |address: &'static str, path: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url(&path))
+                .header("X-Forwarded-For", address)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // A script walks the code space from one address: refused, then paused
+    // within the address's allowance of refusals.
+    let guesser = "203.0.113.66";
+    let mut answered = 0;
+    for n in 0..(DEFAULT_RATE_PER_ADDRESS as usize * 3) {
+        let guess = format!("/r/{:08}", 10_000_000 + n);
+        let status = open(guesser, guess).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        answered += 1;
+    }
+    assert!(
+        answered <= DEFAULT_RATE_PER_ADDRESS as usize + 2,
+        "{answered} guesses answered before a pause"
+    );
+    // Even the right code is paused for that address now...
+    assert_eq!(
+        open(guesser, format!("/r/{code}")).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ...while the school's room, behind its own address, opens its session.
+    assert_eq!(
+        open("198.51.100.20", format!("/r/{code}")).await,
+        StatusCode::OK
+    );
+}
