@@ -1,4 +1,3 @@
-use clap::Parser;
 use renke::{
     cli,
     config::{Cli, Command},
@@ -9,7 +8,7 @@ use renke::{
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     renke::memory::limit_arenas();
-    let cli = Cli::parse();
+    let cli = Cli::load()?;
     telemetry::init(cli.settings.log_format);
     match cli.command {
         None | Some(Command::Serve) => {

@@ -6,6 +6,8 @@
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 use std::time::Instant;
 
+use crate::{metrics::RouteClass, state::AppState};
+
 /// The path with every survey token replaced by `…`:
 /// `/s/<token>[/code]` and `/api/public/links/<token>[/responses]`.
 pub fn redact(path: &str) -> String {
@@ -26,13 +28,19 @@ pub fn redact(path: &str) -> String {
 pub async fn log_requests<E: Endpoint>(next: E, req: Request) -> Result<Response> {
     let method = req.method().clone();
     let path = redact(req.uri().path());
+    let class = RouteClass::of(req.uri().path());
+    let metrics = req.data::<AppState>().map(|s| s.metrics.clone());
     let started = Instant::now();
     let result = next.call(req).await.map(IntoResponse::into_response);
     let status = match &result {
         Ok(resp) => resp.status(),
         Err(err) => err.status(),
     };
-    let ms = started.elapsed().as_millis() as u64;
+    let took = started.elapsed();
+    if let Some(m) = metrics {
+        m.request(class, status.as_u16(), took);
+    }
+    let ms = took.as_millis() as u64;
     if status.is_server_error() {
         tracing::warn!(%method, %path, status = status.as_u16(), ms, "request");
     } else {

@@ -10,14 +10,16 @@ use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use crate::{
-    api, auth, config::Settings, deployment_key, heavy::Heavy, link_cache::LinkCache, pages,
-    ratelimit::RateLimiter, security, state::AppState, store, store::db, throttle::LoginThrottle,
-    writer::SubmissionWriter,
+    api, auth, config::Settings, deployment_key, heavy::Heavy, link_cache::LinkCache,
+    metrics::Metrics, pages, ratelimit::RateLimiter, security, state::AppState, store, store::db,
+    throttle::LoginThrottle, writer::SubmissionWriter,
 };
 
 pub struct Application {
     acceptor: TcpAcceptor,
     addr: SocketAddr,
+    /// The metrics listener (`RENKE_METRICS_BIND`), when configured.
+    metrics: Option<(TcpAcceptor, SocketAddr)>,
     state: AppState,
     writer_task: tokio::task::JoinHandle<()>,
     initial_admin_password: Option<String>,
@@ -32,22 +34,25 @@ impl Application {
         let initial_admin_password = bootstrap_admin(&db).await?;
         let keyed = deployment_key::load(&db, &settings).await?;
         let limiter = Arc::new(RateLimiter::new(&settings));
-        let acceptor = TcpListener::bind(settings.bind).into_acceptor().await?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .ok_or_else(|| anyhow::anyhow!("could not read the bound address"))?;
+        crate::scrape::check_settings(&settings)?;
+        let (acceptor, addr) = bind(settings.bind).await?;
+        let metrics = match settings.metrics_bind {
+            Some(at) => Some(bind(at).await?),
+            None => None,
+        };
         // Links fall back to the bound address when no public URL is set:
         // use the real port, not the 0 of a test's `127.0.0.1:0`.
         let settings = Arc::new(Settings {
             bind: addr,
             ..settings
         });
-        let (writer, writer_task) = SubmissionWriter::start_dedicated(settings.clone()).await?;
+        let counters = Arc::new(Metrics::default());
+        let (writer, writer_task) =
+            SubmissionWriter::start_dedicated(settings.clone(), counters.clone()).await?;
         Ok(Self {
             acceptor,
             addr,
+            metrics,
             state: AppState {
                 db,
                 settings,
@@ -58,6 +63,7 @@ impl Application {
                 limiter,
                 links: Arc::new(LinkCache::default()),
                 heavy: Heavy::default(),
+                metrics: counters,
             },
             writer_task,
             initial_admin_password,
@@ -73,6 +79,11 @@ impl Application {
         self.addr.port()
     }
 
+    /// The port of the metrics listener, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(_, a)| a.port())
+    }
+
     pub fn db(&self) -> DatabaseConnection {
         self.state.db.clone()
     }
@@ -86,10 +97,17 @@ impl Application {
         let Self {
             acceptor,
             addr,
+            metrics,
             state,
             writer_task,
             ..
         } = self;
+        let metrics_server = metrics.map(|(acceptor, at)| {
+            tracing::info!(addr = %at, "metrics listening");
+            let server =
+                Server::new_with_acceptor(acceptor).run(crate::scrape::routes(state.clone()));
+            tokio::spawn(server)
+        });
         tracing::info!(%addr, "renke listening");
         if let Some(url) = &state.settings.public_url {
             tracing::info!(public_url = %url, "survey links use this base URL");
@@ -101,6 +119,10 @@ impl Application {
             .await?;
         // The routes (and with them the last writer handles) are gone: the
         // writer finishes what is queued and stops.
+        if let Some(task) = metrics_server {
+            task.abort();
+            let _ = task.await;
+        }
         match tokio::time::timeout(Duration::from_secs(30), writer_task).await {
             Ok(_) => tracing::info!("shut down cleanly"),
             Err(_) => tracing::error!("submission writer did not finish in 30 s"),
@@ -141,6 +163,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         )
         .at("/healthz", poem::get(api::health::healthz))
         .nest("/", pages::routes())
+        .around(crate::scrape::on_main)
         .around(crate::respondent_gate::respondent_limits)
         .around(security::headers)
         .with(CatchPanic::new())
@@ -149,6 +172,17 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .around(crate::limits::refuse_encoded_bodies)
         .around(crate::request_log::log_requests)
         .data(state)
+}
+
+/// Binds `at` (port 0 picks a free one) and reads the address it got.
+async fn bind(at: SocketAddr) -> anyhow::Result<(TcpAcceptor, SocketAddr)> {
+    let acceptor = TcpListener::bind(at).into_acceptor().await?;
+    let addr = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .ok_or_else(|| anyhow::anyhow!("could not read the bound address"))?;
+    Ok((acceptor, addr))
 }
 
 /// On first start with no accounts, creates `admin` with a random password

@@ -10,6 +10,7 @@ use crate::{
     heavy::Heavy,
     keyed::Keyed,
     link_cache::LinkCache,
+    metrics::Metrics,
     ratelimit::RateLimiter,
     throttle::{LoginThrottle, ThrottleNotes},
     writer::SubmissionWriter,
@@ -31,6 +32,8 @@ pub struct AppState {
     pub links: Arc<LinkCache>,
     /// Permits for heavy requests (QR ZIPs, posters, scans), see `heavy`.
     pub heavy: Heavy,
+    /// Counters for the `/metrics` scrape (see `scrape`).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {

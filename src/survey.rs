@@ -278,7 +278,30 @@ pub async fn submit(
     token: &str,
     input: ResponseInput,
 ) -> Result<Outcome, AppError> {
+    let mut county = None;
+    let result = check_and_store(state, token, input, &mut county).await;
+    match &result {
+        Ok(Outcome::Created(_)) => state.metrics.stored(county),
+        Ok(_) => state.metrics.replayed(),
+        Err(e) => state.metrics.refused(crate::metrics::refusal_reason(e)),
+    }
+    result
+}
+
+/// `submit`, telling `county` which county the link belongs to once known.
+async fn check_and_store(
+    state: &AppState,
+    token: &str,
+    input: ResponseInput,
+    county: &mut Option<i64>,
+) -> Result<Outcome, AppError> {
     let open = open_link(state, token).await?;
+    *county = open
+        .ctx()
+        .school
+        .as_ref()
+        .and_then(|s| s.county_id)
+        .or(open.ctx().round.county_id);
     let language = language_of(&open.link, input.language.as_deref())?;
     let checked = check_answers(&open.questionnaire, &input.answers).map_err(|e| match e.item {
         Some(item) => AppError::invalid_field(item, e.message),

@@ -15,6 +15,7 @@ use crate::{
     domain::{school::Location, submission::Validity},
     entities::response,
     error::AppError,
+    metrics::Metrics,
     store::db,
     store::{self, access_codes::CodeState},
 };
@@ -65,10 +66,11 @@ impl SubmissionWriter {
     /// so in-flight submissions finish at shutdown.
     pub async fn start_dedicated(
         settings: Arc<Settings>,
+        metrics: Arc<Metrics>,
     ) -> anyhow::Result<(Self, tokio::task::JoinHandle<()>)> {
         let conn = db::connect_pool(&settings, 1).await?;
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
-        let handle = tokio::spawn(run(Some(conn), Some(settings), rx));
+        let handle = tokio::spawn(run(Some(conn), Some(settings), rx, metrics));
         Ok((Self { tx }, handle))
     }
 
@@ -76,8 +78,14 @@ impl SubmissionWriter {
     /// command-line tools).
     pub fn start(db: DatabaseConnection) -> (Self, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
-        let handle = tokio::spawn(run(Some(db), None, rx));
+        let handle = tokio::spawn(run(Some(db), None, rx, Arc::default()));
         (Self { tx }, handle)
+    }
+
+    /// Submissions waiting for the writer, and the most that may wait.
+    pub fn queue(&self) -> (usize, usize) {
+        let most = self.tx.max_capacity();
+        (most - self.tx.capacity(), most)
     }
 
     /// Queues a submission and waits until it is committed.
@@ -120,6 +128,7 @@ async fn run(
     mut conn: Option<DatabaseConnection>,
     settings: Option<Arc<Settings>>,
     mut rx: mpsc::Receiver<(Submission, Reply)>,
+    metrics: Arc<Metrics>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
@@ -133,7 +142,11 @@ async fn run(
             continue;
         };
         let subs: Vec<&Submission> = batch.iter().map(|(s, _)| s).collect();
+        let started = std::time::Instant::now();
         let first = write_batch(&db, &subs).await;
+        if first.is_ok() {
+            metrics.batch_committed(subs.len(), started.elapsed());
+        }
         if first.is_err() {
             conn = renew(conn.take(), &settings).await;
         }

@@ -89,6 +89,21 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The pool's open connections and how many of them are idle (metrics).
+pub fn pool_use(db: &DatabaseConnection) -> (u32, u32) {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle() as u32)
+        }
+        sea_orm::DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle() as u32)
+        }
+        _ => (0, 0),
+    }
+}
+
 /// Copies a live SQLite database into `path` with `VACUUM INTO`: one read
 /// transaction, so the copy is consistent even while submissions are being
 /// written.

@@ -13,6 +13,7 @@ mod freeze;
 mod hardening;
 mod health;
 mod languages;
+mod metrics;
 mod paper;
 mod readiness;
 mod regions;

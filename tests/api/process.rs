@@ -72,7 +72,12 @@ fn start(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> (Child, Arc
 impl RenkeProcess {
     /// Serves the database at `database_url` on a free port; waits until it listens.
     pub fn serve(database_url: &str, env: &[(&str, &str)]) -> Self {
-        let (mut child, log) = start(database_url, &["serve"], env);
+        Self::serve_args(database_url, &["serve"], env)
+    }
+
+    /// `serve` with the given command line (e.g. with flags).
+    pub fn serve_args(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let (mut child, log) = start(database_url, args, env);
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let text = log.lock().expect("log").clone();
