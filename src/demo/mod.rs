@@ -210,7 +210,7 @@ async fn resource_figures(
     drafts: &[crate::domain::school::SchoolDraft],
     stored: &[school::Model],
 ) -> anyhow::Result<()> {
-    let county_id = store::county::current_id(conn).await?;
+    let county_id = store::county::FIRST;
     let year = crate::domain::readiness_input::SchoolYear::parse(readiness::YEAR)
         .map_err(|e| anyhow::anyhow!(e))?;
     for (i, d) in drafts.iter().enumerate() {

@@ -413,6 +413,17 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
         StatusCode::CREATED,
     )
     .await;
+    // The county's profile, so that its readiness reads answer.
+    json_of(
+        app.put(
+            &organiser,
+            "/api/county",
+            json!({"name": "奇台县", "admin_code": "652325", "resident_population": 250000}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
     let ctx = Ctx {
         account_id: 1,
         admin_password: app.admin_password.clone(),
@@ -482,16 +493,30 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
     )
     .await;
     let mut checked = 0;
+    let mut readiness = 0;
     for (path, ops) in spec["paths"].as_object().unwrap() {
-        if !(path.starts_with("/rounds/{id}") || path.starts_with("/schools/{id}")) {
+        let named = path.starts_with("/rounds/{id}") || path.starts_with("/schools/{id}");
+        if !(named || path.starts_with("/readiness")) {
             continue;
         }
         for (method, op) in ops.as_object().unwrap() {
             let id = op["operationId"].as_str().unwrap();
             let (min, body) = entry(id, &ctx).unwrap_or_else(|| panic!("no entry for {id}"));
+            // Readiness acts on "the county": the matrix names county 1.
+            let by_county = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == "county_id"));
+            if !named && !by_county {
+                continue;
+            }
             // fill() gives the what-if its formula: the answer is about the
             // county, not the query.
-            let url = app.url(&fill(path, id, &ctx));
+            let mut url = app.url(&fill(path, id, &ctx));
+            if by_county {
+                url.push_str(if url.contains('?') { "&" } else { "?" });
+                url.push_str("county_id=1");
+                readiness += 1;
+            }
             let http = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             for (name, token) in &who {
                 let mut req = app.client.request(http.clone(), &url).bearer_auth(token);
@@ -504,12 +529,19 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
                 };
                 let status = req.send().await.unwrap().status();
                 if name.ends_with("elsewhere") {
+                    // By county, the role is judged before the county (no
+                    // id of the county's is named in the path).
+                    let expected = if by_county && name.starts_with("reviewer") && min > Min::Reviewer {
+                        StatusCode::FORBIDDEN
+                    } else {
+                        StatusCode::NOT_FOUND
+                    };
                     assert_eq!(
                         status,
-                        StatusCode::NOT_FOUND,
+                        expected,
                         "{name} → {method} {path} ({id})"
                     );
-                } else if http == Method::GET
+                } else if (http == Method::GET || (by_county && min == Min::Reviewer))
                     && (min <= Min::Reviewer
                         // What a clerk keys from (links and questionnaires)
                         // is a read for an organiser above; a reviewer is
@@ -538,4 +570,5 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
         }
     }
     assert!(checked >= 4 * 25, "checked only {checked} calls");
+    assert!(readiness >= 10, "only {readiness} readiness operations");
 }

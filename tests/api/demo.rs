@@ -18,7 +18,9 @@ async fn the_demo_fills_an_empty_database_once() {
     );
     // 资源配置 for 2025-2026: two schools and one CV fail.
     let year = renke::domain::readiness_input::SchoolYear::parse("2025-2026").unwrap();
-    let e = renke::app::readiness::evaluation(&db, year).await.unwrap();
+    let e = renke::app::readiness::evaluation(&db, 1, year)
+        .await
+        .unwrap();
     let failing: Vec<&str> = e
         .report
         .stages
