@@ -65,7 +65,9 @@ impl ReadinessApi {
     ) -> Answer<Json<ReadinessSettingsDto>, ReviewerQuery> {
         let who = auth.require(Role::Reviewer)?;
         let county = store::scope::pick(&state.db, &who.scope, county_id.0).await?;
-        Ok(Json(app::readiness::settings(&state.db, county).await?.into()))
+        Ok(Json(
+            app::readiness::settings(&state.db, county).await?.into(),
+        ))
     }
 
     /// Set the county's 资源配置 settings (organiser). 404 until the county
@@ -195,7 +197,8 @@ impl ReadinessApi {
                 errs,
             )
         })?;
-        let outcome = app::readiness::import(state.app(), Actor::user(who), county, &y, parsed).await?;
+        let outcome =
+            app::readiness::import(state.app(), Actor::user(who), county, &y, parsed).await?;
         Ok(Json(ImportOut {
             created: outcome.created,
             updated: outcome.updated,

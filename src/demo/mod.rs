@@ -5,6 +5,7 @@
 //! log in. Run again, it only resets that password; it refuses to touch a
 //! database that holds anything else.
 
+mod checklist;
 mod county;
 mod readiness;
 mod responses;
@@ -226,6 +227,7 @@ async fn resource_figures(
         );
         store::readiness::put(conn, county_id, &year, s.id, &f).await?;
     }
+    checklist::fill(conn, county_id, &year, drafts, stored).await?;
     Ok(())
 }
 

@@ -130,6 +130,32 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
             Reviewer,
             Some(json!({"school_id": ctx.school_id, "figures": readiness_figures()})),
         ),
+        "get_readiness_checklist"
+        | "list_readiness_facts"
+        | "readiness_facts_template"
+        | "get_readiness_overview"
+        | "get_readiness_summary_page"
+        | "get_readiness_evidence" => (Reviewer, None),
+        "put_readiness_check" => (
+            Organiser,
+            Some(json!({"value1": 7000, "note": "矩阵"})),
+        ),
+        "upload_readiness_evidence" => (
+            Organiser,
+            Some(Value::String("%PDF-1.4\n矩阵\n%%EOF\n".into())),
+        ),
+        "delete_readiness_evidence" => (Organiser, None),
+        "put_readiness_facts" => (
+            Organiser,
+            Some(json!({"primary_classes": 10, "largest_primary_class": 40})),
+        ),
+        "import_readiness_facts" => (
+            Organiser,
+            Some(Value::String(
+                "学校标识码,小学班级数,小学最大班额\n2165000001,10,40\n".into(),
+            )),
+        ),
+        "put_readiness_survey_round" => (Organiser, Some(json!({}))),
         "list_regions" | "compare_counties" => (Reviewer, None),
         "create_region" => (
             Admin,
@@ -173,6 +199,8 @@ struct Ctx {
     room_session_id: i64,
     round_body: Value,
     questionnaire: Value,
+    /// An evidence file of county 1 (any id where none was uploaded).
+    evidence_id: i64,
 }
 
 fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
@@ -210,6 +238,8 @@ fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
         .replace("{link_id}", &ctx.link_id.to_string())
         .replace("{session_id}", &ctx.room_session_id.to_string())
         .replace("{sheet_id}", "1")
+        .replace("{item}", "g7")
+        .replace("{evidence_id}", &ctx.evidence_id.to_string())
         .replace("{token}", &ctx.link_token)
         + match op {
             "print_access_code_slips" => "?count=2",
@@ -263,6 +293,7 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
         room_session_id: room["id"].as_i64().unwrap(),
         round_body: draft.clone(),
         questionnaire,
+        evidence_id: 1,
     };
 
     let spec = json_of(
@@ -424,7 +455,20 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
         StatusCode::OK,
     )
     .await;
+    let evidence = json_of(
+        app.client
+            .post(app.url("/api/readiness/years/2025-2026/checklist/g7/evidence?file_name=a.pdf"))
+            .bearer_auth(&organiser)
+            .header("content-type", "application/octet-stream")
+            .body("%PDF-1.4\n%%EOF\n")
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
     let ctx = Ctx {
+        evidence_id: evidence["id"].as_i64().unwrap(),
         account_id: 1,
         admin_password: app.admin_password.clone(),
         round_id,
@@ -531,16 +575,13 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
                 if name.ends_with("elsewhere") {
                     // By county, the role is judged before the county (no
                     // id of the county's is named in the path).
-                    let expected = if by_county && name.starts_with("reviewer") && min > Min::Reviewer {
-                        StatusCode::FORBIDDEN
-                    } else {
-                        StatusCode::NOT_FOUND
-                    };
-                    assert_eq!(
-                        status,
-                        expected,
-                        "{name} → {method} {path} ({id})"
-                    );
+                    let expected =
+                        if by_county && name.starts_with("reviewer") && min > Min::Reviewer {
+                            StatusCode::FORBIDDEN
+                        } else {
+                            StatusCode::NOT_FOUND
+                        };
+                    assert_eq!(status, expected, "{name} → {method} {path} ({id})");
                 } else if (http == Method::GET || (by_county && min == Min::Reviewer))
                     && (min <= Min::Reviewer
                         // What a clerk keys from (links and questionnaires)

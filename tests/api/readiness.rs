@@ -603,7 +603,10 @@ async fn each_county_reads_and_writes_only_its_own_readiness() {
     let resp = import(&app, &second, "2025-2026", good_file().into_bytes()).await;
     let body = json_of(resp, StatusCode::NOT_FOUND).await;
     assert!(
-        body["message"].as_str().unwrap().contains("请先填写县情信息"),
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("请先填写县情信息"),
         "{body}"
     );
     json_of(
