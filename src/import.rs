@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+pub mod checklist;
 pub mod readiness;
 
 use crate::domain::school::{SchoolDraft, SchoolInput};

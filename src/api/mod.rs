@@ -6,6 +6,8 @@ pub mod accounts;
 pub mod allow;
 pub mod audit;
 pub mod auth;
+pub mod checklist;
+pub mod checklist_types;
 pub mod compare_types;
 pub mod county;
 pub mod exports;
@@ -118,6 +120,7 @@ api_areas! {
         timeline::TimelineApi,
         exports::ExportsApi,
         readiness::ReadinessApi,
+        checklist::ChecklistApi,
         paper::PaperApi,
         paper_print::PaperPrintApi,
     ),

@@ -4,7 +4,7 @@
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi,
-    param::Path,
+    param::{Path, Query},
     payload::{Attachment, AttachmentType, Binary, Json},
 };
 
@@ -24,6 +24,7 @@ use crate::{
     error::AppError,
     import::{ImportErrors, readiness as import},
     state::AppState,
+    store,
 };
 
 fn year(text: &str) -> Result<SchoolYear, AppError> {
@@ -60,9 +61,13 @@ impl ReadinessApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> Answer<Json<ReadinessSettingsDto>, ReviewerList> {
-        auth.require(Role::Reviewer)?;
-        Ok(Json(app::readiness::settings(&state.db).await?.into()))
+        county_id: Query<Option<i64>>,
+    ) -> Answer<Json<ReadinessSettingsDto>, ReviewerQuery> {
+        let who = auth.require(Role::Reviewer)?;
+        let county = store::scope::pick(&state.db, &who.scope, county_id.0).await?;
+        Ok(Json(
+            app::readiness::settings(&state.db, county).await?.into(),
+        ))
     }
 
     /// Set the county's 资源配置 settings (organiser). 404 until the county
@@ -76,11 +81,13 @@ impl ReadinessApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
+        county_id: Query<Option<i64>>,
         body: Json<ReadinessSettingsDto>,
     ) -> Answer<Json<ReadinessSettingsDto>, BodyEdit> {
         let who = auth.require(Role::Organiser)?;
+        let county = store::scope::pick_writable(&state.db, who, county_id.0).await?;
         let s = Settings::from(&body.0);
-        app::readiness::put_settings(state.app(), Actor::user(who), &s).await?;
+        app::readiness::put_settings(state.app(), Actor::user(who), county, &s).await?;
         Ok(Json(s.into()))
     }
 
@@ -90,9 +97,11 @@ impl ReadinessApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> Answer<Json<Vec<String>>, ReviewerList> {
-        auth.require(Role::Reviewer)?;
-        Ok(Json(app::readiness::years(&state.db).await?))
+        county_id: Query<Option<i64>>,
+    ) -> Answer<Json<Vec<String>>, ReviewerQuery> {
+        let who = auth.require(Role::Reviewer)?;
+        let county = store::scope::pick(&state.db, &who.scope, county_id.0).await?;
+        Ok(Json(app::readiness::years(&state.db, county).await?))
     }
 
     /// Every school's figures for a 学年 (e.g. 2025-2026), by school code.
@@ -106,9 +115,11 @@ impl ReadinessApi {
         state: Data<&AppState>,
         auth: Auth,
         year: Path<String>,
+        county_id: Query<Option<i64>>,
     ) -> Answer<Json<Vec<ReadinessEntryDto>>, ReviewerQuery> {
-        auth.require(Role::Reviewer)?;
-        let list = app::readiness::entries(&state.db, &self::year(&year.0)?).await?;
+        let who = auth.require(Role::Reviewer)?;
+        let county = store::scope::pick(&state.db, &who.scope, county_id.0).await?;
+        let list = app::readiness::entries(&state.db, county, &self::year(&year.0)?).await?;
         Ok(Json(list.iter().map(Into::into).collect()))
     }
 
@@ -125,12 +136,15 @@ impl ReadinessApi {
         auth: Auth,
         year: Path<String>,
         school_id: Path<i64>,
+        county_id: Query<Option<i64>>,
         body: Json<ReadinessFiguresDto>,
     ) -> Answer<Json<Done>, BodyEdit> {
         let who = auth.require(Role::Organiser)?;
+        let county = store::scope::pick_writable(&state.db, who, county_id.0).await?;
         let y = self::year(&year.0)?;
         let f = ReadinessFigures::from(&body.0);
-        app::readiness::put_entry(state.app(), Actor::user(who), &y, school_id.0, &f).await?;
+        app::readiness::put_entry(state.app(), Actor::user(who), county, &y, school_id.0, &f)
+            .await?;
         Ok(Json(Done { ok: true }))
     }
 
@@ -146,10 +160,13 @@ impl ReadinessApi {
         auth: Auth,
         year: Path<String>,
         school_id: Path<i64>,
+        county_id: Query<Option<i64>>,
     ) -> Answer<Json<Done>, ReadinessPathWrite> {
         let who = auth.require(Role::Organiser)?;
+        let county = store::scope::pick_writable(&state.db, who, county_id.0).await?;
         let y = self::year(&year.0)?;
-        app::readiness::remove_entry(state.app(), Actor::user(who), &y, school_id.0).await?;
+        app::readiness::remove_entry(state.app(), Actor::user(who), county, &y, school_id.0)
+            .await?;
         Ok(Json(Done { ok: true }))
     }
 
@@ -168,9 +185,11 @@ impl ReadinessApi {
         state: Data<&AppState>,
         auth: Auth,
         year: Path<String>,
+        county_id: Query<Option<i64>>,
         body: Binary<Vec<u8>>,
     ) -> Answer<Json<ImportOut>, BodyEdit> {
         let who = auth.require(Role::Organiser)?;
+        let county = store::scope::pick_writable(&state.db, who, county_id.0).await?;
         let y = self::year(&year.0)?;
         let parsed = import::parse(&body.0).map_err(|ImportErrors(errs)| {
             AppError::with_details(
@@ -178,7 +197,8 @@ impl ReadinessApi {
                 errs,
             )
         })?;
-        let outcome = app::readiness::import(state.app(), Actor::user(who), &y, parsed).await?;
+        let outcome =
+            app::readiness::import(state.app(), Actor::user(who), county, &y, parsed).await?;
         Ok(Json(ImportOut {
             created: outcome.created,
             updated: outcome.updated,
@@ -220,9 +240,11 @@ impl ReadinessApi {
         state: Data<&AppState>,
         auth: Auth,
         year: Path<String>,
+        county_id: Query<Option<i64>>,
     ) -> Answer<Json<ReadinessReportDto>, ReviewerQuery> {
-        auth.require(Role::Reviewer)?;
-        let e = app::readiness::evaluation(&state.db, self::year(&year.0)?).await?;
+        let who = auth.require(Role::Reviewer)?;
+        let county = store::scope::pick(&state.db, &who.scope, county_id.0).await?;
+        let e = app::readiness::evaluation(&state.db, county, self::year(&year.0)?).await?;
         Ok(Json((&e).into()))
     }
 
@@ -239,12 +261,15 @@ impl ReadinessApi {
         state: Data<&AppState>,
         auth: Auth,
         year: Path<String>,
+        county_id: Query<Option<i64>>,
         body: Json<ReadinessWhatIfIn>,
     ) -> Answer<Json<ReadinessWhatIfOut>, BodyEdit> {
-        auth.require(Role::Reviewer)?;
+        let who = auth.require(Role::Reviewer)?;
+        let county = store::scope::pick(&state.db, &who.scope, county_id.0).await?;
         let f = ReadinessFigures::from(&body.figures);
         let (before, after) =
-            app::readiness::what_if(&state.db, self::year(&year.0)?, body.school_id, &f).await?;
+            app::readiness::what_if(&state.db, county, self::year(&year.0)?, body.school_id, &f)
+                .await?;
         Ok(Json(what_if(&before, &after)))
     }
 
@@ -259,11 +284,13 @@ impl ReadinessApi {
         state: Data<&AppState>,
         auth: Auth,
         year: Path<String>,
+        county_id: Query<Option<i64>>,
     ) -> Answer<ReadinessWorkbook, ReviewerQuery> {
-        auth.require(Role::Reviewer)?;
+        let who = auth.require(Role::Reviewer)?;
+        let county = store::scope::pick(&state.db, &who.scope, county_id.0).await?;
         let y = self::year(&year.0)?;
         let name = format!("资源配置-{}.xlsx", y.as_str());
-        let e = app::readiness::evaluation(&state.db, y).await?;
+        let e = app::readiness::evaluation(&state.db, county, y).await?;
         let bytes = crate::export::readiness::workbook(&e)
             .map_err(|err| AppError::Unexpected(format!("readiness workbook: {err}")))?;
         Ok(ReadinessWorkbook::Ok(

@@ -85,7 +85,7 @@ pub struct ReadinessReportDto {
     pub summary_zh: String,
 }
 
-fn improve(report: &ResourceReport) -> Vec<ReadinessImproveDto> {
+pub(crate) fn improve(report: &ResourceReport) -> Vec<ReadinessImproveDto> {
     let mut out: Vec<ReadinessImproveDto> = report
         .stages
         .iter()
@@ -137,7 +137,7 @@ fn improve(report: &ResourceReport) -> Vec<ReadinessImproveDto> {
     out
 }
 
-fn cv_failures(report: &ResourceReport) -> Vec<String> {
+pub(crate) fn cv_failures(report: &ResourceReport) -> Vec<String> {
     report
         .stages
         .iter()

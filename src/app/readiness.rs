@@ -22,10 +22,15 @@ use crate::{
 };
 
 /// Checks and stores the county's settings.
-pub async fn put_settings(ctx: Ctx<'_>, actor: Actor<'_>, s: &Settings) -> Result<(), AppError> {
+pub async fn put_settings(
+    ctx: Ctx<'_>,
+    actor: Actor<'_>,
+    county: i64,
+    s: &Settings,
+) -> Result<(), AppError> {
     s.validate().map_err(AppError::validation)?;
     let change = Change::begin(ctx, actor).await?;
-    let county = store::county::current_id(change.db()).await?;
+    store::county::require_profile(change.db(), county).await?;
     store::readiness::put_settings(change.db(), county, s).await?;
     let detail = format!(
         "教学点下限{} 折算系数{:?} 比例{} 须达标{}项 差异系数上限{:?}",
@@ -65,18 +70,23 @@ fn by_id(list: Vec<school::Model>) -> HashMap<i64, school::Model> {
     list.into_iter().map(|s| (s.id, s)).collect()
 }
 
+/// One county's schools (another county's school ids are unknown: 404).
+fn county_scope(county: i64) -> Scope {
+    Scope::counties([county])
+}
+
 /// Enters (or replaces) one school's figures for a 学年.
 pub async fn put_entry(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
+    county: i64,
     year: &SchoolYear,
     school_id: i64,
     f: &ReadinessFigures,
 ) -> Result<(), AppError> {
     let change = Change::begin(ctx, actor).await?;
-    let county = store::county::current_id(change.db()).await?;
-    let schools =
-        by_id(store::schools::list(change.db(), &Scope::counties([store::county::FIRST])).await?);
+    store::county::require_profile(change.db(), county).await?;
+    let schools = by_id(store::schools::list(change.db(), &county_scope(county)).await?);
     let s = schools
         .get(&school_id)
         .ok_or_else(|| AppError::not_found("学校不存在"))?;
@@ -101,11 +111,12 @@ pub async fn put_entry(
 pub async fn remove_entry(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
+    county: i64,
     year: &SchoolYear,
     school_id: i64,
 ) -> Result<(), AppError> {
     let change = Change::begin(ctx, actor).await?;
-    let county = store::county::current_id(change.db()).await?;
+    store::county::require_profile(change.db(), county).await?;
     if !store::readiness::remove(change.db(), county, year, school_id).await? {
         return Err(AppError::not_found("该学校在此学年没有资源配置数据"));
     }
@@ -130,13 +141,13 @@ pub struct ImportOutcome {
 pub async fn import(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
+    county: i64,
     year: &SchoolYear,
     parsed: Parsed,
 ) -> Result<ImportOutcome, AppError> {
     let change = Change::begin(ctx, actor).await?;
-    let county = store::county::current_id(change.db()).await?;
-    let schools =
-        by_id(store::schools::list(change.db(), &Scope::counties([store::county::FIRST])).await?);
+    store::county::require_profile(change.db(), county).await?;
+    let schools = by_id(store::schools::list(change.db(), &county_scope(county)).await?);
     let by_code: HashMap<&str, &school::Model> =
         schools.values().map(|s| (s.code.as_str(), s)).collect();
     let mut errors = parsed.errors;
@@ -219,8 +230,12 @@ pub struct Evaluation {
 }
 
 /// Loads a 学年's figures and evaluates them under the county's settings.
-pub async fn evaluation(db: &DatabaseConnection, year: SchoolYear) -> Result<Evaluation, AppError> {
-    let county = store::county::current_id(db).await?;
+pub async fn evaluation(
+    db: &DatabaseConnection,
+    county: i64,
+    year: SchoolYear,
+) -> Result<Evaluation, AppError> {
+    store::county::require_profile(db, county).await?;
     let settings = store::readiness::settings(db, county).await?;
     let entries = store::readiness::entries(db, county, &year).await?;
     let inputs: Vec<SchoolInput> = entries
@@ -230,7 +245,7 @@ pub async fn evaluation(db: &DatabaseConnection, year: SchoolYear) -> Result<Eva
                 .to_input(e.school.id, &e.school.name, kind_of(&e.school))
         })
         .collect();
-    let missing = store::schools::list(db, &Scope::counties([store::county::FIRST]))
+    let missing = store::schools::list(db, &county_scope(county))
         .await?
         .into_iter()
         .filter(|s| kind_of(s) != SchoolKind::Special)
@@ -247,8 +262,8 @@ pub async fn evaluation(db: &DatabaseConnection, year: SchoolYear) -> Result<Eva
 }
 
 /// The county's settings (the defaults until it sets its own).
-pub async fn settings(db: &DatabaseConnection) -> Result<Settings, AppError> {
-    match store::county::get(db, store::county::FIRST).await? {
+pub async fn settings(db: &DatabaseConnection, county: i64) -> Result<Settings, AppError> {
+    match store::county::get(db, county).await? {
         Some(c) => store::readiness::settings(db, c.id).await,
         None => Ok(Settings::default()),
     }
@@ -258,12 +273,13 @@ pub async fn settings(db: &DatabaseConnection) -> Result<Settings, AppError> {
 /// figures changed (nothing is stored).
 pub async fn what_if(
     db: &DatabaseConnection,
+    county: i64,
     year: SchoolYear,
     school_id: i64,
     f: &ReadinessFigures,
 ) -> Result<(Evaluation, Evaluation), AppError> {
-    let before = evaluation(db, year).await?;
-    let schools = by_id(store::schools::list(db, &Scope::counties([store::county::FIRST])).await?);
+    let before = evaluation(db, county, year).await?;
+    let schools = by_id(store::schools::list(db, &county_scope(county)).await?);
     let s = schools
         .get(&school_id)
         .ok_or_else(|| AppError::not_found("学校不存在"))?;
@@ -292,16 +308,17 @@ pub async fn what_if(
 /// Every school's stored figures for a 学年.
 pub async fn entries(
     db: &DatabaseConnection,
+    county: i64,
     year: &SchoolYear,
 ) -> Result<Vec<store::readiness::Entry>, AppError> {
-    let county = store::county::current_id(db).await?;
+    store::county::require_profile(db, county).await?;
     store::readiness::entries(db, county, year).await
 }
 
 /// The 学年 the county has figures for, newest first (none before the
 /// county profile is set).
-pub async fn years(db: &DatabaseConnection) -> Result<Vec<String>, AppError> {
-    match store::county::get(db, store::county::FIRST).await? {
+pub async fn years(db: &DatabaseConnection, county: i64) -> Result<Vec<String>, AppError> {
+    match store::county::get(db, county).await? {
         Some(c) => store::readiness::years(db, c.id).await,
         None => Ok(vec![]),
     }

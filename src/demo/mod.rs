@@ -5,6 +5,7 @@
 //! log in. Run again, it only resets that password; it refuses to touch a
 //! database that holds anything else.
 
+mod checklist;
 mod county;
 mod readiness;
 mod responses;
@@ -210,7 +211,7 @@ async fn resource_figures(
     drafts: &[crate::domain::school::SchoolDraft],
     stored: &[school::Model],
 ) -> anyhow::Result<()> {
-    let county_id = store::county::current_id(conn).await?;
+    let county_id = store::county::FIRST;
     let year = crate::domain::readiness_input::SchoolYear::parse(readiness::YEAR)
         .map_err(|e| anyhow::anyhow!(e))?;
     for (i, d) in drafts.iter().enumerate() {
@@ -226,6 +227,7 @@ async fn resource_figures(
         );
         store::readiness::put(conn, county_id, &year, s.id, &f).await?;
     }
+    checklist::fill(conn, county_id, &year, drafts, stored).await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ pub mod language;
 pub mod paper_sheet;
 pub mod posters;
 pub mod questionnaire;
+pub mod readiness_summary;
 pub mod reply;
 pub mod respondent;
 pub mod room;

@@ -139,13 +139,12 @@ pub async fn put_with(
     Ok(saved)
 }
 
-/// The county a readiness record belongs to. Today the county is the one
-/// row with id 1; regions will scope this (one place to change). Not found
-/// (404) until the county profile is set.
-pub async fn current_id(db: &impl ConnectionTrait) -> Result<i64, AppError> {
-    get(db, FIRST)
+/// Passes when the county's profile is set: readiness records need it
+/// (404 "请先填写县情信息" until then).
+pub async fn require_profile(db: &impl ConnectionTrait, county: i64) -> Result<(), AppError> {
+    get(db, county)
         .await?
-        .map(|c| c.id)
+        .map(|_| ())
         .ok_or_else(|| AppError::not_found("请先填写县情信息（县名、行政区划代码）"))
 }
 

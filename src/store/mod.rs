@@ -5,6 +5,7 @@ pub mod access_codes;
 pub mod accounts;
 pub mod audit;
 pub mod bulk;
+pub mod checklist;
 pub mod county;
 pub mod db;
 pub mod devices;

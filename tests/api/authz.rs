@@ -130,6 +130,32 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
             Reviewer,
             Some(json!({"school_id": ctx.school_id, "figures": readiness_figures()})),
         ),
+        "get_readiness_checklist"
+        | "list_readiness_facts"
+        | "readiness_facts_template"
+        | "get_readiness_overview"
+        | "get_readiness_summary_page"
+        | "get_readiness_evidence" => (Reviewer, None),
+        "put_readiness_check" => (
+            Organiser,
+            Some(json!({"value1": 7000, "note": "矩阵"})),
+        ),
+        "upload_readiness_evidence" => (
+            Organiser,
+            Some(Value::String("%PDF-1.4\n矩阵\n%%EOF\n".into())),
+        ),
+        "delete_readiness_evidence" => (Organiser, None),
+        "put_readiness_facts" => (
+            Organiser,
+            Some(json!({"primary_classes": 10, "largest_primary_class": 40})),
+        ),
+        "import_readiness_facts" => (
+            Organiser,
+            Some(Value::String(
+                "学校标识码,小学班级数,小学最大班额\n2165000001,10,40\n".into(),
+            )),
+        ),
+        "put_readiness_survey_round" => (Organiser, Some(json!({}))),
         "list_regions" | "compare_counties" => (Reviewer, None),
         "create_region" => (
             Admin,
@@ -173,6 +199,8 @@ struct Ctx {
     room_session_id: i64,
     round_body: Value,
     questionnaire: Value,
+    /// An evidence file of county 1 (any id where none was uploaded).
+    evidence_id: i64,
 }
 
 fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
@@ -210,6 +238,8 @@ fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
         .replace("{link_id}", &ctx.link_id.to_string())
         .replace("{session_id}", &ctx.room_session_id.to_string())
         .replace("{sheet_id}", "1")
+        .replace("{item}", "g7")
+        .replace("{evidence_id}", &ctx.evidence_id.to_string())
         .replace("{token}", &ctx.link_token)
         + match op {
             "print_access_code_slips" => "?count=2",
@@ -263,6 +293,7 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
         room_session_id: room["id"].as_i64().unwrap(),
         round_body: draft.clone(),
         questionnaire,
+        evidence_id: 1,
     };
 
     let spec = json_of(
@@ -413,7 +444,31 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
         StatusCode::CREATED,
     )
     .await;
+    // The county's profile, so that its readiness reads answer.
+    json_of(
+        app.put(
+            &organiser,
+            "/api/county",
+            json!({"name": "奇台县", "admin_code": "652325", "resident_population": 250000}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let evidence = json_of(
+        app.client
+            .post(app.url("/api/readiness/years/2025-2026/checklist/g7/evidence?file_name=a.pdf"))
+            .bearer_auth(&organiser)
+            .header("content-type", "application/octet-stream")
+            .body("%PDF-1.4\n%%EOF\n")
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
     let ctx = Ctx {
+        evidence_id: evidence["id"].as_i64().unwrap(),
         account_id: 1,
         admin_password: app.admin_password.clone(),
         round_id,
@@ -482,16 +537,30 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
     )
     .await;
     let mut checked = 0;
+    let mut readiness = 0;
     for (path, ops) in spec["paths"].as_object().unwrap() {
-        if !(path.starts_with("/rounds/{id}") || path.starts_with("/schools/{id}")) {
+        let named = path.starts_with("/rounds/{id}") || path.starts_with("/schools/{id}");
+        if !(named || path.starts_with("/readiness")) {
             continue;
         }
         for (method, op) in ops.as_object().unwrap() {
             let id = op["operationId"].as_str().unwrap();
             let (min, body) = entry(id, &ctx).unwrap_or_else(|| panic!("no entry for {id}"));
+            // Readiness acts on "the county": the matrix names county 1.
+            let by_county = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == "county_id"));
+            if !named && !by_county {
+                continue;
+            }
             // fill() gives the what-if its formula: the answer is about the
             // county, not the query.
-            let url = app.url(&fill(path, id, &ctx));
+            let mut url = app.url(&fill(path, id, &ctx));
+            if by_county {
+                url.push_str(if url.contains('?') { "&" } else { "?" });
+                url.push_str("county_id=1");
+                readiness += 1;
+            }
             let http = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             for (name, token) in &who {
                 let mut req = app.client.request(http.clone(), &url).bearer_auth(token);
@@ -504,12 +573,16 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
                 };
                 let status = req.send().await.unwrap().status();
                 if name.ends_with("elsewhere") {
-                    assert_eq!(
-                        status,
-                        StatusCode::NOT_FOUND,
-                        "{name} → {method} {path} ({id})"
-                    );
-                } else if http == Method::GET
+                    // By county, the role is judged before the county (no
+                    // id of the county's is named in the path).
+                    let expected =
+                        if by_county && name.starts_with("reviewer") && min > Min::Reviewer {
+                            StatusCode::FORBIDDEN
+                        } else {
+                            StatusCode::NOT_FOUND
+                        };
+                    assert_eq!(status, expected, "{name} → {method} {path} ({id})");
+                } else if (http == Method::GET || (by_county && min == Min::Reviewer))
                     && (min <= Min::Reviewer
                         // What a clerk keys from (links and questionnaires)
                         // is a read for an organiser above; a reviewer is
@@ -538,4 +611,5 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
         }
     }
     assert!(checked >= 4 * 25, "checked only {checked} calls");
+    assert!(readiness >= 10, "only {readiness} readiness operations");
 }

@@ -18,7 +18,9 @@ async fn the_demo_fills_an_empty_database_once() {
     );
     // 资源配置 for 2025-2026: two schools and one CV fail.
     let year = renke::domain::readiness_input::SchoolYear::parse("2025-2026").unwrap();
-    let e = renke::app::readiness::evaluation(&db, year).await.unwrap();
+    let e = renke::app::readiness::evaluation(&db, 1, year.clone())
+        .await
+        .unwrap();
     let failing: Vec<&str> = e
         .report
         .stages
@@ -35,6 +37,29 @@ async fn the_demo_fills_an_empty_database_once() {
         .count();
     assert_eq!(cvs_failing, 1);
     assert!(e.missing.is_empty());
+    // The checklist: 专用教室 and 班额 fail where planted, 巩固率 is met,
+    // 教师工资 is short, items wait to be verified, one evidence file.
+    let c = renke::app::checklist::checklist(&db, 1, year)
+        .await
+        .unwrap();
+    let line = |k: &str| c.lines.iter().find(|l| l.item.key == k).unwrap();
+    use renke::domain::checklist::Status;
+    assert_eq!(line("g3").status, Status::Unmet);
+    assert!(
+        line("g3").gaps[0].contains("松林乡中心小学"),
+        "{:?}",
+        line("g3").gaps
+    );
+    assert_eq!(line("g5").status, Status::Unmet);
+    assert!(
+        line("g5").gaps[0].contains("龙潭镇中学"),
+        "{:?}",
+        line("g5").gaps
+    );
+    assert_eq!(line("q1").status, Status::Met, "{:?}", line("q1").finding);
+    assert_eq!(line("g8").status, Status::Unmet);
+    assert_eq!(line("g7").evidence.len(), 1);
+    assert!(c.lines.iter().any(|l| l.status == Status::Pending));
     let rounds = entities::round::Entity::find().all(&db).await.unwrap();
     assert_eq!(rounds.len(), 1);
     assert_eq!(rounds[0].status, "open");

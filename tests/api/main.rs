@@ -7,6 +7,7 @@ mod process;
 mod accounts;
 mod audit;
 mod authz;
+mod checklist;
 mod console;
 mod demo;
 mod freeze;

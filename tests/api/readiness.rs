@@ -586,3 +586,205 @@ async fn readers_read_organisers_write_and_strangers_are_refused() {
     )
     .await;
 }
+
+/// Two counties of one deployment, each with its own figures: every
+/// readiness operation reads and writes the account's own county; another
+/// county's school is unknown (404); a prefecture reads either county when
+/// it names it and changes neither.
+#[tokio::test]
+async fn each_county_reads_and_writes_only_its_own_readiness() {
+    use crate::regions::{token_at, tree};
+    let app = spawn_app().await;
+    let t = tree(&app).await;
+    let first = token_at(&app, "organiser", t.first.0).await;
+    let second = token_at(&app, "organiser", t.a2.0).await;
+    county(&app, &first).await;
+    // Before its profile, the second county may not store figures.
+    let resp = import(&app, &second, "2025-2026", good_file().into_bytes()).await;
+    let body = json_of(resp, StatusCode::NOT_FOUND).await;
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("请先填写县情信息"),
+        "{body}"
+    );
+    json_of(
+        app.put(
+            &second,
+            "/api/county",
+            json!({"name": "吉木萨尔县", "admin_code": "652327", "resident_population": 140000}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    json_of(
+        app.import_schools(
+            &second,
+            SCHOOLS.replace("21650000", "21660000").into_bytes(),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    // The second county's file names the first county's codes: unknown there.
+    let resp = import(&app, &second, "2025-2026", good_file().into_bytes()).await;
+    let body = json_of(resp, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(body.to_string().contains("不在学校名单中"), "{body}");
+    json_of(
+        import(&app, &first, "2025-2026", good_file().into_bytes()).await,
+        StatusCode::OK,
+    )
+    .await;
+    json_of(
+        import(
+            &app,
+            &second,
+            "2024-2025",
+            good_file().replace("21650000", "21660000").into_bytes(),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let years = |token: String, q: &'static str| {
+        let app = &app;
+        async move {
+            json_of(
+                app.get(&token, &format!("/api/readiness/years{q}")).await,
+                StatusCode::OK,
+            )
+            .await
+        }
+    };
+    assert_eq!(years(first.clone(), "").await, json!(["2025-2026"]));
+    assert_eq!(years(second.clone(), "").await, json!(["2024-2025"]));
+
+    // Each county's settings are its own.
+    let mut settings = json_of(
+        app.get(&second, "/api/readiness/settings").await,
+        StatusCode::OK,
+    )
+    .await;
+    settings["teaching_point_min_students"] = json!(30);
+    json_of(
+        app.put(&second, "/api/readiness/settings", settings).await,
+        StatusCode::OK,
+    )
+    .await;
+    let mine = json_of(
+        app.get(&first, "/api/readiness/settings").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine["teaching_point_min_students"], 50);
+
+    // Another county's school, by id, is unknown to the second organiser.
+    let schools = json_of(app.get(&first, "/api/schools").await, StatusCode::OK).await;
+    let theirs = schools[0]["id"].as_i64().unwrap();
+    let figures = json!({
+        "primary": {"students": 100, "qualified_teachers": 5, "backbone_teachers": 1, "sports_arts_teachers": 1},
+        "facilities": {"teaching_area": 450, "sports_area": 750, "equipment_value": 200000, "multimedia_rooms": 3}
+    });
+    let resp = app
+        .put(
+            &second,
+            &format!("/api/readiness/years/2025-2026/entries/{theirs}"),
+            figures.clone(),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let resp = app
+        .delete(
+            &second,
+            &format!("/api/readiness/years/2025-2026/entries/{theirs}"),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let resp = app
+        .post(
+            &second,
+            "/api/readiness/years/2025-2026/what-if",
+            json!({"school_id": theirs, "figures": figures}),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    // Naming the other county outright is 404 as well.
+    let resp = app
+        .get(
+            &second,
+            "/api/readiness/years/2025-2026/evaluation?county_id=1",
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    // The first county's figures are untouched, the second's evaluation is its own.
+    let e1 = json_of(
+        app.get(&first, "/api/readiness/years/2025-2026/entries")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(e1.as_array().unwrap().len(), 3);
+    assert!(e1.to_string().contains("2165000001"));
+    let e2 = json_of(
+        app.get(&second, "/api/readiness/years/2025-2026/entries")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(e2, json!([]));
+    let r2 = json_of(
+        app.get(&second, "/api/readiness/years/2024-2025/evaluation")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let mine: Vec<Value> = json_of(app.get(&second, "/api/schools").await, StatusCode::OK)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].clone())
+        .collect();
+    let evaluated: Vec<&Value> = r2["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["schools"].as_array().unwrap())
+        .map(|s| &s["school_id"])
+        .collect();
+    assert_eq!(evaluated.len(), 4, "{r2}");
+    assert!(evaluated.iter().all(|id| mine.contains(id)), "{r2}");
+    assert!(!mine.contains(&json!(theirs)));
+
+    // The prefecture: reads a county it names, must name one, writes none.
+    let pref = token_at(&app, "reviewer", t.pref_a).await;
+    let resp = app.get(&pref, "/api/readiness/years").await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let y = json_of(
+        app.get(&pref, &format!("/api/readiness/years?county_id={}", t.a2.1))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(y, json!(["2024-2025"]));
+    let pref_org = token_at(&app, "organiser", t.pref_a).await;
+    let resp = app
+        .client
+        .post(app.url(&format!(
+            "/api/readiness/years/2025-2026/import?county_id={}",
+            t.a2.1
+        )))
+        .bearer_auth(&pref_org)
+        .header("content-type", "application/octet-stream")
+        .body(good_file())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    // A county elsewhere cannot see either.
+    let b1 = token_at(&app, "reviewer", t.b1.0).await;
+    let resp = app.get(&b1, "/api/readiness/years?county_id=1").await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+}

@@ -62,7 +62,7 @@ test('an organiser imports resource data and reads the failing school and its ga
     const text = await failing.innerText();
     assert.match(text, /未达到学校要求/);
     assert.match(text, /生均体育运动场馆面积还差275平方米达到标准的85%，差500平方米达到标准/);
-    await page.locator('[data-test=glance-resources]').getByText('未达标').first().waitFor();
+    await page.locator('[data-test=glance-resource]').getByText('未达标').first().waitFor();
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(outputDir, 'readiness.png'), fullPage: true });
 
@@ -72,6 +72,36 @@ test('an organiser imports resource data and reads the failing school and its ga
     await page.locator('[data-test=what-if-value] input').fill('1500');
     await page.locator('[data-test=what-if-run]').click();
     await page.locator('[data-test=what-if-out]').getByText('城关二小（小学）达标项 5 → 6').waitFor();
+
+    // The checklist: 特殊教育学校生均公用经费 entered below 6000 元 with a
+    // PDF as evidence; the overview then says 政府保障程度 fails and by how much.
+    const checklist = page.locator('[data-test=readiness-checklist]');
+    await checklist.locator('[data-test=fill-g7]').click();
+    const form = page.locator('[data-test=check-form]');
+    await form.locator('[data-test=check-value1] input').fill('5800');
+    await form.locator('[data-test=check-note] textarea').fill('2025年度决算');
+    await page.locator('[data-test=check-save]').click();
+    await checklist.locator('[data-test=status-g7]').getByText('未达标').waitFor();
+    await checklist.getByText('特殊教育学校生均公用经费为5800元，还差200元').first().waitFor();
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    await checklist.locator('[data-test=upload-g7] input[type=file]').setInputFiles({ name: '决算.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await checklist.locator('[data-test=evidence-g7]').getByText('决算.pdf').waitFor();
+    const guarantee = page.locator('[data-test=glance-guarantee]');
+    await guarantee.getByText('未达标').first().waitFor();
+    await guarantee.getByText(/第7项：特殊教育学校生均公用经费为5800元，还差200元/).waitFor();
+
+    // The printable A4 summary, opened from the page.
+    const [summary] = await Promise.all([
+      context.waitForEvent('page'),
+      page.locator('[data-test=readiness-summary-page]').click(),
+    ]);
+    await summary.waitForLoadState();
+    const html = await summary.content();
+    assert.match(html, /示例县义务教育优质均衡发展迎检准备汇总/);
+    assert.match(html, /@page\{size:A4/);
+    assert.match(html, /还差200元/);
+    assert.match(html, /城关二小/);
+    await summary.screenshot({ path: path.join(outputDir, 'readiness-summary.png'), fullPage: true });
     await context.close();
   } finally {
     await browser.close();

@@ -173,6 +173,13 @@ figures = {
 }
 readiness_csv = ("学校标识码,小学在校生数,教学及辅助用房面积,体育运动场馆面积,教学仪器设备值,网络多媒体教室数\n"
                  f"{primary['code']},100,450,750,200000,3\n")
+# The checklist: the demo's evidence file (read) and one to delete; a facts file.
+demo_evidence = call("GET", f"/readiness/years/{year}/checklist", token=admin)
+demo_evidence = next(e["id"] for i in demo_evidence["items"] for e in i["evidence"])
+spare_evidence = call("POST", f"/readiness/years/{year}/checklist/g9/evidence?file_name=spare.pdf",
+                      token=admin, raw=b"%PDF-1.4\n%%EOF\n")["id"]
+facts_csv = ("学校标识码,小学班级数,小学最大班额,音乐专用教室数,音乐专用教室最小面积（平方米）\n"
+             f"{primary['code']},10,40,1,96\n")
 # Paper sheets: one mark per item of the parent link's questionnaire.
 marks = "".join("1" if item.get("options") else "0" for item in public["items"])
 csv = ("学校标识码,学校名称,学校类型,所在地,小学在校生数,初中在校生数,教师数\n"
@@ -252,6 +259,21 @@ ops = {
     "readiness_what_if": {"path": {"year": year},
                           "body": {"school_id": primary["id"], "figures": figures}},
     "export_readiness_xlsx": {"path": {"year": year}},
+    "get_readiness_checklist": {"path": {"year": year}},
+    "put_readiness_check": {"path": {"year": year, "item": "g7"},
+                            "body": {"value1": 6500, "note": "模糊测试"}},
+    "upload_readiness_evidence": {"path": {"year": year, "item": "g7"},
+                                  "query": {"file_name": "决算.pdf"}, "raw": "%PDF-1.4\n%%EOF\n"},
+    "get_readiness_evidence": {"path": {"evidence_id": demo_evidence}},
+    "delete_readiness_evidence": {"path": {"evidence_id": spare_evidence}},
+    "list_readiness_facts": {"path": {"year": year}},
+    "put_readiness_facts": {"path": {"year": year, "school_id": primary["id"]},
+                            "body": {"primary_classes": 10, "largest_primary_class": 40}},
+    "import_readiness_facts": {"path": {"year": year}, "raw": facts_csv},
+    "put_readiness_survey_round": {"path": {"year": year}, "body": {"round_id": demo_round}},
+    "get_readiness_overview": {"path": {"year": year}},
+    "get_readiness_summary_page": {"path": {"year": year}},
+    "readiness_facts_template": {},
     "get_paper_entry": {"path": {"id": demo_round}},
     "configure_paper": {"path": {"id": demo_round}, "body": {"double_entry": False, "clerk_ids": []}},
     "enter_paper_sheet": {"path": {"id": demo_round},
