@@ -11,6 +11,9 @@ pub mod county;
 pub mod exports;
 pub mod health;
 pub mod integrity_types;
+pub mod interview_types;
+pub mod interview_upload;
+pub mod interviews;
 pub mod links;
 pub mod page_texts;
 pub mod paper;
@@ -77,6 +80,8 @@ pub enum ApiTags {
     Readiness,
     /// Paper questionnaires keyed by data-entry clerks (录入员).
     Paper,
+    /// On-site interviews recorded offline by interviewers (访谈员).
+    Interviews,
 }
 
 /// Declares the API areas once, as the type of the spec's service and its
@@ -120,6 +125,7 @@ api_areas! {
         readiness::ReadinessApi,
         paper::PaperApi,
         paper_print::PaperPrintApi,
+        interviews::InterviewsApi,
     ),
 }
 

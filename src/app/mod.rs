@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod exports;
+pub mod interviews;
 pub mod links;
 pub mod page_texts;
 pub mod paper;

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod county;
 pub mod db;
 pub mod devices;
+pub mod interviews;
 pub mod links;
 pub mod page_texts;
 pub mod paper;

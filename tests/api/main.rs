@@ -12,6 +12,7 @@ mod demo;
 mod freeze;
 mod hardening;
 mod health;
+mod interviews;
 mod languages;
 mod paper;
 mod readiness;
