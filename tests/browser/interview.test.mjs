@@ -50,6 +50,9 @@ test('an interviewer works offline, the queue survives a closed page, uploads co
     await admin.call('POST', '/api/schools/import', SCHOOLS);
     const round = await admin.call('POST', '/api/rounds', {
       name: '2026年县级自评', purpose: 'self_assessment', groups: ['parent'],
+      // The test taps through an interview in a second; a real one takes
+      // minutes (the round's minimum answering time applies to interviews).
+      min_answer_seconds: 0,
       opens_at: new Date(Date.now() - 3600e3).toISOString(),
       closes_at: new Date(Date.now() + 5 * 86400e3).toISOString(),
     });
@@ -115,19 +118,21 @@ test('an interviewer works offline, the queue survives a closed page, uploads co
     assert.equal(source.valid, 2);
     assert.equal(report.overall.n, 2);
 
-    // The session ends while offline (revoked here): the interview saved
-    // offline waits; online, the page asks to sign in again, then uploads.
+    // The session ends while the interviewer is offline (here an admin
+    // resets its password, which revokes it): the interview saved offline
+    // waits; online, the upload is refused 401, the page keeps the queue and
+    // asks to sign in again, then uploads.
     await context.setOffline(true);
     await interview(page);
     await countIs(page, 'waiting-count', 1);
+    const { password } = await admin.call('POST', `/api/accounts/${made.interviewer.id}/reset-password`);
     await context.setOffline(false);
-    await page.evaluate(() => fetch('/api/auth/logout', { method: 'POST' }));
-    await page.click('#upload');
     await page.locator('#relogin').waitFor();
     await countIs(page, 'waiting-count', 1);
+    assert.equal(count(), 2);
     await page.click('#relogin-button');
     await page.locator('#login-queue').filter({ hasText: '1 份访谈等待上传' }).waitFor();
-    await page.fill('#password', made.password);
+    await page.fill('#password', password);
     await page.click('#login');
     await countIs(page, 'uploaded-count', 3);
     await countIs(page, 'waiting-count', 0);
@@ -135,7 +140,7 @@ test('an interviewer works offline, the queue survives a closed page, uploads co
     await page.screenshot({ path: path.join(outputDir, 'interview-uploaded.png'), fullPage: true });
 
     // The interviewer reads no results.
-    const interviewer = await Api.login(server.url, 'fangtan1', made.password);
+    const interviewer = await Api.login(server.url, 'fangtan1', password);
     await interviewer.call('GET', `/api/rounds/${round.id}/report`, undefined, [403]);
     // Who uploaded how many is in the audit log.
     const audit = await admin.call('GET', '/api/audit');
