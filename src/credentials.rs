@@ -15,9 +15,15 @@ use crate::domain::region::{Level, Scope};
 use crate::error::AppError;
 
 /// What an account may do. Each role includes the ones below it:
-/// admin ⊇ organiser ⊇ reviewer ⊇ clerk.
+/// admin ⊇ organiser ⊇ reviewer ⊇ clerk ⊇ interviewer. Clerks and
+/// interviewers are field roles: each acts only on its own assignments
+/// (checked where it acts), and neither reads any result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
+    /// 访谈员: records on-site interviews for the links assigned to it and
+    /// uploads them; reads nothing but its assignments (lowest, so every
+    /// reviewer read and every clerk's keying refuses it).
+    Interviewer,
     /// 录入员: keys paper sheets of the rounds assigned to it; reads no
     /// results (below reviewer, so every reviewer read refuses it).
     Clerk,
@@ -32,6 +38,7 @@ pub enum Role {
 impl Role {
     pub fn code(self) -> &'static str {
         match self {
+            Self::Interviewer => "interviewer",
             Self::Clerk => "clerk",
             Self::Reviewer => "reviewer",
             Self::Organiser => "organiser",
@@ -39,12 +46,19 @@ impl Role {
         }
     }
     pub fn from_code(c: &str) -> Option<Self> {
-        [Self::Clerk, Self::Reviewer, Self::Organiser, Self::Admin]
-            .into_iter()
-            .find(|r| r.code() == c)
+        [
+            Self::Interviewer,
+            Self::Clerk,
+            Self::Reviewer,
+            Self::Organiser,
+            Self::Admin,
+        ]
+        .into_iter()
+        .find(|r| r.code() == c)
     }
     pub fn label_zh(self) -> &'static str {
         match self {
+            Self::Interviewer => "访谈员",
             Self::Clerk => "录入员",
             Self::Reviewer => "评估查看",
             Self::Organiser => "组织管理",

@@ -23,6 +23,7 @@ pub mod sampling_shares;
 pub mod scales;
 pub mod school;
 pub mod scoring;
+pub mod sources;
 pub mod submission;
 pub mod tally;
 pub mod templates;

@@ -97,6 +97,11 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return true;
   const account = await loadSession();
   if (!account) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  // An interviewer's page is the offline app, served outside the console.
+  if (account.role === 'interviewer') {
+    window.location.assign('/interview/');
+    return false;
+  }
   const needed = [...to.matched].reverse().find((r) => r.meta.role)?.meta.role;
   if (needed && !hasRole(needed)) return { name: 'overview' };
   return true;

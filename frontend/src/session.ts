@@ -3,8 +3,9 @@
 import { computed, reactive } from 'vue';
 import { api, call, type Account, type Role } from './api/client';
 
-// A clerk (录入员) only keys paper sheets: below every reading role.
-const rank: Record<Role, number> = { clerk: -1, reviewer: 0, organiser: 1, admin: 2 };
+// A clerk (录入员) only keys paper sheets and an interviewer (访谈员) only
+// records interviews (on its own page, /interview/): below every reading role.
+const rank: Record<Role, number> = { interviewer: -2, clerk: -1, reviewer: 0, organiser: 1, admin: 2 };
 
 export const session = reactive({
   account: null as Account | null,

@@ -25,6 +25,7 @@ mod m20261204_rd0001_readiness;
 mod m20261204_rg0001_regions;
 mod m20261204_rm0001_room_sessions;
 mod m20261206_gq0001_checklist;
+mod m20261206_iv0001_interview_assignments;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_pp0001_collection_mode::Migration),
             Box::new(m20261204_pp0002_paper_sheets::Migration),
             Box::new(m20261206_gq0001_checklist::Migration),
+            Box::new(m20261206_iv0001_interview_assignments::Migration),
         ]
     }
 }

@@ -13,6 +13,9 @@ pub mod county;
 pub mod exports;
 pub mod health;
 pub mod integrity_types;
+pub mod interview_types;
+pub mod interview_upload;
+pub mod interviews;
 pub mod links;
 pub mod page_texts;
 pub mod paper;
@@ -79,6 +82,8 @@ pub enum ApiTags {
     Readiness,
     /// Paper questionnaires keyed by data-entry clerks (录入员).
     Paper,
+    /// On-site interviews recorded offline by interviewers (访谈员).
+    Interviews,
 }
 
 /// Declares the API areas once, as the type of the spec's service and its
@@ -123,6 +128,7 @@ api_areas! {
         checklist::ChecklistApi,
         paper::PaperApi,
         paper_print::PaperPrintApi,
+        interviews::InterviewsApi,
     ),
 }
 

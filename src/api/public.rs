@@ -22,14 +22,14 @@ use crate::{
     writer::{Outcome, Receipt},
 };
 
-#[derive(Debug, Object)]
+#[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct PublicOption {
     pub code: u8,
     pub label: String,
 }
 
-#[derive(Debug, Object)]
+#[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct PublicItem {
     pub id: String,
@@ -57,7 +57,7 @@ pub struct PublicQuestionnaire {
     pub access_code_required: bool,
 }
 
-#[derive(Debug, Object)]
+#[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct AnswerIn {
     /// Item id, e.g. `q1`.

@@ -79,10 +79,11 @@ fn sensitivity(r: &RoundReportOut) -> Block {
     }
 }
 
-/// Responses and rates by collection mode (网上填写 / 纸质问卷 / 现场访谈).
+/// Responses and rates by source (手机扫码 / 纸质单遍录入 / 纸质双遍录入 /
+/// 现场访谈).
 fn modes(r: &RoundReportOut) -> Block {
     let rows = r
-        .modes
+        .sources
         .iter()
         .map(|m| {
             with_rate(
@@ -96,8 +97,8 @@ fn modes(r: &RoundReportOut) -> Block {
         })
         .collect();
     Block {
-        title: Some("按采集方式（各方式均计入全县认可率；此处为各方式未加权的认可率）".into()),
-        headers: headers(&["采集方式", "全部问卷", "有效问卷"]),
+        title: Some("按来源（各来源均计入全县认可率；此处为各来源未加权的认可率）".into()),
+        headers: headers(&["来源", "全部问卷", "有效问卷"]),
         rows,
     }
 }

@@ -17,6 +17,7 @@ use crate::{
         report::{ItemRate, Report, SchoolInfo},
         round::{Formula, Purpose, RoundStatus, ScoringRule},
         scoring::{Estimate, Verdict},
+        sources::rates_by_source,
         submission::Validity,
         whatif::{Outcome, reading_sentence},
     },
@@ -318,9 +319,10 @@ pub struct InvalidOut {
 #[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct ModeRateOut {
-    /// `web`, `paper` or `interview`.
+    /// `web`, `paper` or `interview` (in `sources`: `web`, `paper_single`,
+    /// `paper_double`, `interview`).
     pub mode: String,
-    /// 网上填写 / 纸质问卷 / 现场访谈
+    /// 网上填写 / 纸质问卷 / 现场访谈 (in `sources`: 手机扫码填写 …)
     pub mode_label: String,
     pub responses: u64,
     pub valid: u64,
@@ -381,6 +383,10 @@ pub struct RoundReportOut {
     /// Responses and rates by how they were collected (web, paper,
     /// interview); every mode is listed.
     pub modes: Vec<ModeRateOut>,
+    /// The same by source: `web` (phone), `paper_single`, `paper_double`
+    /// (sheets keyed twice, counted once agreed or resolved) and
+    /// `interview`; every source is listed and all count in the county rate.
+    pub sources: Vec<ModeRateOut>,
     /// Paper sheets keyed: double-entered, mismatch rate, unresolved.
     pub paper_sheets: SheetCountsOut,
     /// The same valid responses under every formula and, where the scale
@@ -634,6 +640,7 @@ pub fn report_out(
                 rate: (&m.estimate).into(),
             })
             .collect(),
+        sources: sources_out(data, min_n),
         invalid: r
             .invalid
             .iter()
@@ -651,4 +658,19 @@ pub fn report_out(
             })
             .collect(),
     }
+}
+
+/// Responses and rates by source (phone, paper keyed once or twice,
+/// interview): the report's and the monitor's.
+pub fn sources_out(data: &RoundData, min_n: u64) -> Vec<ModeRateOut> {
+    rates_by_source(&data.rule, min_n, &data.modes, &data.paper_double)
+        .iter()
+        .map(|s| ModeRateOut {
+            mode: s.source.code().to_string(),
+            mode_label: s.source.label_zh().to_string(),
+            responses: s.rate.responses,
+            valid: s.rate.valid,
+            rate: (&s.rate.estimate).into(),
+        })
+        .collect()
 }

@@ -177,6 +177,10 @@ pub struct SamplingOut {
     /// Caps that could not be applied, and other things to know.
     pub notes: Vec<String>,
     pub warning: Option<String>,
+    /// Every source counts toward the plan: responses, valid ones and their
+    /// rate by source (phone, paper keyed once, paper keyed twice,
+    /// interview), as in the report.
+    pub sources: Vec<super::report_types::ModeRateOut>,
 }
 
 /// What the plan needs of the county profile.
@@ -434,5 +438,6 @@ pub fn sampling_out(
         warning: population
             .is_none()
             .then(|| "尚未填写县常住人口，无法计算最低样本量".to_string()),
+        sources: super::report_types::sources_out(data, min_n),
     }
 }

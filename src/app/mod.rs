@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod checklist;
 pub mod exports;
+pub mod interviews;
 pub mod links;
 pub mod page_texts;
 pub mod paper;

@@ -6,6 +6,7 @@ pub mod audit_entry;
 pub mod county;
 pub mod deployment_secret;
 pub mod device_mark;
+pub mod interview_assignment;
 pub mod language_tally;
 pub mod link;
 pub mod option_tally;

@@ -4,6 +4,7 @@
 
 pub mod access_code;
 pub mod console;
+pub mod interview;
 pub mod language;
 pub mod paper_sheet;
 pub mod posters;
@@ -31,6 +32,9 @@ pub fn routes() -> Route {
             "/s/:token/code",
             post(access_code::enter_code).around(crate::limits::limit_body),
         )
+        .at("/interview", get(interview::redirect))
+        .at("/interview/*path", get(interview::serve))
+        .at("/interview/", get(interview::serve))
         .at("/", get(console::serve))
         .at("/*path", get(console::serve))
 }

@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod county;
 pub mod db;
 pub mod devices;
+pub mod interviews;
 pub mod links;
 pub mod page_texts;
 pub mod paper;

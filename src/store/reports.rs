@@ -46,6 +46,9 @@ pub struct RoundData {
     pub sheets: Vec<(String, i64)>,
     /// The round's room sessions (oldest first) with their answers.
     pub rooms: Vec<(super::rooms::RoomSession, super::rooms::SessionCounts)>,
+    /// The responses of paper sheets keyed twice (matched or resolved), as
+    /// `modes` classes them.
+    pub paper_double: Vec<ModeClass>,
 }
 
 impl RoundData {
@@ -95,7 +98,8 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
     let tallies = tallies::load(db, round_id, false).await?;
     let shared = shared_by_link(db, round_id).await?;
     let languages = super::translations::languages(db, round_id).await?;
-    let modes = mode_classes(db, round_id).await?;
+    let modes = mode_classes(db, round_id, false).await?;
+    let paper_double = mode_classes(db, round_id, true).await?;
     let sheets = super::paper::counts(db, round_id).await?;
     let mut counts = super::rooms::counts(db, round_id).await?;
     let mut rooms: Vec<_> = super::rooms::list(db, round_id)
@@ -119,20 +123,36 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
         shared,
         modes,
         sheets,
+        paper_double,
     })
 }
 
 /// A round's responses grouped by collection mode, validity and judged
-/// answers, with the sums a rate needs (one grouped scan of the round).
+/// answers, with the sums a rate needs (one grouped scan of the round);
+/// with `double_entered`, only those of paper sheets keyed twice.
 pub async fn mode_classes(
     db: &impl ConnectionTrait,
     round_id: i64,
+    double_entered: bool,
 ) -> Result<Vec<ModeClass>, AppError> {
     use response::Column as C;
     use sea_orm::{
         QuerySelect,
         sea_query::{Expr, ExprTrait},
     };
+    let mut query = response::Entity::find();
+    if double_entered {
+        use crate::{entities::paper_sheet, store::paper::status};
+        let sheets = sea_orm::sea_query::Query::select()
+            .column(paper_sheet::Column::ResponseClientId)
+            .from(paper_sheet::Entity)
+            .and_where(paper_sheet::Column::RoundId.eq(round_id))
+            .and_where(paper_sheet::Column::Status.is_in([status::MATCHED, status::RESOLVED]))
+            .to_owned();
+        query = query
+            .filter(C::CollectionMode.eq(CollectionMode::Paper.code()))
+            .filter(C::ClientId.in_subquery(sheets));
+    }
     let rows: Vec<(
         String,
         String,
@@ -141,7 +161,7 @@ pub async fn mode_classes(
         Option<i64>,
         Option<i64>,
         Option<i64>,
-    )> = response::Entity::find()
+    )> = query
         .select_only()
         .column(C::CollectionMode)
         .column(C::Validity)

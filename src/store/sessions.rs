@@ -94,3 +94,15 @@ pub async fn revoke_all(db: &impl ConnectionTrait, account_id: i64) -> Result<()
         .await?;
     Ok(())
 }
+
+/// When a live session ends.
+pub async fn expires_at(
+    db: &impl ConnectionTrait,
+    hash: &str,
+) -> Result<Option<chrono::DateTime<Utc>>, AppError> {
+    Ok(session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash))
+        .one(db)
+        .await?
+        .map(|s| s.expires_at))
+}

@@ -1,6 +1,7 @@
 //! The authorisation matrix: every operation in the OpenAPI spec × (anonymous,
-//! clerk, reviewer, organiser, admin). A new operation without an entry fails
-//! here. The clerk (录入员) is assigned to the round it calls on.
+//! interviewer, clerk, reviewer, organiser, admin). A new operation without an
+//! entry fails here. The clerk (录入员) is assigned to the round it calls on,
+//! the interviewer (访谈员) to the link it calls on.
 
 use crate::helpers::*;
 use reqwest::{Method, StatusCode};
@@ -10,6 +11,7 @@ use serde_json::{Value, json};
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 enum Min {
     Public,
+    Interviewer,
     Clerk,
     Reviewer,
     Organiser,
@@ -17,6 +19,9 @@ enum Min {
     /// Keying paper sheets: the round's clerks, organisers and admins; not
     /// reviewers, who change nothing.
     Keying,
+    /// Uploading interviews: the round's interviewers, organisers and
+    /// admins; not clerks or reviewers.
+    Interviewing,
 }
 
 /// operation id → (least role, a body that is valid for it).
@@ -33,9 +38,9 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
             Public,
             Some(json!({"client_id": uuid::Uuid::new_v4().to_string(), "answers": []})),
         ),
-        "logout" | "me" => (Clerk, None),
+        "logout" | "me" | "get_my_interviews" => (Interviewer, None),
         "change_password" => (
-            Clerk,
+            Interviewer,
             Some(json!({"current_password": "wrong", "new_password": "long enough pw"})),
         ),
         "list_accounts" | "reset_password" | "list_audit" => (Admin, None),
@@ -177,6 +182,20 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
         "list_paper_sheets" => (Organiser, None),
         "resolve_paper_sheet" => (Organiser, Some(json!({"marks": "1"}))),
         "print_paper_sheets" => (Organiser, None),
+        "list_interviewers" => (Organiser, None),
+        "create_interviewer" => (
+            Organiser,
+            Some(
+                json!({"username": format!("i{}", &uuid::Uuid::new_v4().simple().to_string()[..8]), "link_ids": [ctx.link_id]}),
+            ),
+        ),
+        "assign_interviewer" => (Organiser, Some(json!({"link_ids": [ctx.link_id]}))),
+        "upload_interviews" => (
+            Interviewing,
+            Some(
+                json!({"interviews": [{"client_id": uuid::Uuid::new_v4().to_string(), "link_id": ctx.link_id, "answers": []}]}),
+            ),
+        ),
         _ => return None,
     })
 }
@@ -197,6 +216,8 @@ struct Ctx {
     link_id: i64,
     link_token: String,
     room_session_id: i64,
+    /// An interviewer of the round (its account id).
+    interviewer_id: i64,
     round_body: Value,
     questionnaire: Value,
     /// An evidence file of county 1 (any id where none was uploaded).
@@ -240,6 +261,7 @@ fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
         .replace("{sheet_id}", "1")
         .replace("{item}", "g7")
         .replace("{evidence_id}", &ctx.evidence_id.to_string())
+        .replace("{account_id}", &ctx.interviewer_id.to_string())
         .replace("{token}", &ctx.link_token)
         + match op {
             "print_access_code_slips" => "?count=2",
@@ -282,7 +304,15 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
     .await;
     let spare = app.token_for("reviewer").await;
     let spare = json_of(app.get(&spare, "/api/auth/me").await, StatusCode::OK).await;
+    let interviewer = interviewer_of_link(
+        &app,
+        &organiser,
+        round_id,
+        parent_link["id"].as_i64().unwrap(),
+    )
+    .await;
     let ctx = Ctx {
+        interviewer_id: interviewer.id,
         account_id: spare["id"].as_i64().unwrap(),
         admin_password: app.admin_password.clone(),
         round_id,
@@ -333,6 +363,7 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             for (role, level) in [
                 ("anonymous", Min::Public),
+                ("interviewer", Min::Interviewer),
                 ("clerk", Min::Clerk),
                 ("reviewer", Min::Reviewer),
                 ("organiser", Min::Organiser),
@@ -344,6 +375,8 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
                         app.admin_token().await
                     } else if role == "clerk" {
                         clerk_of_round(&app, &organiser, round_id).await
+                    } else if role == "interviewer" {
+                        interviewer.token(&app).await
                     } else {
                         app.token_for(role).await
                     };
@@ -359,6 +392,7 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
                 let status = req.send().await.unwrap().status();
                 let allowed = match min {
                     Min::Keying => level == Min::Clerk || level >= Min::Organiser,
+                    Min::Interviewing => level == Min::Interviewer || level >= Min::Organiser,
                     min => level >= min,
                 };
                 if !allowed {
@@ -384,7 +418,50 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
         missing.is_empty(),
         "operations without an authorisation entry: {missing:#?}"
     );
-    assert!(checked >= 5 * 30, "checked only {checked} calls");
+    assert!(checked >= 6 * 30, "checked only {checked} calls");
+}
+
+/// An interviewer account made by the organiser for one link of the round.
+struct Interviewer {
+    id: i64,
+    username: String,
+    password: String,
+}
+
+impl Interviewer {
+    /// A new session (the matrix logs out now and then).
+    async fn token(&self, app: &TestApp) -> String {
+        let body = json_of(
+            app.login(&self.username, &self.password).await,
+            StatusCode::OK,
+        )
+        .await;
+        body["token"].as_str().unwrap().to_string()
+    }
+}
+
+async fn interviewer_of_link(
+    app: &TestApp,
+    organiser: &str,
+    round_id: i64,
+    link_id: i64,
+) -> Interviewer {
+    let username = format!("iv{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let created = json_of(
+        app.post(
+            organiser,
+            &format!("/api/rounds/{round_id}/interviewers"),
+            json!({"username": username, "link_ids": [link_id]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    Interviewer {
+        id: created["interviewer"]["id"].as_i64().unwrap(),
+        username,
+        password: created["password"].as_str().unwrap().to_string(),
+    }
 }
 
 /// A new clerk account assigned to the round (its token).
@@ -469,6 +546,7 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
     .await;
     let ctx = Ctx {
         evidence_id: evidence["id"].as_i64().unwrap(),
+        interviewer_id: 1,
         account_id: 1,
         admin_password: app.admin_password.clone(),
         round_id,

@@ -13,6 +13,7 @@ mod demo;
 mod freeze;
 mod hardening;
 mod health;
+mod interviews;
 mod languages;
 mod metrics;
 mod paper;

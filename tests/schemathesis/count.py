@@ -30,6 +30,7 @@ REVIEWER_NO_2XX = {
     "get_paper_entry": "keying is for clerks and organisers",
     "list_paper_sheets": "the sheets' list is for organisers",
     "print_paper_sheets": "printing sheets is for organisers",
+    "list_interviewers": "a round's interviewers are for organisers",
 }
 # Writes a reviewer may use: everybody's own session and the respondents' API.
 REVIEWER_WRITES = {"login", "logout", "change_password", "submit_response", "readiness_what_if"}

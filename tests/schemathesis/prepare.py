@@ -128,6 +128,10 @@ for item in public["items"]:
         answers.append({"item": item["id"], "option": item["options"][0]["code"]})
     elif item.get("required", True):
         answers.append({"item": item["id"], "text": "好"})
+# An interviewer (访谈员) of the demo round for the answering link: given
+# links by the fuzzer, and an upload of one interview (source interview).
+interviewer = call("POST", f"/rounds/{demo_round}/interviewers",
+                   {"username": "fuzz-interviewer", "link_ids": [submit_link["id"]]}, admin)
 edit_id = edit_round["id"]
 questionnaire = call("GET", f"/rounds/{edit_id}/questionnaires/parent", token=admin)
 update_round_body = {k: edit_round[k] for k in
@@ -289,6 +293,16 @@ ops = {
     "open_room_session": {"path": {"id": demo_round, "link_id": room_open_link["id"]},
                           "body": {"minutes": 45, "grace_minutes": 10}},
     "list_room_sessions": {"path": {"id": demo_round}},
+    "list_interviewers": {"path": {"id": demo_round}},
+    "create_interviewer": {"path": {"id": demo_round},
+                           "body": {"username": "fuzz-interviewer-2", "link_ids": [submit_link["id"]]}},
+    "assign_interviewer": {"path": {"id": demo_round, "account_id": interviewer["interviewer"]["id"]},
+                           "body": {"link_ids": [submit_link["id"]]}},
+    "get_my_interviews": {},
+    "upload_interviews": {"path": {"id": demo_round},
+                          "body": {"interviews": [{"client_id": str(uuid.uuid4()),
+                                                   "link_id": submit_link["id"],
+                                                   "answers": answers, "duration_ms": 300000}]}},
     "close_room_session": {"path": {"id": demo_round, "session_id": room["id"]}},
     "list_room_session_responses": {"path": {"id": demo_round, "session_id": room["id"]}},
     "get_room_session_sheet": {"path": {"id": demo_round, "session_id": room["id"]}},

@@ -86,19 +86,21 @@ async fn the_report_workbook_and_csv_say_what_the_json_says() {
     assert_eq!(text(&value("测评目的")), "县级自评");
     assert!(text(&value("正式结果说明")).contains("以教育部组织的社会认可度调查为准"));
     assert!(text(&value("计算规则")).contains("Wilson"));
-    // Under the summary: counts and rates by collection mode, all web here.
+    // Under the summary: counts and rates by source, all phones here.
     let modes = summary
         .iter()
-        .position(|r| text(&r[0]) == "采集方式")
-        .expect("modes block");
-    assert_eq!(text(&summary[modes + 1][0]), "网上填写");
+        .position(|r| text(&r[0]) == "来源")
+        .expect("sources block");
+    assert_eq!(text(&summary[modes + 1][0]), "手机扫码填写");
     assert_eq!(summary[modes + 1][1].as_f64(), Some(8.0));
     // Seven valid, one of them all 不了解: the rate stands on six.
     assert_eq!(summary[modes + 1][2].as_f64(), Some(7.0));
     assert!((summary[modes + 1][3].as_f64().unwrap() - 13.0 / 21.0).abs() < 1e-9);
     assert_eq!(summary[modes + 1][4].as_f64(), Some(6.0));
-    assert_eq!(text(&summary[modes + 2][0]), "纸质问卷");
+    assert_eq!(text(&summary[modes + 2][0]), "纸质问卷（单遍录入）");
     assert_eq!(summary[modes + 2][1].as_f64(), Some(0.0));
+    assert_eq!(text(&summary[modes + 3][0]), "纸质问卷（双遍录入）");
+    assert_eq!(text(&summary[modes + 4][0]), "现场访谈");
     // Then the same responses under every formula and reading,
     // the round's rule first.
     let head = summary
