@@ -2,6 +2,7 @@
 //! its own, so a dependency on the web or database layers does not compile.
 
 pub mod area;
+pub mod assessment;
 pub mod collection;
 pub mod error_code;
 pub mod group;

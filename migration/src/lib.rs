@@ -24,6 +24,7 @@ mod m20261204_pp0002_paper_sheets;
 mod m20261204_rd0001_readiness;
 mod m20261204_rg0001_regions;
 mod m20261204_rm0001_room_sessions;
+mod m20261206_ra0001_assessments;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_rg0001_regions::Migration),
             Box::new(m20261204_pp0001_collection_mode::Migration),
             Box::new(m20261204_pp0002_paper_sheets::Migration),
+            Box::new(m20261206_ra0001_assessments::Migration),
         ]
     }
 }

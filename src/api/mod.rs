@@ -4,6 +4,10 @@
 pub mod access_codes;
 pub mod accounts;
 pub mod allow;
+pub mod assessment_sheets;
+pub mod assessment_types;
+pub mod assessment_view;
+pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod compare_types;
@@ -52,6 +56,8 @@ pub enum ApiTags {
     County,
     /// The region tree (省 → 州市 → 县区).
     Regions,
+    /// Assessments run from above over several counties, and their comparison.
+    Assessments,
     /// Schools and their import.
     Schools,
     /// Built-in questionnaire templates.
@@ -120,6 +126,7 @@ api_areas! {
         readiness::ReadinessApi,
         paper::PaperApi,
         paper_print::PaperPrintApi,
+        assessments::AssessmentsApi,
     ),
 }
 

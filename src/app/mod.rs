@@ -6,6 +6,7 @@
 //! call these; they never write the audit log themselves.
 
 pub mod accounts;
+pub mod assessments;
 pub mod exports;
 pub mod links;
 pub mod page_texts;
