@@ -57,6 +57,26 @@ async fn in_scope(
         *req.method(),
         poem::http::Method::GET | poem::http::Method::HEAD
     );
+    // A county's part of an assessment run from above is changed from
+    // above: by accounts at or above the assessment's node, read by the
+    // county and everyone between.
+    if let store::scope::Target::Round(round) = target
+        && let Some(a) = store::assessments::of_round(db, round).await?
+    {
+        let nodes = store::scope::nodes(db).await?;
+        let admin = user.role == Role::Admin;
+        if crate::domain::assessment::may_change_part(&nodes, user.node, admin, a.region_id) {
+            return Ok(None);
+        }
+        let by = store::regions::get(db, a.region_id).await?.name;
+        return Ok(Some(Denial::ReadOnly {
+            message: format!(
+                "本轮是{by}组织的评估“{}”中本县的部分，只能由{by}的组织者修改；本账号可以查看进度、报告，下载二维码和海报等发放材料",
+                a.name
+            ),
+            write_method: !reads,
+        }));
+    }
     if !user.write_scope().contains(county) {
         return Ok(Some(Denial::ReadOnly {
             message: "州市、省级账号只能查看该县的数据，由县级账号修改".to_string(),

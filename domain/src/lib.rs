@@ -3,6 +3,7 @@
 
 pub mod area;
 pub mod checklist;
+pub mod assessment;
 pub mod collection;
 pub mod error_code;
 pub mod group;

@@ -3,6 +3,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import type { Role } from './api/client';
 import { t, type Key } from './i18n';
 import { hasRole, loadSession } from './session';
+import { loadRegions } from './regionScope';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -75,6 +76,19 @@ const routes: RouteRecordRaw[] = [
         ],
       },
       {
+        path: 'assessments',
+        meta: { title: 'nav.assessments' },
+        children: [
+          { path: '', name: 'assessments', component: () => import('./views/assessments/AssessmentsView.vue') },
+          {
+            path: ':id(\\d+)',
+            name: 'assessment',
+            component: () => import('./views/assessments/AssessmentView.vue'),
+            meta: { title: 'nav.assessment' },
+          },
+        ],
+      },
+      {
         path: 'regions',
         name: 'regions',
         component: () => import('./views/RegionsView.vue'),
@@ -102,6 +116,7 @@ router.beforeEach(async (to) => {
     window.location.assign('/interview/');
     return false;
   }
+  await loadRegions();
   const needed = [...to.matched].reverse().find((r) => r.meta.role)?.meta.role;
   if (needed && !hasRole(needed)) return { name: 'overview' };
   return true;

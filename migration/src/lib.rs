@@ -26,6 +26,7 @@ mod m20261204_rg0001_regions;
 mod m20261204_rm0001_room_sessions;
 mod m20261206_gq0001_checklist;
 mod m20261206_iv0001_interview_assignments;
+mod m20261206_ra0001_assessments;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_pp0002_paper_sheets::Migration),
             Box::new(m20261206_gq0001_checklist::Migration),
             Box::new(m20261206_iv0001_interview_assignments::Migration),
+            Box::new(m20261206_ra0001_assessments::Migration),
         ]
     }
 }

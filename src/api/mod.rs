@@ -4,6 +4,10 @@
 pub mod access_codes;
 pub mod accounts;
 pub mod allow;
+pub mod assessment_sheets;
+pub mod assessment_types;
+pub mod assessment_view;
+pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod checklist;
@@ -57,6 +61,8 @@ pub enum ApiTags {
     County,
     /// The region tree (省 → 州市 → 县区).
     Regions,
+    /// Assessments run from above over several counties, and their comparison.
+    Assessments,
     /// Schools and their import.
     Schools,
     /// Built-in questionnaire templates.
@@ -129,6 +135,7 @@ api_areas! {
         paper::PaperApi,
         paper_print::PaperPrintApi,
         interviews::InterviewsApi,
+        assessments::AssessmentsApi,
     ),
 }
 

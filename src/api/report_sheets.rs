@@ -11,7 +11,7 @@ use crate::export::{
     report_files::{Block, Sheet},
 };
 
-const RATE_HEADERS: [&str; 5] = [
+pub(super) const RATE_HEADERS: [&str; 5] = [
     "认可率",
     "有效样本n",
     "95%区间下限",
@@ -19,7 +19,7 @@ const RATE_HEADERS: [&str; 5] = [
     "样本不足",
 ];
 
-fn rate_cells(r: &RateOut) -> Vec<Cell> {
+pub(super) fn rate_cells(r: &RateOut) -> Vec<Cell> {
     vec![
         Cell::opt_pct(r.rate),
         Cell::Int(r.n as i64),

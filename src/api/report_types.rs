@@ -40,6 +40,7 @@ impl From<&round::Model> for RoundSummary {
             opens_at: r.opens_at,
             closes_at: r.closes_at,
             county_id: r.county_id.unwrap_or(crate::store::county::FIRST),
+            assessment_id: r.assessment_id,
         }
     }
 }

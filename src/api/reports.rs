@@ -358,6 +358,16 @@ impl ReportsApi {
 
 async fn sampling(state: &AppState, id: i64) -> Result<SamplingOut, AppError> {
     let d = data::load(&state.db, id).await?;
+    sampling_of(state, &d).await
+}
+
+/// A loaded round's sampling plan and progress (also each county's row of
+/// an assessment's comparison).
+pub(crate) async fn sampling_of(
+    state: &AppState,
+    d: &data::RoundData,
+) -> Result<SamplingOut, AppError> {
+    let id = d.detail.round.id;
     let county = d.detail.round.county_id.unwrap_or(store::county::FIRST);
     let facts = store::county::get(&state.db, county)
         .await?
@@ -370,7 +380,7 @@ async fn sampling(state: &AppState, id: i64) -> Result<SamplingOut, AppError> {
         .unwrap_or_default();
     let overrides = store::quotas::load(&state.db, id).await?;
     Ok(sampling_out(
-        &d,
+        d,
         &facts,
         &overrides,
         state.settings.report_min_n,

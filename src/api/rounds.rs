@@ -16,9 +16,7 @@ use super::{
         ScaleDto,
     },
 };
-use crate::error::{
-    Answer, BodyEdit, BodyUpdate, PathRuleWrite, PathStateWrite, ReviewerList, ReviewerRead,
-};
+use crate::error::{Answer, BodyEdit, BodyUpdate, PathRuleWrite, PathStateWrite, ReviewerRead};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
@@ -125,6 +123,9 @@ pub struct RoundOut {
     pub closes_at: DateTime<Utc>,
     /// The county whose round this is.
     pub county_id: i64,
+    /// The assessment run from above this round is the county's part of
+    /// (changed only from above); absent for a county's own round.
+    pub assessment_id: Option<i64>,
     pub groups: Vec<GroupDto>,
     pub school_ids: Vec<i64>,
     pub scoring_rule: ScoringRuleDto,
@@ -158,6 +159,7 @@ impl From<RoundDetail> for RoundOut {
             opens_at: r.opens_at,
             closes_at: r.closes_at,
             county_id: r.county_id.unwrap_or(store::county::FIRST),
+            assessment_id: r.assessment_id,
             groups: d.groups.into_iter().map(Into::into).collect(),
             school_ids: d.school_ids,
             scoring_rule: rule.into(),
@@ -186,6 +188,9 @@ pub struct RoundSummary {
     pub closes_at: DateTime<Utc>,
     /// The county whose round this is.
     pub county_id: i64,
+    /// The assessment run from above this round is the county's part of
+    /// (changed only from above); absent for a county's own round.
+    pub assessment_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -245,15 +250,18 @@ pub struct RoundsApi;
 
 #[OpenApi(prefix_path = "/rounds", tag = "ApiTags::Rounds")]
 impl RoundsApi {
-    /// List rounds, newest first.
+    /// List rounds, newest first: of every county the account sees, or of
+    /// `county_id` only (404 for a county out of reach).
     #[oai(path = "/", method = "get", operation_id = "list_rounds")]
     async fn list_rounds(
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> Answer<Json<Vec<RoundSummary>>, ReviewerList> {
+        county_id: Query<Option<i64>>,
+    ) -> Answer<Json<Vec<RoundSummary>>, ReviewerRead> {
         let who = auth.require(Role::Reviewer)?;
-        let list = store::rounds::list(&state.db, &who.scope).await?;
+        let scope = store::scope::narrow(&state.db, &who.scope, county_id.0).await?;
+        let list = store::rounds::list(&state.db, &scope).await?;
         Ok(Json(list.iter().map(RoundSummary::from).collect()))
     }
 

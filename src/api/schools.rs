@@ -108,15 +108,18 @@ pub struct SchoolsApi;
 
 #[OpenApi(prefix_path = "/schools", tag = "ApiTags::Schools")]
 impl SchoolsApi {
-    /// List the schools of every county the account sees, ordered by code.
+    /// List the schools of every county the account sees (or of
+    /// `county_id` only; 404 for a county out of reach), ordered by code.
     #[oai(path = "/", method = "get", operation_id = "list_schools")]
     async fn list_schools(
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> Answer<Json<Vec<SchoolOut>>, ReviewerList> {
+        county_id: Query<Option<i64>>,
+    ) -> Answer<Json<Vec<SchoolOut>>, ReviewerRead> {
         let who = auth.require(Role::Reviewer)?;
-        let list = store::schools::list(&state.db, &who.scope).await?;
+        let scope = store::scope::narrow(&state.db, &who.scope, county_id.0).await?;
+        let list = store::schools::list(&state.db, &scope).await?;
         Ok(Json(list.into_iter().map(Into::into).collect()))
     }
 

@@ -16,3 +16,16 @@ pub async fn record(
         .commit("export", format!("round:{round_id}"), file)
         .await
 }
+
+/// Records that `file` of an assessment's comparison is about to be exported.
+pub async fn record_assessment(
+    ctx: Ctx<'_>,
+    actor: Actor<'_>,
+    assessment_id: i64,
+    file: &str,
+) -> Result<(), AppError> {
+    Change::begin(ctx, actor)
+        .await?
+        .commit("export", format!("assessment:{assessment_id}"), file)
+        .await
+}

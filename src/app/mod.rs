@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod checklist;
+pub mod assessments;
 pub mod exports;
 pub mod interviews;
 pub mod links;

@@ -1,5 +1,11 @@
 //! Rounds: created, edited while a draft, opened, closed, deleted; their
 //! questionnaires and sampling quotas.
+//!
+//! A round that is a county's part of an assessment run from above shares
+//! its settings with the other parts: changing its window, rule or
+//! questionnaire, opening or closing it, does the same to every part in
+//! the same transaction (the auth layer lets only accounts at or above the
+//! assessment's node do so). Quotas, links and deletion stay per part.
 
 use super::{Actor, Change, Ctx};
 use crate::{
@@ -14,6 +20,14 @@ use crate::{
 
 fn target(id: i64) -> String {
     format!("round:{id}")
+}
+
+/// The other parts of the assessment a round belongs to (none for a
+/// county's own round).
+async fn siblings(change: &Change<'_>, id: i64) -> Result<Vec<i64>, AppError> {
+    let mut all = store::assessments::siblings(change.db(), id).await?;
+    all.retain(|r| *r != id);
+    Ok(all)
 }
 
 /// Creates a draft round with its questionnaires (copied from the
@@ -43,6 +57,15 @@ pub async fn update(
 ) -> Result<RoundDetail, AppError> {
     let mut change = Change::begin(ctx, actor).await?;
     let d = store::rounds::update(change.db(), id, spec).await?;
+    for other in siblings(&change, id).await? {
+        // Each part keeps its own county's schools.
+        let mine = store::rounds::get(change.db(), other).await?;
+        let spec = RoundSpec {
+            school_ids: spec.school_ids.as_ref().map(|_| mine.school_ids.clone()),
+            ..spec.clone()
+        };
+        store::rounds::update(change.db(), other, &spec).await?;
+    }
     change.links_changed();
     let name = d.round.name.clone();
     change.commit("round.update", target(id), name).await?;
@@ -61,6 +84,9 @@ pub async fn delete(ctx: Ctx<'_>, actor: Actor<'_>, id: i64) -> Result<(), AppEr
 pub async fn open(ctx: Ctx<'_>, actor: Actor<'_>, id: i64) -> Result<RoundDetail, AppError> {
     let mut change = Change::begin(ctx, actor).await?;
     let d = store::rounds::open(change.db(), id).await?;
+    for other in siblings(&change, id).await? {
+        store::rounds::open(change.db(), other).await?;
+    }
     change.links_changed();
     change.commit("round.open", target(id), "").await?;
     Ok(d)
@@ -70,6 +96,9 @@ pub async fn open(ctx: Ctx<'_>, actor: Actor<'_>, id: i64) -> Result<RoundDetail
 pub async fn close(ctx: Ctx<'_>, actor: Actor<'_>, id: i64) -> Result<RoundDetail, AppError> {
     let mut change = Change::begin(ctx, actor).await?;
     let d = store::rounds::close(change.db(), id).await?;
+    for other in siblings(&change, id).await? {
+        store::rounds::close(change.db(), other).await?;
+    }
     change.links_changed();
     change.commit("round.close", target(id), "").await?;
     Ok(d)
@@ -85,6 +114,9 @@ pub async fn put_questionnaire(
 ) -> Result<(), AppError> {
     let change = Change::begin(ctx, actor).await?;
     store::rounds::put_questionnaire(change.db(), id, group, q).await?;
+    for other in siblings(&change, id).await? {
+        store::rounds::put_questionnaire(change.db(), other, group, q).await?;
+    }
     let target = format!("round:{id}/{}", group.label_zh());
     change.commit("questionnaire.update", target, "").await
 }

@@ -2,6 +2,7 @@
 
 pub mod access_code;
 pub mod account;
+pub mod assessment;
 pub mod audit_entry;
 pub mod county;
 pub mod deployment_secret;

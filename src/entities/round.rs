@@ -24,6 +24,9 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     /// The county whose round this is.
     pub county_id: Option<i64>,
+    /// The assessment run from above this round is a county's part of;
+    /// none for a county's own round.
+    pub assessment_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -71,14 +71,47 @@ pub fn write_cell(
 
 /// The report workbook.
 pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
+    workbook(sheets.iter().map(|s| (s.name, s.blocks.as_slice())))
+}
+
+/// A sheet whose name is made at run time (a county's, say).
+pub struct NamedSheet {
+    pub name: String,
+    pub blocks: Vec<Block>,
+}
+
+/// A workbook of sheets named at run time. A name is cut to Excel's 31
+/// characters and loses the characters Excel refuses in it.
+pub fn xlsx_named(sheets: &[NamedSheet]) -> Result<Vec<u8>, XlsxError> {
+    let names: Vec<String> = sheets
+        .iter()
+        .map(|s| {
+            s.name
+                .chars()
+                .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\' | '\''))
+                .take(31)
+                .collect()
+        })
+        .collect();
+    workbook(
+        names
+            .iter()
+            .zip(sheets)
+            .map(|(n, s)| (n.as_str(), s.blocks.as_slice())),
+    )
+}
+
+fn workbook<'a>(
+    sheets: impl Iterator<Item = (&'a str, &'a [Block])>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let pct = Format::new().set_num_format("0.00%");
-    for sheet in sheets {
+    for (name, blocks) in sheets {
         let ws = wb.add_worksheet();
-        ws.set_name(sheet.name)?;
+        ws.set_name(name)?;
         let mut row = 0u32;
-        for b in &sheet.blocks {
+        for b in blocks {
             if let Some(t) = &b.title {
                 ws.write_string_with_format(row, 0, safe(t).as_ref(), &bold)?;
                 row += 1;

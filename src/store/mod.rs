@@ -3,6 +3,7 @@
 
 pub mod access_codes;
 pub mod accounts;
+pub mod assessments;
 pub mod audit;
 pub mod bulk;
 pub mod checklist;

@@ -201,6 +201,19 @@ pub async fn pick(
     }
 }
 
+/// The scope narrowed to one county when a list asks for it (404 outside
+/// the scope), else the whole scope.
+pub async fn narrow(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    asked: Option<i64>,
+) -> Result<Scope, AppError> {
+    match asked {
+        None => Ok(scope.clone()),
+        Some(_) => Ok(Scope::counties([pick(db, scope, asked).await?])),
+    }
+}
+
 /// The county a change acts on (see [`pick`]): 403 for an account that
 /// reads that county but may not change it (above a county), 404 for a
 /// county it cannot see.

@@ -196,8 +196,56 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
                 json!({"interviews": [{"client_id": uuid::Uuid::new_v4().to_string(), "link_id": ctx.link_id, "answers": []}]}),
             ),
         ),
+        "list_assessments" | "get_assessment" | "compare_assessment" | "export_assessment_xlsx" => {
+            (Reviewer, None)
+        }
+        // Only an organiser above a county (or an admin) creates one: the
+        // matrix's organiser sits at the county (403); the one above is in
+        // the county matrix below and in tests/api/assessments.rs.
+        "create_assessment" => (
+            Admin,
+            Some(assessment_body(ctx.province, &[1])),
+        ),
         _ => return None,
     })
+}
+
+fn assessment_body(region: i64, counties: &[i64]) -> Value {
+    let now = chrono::Utc::now();
+    json!({
+        "name": "矩阵评估",
+        "purpose": "provincial",
+        "opens_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
+        "closes_at": (now + chrono::Duration::days(5)).to_rfc3339(),
+        "groups": ["parent", "deputy"],
+        "county_ids": counties,
+        "region_id": region,
+    })
+}
+
+/// A province node above county 1 (node 1) and an assessment it runs over
+/// county 1, created by the admin; returns (province node, assessment id).
+async fn province_assessment(app: &TestApp) -> (i64, i64) {
+    let p = crate::regions::node(app, "650000", "新疆维吾尔自治区", "province", None).await;
+    let p = p["id"].as_i64().unwrap();
+    let admin = app.admin_token().await;
+    json_of(
+        app.put(
+            &admin,
+            "/api/regions/1",
+            json!({"code": "652325", "name": "奇台县", "level": "county", "parent_id": p}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let a = json_of(
+        app.post(&admin, "/api/assessments", assessment_body(p, &[1]))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    (p, a["id"].as_i64().unwrap())
 }
 
 fn readiness_figures() -> Value {
@@ -222,6 +270,9 @@ struct Ctx {
     questionnaire: Value,
     /// An evidence file of county 1 (any id where none was uploaded).
     evidence_id: i64,
+    /// The province node above county 1, and an assessment it runs.
+    province: i64,
+    assessment_id: i64,
 }
 
 fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
@@ -247,6 +298,8 @@ fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
                 ctx.account_id.to_string()
             } else if path.starts_with("/regions") {
                 "1".to_string()
+            } else if path.starts_with("/assessments") {
+                ctx.assessment_id.to_string()
             } else if path.starts_with("/schools") {
                 ctx.school_id.to_string()
             } else {
@@ -311,8 +364,11 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
         parent_link["id"].as_i64().unwrap(),
     )
     .await;
+    let (province, assessment_id) = province_assessment(&app).await;
     let ctx = Ctx {
         interviewer_id: interviewer.id,
+        province,
+        assessment_id,
         account_id: spare["id"].as_i64().unwrap(),
         admin_password: app.admin_password.clone(),
         round_id,
@@ -557,6 +613,8 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
         room_session_id: room["id"].as_i64().unwrap(),
         round_body: draft.clone(),
         questionnaire,
+        province: 0,
+        assessment_id: 0,
     };
     // 650000 → 652300 → county 1 (node 1); 650000 → 654000 → 654002.
     let p = node(&app, "650000", "新疆维吾尔自治区", "province", None).await;
@@ -592,6 +650,20 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
         above["id"].as_i64().unwrap(),
         elsewhere["id"].as_i64().unwrap(),
     );
+    // The province's assessment over county 1 (its part is a round of
+    // county 1, like the others above).
+    let province = p["id"].as_i64().unwrap();
+    let assessment = json_of(
+        app.post(&admin, "/api/assessments", assessment_body(province, &[1]))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let ctx = Ctx {
+        province,
+        assessment_id: assessment["id"].as_i64().unwrap(),
+        ..ctx
+    };
     let who = [
         ("reviewer below", token_at(&app, "reviewer", above).await),
         ("organiser above", token_at(&app, "organiser", above).await),
@@ -690,4 +762,213 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
     }
     assert!(checked >= 4 * 25, "checked only {checked} calls");
     assert!(readiness >= 10, "only {readiness} readiness operations");
+
+    // Assessments: read at and above the counties they cover, unknown
+    // elsewhere; created by an organiser above a county over counties
+    // beneath it, never by a county or a reviewer.
+    let mut assessed = 0;
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        if !path.starts_with("/assessments") {
+            continue;
+        }
+        for (method, op) in ops.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            let (_, body) = entry(id, &ctx).unwrap_or_else(|| panic!("no entry for {id}"));
+            let url = app.url(&fill(path, id, &ctx));
+            let http = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            for (name, token) in &who {
+                let mut req = app.client.request(http.clone(), &url).bearer_auth(token);
+                if let Some(b) = &body {
+                    // Over county 1, from the account's own node.
+                    let mut b = b.clone();
+                    b.as_object_mut().unwrap().remove("region_id");
+                    req = req.json(&b);
+                }
+                let status = req.send().await.unwrap().status();
+                let expected = match (http == Method::GET, path.contains("{id}"), *name) {
+                    (true, true, n) if n.ends_with("elsewhere") => StatusCode::NOT_FOUND,
+                    (true, _, _) => StatusCode::OK,
+                    (false, _, "organiser above") => StatusCode::OK,
+                    (false, _, _) => StatusCode::FORBIDDEN,
+                };
+                assert_eq!(status, expected, "{name} → {method} {path} ({id})");
+                if id == "list_assessments" {
+                    let list: Value = app
+                        .client
+                        .get(&url)
+                        .bearer_auth(token)
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    let seen = list
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|a| a["id"] == ctx.assessment_id);
+                    assert_eq!(seen, !name.ends_with("elsewhere"), "{name} lists it");
+                }
+                assessed += 1;
+            }
+        }
+    }
+    assert_eq!(
+        assessed,
+        4 * 5,
+        "every assessment operation × four accounts"
+    );
+}
+
+/// A county's part of an assessment run from above, through every
+/// operation that names a round: the county's organiser and reviewer read
+/// what a reviewer reads and get 403 on everything else (the county does
+/// not change it); the province's organiser is refused nothing.
+#[tokio::test]
+async fn a_countys_part_of_an_assessment_is_changed_only_from_above() {
+    use crate::regions::token_at;
+    let app = spawn_app().await;
+    let organiser = app.token_for("organiser").await;
+    let reviewer = app.token_for("reviewer").await;
+    app.seed_schools(&organiser, 2).await;
+    let (province, open_assessment) = province_assessment(&app).await;
+    let above = token_at(&app, "organiser", province).await;
+    let draft_assessment = json_of(
+        app.post(&above, "/api/assessments", assessment_body(province, &[1]))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let part = |a: &Value| a["parts"][0]["round"]["id"].as_i64().unwrap();
+    let open = json_of(
+        app.get(&above, &format!("/api/assessments/{open_assessment}"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let (round_id, draft_id) = (part(&open), part(&draft_assessment));
+    json_of(
+        app.post(&above, &format!("/api/rounds/{round_id}/open"), json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let links = json_of(
+        app.get(&above, &format!("/api/rounds/{round_id}/links"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let parent_link = links["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["group"] == "parent")
+        .unwrap()
+        .clone();
+    let room = json_of(
+        app.post(
+            &above,
+            &format!(
+                "/api/rounds/{round_id}/links/{}/room-sessions",
+                parent_link["id"]
+            ),
+            json!({}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let draft = json_of(
+        app.get(&above, &format!("/api/rounds/{draft_id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let questionnaire = json_of(
+        app.get(
+            &above,
+            &format!("/api/rounds/{draft_id}/questionnaires/parent"),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let schools = json_of(app.get(&organiser, "/api/schools").await, StatusCode::OK).await;
+    let ctx = Ctx {
+        account_id: 1,
+        admin_password: app.admin_password.clone(),
+        round_id,
+        draft_id,
+        school_id: schools[0]["id"].as_i64().unwrap(),
+        link_id: parent_link["id"].as_i64().unwrap(),
+        link_token: parent_link["token"].as_str().unwrap().to_string(),
+        room_session_id: room["id"].as_i64().unwrap(),
+        round_body: draft,
+        questionnaire,
+        province,
+        assessment_id: open_assessment,
+    };
+    let spec = json_of(
+        app.client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let mut calls: Vec<(String, String, String)> = Vec::new();
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        if !path.starts_with("/rounds/{id}") {
+            continue;
+        }
+        for (method, op) in ops.as_object().unwrap() {
+            calls.push((
+                path.clone(),
+                method.clone(),
+                op["operationId"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    // The county first (it changes nothing), then the province; deletions last.
+    calls.sort_by_key(|(_, m, _)| m == "delete");
+    let mut checked = 0;
+    for (name, token) in [
+        ("county organiser", &organiser),
+        ("county reviewer", &reviewer),
+        ("province organiser", &above),
+    ] {
+        for (path, method, id) in &calls {
+            let (min, body) = entry(id, &ctx).unwrap_or_else(|| panic!("no entry for {id}"));
+            let url = app.url(&fill(path, id, &ctx));
+            let http = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let mut req = app.client.request(http.clone(), &url).bearer_auth(token);
+            req = match &body {
+                Some(Value::String(raw)) => req
+                    .header("content-type", "application/octet-stream")
+                    .body(raw.clone()),
+                Some(b) => req.json(b),
+                None => req,
+            };
+            let status = req.send().await.unwrap().status();
+            let reads = http == Method::GET
+                && (min <= Min::Reviewer || (min == Min::Keying && name.ends_with("organiser")));
+            if name.starts_with("province") || reads {
+                assert!(
+                    ![StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN].contains(&status)
+                        && !status.is_server_error(),
+                    "{name} should be allowed {method} {path} ({id}), got {status}"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{name} → {method} {path} ({id})"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3 * 40, "checked only {checked} calls");
 }

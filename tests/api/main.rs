@@ -5,6 +5,7 @@ mod helpers;
 mod process;
 
 mod accounts;
+mod assessments;
 mod audit;
 mod authz;
 mod checklist;

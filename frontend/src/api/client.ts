@@ -32,6 +32,10 @@ export type Report = Schemas['RoundReportOut'];
 export type SensitivityRow = Schemas['SensitivityRowOut'];
 export type RoundLanguages = Schemas['LanguagesDto'];
 export type RoundLanguage = Schemas['LanguageDto'];
+export type Assessment = Schemas['AssessmentOut'];
+export type AssessmentIn = Schemas['AssessmentIn'];
+export type AssessmentComparison = Schemas['AssessmentComparisonOut'];
+export type CountyPart = Schemas['CountyPartOut'];
 type ErrorBody = Schemas['ErrorBody'];
 /** The closed list of codes an error answer carries (the spec's `ErrorCode`). */
 export type ErrorCode = Schemas['ErrorCode'];
