@@ -164,11 +164,11 @@ impl<K: Ord + Copy> Default for Family<K> {
 
 impl<K: Ord + Copy> Family<K> {
     fn inc(&self, key: K) {
-        if let Ok(map) = self.counters.read() {
-            if let Some(c) = map.get(&key) {
-                c.fetch_add(1, Relaxed);
-                return;
-            }
+        if let Ok(map) = self.counters.read()
+            && let Some(c) = map.get(&key)
+        {
+            c.fetch_add(1, Relaxed);
+            return;
         }
         if let Ok(mut map) = self.counters.write() {
             map.entry(key)

@@ -73,10 +73,11 @@ pub async fn on_main<E: Endpoint>(next: E, req: Request) -> Result<Response> {
     }
     if let Some(state) = req.data::<AppState>() {
         let settings = &state.settings;
-        if let (None, Some(token)) = (settings.metrics_bind, settings.metrics_token.as_deref()) {
-            if req.method() == poem::http::Method::GET && bearer_matches(&req, token) {
-                return Ok(scrape_response(state));
-            }
+        if let (None, Some(token)) = (settings.metrics_bind, settings.metrics_token.as_deref())
+            && req.method() == poem::http::Method::GET
+            && bearer_matches(&req, token)
+        {
+            return Ok(scrape_response(state));
         }
     }
     Ok(not_found())
