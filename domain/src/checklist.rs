@@ -808,6 +808,9 @@ pub fn compute(what: Computed, schools: &[FactSchool]) -> Finding {
     }
 }
 
+/// The figure of an indicator no school has facts for.
+const NO_DATA: &str = "尚无数据";
+
 /// The status of a per-school indicator: unmet if a school fails, pending
 /// if a school has no facts, met otherwise.
 fn per_school(gaps: &[Gap], missing: usize, checked: usize) -> Status {
@@ -957,8 +960,10 @@ fn class_size(schools: &[&FactSchool]) -> Finding {
     let status = per_school(&gaps, missing.len(), checked);
     Finding {
         status,
-        value: Some(gaps.len() as f64),
-        value_zh: if gaps.is_empty() {
+        value: (checked > 0).then_some(gaps.len() as f64),
+        value_zh: if checked == 0 {
+            NO_DATA.to_string()
+        } else if gaps.is_empty() {
             "无超标班额学校".to_string()
         } else {
             format!("{}所学校有超标班额", gaps.len())
@@ -1035,8 +1040,10 @@ fn special_rooms(schools: &[&FactSchool]) -> Finding {
     let status = per_school(&gaps, missing.len(), checked);
     Finding {
         status,
-        value: Some(gaps.len() as f64),
-        value_zh: if gaps.is_empty() {
+        value: (checked > 0).then_some(gaps.len() as f64),
+        value_zh: if checked == 0 {
+            NO_DATA.to_string()
+        } else if gaps.is_empty() {
             "各校专用教室达标".to_string()
         } else {
             format!("{}所学校专用教室不足", gaps.len())
@@ -1078,7 +1085,7 @@ fn retention(schools: &[&FactSchool]) -> Finding {
         return Finding {
             status: Status::Pending,
             value: None,
-            value_zh: "尚无数据".to_string(),
+            value_zh: NO_DATA.to_string(),
             basis_zh: format!("没有学校填报三年前初一入学人数{}", missing_note(&missing)),
             gaps: vec![],
         };

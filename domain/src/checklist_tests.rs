@@ -138,6 +138,20 @@ fn class_size_uses_the_largest_class_or_fails_on_the_average() {
     );
     assert_eq!(f.status, Status::Pending);
     assert!(f.basis_zh.contains("1所学校未填报（戊）"), "{}", f.basis_zh);
+    // No school has facts: nothing to show but that.
+    let f = compute(Computed::ClassSize, &schools[..0]);
+    assert_eq!(
+        (f.status, f.value, f.value_zh.as_str()),
+        (Status::Pending, None, "尚无数据")
+    );
+    let f = compute(
+        Computed::SpecialRooms,
+        &[school(6, "己", SchoolKind::Primary, 100, 0, None)],
+    );
+    assert_eq!(
+        (f.status, f.value, f.value_zh.as_str()),
+        (Status::Pending, None, "尚无数据")
+    );
 }
 
 #[test]

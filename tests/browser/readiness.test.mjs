@@ -79,7 +79,7 @@ test('an organiser imports resource data and reads the failing school and its ga
     await checklist.locator('[data-test=fill-g7]').click();
     const form = page.locator('[data-test=check-form]');
     await form.locator('[data-test=check-value1] input').fill('5800');
-    await form.locator('[data-test=check-note] textarea').fill('2025年度决算');
+    await form.locator('[data-test=check-note]').fill('2025年度决算');
     await page.locator('[data-test=check-save]').click();
     await checklist.locator('[data-test=status-g7]').getByText('未达标').waitFor();
     await checklist.getByText('特殊教育学校生均公用经费为5800元，还差200元').first().waitFor();
