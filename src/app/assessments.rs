@@ -10,8 +10,9 @@ use crate::{
 };
 
 /// Creates the assessment at `region` and one draft round per county (every
-/// school of the county taking part), with the same questionnaires, scale,
-/// rule and window. Nothing is stored if any part is refused.
+/// school of the county taking part when a group answers at school), with
+/// the same questionnaires, scale, rule and window. Nothing is stored if any
+/// part is refused.
 pub async fn create(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
@@ -23,8 +24,11 @@ pub async fn create(
     let change = Change::begin(ctx, actor).await?;
     let a = store::assessments::insert(change.db(), region, &spec.name, spec.purpose, created_by)
         .await?;
+    // Every school of each county when a group answers at school; none
+    // when every group answers at county level (deputies and the like).
+    let at_school = spec.groups.iter().any(|g| g.is_school_bound());
     let spec = RoundSpec {
-        school_ids: None,
+        school_ids: if at_school { None } else { Some(Vec::new()) },
         ..spec.clone()
     };
     let mut rounds = Vec::new();

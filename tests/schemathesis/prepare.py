@@ -77,6 +77,23 @@ _, login_pw = account("fuzz-login", "reviewer")
 rounds = call("GET", "/rounds", token=admin)
 demo_round = next(r for r in rounds if r["status"] == "open")["id"]
 schools = call("GET", "/schools", token=admin)
+# An assessment run from above (#18): a province above the demo county
+# (node 1), and one assessment over it, for the reads; create_assessment's
+# example makes another. The demo county stays the only county, so every
+# county operation still acts on it without a county_id. Made before the
+# spare school, which must stay in no round (delete_school).
+province = call("POST", "/regions", {"code": "640000", "name": "模糊测试自治区", "level": "province"}, admin)
+node1 = next(r for r in call("GET", "/regions", token=admin) if r["id"] == 1)
+node1_body = {"code": node1.get("code") or "652325", "name": node1["name"], "level": "county",
+              "parent_id": province["id"]}
+call("PUT", "/regions/1", node1_body, admin)
+moment = datetime.now(timezone.utc)
+assessment_body = {"name": "模糊测试·上级评估", "purpose": "provincial",
+                   "opens_at": (moment - timedelta(days=1)).isoformat(timespec="seconds"),
+                   "closes_at": (moment + timedelta(days=300)).isoformat(timespec="seconds"),
+                   "groups": ["deputy"], "county_ids": [1], "region_id": province["id"]}
+assessment = call("POST", "/assessments", assessment_body, admin)
+
 spare_school = call(
     "POST",
     "/schools",
@@ -287,7 +304,13 @@ ops = {
     "print_paper_sheets": {"path": {"id": demo_round, "link_id": submit_link["id"]},
                            "query": {"count": 2}},
     "create_region": {"body": {"code": "710000", "name": "模糊测试省", "level": "province"}},
-    "update_region": {"path": {"id": 1}, "body": {"code": "652325", "name": "奇台县", "level": "county"}},
+    # Node 1 stays beneath the province, for create_assessment.
+    "update_region": {"path": {"id": 1}, "body": node1_body},
+    "list_assessments": {},
+    "create_assessment": {"body": assessment_body},
+    "get_assessment": {"path": {"id": assessment["id"]}},
+    "compare_assessment": {"path": {"id": assessment["id"]}},
+    "export_assessment_xlsx": {"path": {"id": assessment["id"]}},
     "import_regions": {"raw": "720000,模糊导入省,\n"},
     "compare_counties": {"path": {"id": 1}},
     "open_room_session": {"path": {"id": demo_round, "link_id": room_open_link["id"]},
