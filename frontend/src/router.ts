@@ -51,6 +51,12 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./layouts/ConsoleLayout.vue'),
     children: [
       { path: '', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { title: 'nav.overview' } },
+      {
+        path: 'paper/:id/review',
+        name: 'paper-review',
+        component: () => import('./views/paper/PaperReviewView.vue'),
+        meta: { title: 'nav.paperReview', role: 'organiser' },
+      },
       { path: 'paper/:id', name: 'paper-entry', component: () => import('./views/paper/PaperEntryView.vue'), meta: { title: 'nav.paperEntry' } },
       { path: 'county', name: 'county', component: () => import('./views/CountyView.vue'), meta: { title: 'nav.county' } },
       { path: 'schools', name: 'schools', component: () => import('./views/schools/SchoolsView.vue'), meta: { title: 'nav.schools' } },

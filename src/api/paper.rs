@@ -168,6 +168,10 @@ pub struct SheetOut {
     pub message: String,
     /// For a mismatch: the items that differ between the two entries.
     pub mismatches: Vec<MismatchOut>,
+    /// In the organiser's list only: the marks of each entry, for the
+    /// supervisor who settles a mismatch against the paper.
+    pub first_marks: Option<String>,
+    pub second_marks: Option<String>,
 }
 
 fn sheet_out(s: &paper_sheet::Model, mismatches: Vec<MismatchOut>) -> SheetOut {
@@ -186,6 +190,8 @@ fn sheet_out(s: &paper_sheet::Model, mismatches: Vec<MismatchOut>) -> SheetOut {
         counted,
         message: message.to_string(),
         mismatches,
+        first_marks: None,
+        second_marks: None,
     }
 }
 
@@ -409,7 +415,11 @@ impl PaperApi {
                 }
                 _ => vec![],
             };
-            out.push(sheet_out(&s, diff_out(diff)));
+            out.push(SheetOut {
+                first_marks: Some(s.first_marks.clone()),
+                second_marks: s.second_marks.clone(),
+                ..sheet_out(&s, diff_out(diff))
+            });
         }
         Ok(Json(out))
     }

@@ -275,6 +275,37 @@ async fn uploads_are_stored_as_interviews_counted_once_and_audited_without_answe
     assert_eq!(report["overall"]["n"], 3, "{}", report["overall"]);
     assert_eq!(report["overall"]["rate"], 1.0, "{}", report["overall"]);
 
+    // The sampling plan counts them like any response, and the monitor
+    // shows them by source.
+    let sampling = json_of(
+        f.app
+            .get(&f.organiser, &format!("/api/rounds/{}/sampling", f.round))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(sampling["total"]["count"], 3, "{}", sampling["total"]);
+    let by_source: Vec<(&str, u64)> = sampling["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["mode"].as_str().unwrap(),
+                s["responses"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_source,
+        [
+            ("web", 0),
+            ("paper_single", 0),
+            ("paper_double", 0),
+            ("interview", 3)
+        ]
+    );
+
     // Stored with source interview and no trace of the interviewer or of
     // its phone (no device mark).
     let rows = f

@@ -174,6 +174,14 @@ async fn a_keyed_sheet_is_stored_as_paper_counted_and_its_serial_used_once() {
     );
     assert_eq!(paper["rate"].as_f64(), Some(1.0));
     assert_eq!(paper["mode_label"], "纸质问卷");
+    let single = report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["mode"] == "paper_single")
+        .unwrap();
+    assert_eq!(single["responses"].as_u64(), Some(1));
+    assert_eq!(single["mode_label"], "纸质问卷（单遍录入）");
     assert_eq!(mode(&report, "web")["responses"].as_u64(), Some(0));
     assert_eq!(report["totals"]["valid"].as_u64(), Some(1));
     assert_eq!(report["overall"]["rate"].as_f64(), Some(1.0));
@@ -344,6 +352,18 @@ async fn double_entry_lists_a_mismatch_that_counts_once_resolved() {
     let report = p.report().await;
     let paper = mode(&report, "paper");
     assert_eq!(paper["responses"].as_u64(), Some(2));
+    // By source: both sheets were keyed twice, none once.
+    let source = |code: &str| {
+        report["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["mode"] == code)
+            .unwrap()["responses"]
+            .as_u64()
+    };
+    assert_eq!(source("paper_double"), Some(2));
+    assert_eq!(source("paper_single"), Some(0));
     let sheets = &report["paper_sheets"];
     assert_eq!(sheets["double_entered"].as_u64(), Some(2));
     assert_eq!(sheets["mismatched"].as_u64(), Some(1));

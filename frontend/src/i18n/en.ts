@@ -43,6 +43,7 @@ export const en: Messages = {
   nav: {
     readiness: 'Inspection readiness',
     paperEntry: 'Paper entry',
+    paperReview: 'Double-entry review',
     overview: 'Dashboard',
     county: 'County profile',
     schools: 'Schools',
@@ -414,6 +415,19 @@ export const en: Messages = {
     rules: 'Where the sampling rules come from',
     applied: 'applied',
     notApplied: 'not applied',
+  },
+  paperReview: {
+    title: 'Paper sheets whose two entries disagree',
+    hint: 'Check each against the paper and save the right marks (one per item: option code, 0 blank, x several); a sheet counts once settled.',
+    empty: 'No sheet to settle',
+    serial: 'Serial',
+    link: 'School and group',
+    differ: 'Differing items (first / second)',
+    marks: 'Settled marks',
+    second: 'Second entry:',
+    resolve: 'Save',
+    resolved: 'Sheet {serial} settled and counted',
+    open: 'Double-entry review',
   },
   interviews: {
     title: 'On-site interviews (interviewers)',

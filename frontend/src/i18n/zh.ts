@@ -41,6 +41,7 @@ export const zh = {
   nav: {
     readiness: '迎检准备',
     paperEntry: '纸质问卷录入',
+    paperReview: '双遍录入核对',
     overview: '工作台',
     county: '县情信息',
     schools: '学校管理',
@@ -412,6 +413,19 @@ export const zh = {
     rules: '抽样规则来源',
     applied: '已采用',
     notApplied: '未采用',
+  },
+  paperReview: {
+    title: '双遍录入不一致的纸质问卷',
+    hint: '请对照纸质问卷核对后保存正确的标记（每题一个：选项编号，0 空白，x 多选）；核对后才计入统计。',
+    empty: '没有待核对的问卷',
+    serial: '问卷编号',
+    link: '学校和对象',
+    differ: '不一致的题（第一遍 / 第二遍）',
+    marks: '核对后的标记',
+    second: '第二遍：',
+    resolve: '保存核对',
+    resolved: '问卷 {serial} 已核对，计入统计',
+    open: '双遍录入核对',
   },
   interviews: {
     title: '现场访谈（访谈员）',
