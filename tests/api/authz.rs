@@ -896,6 +896,8 @@ async fn a_countys_part_of_an_assessment_is_changed_only_from_above() {
     .await;
     let schools = json_of(app.get(&organiser, "/api/schools").await, StatusCode::OK).await;
     let ctx = Ctx {
+        evidence_id: 1,
+        interviewer_id: 1,
         account_id: 1,
         admin_password: app.admin_password.clone(),
         round_id,
