@@ -195,22 +195,33 @@ fn cell_text(c: &calamine::Data) -> String {
     }
 }
 
-fn validate_rows(rows: Vec<Row>) -> Result<Vec<SchoolDraft>, ImportErrors> {
+/// A table's header read against `columns` (each key with the names
+/// accepted for it, any case): where each known column is, and the data
+/// rows after the header. Blank rows are skipped; an empty table is refused.
+pub fn header_and_rows(
+    rows: Vec<Row>,
+    columns: &[(&'static str, &[&str])],
+) -> Result<(HashMap<&'static str, usize>, impl Iterator<Item = Row>), ImportErrors> {
     let mut rows = rows
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
     let Some((_, header)) = rows.next() else {
         return Err(ImportErrors(vec!["文件是空的".to_string()]));
     };
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (key, names) in COLUMNS {
+    let mut index = HashMap::new();
+    for (key, names) in columns {
         if let Some(pos) = header
             .iter()
             .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
         {
-            index.insert(key, pos);
+            index.insert(*key, pos);
         }
     }
+    Ok((index, rows))
+}
+
+fn validate_rows(rows: Vec<Row>) -> Result<Vec<SchoolDraft>, ImportErrors> {
+    let (index, rows) = header_and_rows(rows, &COLUMNS)?;
     let missing: Vec<_> = COLUMNS
         .iter()
         .filter(|(k, _)| !index.contains_key(k) && ["code", "name", "kind", "location"].contains(k))

@@ -2,8 +2,8 @@
 //! its own, so a dependency on the web or database layers does not compile.
 
 pub mod area;
-pub mod checklist;
 pub mod assessment;
+pub mod checklist;
 pub mod collection;
 pub mod error_code;
 pub mod group;

@@ -6,8 +6,8 @@
 //! call these; they never write the audit log themselves.
 
 pub mod accounts;
-pub mod checklist;
 pub mod assessments;
+pub mod checklist;
 pub mod exports;
 pub mod interviews;
 pub mod links;

@@ -133,7 +133,7 @@ pub async fn close(
 /// The audit detail of a session that ended at `end`: how long it ran and
 /// how many answers it gathered.
 async fn ran_and_gathered(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &sea_orm::DatabaseTransaction,
     session: &RoomSession,
     end: chrono::DateTime<Utc>,
 ) -> Result<String, AppError> {

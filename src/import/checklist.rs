@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{ImportErrors, Row, read_table};
+use super::{ImportErrors, Row, header_and_rows, read_table};
 use crate::domain::{
     checklist::SchoolFacts,
     readiness_input::{parse_amount, parse_count},
@@ -106,21 +106,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFacts, ImportErrors> {
 }
 
 fn rows_from(rows: Vec<Row>) -> Result<ParsedFacts, ImportErrors> {
-    let mut rows = rows
-        .into_iter()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
-    let Some((_, header)) = rows.next() else {
-        return Err(ImportErrors(vec!["文件是空的".to_string()]));
-    };
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (key, names) in COLUMNS {
-        if let Some(pos) = header
-            .iter()
-            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
-        {
-            index.insert(key, pos);
-        }
-    }
+    let (index, rows) = header_and_rows(rows, &COLUMNS)?;
     if !index.contains_key("code") || index.len() < 3 {
         return Err(ImportErrors(vec![format!(
             "第1行（表头）须有学校标识码和至少一列数据。请使用模板：{}",

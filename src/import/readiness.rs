@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{ImportErrors, Row, read_table};
+use super::{ImportErrors, Row, header_and_rows, read_table};
 use crate::domain::{
     readiness_input::{ReadinessFigures, StageFigures, parse_amount, parse_count, parse_yes_no},
     school::SchoolCode,
@@ -164,21 +164,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportErrors> {
 }
 
 fn rows_from(rows: Vec<Row>) -> Result<Parsed, ImportErrors> {
-    let mut rows = rows
-        .into_iter()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
-    let Some((_, header)) = rows.next() else {
-        return Err(ImportErrors(vec!["文件是空的".to_string()]));
-    };
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (key, names) in COLUMNS {
-        if let Some(pos) = header
-            .iter()
-            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
-        {
-            index.insert(key, pos);
-        }
-    }
+    let (index, rows) = header_and_rows(rows, &COLUMNS)?;
     let mut missing: Vec<&str> = COLUMNS
         .iter()
         .filter(|(k, _)| REQUIRED.contains(k) && !index.contains_key(k))
