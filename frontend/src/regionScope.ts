@@ -81,3 +81,6 @@ export const canRunAssessments = computed(
 
 /** The assessments page is shown once regions are in use above a county. */
 export const showAssessments = computed(() => aboveCounty.value || (hasRole('admin') && multiCounty.value));
+
+/** The account manages accounts: an admin, or an organiser above a county (for the accounts beneath it). */
+export const canManageAccounts = computed(() => hasRole('admin') || (hasRole('organiser') && aboveCounty.value));

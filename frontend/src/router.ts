@@ -3,7 +3,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import type { Role } from './api/client';
 import { t, type Key } from './i18n';
 import { hasRole, loadSession } from './session';
-import { loadRegions } from './regionScope';
+import { canManageAccounts, loadRegions } from './regionScope';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -11,6 +11,8 @@ declare module 'vue-router' {
     title?: Key;
     /** Least role that may open the page (default: any logged-in account). */
     role?: Role;
+    /** Only for accounts that manage accounts (admins, organisers above a county). */
+    manageAccounts?: boolean;
     public?: boolean;
   }
 }
@@ -95,6 +97,12 @@ const routes: RouteRecordRaw[] = [
         ],
       },
       {
+        path: 'counties',
+        name: 'counties',
+        component: () => import('./views/counties/CountiesView.vue'),
+        meta: { title: 'nav.counties', role: 'reviewer' },
+      },
+      {
         path: 'regions',
         name: 'regions',
         component: () => import('./views/RegionsView.vue'),
@@ -104,7 +112,7 @@ const routes: RouteRecordRaw[] = [
         path: 'accounts',
         name: 'accounts',
         component: () => import('./views/AccountsView.vue'),
-        meta: { title: 'nav.accounts', role: 'admin' },
+        meta: { title: 'nav.accounts', role: 'organiser', manageAccounts: true },
       },
     ],
   },
@@ -125,6 +133,7 @@ router.beforeEach(async (to) => {
   await loadRegions();
   const needed = [...to.matched].reverse().find((r) => r.meta.role)?.meta.role;
   if (needed && !hasRole(needed)) return { name: 'overview' };
+  if (to.matched.some((r) => r.meta.manageAccounts) && !canManageAccounts.value) return { name: 'overview' };
   return true;
 });
 

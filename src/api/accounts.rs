@@ -10,7 +10,6 @@ use crate::{
     auth::{Auth, Role},
     entities::account,
     state::AppState,
-    store,
 };
 
 #[derive(Debug, Clone, Object)]
@@ -83,19 +82,21 @@ pub struct AccountsApi;
 
 #[OpenApi(prefix_path = "/accounts", tag = "ApiTags::Accounts")]
 impl AccountsApi {
-    /// List accounts (admin).
+    /// List the accounts the caller manages: every account (admin), or the
+    /// accounts at nodes beneath a prefecture's or province's organiser.
     #[oai(path = "/", method = "get", operation_id = "list_accounts")]
     async fn list_accounts(
         &self,
         state: Data<&AppState>,
         auth: Auth,
     ) -> Answer<Json<Vec<AccountOut>>, AdminList> {
-        auth.require(Role::Admin)?;
-        let list = store::accounts::list(&state.db).await?;
+        let who = auth.require(Role::Organiser)?;
+        let list = app::accounts::list(state.app(), Actor::user(who)).await?;
         Ok(Json(list.into_iter().map(Into::into).collect()))
     }
 
-    /// Create an account (admin).
+    /// Create an account (admin; or an organiser of a prefecture or
+    /// province, at a node beneath its own and with any role but admin).
     #[oai(path = "/", method = "post", operation_id = "create_account")]
     async fn create_account(
         &self,
@@ -103,7 +104,7 @@ impl AccountsApi {
         auth: Auth,
         body: Json<AccountCreateIn>,
     ) -> Answer<Json<AccountCreated>, BodyCreateUnique> {
-        let who = auth.require(Role::Admin)?;
+        let who = auth.require(Role::Organiser)?;
         let (a, password) = app::accounts::create(
             state.app(),
             Actor::user(who),
@@ -120,7 +121,8 @@ impl AccountsApi {
         }))
     }
 
-    /// Change an account's name, role or disabled flag (admin). Disabling
+    /// Change an account's name, role or disabled flag (admin, or an
+    /// organiser above a county for the accounts beneath it). Disabling
     /// revokes its sessions. The last enabled admin cannot be demoted or disabled.
     #[oai(path = "/:id", method = "patch", operation_id = "update_account")]
     async fn update_account(
@@ -130,7 +132,7 @@ impl AccountsApi {
         id: Path<i64>,
         body: Json<AccountUpdateIn>,
     ) -> Answer<Json<AccountOut>, BodyUpdate> {
-        let who = auth.require(Role::Admin)?;
+        let who = auth.require(Role::Organiser)?;
         let change = AccountChange {
             display_name: body.display_name.clone(),
             role: body.role.map(Into::into),
@@ -140,7 +142,8 @@ impl AccountsApi {
         Ok(Json(updated.into()))
     }
 
-    /// Set a new random password for an account (admin).
+    /// Set a new random password for an account (admin, or an organiser
+    /// above a county for the accounts beneath it).
     #[oai(
         path = "/:id/reset-password",
         method = "post",
@@ -152,7 +155,7 @@ impl AccountsApi {
         auth: Auth,
         id: Path<i64>,
     ) -> Answer<Json<PasswordReset>, PathWrite> {
-        let who = auth.require(Role::Admin)?;
+        let who = auth.require(Role::Organiser)?;
         let password = app::accounts::reset_password(state.app(), Actor::user(who), id.0).await?;
         Ok(Json(PasswordReset { password }))
     }

@@ -35,19 +35,19 @@ pub struct Visible {
     pub out: AssessmentOut,
 }
 
-struct Names {
+pub struct Names {
     regions: Vec<store::regions::RegionRow>,
     profiles: Vec<crate::entities::county::Model>,
 }
 
 impl Names {
-    async fn load(state: &AppState) -> Result<Self, AppError> {
+    pub async fn load(state: &AppState) -> Result<Self, AppError> {
         Ok(Self {
             regions: store::regions::list(&state.db).await?,
             profiles: store::county::all(&state.db).await?,
         })
     }
-    fn county(&self, c: i64) -> (String, Option<String>) {
+    pub fn county(&self, c: i64) -> (String, Option<String>) {
         let node = self.regions.iter().find(|r| r.county_id == Some(c));
         let name = self
             .profiles
@@ -58,7 +58,7 @@ impl Names {
             .unwrap_or_default();
         (name, node.and_then(|n| n.node.code.clone()))
     }
-    fn region(&self, id: i64) -> String {
+    pub fn region(&self, id: i64) -> String {
         self.regions
             .iter()
             .find(|r| r.node.id == id)
@@ -163,6 +163,71 @@ fn total_progress(count: u64, quota: Option<i64>) -> ProgressOut {
     }
 }
 
+/// One county's figures in a comparison: its round's own report (rate
+/// with n, interval, verdict, small-n mark), its schools below 85% weakest
+/// first, and its valid responses against its sampling plan. `rank` is
+/// left 0 for the caller's ordering.
+pub async fn county_part(
+    state: &AppState,
+    names: &Names,
+    d: &data::RoundData,
+) -> Result<CountyPartOut, AppError> {
+    let report = d.report(state.settings.report_min_n);
+    let sampling = sampling_of(state, d).await?;
+    let c = d.detail.round.county_id.unwrap_or(store::county::FIRST);
+    let (county_name, code) = names.county(c);
+    let mut below: Vec<SchoolBelowOut> = report
+        .schools
+        .iter()
+        .filter(|(_, e)| Verdict::of(e) == Verdict::Fail)
+        .map(|(s, e)| SchoolBelowOut {
+            school_id: s.id,
+            code: s.code.clone(),
+            name: s.name.clone(),
+            rate: RateOut::from(e),
+        })
+        .collect();
+    below.sort_by(|a, b| {
+        a.rate
+            .rate
+            .unwrap_or(0.0)
+            .total_cmp(&b.rate.rate.unwrap_or(0.0))
+    });
+    Ok(CountyPartOut {
+        rank: 0,
+        county_id: c,
+        county_name,
+        code,
+        round: RoundSummary::from(&d.detail.round),
+        overall: RateOut::from(&report.overall),
+        verdict: report.verdict.into(),
+        verdict_label: report.verdict.label_zh().to_string(),
+        precision_note: report.precision.note.as_ref().map(|(zh, _)| zh.clone()),
+        responses: report.totals.responses,
+        valid: report.totals.valid,
+        schools: report.schools.len() as u32,
+        schools_below: below,
+        progress: sampling.total,
+        parent_share: sampling.parent_share,
+    })
+}
+
+/// Ranks rows weakest first (1 = weakest; counties without a rate last).
+pub fn rank_weakest_first(rows: &mut [CountyPartOut]) {
+    weakest_first(rows, |r| (r.overall.rate, r.county_id));
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.rank = i as u32 + 1;
+    }
+}
+
+/// Valid responses against the sum of the plans (unknown when a county
+/// has no plan).
+pub fn total_progress_of(rows: &[CountyPartOut]) -> ProgressOut {
+    let planned: Option<i64> = rows.iter().map(|r| r.progress.quota).sum();
+    let valid: u64 = rows.iter().map(|r| r.progress.count).sum();
+    total_progress(valid, planned)
+}
+
 /// The county-by-county comparison of the parts the account reads.
 pub async fn comparison(state: &AppState, v: Visible) -> Result<AssessmentComparisonOut, AppError> {
     let min_n = state.settings.report_min_n;
@@ -172,55 +237,10 @@ pub async fn comparison(state: &AppState, v: Visible) -> Result<AssessmentCompar
         loaded.push(data::load(&state.db, r.id).await?);
     }
     let mut rows = Vec::new();
-    let (mut planned, mut planned_known) = (0i64, true);
     for d in &loaded {
-        let report = d.report(min_n);
-        let sampling = sampling_of(state, d).await?;
-        let c = d.detail.round.county_id.unwrap_or(store::county::FIRST);
-        let (county_name, code) = names.county(c);
-        let mut below: Vec<SchoolBelowOut> = report
-            .schools
-            .iter()
-            .filter(|(_, e)| Verdict::of(e) == Verdict::Fail)
-            .map(|(s, e)| SchoolBelowOut {
-                school_id: s.id,
-                code: s.code.clone(),
-                name: s.name.clone(),
-                rate: RateOut::from(e),
-            })
-            .collect();
-        below.sort_by(|a, b| {
-            a.rate
-                .rate
-                .unwrap_or(0.0)
-                .total_cmp(&b.rate.rate.unwrap_or(0.0))
-        });
-        match sampling.total.quota {
-            Some(q) => planned += q,
-            None => planned_known = false,
-        }
-        rows.push(CountyPartOut {
-            rank: 0,
-            county_id: c,
-            county_name,
-            code,
-            round: RoundSummary::from(&d.detail.round),
-            overall: RateOut::from(&report.overall),
-            verdict: report.verdict.into(),
-            verdict_label: report.verdict.label_zh().to_string(),
-            precision_note: report.precision.note.as_ref().map(|(zh, _)| zh.clone()),
-            responses: report.totals.responses,
-            valid: report.totals.valid,
-            schools: report.schools.len() as u32,
-            schools_below: below,
-            progress: sampling.total,
-            parent_share: sampling.parent_share,
-        });
+        rows.push(county_part(state, &names, d).await?);
     }
-    weakest_first(&mut rows, |r| (r.overall.rate, r.county_id));
-    for (i, r) in rows.iter_mut().enumerate() {
-        r.rank = i as u32 + 1;
-    }
+    rank_weakest_first(&mut rows);
     let inputs: Vec<_> = loaded.iter().map(|d| d.input(min_n)).collect();
     let region =
         pooled(&inputs).ok_or_else(|| AppError::Unexpected("assessment without parts".into()))?;
@@ -228,7 +248,6 @@ pub async fn comparison(state: &AppState, v: Visible) -> Result<AssessmentCompar
         .first()
         .map(|d| describe_rule(&d.rule))
         .unwrap_or_default();
-    let valid: u64 = rows.iter().map(|r| r.progress.count).sum();
     let summary = RegionSummaryOut {
         overall: RateOut::from(&region.overall),
         verdict: region.verdict.into(),
@@ -236,13 +255,10 @@ pub async fn comparison(state: &AppState, v: Visible) -> Result<AssessmentCompar
         responses: region.totals.responses,
         valid: region.totals.valid,
         counties: rows.len() as u32,
-        counties_pass: rows
-            .iter()
-            .filter(|r| r.verdict_label == Verdict::Pass.label_zh())
-            .count() as u32,
+        counties_pass: passing(&rows),
         schools: rows.iter().map(|r| r.schools).sum(),
         schools_below: rows.iter().map(|r| r.schools_below.len() as u32).sum(),
-        progress: total_progress(valid, planned_known.then_some(planned)),
+        progress: total_progress_of(&rows),
     };
     Ok(AssessmentComparisonOut {
         assessment: v.out,
@@ -252,4 +268,11 @@ pub async fn comparison(state: &AppState, v: Visible) -> Result<AssessmentCompar
         summary,
         counties: rows,
     })
+}
+
+/// How many of the rows pass (达标).
+pub fn passing(rows: &[CountyPartOut]) -> u32 {
+    rows.iter()
+        .filter(|r| r.verdict_label == Verdict::Pass.label_zh())
+        .count() as u32
 }

@@ -5,10 +5,86 @@ use super::{Actor, Change, Ctx};
 use crate::error::ErrorCode;
 use crate::{
     credentials::{Role, hash_password_async, random_password},
+    domain::region::{self, Level},
     entities::account,
     error::AppError,
     store::{self, accounts},
 };
+
+/// Whose accounts an actor manages: an admin (and the command line) every
+/// account; an organiser at a prefecture's or province's node the accounts
+/// at nodes strictly beneath it, with any role but admin; anyone else none.
+#[derive(Debug, Clone)]
+pub enum Reach {
+    All,
+    Beneath(Vec<i64>),
+}
+
+impl Reach {
+    /// The actor's reach; 403 for an account that manages no accounts.
+    pub async fn of(ctx: Ctx<'_>, actor: Actor<'_>) -> Result<Self, AppError> {
+        let Some(u) = actor.account else {
+            return Ok(Self::All);
+        };
+        if u.role == Role::Admin {
+            return Ok(Self::All);
+        }
+        if u.role != Role::Organiser || u.level == Level::County {
+            return Err(AppError::Forbidden(format!(
+                "需要“{}”权限，或为州（市）、省级的组织者，当前账号为“{}”",
+                Role::Admin.label_zh(),
+                u.role.label_zh()
+            )));
+        }
+        let nodes = store::scope::nodes(ctx.db).await?;
+        let mut below = region::beneath(&nodes, u.node);
+        below.retain(|n| *n != u.node);
+        Ok(Self::Beneath(below))
+    }
+
+    /// Whether an account at `node` is managed.
+    pub fn holds(&self, node: Option<i64>) -> bool {
+        match self {
+            Self::All => true,
+            Self::Beneath(below) => node.is_some_and(|n| below.contains(&n)),
+        }
+    }
+
+    /// Whether this account is managed: at a node held, and (below an
+    /// admin) not an admin, wherever the admin's account sits.
+    fn manages(&self, a: &account::Model) -> bool {
+        self.holds(a.region_id) && (matches!(self, Self::All) || a.role != Role::Admin.code())
+    }
+
+    /// 403 unless the actor may give `role`.
+    fn may_grant(&self, role: Role) -> Result<(), AppError> {
+        match self {
+            Self::Beneath(_) if role == Role::Admin => Err(AppError::Forbidden(
+                "只有系统管理员可以创建系统管理员账号或授予该权限".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The account `id` if managed; 404 otherwise (as for a missing one:
+    /// no existence oracle).
+    async fn account(&self, ctx: Ctx<'_>, id: i64) -> Result<account::Model, AppError> {
+        let a = accounts::get(ctx.db, id).await?;
+        if self.manages(&a) {
+            Ok(a)
+        } else {
+            Err(AppError::not_found("账号不存在"))
+        }
+    }
+}
+
+/// The accounts the actor manages.
+pub async fn list(ctx: Ctx<'_>, actor: Actor<'_>) -> Result<Vec<account::Model>, AppError> {
+    let reach = Reach::of(ctx, actor).await?;
+    let mut all = accounts::list(ctx.db).await?;
+    all.retain(|a| reach.manages(a));
+    Ok(all)
+}
 
 /// Creates an account; `password` None generates one. Returns the account
 /// and its initial password (shown once).
@@ -21,6 +97,14 @@ pub async fn create(
     role: Role,
     password: Option<String>,
 ) -> Result<(account::Model, String), AppError> {
+    let reach = Reach::of(ctx, actor).await?;
+    reach.may_grant(role)?;
+    if !matches!(reach, Reach::All) && !reach.holds(node) {
+        return Err(AppError::invalid_field(
+            "region_id",
+            "请选择本级以下的地区（州市、县）",
+        ));
+    }
     let password = password.unwrap_or_else(random_password);
     accounts::validate_username(username)?;
     accounts::validate_password(&password)?;
@@ -57,6 +141,11 @@ pub async fn update(
     id: i64,
     c: AccountChange,
 ) -> Result<account::Model, AppError> {
+    let reach = Reach::of(ctx, actor).await?;
+    reach.account(ctx, id).await?;
+    if let Some(r) = c.role {
+        reach.may_grant(r)?;
+    }
     let change = Change::begin(ctx, actor).await?;
     let db = change.db();
     let current = accounts::get(db, id).await?;
@@ -83,7 +172,7 @@ pub async fn update(
 /// Gives an account a new random password and revokes its sessions;
 /// returns the password (shown once).
 pub async fn reset_password(ctx: Ctx<'_>, actor: Actor<'_>, id: i64) -> Result<String, AppError> {
-    accounts::get(ctx.db, id).await?;
+    Reach::of(ctx, actor).await?.account(ctx, id).await?;
     let password = random_password();
     let hash = hash_password_async(&password).await?;
     let change = Change::begin(ctx, actor).await?;

@@ -4,6 +4,18 @@
 use super::{Actor, Change, Ctx};
 use crate::error::AppError;
 
+async fn record_export(
+    ctx: Ctx<'_>,
+    actor: Actor<'_>,
+    target: String,
+    file: &str,
+) -> Result<(), AppError> {
+    Change::begin(ctx, actor)
+        .await?
+        .commit("export", target, file)
+        .await
+}
+
 /// Records that `file` of a round is about to be exported.
 pub async fn record(
     ctx: Ctx<'_>,
@@ -11,10 +23,7 @@ pub async fn record(
     round_id: i64,
     file: &str,
 ) -> Result<(), AppError> {
-    Change::begin(ctx, actor)
-        .await?
-        .commit("export", format!("round:{round_id}"), file)
-        .await
+    record_export(ctx, actor, format!("round:{round_id}"), file).await
 }
 
 /// Records that `file` of an assessment's comparison is about to be exported.
@@ -24,8 +33,16 @@ pub async fn record_assessment(
     assessment_id: i64,
     file: &str,
 ) -> Result<(), AppError> {
-    Change::begin(ctx, actor)
-        .await?
-        .commit("export", format!("assessment:{assessment_id}"), file)
-        .await
+    record_export(ctx, actor, format!("assessment:{assessment_id}"), file).await
+}
+
+/// Records that `file` of the counties' comparison beneath a region node is
+/// about to be exported.
+pub async fn record_region(
+    ctx: Ctx<'_>,
+    actor: Actor<'_>,
+    region_id: i64,
+    file: &str,
+) -> Result<(), AppError> {
+    record_export(ctx, actor, format!("region:{region_id}"), file).await
 }

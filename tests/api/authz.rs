@@ -161,7 +161,7 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
             )),
         ),
         "put_readiness_survey_round" => (Organiser, Some(json!({}))),
-        "list_regions" | "compare_counties" => (Reviewer, None),
+        "list_regions" | "compare_counties" | "export_county_comparison_xlsx" => (Reviewer, None),
         "create_region" => (
             Admin,
             Some(json!({"code": "110101", "name": "矩阵区", "level": "county"})),

@@ -19,6 +19,7 @@ mod languages;
 mod metrics;
 mod paper;
 mod readiness;
+mod region_accounts;
 mod regions;
 mod reports;
 mod respond;

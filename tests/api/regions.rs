@@ -551,6 +551,27 @@ async fn the_county_comparison_ranks_weakest_first_and_equals_each_report() {
     assert_eq!(rows[1]["schools_below"], 0);
     assert_eq!(rows[2]["verdict"], "no_data");
     assert!(rows[2]["round"].is_null());
+    let ranks: Vec<i64> = rows.iter().map(|r| r["rank"].as_i64().unwrap()).collect();
+    assert_eq!(ranks, vec![1, 2, 3]);
+    // The weak school named, the plan's progress, and the counties together.
+    assert_eq!(rows[0]["weak_schools"][0]["code"], "2165002001");
+    assert_eq!(rows[0]["weak_schools"][0]["rate"]["rate"], 0.0);
+    assert_eq!(rows[0]["progress"]["count"], 2);
+    assert_eq!(rows[1]["progress"]["count"], 3);
+    assert!(rows[2]["progress"].is_null());
+    assert_eq!(out["summary"]["counties"], 3);
+    assert_eq!(out["summary"]["counties_with_data"], 2);
+    assert_eq!(out["summary"]["counties_pass"], 1);
+    assert_eq!(out["summary"]["schools"], 2);
+    assert_eq!(out["summary"]["schools_below"], 1);
+    assert_eq!(out["summary"]["progress"]["count"], 5);
+    assert_eq!(out["region_name"], "新疆维吾尔自治区");
+    assert!(
+        out["method"]
+            .as_str()
+            .unwrap()
+            .contains("不合并计算全区认可率")
+    );
     // Each row is the county's own report.
     for (row, round) in [(&rows[0], r2), (&rows[1], r1)] {
         let report = json_of(
@@ -568,6 +589,58 @@ async fn the_county_comparison_ranks_weakest_first_and_equals_each_report() {
         );
         assert_eq!(row["round"]["id"], round);
     }
+    // The same comparison as a workbook: 汇总 and one sheet per county with
+    // a round, weakest first; the download is in the audit log.
+    let resp = app
+        .get(
+            &province,
+            &format!("/api/regions/{}/comparison.xlsx", t.province),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let bytes = resp.bytes().await.unwrap();
+    {
+        use calamine::{Data, Reader, Xlsx};
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        assert_eq!(book.sheet_names(), vec!["汇总", "1 吉木萨尔县", "2 奇台县"]);
+        let summary = book.worksheet_range("汇总").unwrap();
+        let row = |name: &str| {
+            summary
+                .rows()
+                .find(|r| r.get(1) == Some(&Data::String(name.into())))
+                .unwrap_or_else(|| panic!("{name}'s row"))
+                .to_vec()
+        };
+        // 排名, 县, 代码, then the rate.
+        assert!(
+            matches!(row("吉木萨尔县")[0], Data::Int(1))
+                || row("吉木萨尔县")[0] == Data::Float(1.0),
+            "rank 1"
+        );
+        assert_eq!(row("吉木萨尔县")[3], Data::Float(0.0));
+        assert_eq!(row("奇台县")[3], Data::Float(1.0));
+        assert!(
+            row("伊宁市")
+                .iter()
+                .any(|c| c == &Data::String("无已开启的轮次".into())),
+            "the county without a round is listed"
+        );
+        let weak = book.worksheet_range("1 吉木萨尔县").unwrap();
+        assert!(
+            weak.rows()
+                .any(|r| r.first() == Some(&Data::String("2165002001".into()))),
+            "the school below 85% is on its county's sheet"
+        );
+    }
+    let admin = app.admin_token().await;
+    let audit = json_of(app.get(&admin, "/api/audit").await, StatusCode::OK).await;
+    assert!(
+        audit
+            .to_string()
+            .contains(&format!("region:{}", t.province)),
+        "{audit}"
+    );
+
     // A prefecture reviewer compares its own counties, not the province.
     let pref = token_at(&app, "reviewer", t.pref_a).await;
     let resp = app
@@ -576,6 +649,10 @@ async fn the_county_comparison_ranks_weakest_first_and_equals_each_report() {
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     let resp = app
         .get(&pref, &format!("/api/regions/{}/comparison", t.pref_b))
+        .await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let resp = app
+        .get(&pref, &format!("/api/regions/{}/comparison.xlsx", t.pref_b))
         .await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     let out = json_of(

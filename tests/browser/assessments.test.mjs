@@ -134,6 +134,41 @@ test('a province runs an assessment over two counties; a county reads its part; 
     assert.equal(await page.locator('[data-test=assessment-open]').count(), 0);
     await page.waitForTimeout(400);
     await page.screenshot({ path: path.join(outputDir, 'assessment-comparison.png'), fullPage: true });
+
+    // 县际对比: each county's latest opened round side by side, weakest first.
+    await page.getByRole('menuitem', { name: '县际对比' }).click();
+    const counties = page.locator('[data-test=counties-table]');
+    await counties.locator('[data-test=county-rate]').first().waitFor();
+    const countyRows = counties.locator('.el-table__body tr.el-table__row');
+    assert.match(await countyRows.nth(0).innerText(), /伊宁市[\s\S]*2026年省级评估[\s\S]*50\.0%/);
+    assert.match(await countyRows.nth(1).innerText(), /吉木萨尔县[\s\S]*100\.0%/);
+    assert.match(await page.locator('[data-test=counties-summary]').innerText(), /1 \/ 2/);
+    const download = page.waitForEvent('download');
+    await page.click('[data-test=counties-xlsx]');
+    assert.match((await download).suggestedFilename(), /comparison\.xlsx$/);
+    await page.screenshot({ path: path.join(outputDir, 'counties-comparison.png'), fullPage: true });
+    await page.context().close();
+
+    // The province organiser creates a reviewer for 伊宁市 in the console: no
+    // admin role offered, the region picked beneath its own node.
+    page = await desktop(browser);
+    await login(page, server.url, provinceOrg.username, provinceOrg.password);
+    await page.getByRole('menuitem', { name: '账号管理' }).click();
+    await page.click('[data-test=account-create]');
+    const dialog = page.locator('.el-dialog:visible');
+    assert.equal(await dialog.getByText('系统管理员').count(), 0, 'no admin role offered');
+    await dialog.locator('input').first().fill('yining-reviewer');
+    await dialog.getByText('评估查看', { exact: true }).click();
+    await dialog.locator('[data-test=account-region]').click();
+    await page.locator('.el-select-dropdown:visible').getByText('伊宁市 654002').click();
+    await dialog.getByRole('button', { name: '新建', exact: true }).click();
+    const shownPassword = page.locator('[data-test=one-time-password]');
+    await shownPassword.waitFor();
+    const yining = await Api.login(server.url, 'yining-reviewer', await shownPassword.innerText());
+    const me = await yining.call('GET', '/api/auth/me');
+    assert.equal(me.region_id, node('654002').id);
+    assert.equal(me.role, 'reviewer');
+    await page.screenshot({ path: path.join(outputDir, 'accounts-below.png'), fullPage: true });
   } finally {
     await browser.close();
     await server.stop();

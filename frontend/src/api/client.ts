@@ -36,6 +36,7 @@ export type Assessment = Schemas['AssessmentOut'];
 export type AssessmentIn = Schemas['AssessmentIn'];
 export type AssessmentComparison = Schemas['AssessmentComparisonOut'];
 export type CountyPart = Schemas['CountyPartOut'];
+export type CountyRow = Schemas['CountyRowOut'];
 type ErrorBody = Schemas['ErrorBody'];
 /** The closed list of codes an error answer carries (the spec's `ErrorCode`). */
 export type ErrorCode = Schemas['ErrorCode'];

@@ -41,6 +41,7 @@ export const en: Messages = {
     warning: 'Notice',
   },
   nav: {
+    counties: 'Counties compared',
     readiness: 'Inspection readiness',
     paperEntry: 'Paper entry',
     paperReview: 'Double-entry review',
@@ -134,6 +135,18 @@ export const en: Messages = {
     partShared: 'This round belongs to "{name}": changes to its settings and questionnaires, opening and closing apply to every county at once.',
     openComparison: 'County comparison',
   },
+  counties: {
+    title: 'Counties compared',
+    hint: "The counties' own survey rounds side by side: each county's latest opened round, weakest first.",
+    region: 'Compare within',
+    purpose: 'Kind of round',
+    allPurposes: 'All kinds',
+    summary: 'Together',
+    withData: 'Counties with data',
+    noRound: 'No opened round',
+    round: 'Round compared',
+    download: 'Download the comparison (Excel)',
+  },
   accounts: {
     title: 'Accounts and roles',
     hint: 'Admins manage accounts; organisers manage the county, schools and rounds; reviewers only read.',
@@ -155,6 +168,10 @@ export const en: Messages = {
     passwordShown: 'Give this password to “{name}”; it is shown only once:',
     created: 'Account created',
     you: ' (you)',
+    region: 'Region',
+    regionHint: 'The account works on this region and beneath',
+    regionRequired: 'Pick a region beneath your own',
+    hintAbove: 'Prefecture and province organisers create organiser, reviewer, clerk and interviewer accounts for the regions beneath them.',
   },
   county: {
     title: 'County profile',

@@ -39,6 +39,7 @@ export const zh = {
     warning: '提示',
   },
   nav: {
+    counties: '县际对比',
     readiness: '迎检准备',
     paperEntry: '纸质问卷录入',
     paperReview: '双遍录入核对',
@@ -132,6 +133,18 @@ export const zh = {
     partShared: '本轮属于评估“{name}”：修改设置、问卷以及开启、结束将同时作用于所有参评县。',
     openComparison: '查看各县对比',
   },
+  counties: {
+    title: '县际对比',
+    hint: '各县自己组织的测评轮次并排比较：每县取最近一次已开启的轮次，按认可率由低到高排序。',
+    region: '比较范围',
+    purpose: '轮次类型',
+    allPurposes: '全部类型',
+    summary: '合计',
+    withData: '有数据的县',
+    noRound: '无已开启的轮次',
+    round: '比较的轮次',
+    download: '下载对比表（Excel）',
+  },
   accounts: {
     title: '账号与角色',
     hint: '系统管理员管理账号；组织者管理县情、学校和测评轮次；评估查看人员只能查看。',
@@ -153,6 +166,10 @@ export const zh = {
     passwordShown: '请将密码告知“{name}”，此密码只显示这一次：',
     created: '账号已创建',
     you: '（当前账号）',
+    region: '所属地区',
+    regionHint: '账号管理或查看该地区及其下级',
+    regionRequired: '请选择本级以下的地区',
+    hintAbove: '州（市）、省级组织者可为下级地区创建组织者、查看人员、录入员和访谈员账号。',
   },
   county: {
     title: '县情信息',
