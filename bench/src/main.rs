@@ -7,6 +7,7 @@ mod contention;
 mod crowd;
 mod inserts;
 mod load;
+mod province;
 mod seed;
 mod server;
 
@@ -75,6 +76,28 @@ enum Cmd {
         #[arg(long, default_value = "target/release/renke")]
         binary: String,
         /// CI mode: a few seconds each, checks correctness only.
+        #[arg(long)]
+        short: bool,
+    },
+    /// A province in one deployment: counties × schools × responses through
+    /// the API, then a county's report, the county-by-county comparison and
+    /// a county's raw export timed (issue #18's targets).
+    Province {
+        #[arg(long, default_value_t = 100)]
+        counties: usize,
+        #[arg(long, default_value_t = 30)]
+        schools: usize,
+        /// Responses per county (about: phones answer random links).
+        #[arg(long, default_value_t = 2000)]
+        responses: usize,
+        #[arg(long, default_value_t = 64)]
+        phones: usize,
+        /// A PostgreSQL server URL (a fresh database is created), or SQLite when absent.
+        #[arg(long, env = "RENKE_BENCH_DATABASE_URL")]
+        database_url: Option<String>,
+        #[arg(long, default_value = "target/release/renke")]
+        binary: String,
+        /// CI mode: 3 counties × 3 schools × 40 responses; checks correctness only.
         #[arg(long)]
         short: bool,
     },
@@ -381,6 +404,56 @@ async fn main() -> anyhow::Result<()> {
             if others.zips == 0 || others.exports == 0 || others.logins == 0 {
                 bail!("the others did not get their requests through");
             }
+            Ok(())
+        }
+        Cmd::Province {
+            counties,
+            schools,
+            responses,
+            phones,
+            database_url,
+            binary,
+            short,
+        } => {
+            let p = if short {
+                province::Province {
+                    counties: 3,
+                    schools: 3,
+                    responses: 40,
+                    phones: 8,
+                }
+            } else {
+                province::Province {
+                    counties,
+                    schools,
+                    responses,
+                    phones,
+                }
+            };
+            let dir = std::env::temp_dir()
+                .join(format!("renke-province-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&dir)?;
+            let url = fresh_db(&database_url, &dir, "province").await?;
+            let renke = server::spawn(&binary, &[], &[("RENKE_DATABASE_URL", url.clone())]).await?;
+            let t = std::time::Instant::now();
+            let seeded = province::seed(
+                &renke.url,
+                renke.admin_password.as_deref().context("admin password")?,
+                &p,
+            )
+            .await?;
+            println!(
+                "seeded {} counties × {} schools through the API in {:.0} s",
+                p.counties,
+                p.schools,
+                t.elapsed().as_secs_f64()
+            );
+            let acked = province::run(&renke.url, &seeded, &p).await;
+            renke.stop().await;
+            let acked = acked?;
+            let (acked, stored) = verify(&url, &acked).await?;
+            println!("check: {acked} acknowledged, {stored} stored, 0 lost, 0 doubled");
+            let _ = std::fs::remove_dir_all(&dir);
             Ok(())
         }
         Cmd::Kill9 {

@@ -10,7 +10,7 @@ pub struct Seeded {
     pub links: Vec<String>,
 }
 
-async fn call(client: &reqwest::Client, req: reqwest::RequestBuilder) -> anyhow::Result<Value> {
+pub async fn call(client: &reqwest::Client, req: reqwest::RequestBuilder) -> anyhow::Result<Value> {
     let _ = client;
     let resp = req.send().await?;
     let status = resp.status();
