@@ -20,6 +20,8 @@ pub mod integrity_types;
 pub mod interview_types;
 pub mod interview_upload;
 pub mod interviews;
+pub mod liaison_types;
+pub mod liaisons;
 pub mod links;
 pub mod page_texts;
 pub mod paper;
@@ -90,6 +92,8 @@ pub enum ApiTags {
     Paper,
     /// On-site interviews recorded offline by interviewers (访谈员).
     Interviews,
+    /// School liaisons (学校联络员) and the computer-room sessions they run.
+    Liaisons,
 }
 
 /// Declares the API areas once, as the type of the spec's service and its
@@ -125,6 +129,7 @@ api_areas! {
         access_codes::AccessCodesApi,
         public::PublicApi,
         rooms::RoomsApi,
+        liaisons::LiaisonsApi,
     ),
     (
         reports::ReportsApi,
