@@ -261,4 +261,40 @@ mod tests {
         assert!(u.require(Role::Organiser).is_ok());
         assert!(u.require(Role::Admin).is_err());
     }
+
+    #[test]
+    fn a_liaison_is_below_every_other_role_and_codes_round_trip() {
+        let all = [
+            Role::Liaison,
+            Role::Interviewer,
+            Role::Clerk,
+            Role::Reviewer,
+            Role::Organiser,
+            Role::Admin,
+        ];
+        for r in all {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+            if r != Role::Liaison {
+                assert!(Role::Liaison < r, "{r:?}");
+            }
+        }
+        let u = CurrentUser {
+            id: 1,
+            username: "l".into(),
+            role: Role::Liaison,
+            session_hash: String::new(),
+            node: 1,
+            level: Level::County,
+            scope: Scope::counties([1]),
+            denial: None,
+        };
+        assert!(u.require(Role::Liaison).is_ok());
+        for r in &all[1..] {
+            assert!(
+                matches!(u.require(*r), Err(AppError::Forbidden(_))),
+                "{r:?}"
+            );
+        }
+        assert_eq!(Role::Liaison.label_zh(), "学校联络员");
+    }
 }
