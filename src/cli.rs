@@ -37,7 +37,7 @@ pub async fn admin(settings: &Settings, action: AdminAction) -> anyhow::Result<(
             display_name,
         } => {
             let role = Role::from_code(&role).ok_or_else(|| {
-                anyhow::anyhow!("unknown role `{role}`: use admin, organiser or reviewer")
+                anyhow::anyhow!("unknown role `{role}`: use admin, organiser, reviewer, clerk, interviewer or liaison")
             })?;
             let (_, password) = app::accounts::create(
                 Ctx::without_caches(&conn),

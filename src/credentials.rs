@@ -15,11 +15,15 @@ use crate::domain::region::{Level, Scope};
 use crate::error::AppError;
 
 /// What an account may do. Each role includes the ones below it:
-/// admin ⊇ organiser ⊇ reviewer ⊇ clerk ⊇ interviewer. Clerks and
-/// interviewers are field roles: each acts only on its own assignments
-/// (checked where it acts), and neither reads any result.
+/// admin ⊇ organiser ⊇ reviewer ⊇ clerk ⊇ interviewer ⊇ liaison. Clerks,
+/// interviewers and liaisons are field roles: each acts only on its own
+/// assignments (checked where it acts), and none reads any result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
+    /// 学校联络员: runs computer-room sessions for the schools of a round
+    /// assigned to it and sees their answer counts; reads nothing else
+    /// (lowest, so every other role's operation refuses it).
+    Liaison,
     /// 访谈员: records on-site interviews for the links assigned to it and
     /// uploads them; reads nothing but its assignments (lowest, so every
     /// reviewer read and every clerk's keying refuses it).
@@ -38,6 +42,7 @@ pub enum Role {
 impl Role {
     pub fn code(self) -> &'static str {
         match self {
+            Self::Liaison => "liaison",
             Self::Interviewer => "interviewer",
             Self::Clerk => "clerk",
             Self::Reviewer => "reviewer",
@@ -47,6 +52,7 @@ impl Role {
     }
     pub fn from_code(c: &str) -> Option<Self> {
         [
+            Self::Liaison,
             Self::Interviewer,
             Self::Clerk,
             Self::Reviewer,
@@ -58,6 +64,7 @@ impl Role {
     }
     pub fn label_zh(self) -> &'static str {
         match self {
+            Self::Liaison => "学校联络员",
             Self::Interviewer => "访谈员",
             Self::Clerk => "录入员",
             Self::Reviewer => "评估查看",
@@ -253,5 +260,41 @@ mod tests {
         assert!(u.require(Role::Reviewer).is_ok());
         assert!(u.require(Role::Organiser).is_ok());
         assert!(u.require(Role::Admin).is_err());
+    }
+
+    #[test]
+    fn a_liaison_is_below_every_other_role_and_codes_round_trip() {
+        let all = [
+            Role::Liaison,
+            Role::Interviewer,
+            Role::Clerk,
+            Role::Reviewer,
+            Role::Organiser,
+            Role::Admin,
+        ];
+        for r in all {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+            if r != Role::Liaison {
+                assert!(Role::Liaison < r, "{r:?}");
+            }
+        }
+        let u = CurrentUser {
+            id: 1,
+            username: "l".into(),
+            role: Role::Liaison,
+            session_hash: String::new(),
+            node: 1,
+            level: Level::County,
+            scope: Scope::counties([1]),
+            denial: None,
+        };
+        assert!(u.require(Role::Liaison).is_ok());
+        for r in &all[1..] {
+            assert!(
+                matches!(u.require(*r), Err(AppError::Forbidden(_))),
+                "{r:?}"
+            );
+        }
+        assert_eq!(Role::Liaison.label_zh(), "学校联络员");
     }
 }

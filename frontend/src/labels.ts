@@ -18,7 +18,7 @@ export const SCHOOL_BOUND: ReadonlySet<Group> = new Set<Group>(['student', 'pare
 export const KINDS: SchoolKind[] = ['primary', 'junior', 'nine_year', 'twelve_year', 'complete', 'special'];
 export const LOCATIONS: Location[] = ['urban', 'town', 'rural'];
 export const PURPOSES: Purpose[] = ['self_assessment', 'prefecture_review', 'provincial', 'national_rehearsal'];
-export const ROLES: Role[] = ['admin', 'organiser', 'reviewer', 'clerk', 'interviewer'];
+export const ROLES: Role[] = ['admin', 'organiser', 'reviewer', 'clerk', 'interviewer', 'liaison'];
 
 export const groupLabel = (g: Group) => t(`enums.group.${g}`);
 export const roleLabel = (r: Role) => t(`enums.role.${r}`);

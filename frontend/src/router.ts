@@ -53,6 +53,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./layouts/ConsoleLayout.vue'),
     children: [
       { path: '', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { title: 'nav.overview' } },
+      { path: 'my-rooms', name: 'my-rooms', component: () => import('./views/MyRoomsView.vue'), meta: { title: 'nav.myRooms' } },
       {
         path: 'paper/:id/review',
         name: 'paper-review',
@@ -130,6 +131,8 @@ router.beforeEach(async (to) => {
     window.location.assign('/interview/');
     return false;
   }
+  // A school liaison has one page: its schools' computer-room sessions.
+  if (account.role === 'liaison') return to.name === 'my-rooms' ? true : { name: 'my-rooms' };
   await loadRegions();
   const needed = [...to.matched].reverse().find((r) => r.meta.role)?.meta.role;
   if (needed && !hasRole(needed)) return { name: 'overview' };

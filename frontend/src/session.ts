@@ -3,9 +3,11 @@
 import { computed, reactive } from 'vue';
 import { api, call, type Account, type Role } from './api/client';
 
-// A clerk (录入员) only keys paper sheets and an interviewer (访谈员) only
-// records interviews (on its own page, /interview/): below every reading role.
-const rank: Record<Role, number> = { interviewer: -2, clerk: -1, reviewer: 0, organiser: 1, admin: 2 };
+// A clerk (录入员) only keys paper sheets, an interviewer (访谈员) only
+// records interviews (on its own page, /interview/) and a school liaison
+// (学校联络员) only runs its schools' computer-room sessions (on 我的机房场次):
+// below every reading role.
+const rank: Record<Role, number> = { liaison: -3, interviewer: -2, clerk: -1, reviewer: 0, organiser: 1, admin: 2 };
 
 export const session = reactive({
   account: null as Account | null,
@@ -38,3 +40,5 @@ export function hasRole(role: Role): boolean {
 /** Organisers and admins edit; reviewers only read. */
 export const canEdit = computed(() => hasRole('organiser'));
 export const isAdmin = computed(() => hasRole('admin'));
+/** A school liaison sees only its own page (我的机房场次). */
+export const isLiaison = computed(() => session.account?.role === 'liaison');

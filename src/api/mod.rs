@@ -21,6 +21,8 @@ pub mod integrity_types;
 pub mod interview_types;
 pub mod interview_upload;
 pub mod interviews;
+pub mod liaison_types;
+pub mod liaisons;
 pub mod links;
 pub mod page_texts;
 pub mod paper;
@@ -92,6 +94,8 @@ pub enum ApiTags {
     Paper,
     /// On-site interviews recorded offline by interviewers (访谈员).
     Interviews,
+    /// School liaisons (学校联络员) and the computer-room sessions they run.
+    Liaisons,
 }
 
 /// Declares the API areas once, as the type of the spec's service and its
@@ -127,6 +131,7 @@ api_areas! {
         access_codes::AccessCodesApi,
         public::PublicApi,
         rooms::RoomsApi,
+        liaisons::LiaisonsApi,
     ),
     (
         reports::ReportsApi,

@@ -206,21 +206,57 @@ impl RoomsApi {
         auth.require(Role::Reviewer)?;
         let detail = store::rounds::get(&state.db, id.0).await?;
         let s = one(&state, id.0, session_id.0).await?;
-        let url = s.url.clone();
-        let qr = state
-            .heavy
-            .compute(move || Matrix::encode(&url).map(|m| m.svg("机房答题地址")))
-            .await?;
-        Ok(Html(room_sheet::render(&room_sheet::SheetView {
-            round_name: &detail.round.name,
-            school_name: s.school_name.as_deref(),
-            group_label: &s.group_label,
-            code: &s.code,
-            url: &s.url,
-            qr_svg: &qr,
-            opened_at: &survey::beijing(s.opened_at),
-            expires_at: &survey::beijing(s.expires_at),
-            grace_minutes: s.grace_minutes,
-        })))
+        Ok(Html(
+            sheet_html(
+                &state,
+                &detail.round.name,
+                SheetOf {
+                    school_name: s.school_name.as_deref(),
+                    group_label: &s.group_label,
+                    code: &s.code,
+                    url: &s.url,
+                    opened_at: s.opened_at,
+                    expires_at: s.expires_at,
+                    grace_minutes: s.grace_minutes,
+                },
+            )
+            .await?,
+        ))
     }
+}
+
+/// What the teacher's sheet of a session is made of.
+pub(super) struct SheetOf<'a> {
+    pub school_name: Option<&'a str>,
+    pub group_label: &'a str,
+    pub code: &'a str,
+    pub url: &'a str,
+    pub opened_at: chrono::DateTime<Utc>,
+    pub expires_at: chrono::DateTime<Utc>,
+    pub grace_minutes: i32,
+}
+
+/// The teacher's instruction sheet of a session (HTML, with the address's
+/// QR code drawn off the async workers).
+pub(super) async fn sheet_html(
+    state: &AppState,
+    round_name: &str,
+    s: SheetOf<'_>,
+) -> Result<String, AppError> {
+    let url = s.url.to_string();
+    let qr = state
+        .heavy
+        .compute(move || Matrix::encode(&url).map(|m| m.svg("机房答题地址")))
+        .await?;
+    Ok(room_sheet::render(&room_sheet::SheetView {
+        round_name,
+        school_name: s.school_name,
+        group_label: s.group_label,
+        code: s.code,
+        url: s.url,
+        qr_svg: &qr,
+        opened_at: &survey::beijing(s.opened_at),
+        expires_at: &survey::beijing(s.expires_at),
+        grace_minutes: s.grace_minutes,
+    }))
 }

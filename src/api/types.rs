@@ -37,10 +37,11 @@ mirror_enum!(
     GroupDto <=> RespondentGroup { Student, Parent, Teacher, Principal, Deputy, CppccMember, Citizen }
 );
 mirror_enum!(
-    /// Account role: admin ⊇ organiser ⊇ reviewer ⊇ clerk ⊇ interviewer
-    /// (录入员: keys paper sheets of its assigned rounds; 访谈员: uploads
-    /// on-site interviews for its assigned links; neither reads results).
-    RoleDto <=> Role { Interviewer, Clerk, Reviewer, Organiser, Admin }
+    /// Account role: admin ⊇ organiser ⊇ reviewer ⊇ clerk ⊇ interviewer ⊇
+    /// liaison (录入员: keys paper sheets of its assigned rounds; 访谈员:
+    /// uploads on-site interviews for its assigned links; 学校联络员: runs
+    /// computer-room sessions for its assigned schools; none reads results).
+    RoleDto <=> Role { Liaison, Interviewer, Clerk, Reviewer, Organiser, Admin }
 );
 mirror_enum!(
     /// School kind: primary 小学, junior 初中, nine_year 九年一贯制, twelve_year

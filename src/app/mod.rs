@@ -10,6 +10,7 @@ pub mod assessments;
 pub mod checklist;
 pub mod exports;
 pub mod interviews;
+pub mod liaisons;
 pub mod links;
 pub mod page_texts;
 pub mod paper;

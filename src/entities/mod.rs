@@ -9,6 +9,7 @@ pub mod deployment_secret;
 pub mod device_mark;
 pub mod interview_assignment;
 pub mod language_tally;
+pub mod liaison_assignment;
 pub mod link;
 pub mod option_tally;
 pub mod page_translation;

@@ -11,6 +11,7 @@ pub mod county;
 pub mod db;
 pub mod devices;
 pub mod interviews;
+pub mod liaisons;
 pub mod links;
 pub mod page_texts;
 pub mod paper;

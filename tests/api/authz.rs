@@ -1,7 +1,8 @@
 //! The authorisation matrix: every operation in the OpenAPI spec × (anonymous,
-//! interviewer, clerk, reviewer, organiser, admin). A new operation without an
-//! entry fails here. The clerk (录入员) is assigned to the round it calls on,
-//! the interviewer (访谈员) to the link it calls on.
+//! liaison, interviewer, clerk, reviewer, organiser, admin). A new operation
+//! without an entry fails here. The clerk (录入员) is assigned to the round it
+//! calls on, the interviewer (访谈员) to the link it calls on, the liaison
+//! (学校联络员) to that link's school.
 
 use crate::helpers::*;
 use reqwest::{Method, StatusCode};
@@ -11,6 +12,8 @@ use serde_json::{Value, json};
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 enum Min {
     Public,
+    /// Any logged-in account (the lowest role: 学校联络员).
+    Liaison,
     Interviewer,
     Clerk,
     Reviewer,
@@ -22,6 +25,9 @@ enum Min {
     /// Uploading interviews: the round's interviewers, organisers and
     /// admins; not clerks or reviewers.
     Interviewing,
+    /// A liaison's own room operations: the round's liaisons for their
+    /// schools only; every other role is refused (organisers have theirs).
+    Rooming,
 }
 
 /// operation id → (least role, a body that is valid for it).
@@ -38,9 +44,9 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
             Public,
             Some(json!({"client_id": uuid::Uuid::new_v4().to_string(), "answers": []})),
         ),
-        "logout" | "me" | "get_my_interviews" => (Interviewer, None),
+        "logout" | "me" | "get_my_interviews" | "get_my_rooms" => (Liaison, None),
         "change_password" => (
-            Interviewer,
+            Liaison,
             Some(json!({"current_password": "wrong", "new_password": "long enough pw"})),
         ),
         "list_accounts" | "reset_password" | "list_audit" => (Admin, None),
@@ -196,6 +202,17 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
                 json!({"interviews": [{"client_id": uuid::Uuid::new_v4().to_string(), "link_id": ctx.link_id, "answers": []}]}),
             ),
         ),
+        "list_liaisons" => (Organiser, None),
+        "create_liaison" => (
+            Organiser,
+            Some(
+                json!({"username": format!("l{}", &uuid::Uuid::new_v4().simple().to_string()[..8]), "school_ids": [ctx.school_id]}),
+            ),
+        ),
+        "assign_liaison" => (Organiser, Some(json!({"school_ids": [ctx.school_id]}))),
+        "unassign_liaison" => (Organiser, None),
+        "liaison_open_room_session" => (Rooming, Some(json!({"minutes": 45}))),
+        "liaison_close_room_session" | "liaison_room_session_sheet" => (Rooming, None),
         "list_assessments" | "get_assessment" | "compare_assessment" | "export_assessment_xlsx" => {
             (Reviewer, None)
         }
@@ -266,6 +283,8 @@ struct Ctx {
     room_session_id: i64,
     /// An interviewer of the round (its account id).
     interviewer_id: i64,
+    /// A liaison of the round (its account id).
+    liaison_id: i64,
     round_body: Value,
     questionnaire: Value,
     /// An evidence file of county 1 (any id where none was uploaded).
@@ -314,7 +333,15 @@ fn fill(path: &str, op: &str, ctx: &Ctx) -> String {
         .replace("{sheet_id}", "1")
         .replace("{item}", "g7")
         .replace("{evidence_id}", &ctx.evidence_id.to_string())
-        .replace("{account_id}", &ctx.interviewer_id.to_string())
+        .replace(
+            "{account_id}",
+            &if path.contains("/liaisons/") {
+                ctx.liaison_id
+            } else {
+                ctx.interviewer_id
+            }
+            .to_string(),
+        )
         .replace("{token}", &ctx.link_token)
         + match op {
             "print_access_code_slips" => "?count=2",
@@ -364,9 +391,11 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
         parent_link["id"].as_i64().unwrap(),
     )
     .await;
+    let liaison = liaison_of_school(&app, &organiser, round_id, &parent_link["school_id"]).await;
     let (province, assessment_id) = province_assessment(&app).await;
     let ctx = Ctx {
         interviewer_id: interviewer.id,
+        liaison_id: liaison.id,
         province,
         assessment_id,
         account_id: spare["id"].as_i64().unwrap(),
@@ -419,6 +448,7 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             for (role, level) in [
                 ("anonymous", Min::Public),
+                ("liaison", Min::Liaison),
                 ("interviewer", Min::Interviewer),
                 ("clerk", Min::Clerk),
                 ("reviewer", Min::Reviewer),
@@ -433,6 +463,8 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
                         clerk_of_round(&app, &organiser, round_id).await
                     } else if role == "interviewer" {
                         interviewer.token(&app).await
+                    } else if role == "liaison" {
+                        liaison.token(&app).await
                     } else {
                         app.token_for(role).await
                     };
@@ -449,6 +481,7 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
                 let allowed = match min {
                     Min::Keying => level == Min::Clerk || level >= Min::Organiser,
                     Min::Interviewing => level == Min::Interviewer || level >= Min::Organiser,
+                    Min::Rooming => level == Min::Liaison,
                     min => level >= min,
                 };
                 if !allowed {
@@ -474,7 +507,7 @@ async fn every_operation_has_an_entry_and_roles_are_enforced() {
         missing.is_empty(),
         "operations without an authorisation entry: {missing:#?}"
     );
-    assert!(checked >= 6 * 30, "checked only {checked} calls");
+    assert!(checked >= 7 * 30, "checked only {checked} calls");
 }
 
 /// An interviewer account made by the organiser for one link of the round.
@@ -515,6 +548,31 @@ async fn interviewer_of_link(
     .await;
     Interviewer {
         id: created["interviewer"]["id"].as_i64().unwrap(),
+        username,
+        password: created["password"].as_str().unwrap().to_string(),
+    }
+}
+
+/// A liaison account made by the organiser for one school of the round.
+async fn liaison_of_school(
+    app: &TestApp,
+    organiser: &str,
+    round_id: i64,
+    school_id: &Value,
+) -> Interviewer {
+    let username = format!("li{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let created = json_of(
+        app.post(
+            organiser,
+            &format!("/api/rounds/{round_id}/liaisons"),
+            json!({"username": username, "school_ids": [school_id]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    Interviewer {
+        id: created["liaison"]["id"].as_i64().unwrap(),
         username,
         password: created["password"].as_str().unwrap().to_string(),
     }
@@ -603,6 +661,7 @@ async fn another_countys_ids_answer_404_and_the_level_above_reads_only() {
     let ctx = Ctx {
         evidence_id: evidence["id"].as_i64().unwrap(),
         interviewer_id: 1,
+        liaison_id: 1,
         account_id: 1,
         admin_password: app.admin_password.clone(),
         round_id,
@@ -898,6 +957,7 @@ async fn a_countys_part_of_an_assessment_is_changed_only_from_above() {
     let ctx = Ctx {
         evidence_id: 1,
         interviewer_id: 1,
+        liaison_id: 1,
         account_id: 1,
         admin_password: app.admin_password.clone(),
         round_id,
@@ -956,7 +1016,9 @@ async fn a_countys_part_of_an_assessment_is_changed_only_from_above() {
             let status = req.send().await.unwrap().status();
             let reads = http == Method::GET
                 && (min <= Min::Reviewer || (min == Min::Keying && name.ends_with("organiser")));
-            if name.starts_with("province") || reads {
+            // A liaison's own operations refuse every other role, the
+            // province's organiser included.
+            if (name.starts_with("province") && min != Min::Rooming) || reads {
                 assert!(
                     ![StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN].contains(&status)
                         && !status.is_server_error(),

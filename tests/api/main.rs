@@ -16,6 +16,7 @@ mod hardening;
 mod health;
 mod interviews;
 mod languages;
+mod liaison;
 mod metrics;
 mod paper;
 mod readiness;
