@@ -31,6 +31,10 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The body is not of a type the operation accepts (415), e.g. an
+    /// evidence file whose bytes are no PDF, image or workbook.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("请求过于频繁，请稍后再试")]
     RateLimited { retry_after_secs: u64 },
     /// The database cannot be reached or written right now (503).
@@ -266,6 +270,9 @@ impl From<AppError> for ApiError {
             AppError::PayloadTooLarge(m) => {
                 ApiError::PayloadTooLarge(Json(ErrorBody::new(ErrorCode::PayloadTooLarge, m)))
             }
+            AppError::UnsupportedMediaType(m) => ApiError::UnsupportedMediaType(Json(
+                ErrorBody::new(ErrorCode::UnsupportedMediaType, m),
+            )),
             AppError::RateLimited { retry_after_secs } => ApiError::TooManyRequests(
                 Json(ErrorBody::new(
                     ErrorCode::RateLimited,

@@ -235,6 +235,7 @@ pub fn refusal_reason(e: &AppError) -> &'static str {
         AppError::Unauthorized => C::Unauthorized,
         AppError::Forbidden(_) => C::Forbidden,
         AppError::PayloadTooLarge(_) => C::PayloadTooLarge,
+        AppError::UnsupportedMediaType(_) => C::UnsupportedMediaType,
         AppError::RateLimited { .. } => C::RateLimited,
         AppError::Unavailable(_) => C::Unavailable,
         AppError::Db(_) | AppError::Unexpected(_) => C::Internal,

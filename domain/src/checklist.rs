@@ -7,6 +7,7 @@
 //! one from the schools' facts, naming each school that fails and by how
 //! much.
 
+use crate::class_size::{self, GradeCount, grades_of};
 use crate::school::SchoolKind;
 
 /// Which part of the indicator system an item belongs to.
@@ -565,6 +566,8 @@ pub struct SchoolFacts {
     pub transfers_out: u32,
     /// 初三在校生数
     pub grade9_students: u32,
+    /// 一年级 … 九年级: each grade's students and classes (0: not given).
+    pub grades: [GradeCount; 9],
 }
 
 /// Most classes a 学段 of one school can plausibly have.
@@ -593,8 +596,8 @@ impl SchoolFacts {
             }
         }
         for (label, largest, classes) in [
-            ("小学", self.largest_primary_class, self.primary_classes),
-            ("初中", self.largest_junior_class, self.junior_classes),
+            ("小学", self.largest_primary_class, self.section_classes(0)),
+            ("初中", self.largest_junior_class, self.section_classes(1)),
         ] {
             if largest > MAX_CLASS {
                 e.push(format!("{label}最大班额不能超过{MAX_CLASS}人"));
@@ -621,7 +624,11 @@ impl SchoolFacts {
                 e.push(format!("{label}专用教室数为0，不应填写面积"));
             }
         }
+        self.check_grades(&mut e);
         let junior = self.junior_classes
+            + grades_of(1)
+                .map(|g| self.grades[g].students + self.grades[g].classes)
+                .sum::<u32>()
             + self.largest_junior_class
             + self.cohort_entry
             + self.transfers_in
@@ -630,7 +637,12 @@ impl SchoolFacts {
         if !kind.has_junior_section() && junior > 0 {
             e.push(format!("{}没有初中学段，不应填写初中数据", kind.label_zh()));
         }
-        if !kind.has_primary_section() && self.primary_classes + self.largest_primary_class > 0 {
+        let primary = self.primary_classes
+            + self.largest_primary_class
+            + grades_of(0)
+                .map(|g| self.grades[g].students + self.grades[g].classes)
+                .sum::<u32>();
+        if !kind.has_primary_section() && primary > 0 {
             e.push(format!("{}没有小学学段，不应填写小学数据", kind.label_zh()));
         }
         for (label, n) in [
@@ -759,6 +771,41 @@ impl FileKind {
     }
 }
 
+impl FileKind {
+    /// Checks the type the uploader declared (`Content-Type`) against the
+    /// bytes: a generic declaration (none, application/octet-stream) leaves
+    /// it to the bytes; a declared type must be one accepted and the one the
+    /// bytes are. Parameters (`; charset=…`) and case are ignored.
+    pub fn check_declared(declared: Option<&str>, sniffed: FileKind) -> Result<(), String> {
+        let t = declared
+            .and_then(|d| d.split(';').next())
+            .map(|d| d.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        let kind = match t.as_str() {
+            "" | "application/octet-stream" | "binary/octet-stream" => return Ok(()),
+            "application/pdf" | "application/x-pdf" => Self::Pdf,
+            "image/png" => Self::Png,
+            "image/jpeg" | "image/jpg" | "image/pjpeg" => Self::Jpeg,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => Self::Xlsx,
+            "application/vnd.ms-excel" => Self::Xls,
+            other => {
+                return Err(format!(
+                    "不接受类型为{other}的文件；只接受PDF、PNG、JPEG图片和Excel表格（XLSX、XLS）"
+                ));
+            }
+        };
+        if kind == sniffed {
+            Ok(())
+        } else {
+            Err(format!(
+                "文件声明为{}，内容却是{}，请核对后重新上传",
+                kind.label_zh(),
+                sniffed.label_zh()
+            ))
+        }
+    }
+}
+
 /// A file name safe to store and to offer for download: no directories or
 /// control characters, at most 100 characters, ending in the kind's
 /// extension.
@@ -802,18 +849,18 @@ pub fn compute(what: Computed, schools: &[FactSchool]) -> Finding {
         .collect();
     match what {
         Computed::SchoolSize => school_size(&counted),
-        Computed::ClassSize => class_size(&counted),
+        Computed::ClassSize => class_size::class_size(&counted),
         Computed::SpecialRooms => special_rooms(&counted),
         Computed::Retention => retention(&counted),
     }
 }
 
 /// The figure of an indicator no school has facts for.
-const NO_DATA: &str = "尚无数据";
+pub(crate) const NO_DATA: &str = "尚无数据";
 
 /// The status of a per-school indicator: unmet if a school fails, pending
 /// if a school has no facts, met otherwise.
-fn per_school(gaps: &[Gap], missing: usize, checked: usize) -> Status {
+pub(crate) fn per_school(gaps: &[Gap], missing: usize, checked: usize) -> Status {
     if !gaps.is_empty() {
         Status::Unmet
     } else if missing > 0 || checked == 0 {
@@ -823,7 +870,7 @@ fn per_school(gaps: &[Gap], missing: usize, checked: usize) -> Status {
     }
 }
 
-fn missing_note(missing: &[&FactSchool]) -> String {
+pub(crate) fn missing_note(missing: &[&FactSchool]) -> String {
     if missing.is_empty() {
         String::new()
     } else {
@@ -891,93 +938,6 @@ fn school_size(schools: &[&FactSchool]) -> Finding {
 /// 小学 45, 初中 50.
 pub const CLASS_LIMITS: [u32; 2] = [45, 50];
 
-fn class_size(schools: &[&FactSchool]) -> Finding {
-    let mut gaps = Vec::new();
-    let mut missing = Vec::new();
-    let mut big = 0u32;
-    let mut checked = 0usize;
-    for s in schools {
-        let Some(f) = &s.facts else {
-            missing.push(*s);
-            continue;
-        };
-        checked += 1;
-        let mut problems = Vec::new();
-        let mut unknown = false;
-        for (label, students, classes, largest, limit) in [
-            (
-                "小学",
-                s.primary_students,
-                f.primary_classes,
-                f.largest_primary_class,
-                CLASS_LIMITS[0],
-            ),
-            (
-                "初中",
-                s.junior_students,
-                f.junior_classes,
-                f.largest_junior_class,
-                CLASS_LIMITS[1],
-            ),
-        ] {
-            if students == 0 {
-                continue;
-            }
-            if classes == 0 {
-                unknown = true;
-                continue;
-            }
-            let average = students.div_ceil(classes);
-            // The largest class is at least the average; when it was not
-            // entered, an average over the limit already fails.
-            let largest = largest.max(if largest == 0 { 0 } else { average });
-            big = big.max(largest.max(average));
-            if largest > limit {
-                problems.push(format!(
-                    "{label}最大班额{largest}人，超过{limit}人的上限{}人",
-                    largest - limit
-                ));
-            } else if largest == 0 {
-                if average > limit {
-                    problems.push(format!(
-                        "{label}平均班额已达{average}人（{students}人/{classes}个班），超过{limit}人"
-                    ));
-                } else {
-                    unknown = true;
-                }
-            }
-        }
-        if !problems.is_empty() {
-            gaps.push(Gap {
-                school_id: s.school_id,
-                name: s.name.clone(),
-                text_zh: format!("{}：{}", s.name, problems.join("；")),
-            });
-        } else if unknown {
-            missing.push(*s);
-        }
-    }
-    let status = per_school(&gaps, missing.len(), checked);
-    Finding {
-        status,
-        value: (checked > 0).then_some(gaps.len() as f64),
-        value_zh: if checked == 0 {
-            NO_DATA.to_string()
-        } else if gaps.is_empty() {
-            "无超标班额学校".to_string()
-        } else {
-            format!("{}所学校有超标班额", gaps.len())
-        },
-        basis_zh: format!(
-            "{}所学校填报班额，最大班额{}人{}",
-            checked,
-            big,
-            missing_note(&missing)
-        ),
-        gaps,
-    }
-}
-
 /// 音乐 96 m², 美术 90 m².
 pub const ROOM_AREAS: [f64; 2] = [96.0, 90.0];
 
@@ -997,7 +957,7 @@ fn special_rooms(schools: &[&FactSchool]) -> Finding {
             missing.push(*s);
             continue;
         };
-        let classes = f.primary_classes + f.junior_classes;
+        let classes = f.section_classes(0) + f.section_classes(1);
         if classes == 0 {
             missing.push(*s);
             continue;

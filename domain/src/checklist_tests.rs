@@ -417,3 +417,25 @@ fn evidence_is_recognised_by_its_bytes_not_its_name() {
     assert_eq!(evidence_name("", FileKind::Xlsx), "证据材料.xlsx");
     assert_eq!(evidence_name("照片.exe", FileKind::Jpeg), "照片.jpg");
 }
+
+#[test]
+fn a_declared_type_must_be_accepted_and_match_the_bytes() {
+    use FileKind::*;
+    assert_eq!(FileKind::check_declared(None, Pdf), Ok(()));
+    assert_eq!(
+        FileKind::check_declared(Some("application/octet-stream"), Png),
+        Ok(())
+    );
+    assert_eq!(
+        FileKind::check_declared(Some("Image/JPEG; q=1"), Jpeg),
+        Ok(())
+    );
+    assert_eq!(
+        FileKind::check_declared(Some("application/pdf"), Pdf),
+        Ok(())
+    );
+    let e = FileKind::check_declared(Some("text/html"), Pdf).unwrap_err();
+    assert!(e.contains("不接受类型为text/html的文件"), "{e}");
+    let e = FileKind::check_declared(Some("image/png"), Pdf).unwrap_err();
+    assert!(e.contains("文件声明为PNG图片，内容却是PDF文件"), "{e}");
+}

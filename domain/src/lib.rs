@@ -4,6 +4,7 @@
 pub mod area;
 pub mod assessment;
 pub mod checklist;
+pub mod class_size;
 pub mod collection;
 pub mod error_code;
 pub mod group;
@@ -12,6 +13,7 @@ pub mod language;
 pub mod page_texts;
 pub mod questionnaire;
 pub mod readiness;
+pub mod readiness_change;
 pub mod readiness_input;
 pub mod region;
 pub mod report;

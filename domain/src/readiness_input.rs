@@ -27,6 +27,11 @@ impl SchoolYear {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// The 学年 before, e.g. 2024-2025 for 2025-2026 (none before 2000).
+    pub fn previous(&self) -> Option<Self> {
+        let first: u32 = self.0.get(..4)?.parse().ok()?;
+        Self::parse(&format!("{}-{}", first.checked_sub(1)?, first)).ok()
+    }
 }
 
 /// One 学段's figures as entered.

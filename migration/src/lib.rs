@@ -15,6 +15,7 @@ mod m20261202_500001_round_purposes;
 mod m20261202_600001_round_school_snapshot;
 mod m20261203_710001_round_scales;
 mod m20261203_li0001_liaison;
+mod m20261203_ck0001_grade_classes;
 mod m20261203_mp0001_sampling_caps;
 mod m20261204_ld0001_tally_middle;
 mod m20261204_ld0002_round_languages;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_iv0001_interview_assignments::Migration),
             Box::new(m20261206_ra0001_assessments::Migration),
             Box::new(m20261203_li0001_liaison::Migration),
+            Box::new(m20261203_ck0001_grade_classes::Migration),
         ]
     }
 }

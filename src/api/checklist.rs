@@ -18,6 +18,7 @@ use super::{
         CheckIn, CheckLineOut, ChecklistOut, EvidenceOut, OverviewOut, SchoolFactsDto,
         SchoolFactsEntryOut, SurveyRoundIn,
     },
+    readiness_change_types::ReadinessChangeOut,
     schools::ImportOut,
     types::Done,
 };
@@ -25,7 +26,7 @@ use crate::error::{Answer, BodyEdit, ReadinessPathWrite, ReviewerList, ReviewerQ
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
-    domain::checklist::{Entered, SchoolFacts},
+    domain::checklist::Entered,
     domain::readiness_input::SchoolYear,
     error::AppError,
     import::{ImportErrors, checklist as import},
@@ -112,9 +113,13 @@ impl ChecklistApi {
 
     /// Upload an evidence file for an item (organiser), sent as the request
     /// body with its name in `file_name`: a PDF, PNG or JPEG image, or an
-    /// Excel workbook (XLSX, XLS), recognised by its bytes, at most 10 MB.
-    /// 413: too large; 422: not one of those types (the body says what it
-    /// is not). Nothing is stored on a refusal; the upload is audited.
+    /// Excel workbook (XLSX, XLS), recognised by its bytes (the declared
+    /// `Content-Type`, when not application/octet-stream, must agree), at
+    /// most 10 MB. 413: too large; 415: the bytes (or the declared type)
+    /// are not one of those types; 422: an empty file, a `file_name` over
+    /// 255 characters or a bad `year`; 404: no such item. Every refusal
+    /// has the JSON error body; nothing is stored on a refusal; the upload
+    /// is audited.
     #[oai(
         path = "/years/:year/checklist/:item/evidence",
         method = "post",
@@ -130,8 +135,13 @@ impl ChecklistApi {
         /// The file's name as the uploader has it (its extension is set
         /// from the recognised type).
         file_name: Query<Option<String>>,
+        req: &poem::Request,
         body: Binary<Vec<u8>>,
     ) -> Answer<Json<EvidenceOut>, BodyEdit> {
+        let declared = req
+            .headers()
+            .get(poem::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
         let who = auth.require(Role::Organiser)?;
         let county = store::scope::pick_writable(&state.db, who, county_id.0).await?;
         let y = self::year(&year.0)?;
@@ -142,6 +152,7 @@ impl ChecklistApi {
             &y,
             &item.0,
             file_name.0.as_deref().unwrap_or(""),
+            declared,
             body.0,
         )
         .await?;
@@ -230,7 +241,7 @@ impl ChecklistApi {
         let who = auth.require(Role::Organiser)?;
         let county = store::scope::pick_writable(&state.db, who, county_id.0).await?;
         let y = self::year(&year.0)?;
-        let f = SchoolFacts::from(&body.0);
+        let f = body.0.to_facts()?;
         app::checklist::put_facts(state.app(), Actor::user(who), county, &y, school_id.0, &f)
             .await?;
         Ok(Json(Done { ok: true }))
@@ -281,7 +292,7 @@ impl ChecklistApi {
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
         bytes.extend_from_slice(import::template_header().as_bytes());
         bytes.extend_from_slice(
-            "\r\n2165000001,示例县第一小学,24,45,0,0,2,96,2,90,0,0,0,0\r\n".as_bytes(),
+            "\r\n2165000001,示例县第一小学,24,45,0,0,2,96,2,90,0,0,0,0,180,4,180,4,178,4,176,4,180,4,175,4,0,0,0,0,0,0\r\n".as_bytes(),
         );
         Ok(FactsTemplate::Ok(
             Attachment::new(bytes)
@@ -338,6 +349,41 @@ impl ChecklistApi {
         )
         .await?;
         Ok(Json((&o).into()))
+    }
+
+    /// What changed between two 学年 (`from`, default the 学年 before, and
+    /// `year`): each first-level indicator's status in both, every CV of
+    /// 资源配置 then and now (and whether it crossed its limit), the schools
+    /// meeting the school rule then and now. 422: `from` not earlier.
+    #[oai(
+        path = "/years/:year/change",
+        method = "get",
+        operation_id = "get_readiness_change"
+    )]
+    async fn get_change(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        year: Path<String>,
+        county_id: Query<Option<i64>>,
+        /// The earlier 学年, e.g. 2024-2025.
+        from: Query<Option<String>>,
+    ) -> Answer<Json<ReadinessChangeOut>, ReviewerQuery> {
+        let who = auth.require(Role::Reviewer)?;
+        let county = store::scope::pick(&state.db, &who.scope, county_id.0).await?;
+        let from = match from.0.as_deref() {
+            Some(f) => Some(SchoolYear::parse(f).map_err(|e| AppError::invalid_field("from", e))?),
+            None => None,
+        };
+        let c = app::checklist::change(
+            &state.db,
+            county,
+            self::year(&year.0)?,
+            from,
+            state.settings.report_min_n,
+        )
+        .await?;
+        Ok(Json((&c).into()))
     }
 
     /// The printable A4 summary (HTML with print CSS, Chinese): the four

@@ -9,8 +9,10 @@ use super::types::SchoolKindDto;
 use crate::{
     app::checklist::{Checklist, Line, Overview},
     domain::checklist::{Compare, Entered, Part, SchoolFacts, Status, Threshold},
+    domain::class_size::{GRADES, GradeCount},
     domain::school::SchoolKind,
     entities::school,
+    error::AppError,
     store::checklist::EvidenceInfo,
 };
 
@@ -337,9 +339,57 @@ pub struct SchoolFactsDto {
     /// 初三在校生数
     #[oai(default)]
     pub grade9_students: u32,
+    /// Per-grade students and classes (一年级 … 九年级); a grade absent
+    /// is not given. The class-size indicator is computed from them.
+    #[oai(default)]
+    pub grades: Vec<GradeCountDto>,
+}
+
+/// One grade's students and classes.
+#[derive(Debug, Clone, Object)]
+pub struct GradeCountDto {
+    /// 1 (一年级) … 9 (九年级); 1–6 小学, 7–9 初中.
+    pub grade: u8,
+    /// 学生数
+    pub students: u32,
+    /// 班级数
+    pub classes: u32,
+    /// 平均班额 (students ÷ classes), in answers only.
+    #[oai(read_only)]
+    pub average: Option<f64>,
+}
+
+impl SchoolFactsDto {
+    /// The facts, or 422 naming `grades` for a grade outside 1–9 or given
+    /// twice.
+    pub fn to_facts(&self) -> Result<SchoolFacts, AppError> {
+        let mut f = SchoolFacts::from(self);
+        let mut seen = [false; 9];
+        for g in &self.grades {
+            let i = usize::from(g.grade);
+            if !(1..=9).contains(&i) {
+                return Err(AppError::invalid_field(
+                    "grades",
+                    format!("年级须为1到9，收到{}", g.grade),
+                ));
+            }
+            if std::mem::replace(&mut seen[i - 1], true) {
+                return Err(AppError::invalid_field(
+                    "grades",
+                    format!("{}填写了两次", GRADES[i - 1]),
+                ));
+            }
+            f.grades[i - 1] = GradeCount {
+                students: g.students,
+                classes: g.classes,
+            };
+        }
+        Ok(f)
+    }
 }
 
 impl From<&SchoolFactsDto> for SchoolFacts {
+    /// Every field but the grades (see `to_facts`).
     fn from(d: &SchoolFactsDto) -> Self {
         Self {
             primary_classes: d.primary_classes,
@@ -354,6 +404,7 @@ impl From<&SchoolFactsDto> for SchoolFacts {
             transfers_in: d.transfers_in,
             transfers_out: d.transfers_out,
             grade9_students: d.grade9_students,
+            grades: Default::default(),
         }
     }
 }
@@ -373,6 +424,18 @@ impl From<&SchoolFacts> for SchoolFactsDto {
             transfers_in: f.transfers_in,
             transfers_out: f.transfers_out,
             grade9_students: f.grade9_students,
+            grades: f
+                .grades
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.is_given())
+                .map(|(i, c)| GradeCountDto {
+                    grade: u8::try_from(i + 1).unwrap_or(9),
+                    students: c.students,
+                    classes: c.classes,
+                    average: c.average().map(|a| (a * 10.0).round() / 10.0),
+                })
+                .collect(),
         }
     }
 }

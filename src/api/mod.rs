@@ -32,6 +32,7 @@ pub mod printing;
 pub mod public;
 pub mod questionnaires;
 pub mod readiness;
+pub mod readiness_change_types;
 pub mod readiness_report;
 pub mod readiness_types;
 pub mod region_compare;

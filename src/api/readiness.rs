@@ -40,8 +40,9 @@ pub enum ReadinessTemplate {
 
 #[derive(ApiResponse)]
 pub enum ReadinessWorkbook {
-    /// The XLSX workbook: 汇总, one sheet per 学段 (基本值 / 达标值 / 实际值 /
-    /// 是否达标 per school and indicator), 差异系数.
+    /// The XLSX workbook: 汇总 (with the four first-level indicators), one
+    /// sheet per 学段 (基本值 / 达标值 / 实际值 / 是否达标 per school and
+    /// indicator), 差异系数, 政府保障程度, 教育质量, 否决事项.
     #[oai(status = 200)]
     Ok(Attachment<Vec<u8>>),
 }
@@ -273,7 +274,12 @@ impl ReadinessApi {
         Ok(Json(what_if(&before, &after)))
     }
 
-    /// 资源配置 of a 学年 as an XLSX workbook laid out like the county reports.
+    /// The 学年's readiness as an XLSX workbook laid out like the county
+    /// reports: 汇总 (the four first-level indicators, the 社会认可度
+    /// line), 资源配置 per 学段 (基本值 / 达标值 / 实际值 / 是否达标) and
+    /// 差异系数, then 政府保障程度 and 教育质量 (indicator, 标准, 县域实际值,
+    /// 计算依据, 责任单位, 状态, 证据文件数, 备注) and 否决事项. 404 until the
+    /// county profile is set.
     #[oai(
         path = "/years/:year/workbook.xlsx",
         method = "get",
@@ -289,9 +295,9 @@ impl ReadinessApi {
         let who = auth.require(Role::Reviewer)?;
         let county = store::scope::pick(&state.db, &who.scope, county_id.0).await?;
         let y = self::year(&year.0)?;
-        let name = format!("资源配置-{}.xlsx", y.as_str());
-        let e = app::readiness::evaluation(&state.db, county, y).await?;
-        let bytes = crate::export::readiness::workbook(&e)
+        let name = format!("迎检准备-{}.xlsx", y.as_str());
+        let o = app::checklist::overview(&state.db, county, y, state.settings.report_min_n).await?;
+        let bytes = crate::export::readiness::readiness_workbook(&o)
             .map_err(|err| AppError::Unexpected(format!("readiness workbook: {err}")))?;
         Ok(ReadinessWorkbook::Ok(
             Attachment::new(bytes)

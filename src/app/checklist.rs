@@ -183,6 +183,12 @@ pub async fn put_check(
 /// Stores an evidence file of an item: at most 10 MB (413), a PDF, image
 /// or spreadsheet by its bytes (422 naming what it is not). Nothing is
 /// stored on a refusal.
+/// Most characters of an evidence file's given name.
+pub const MAX_FILE_NAME: usize = 255;
+
+/// Stores an evidence file: 413 over the size limit; 422 for an empty
+/// file or an overlong name; 415 when its bytes are no accepted type or
+/// disagree with the declared `Content-Type`.
 pub async fn add_evidence(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
@@ -190,6 +196,7 @@ pub async fn add_evidence(
     year: &SchoolYear,
     key: &str,
     file_name: &str,
+    declared: Option<&str>,
     data: Vec<u8>,
 ) -> Result<EvidenceInfo, AppError> {
     let it = item(key)?;
@@ -199,7 +206,18 @@ pub async fn add_evidence(
             EVIDENCE_MAX_BYTES >> 20
         )));
     }
-    let kind = FileKind::sniff(&data).map_err(|e| AppError::invalid_field("file", e))?;
+    if data.is_empty() {
+        return Err(AppError::invalid_field("file", "文件是空的"));
+    }
+    if file_name.chars().count() > MAX_FILE_NAME {
+        return Err(AppError::invalid_field(
+            "file_name",
+            format!("文件名不能超过{MAX_FILE_NAME}个字符"),
+        ));
+    }
+    // The bytes decide; a declared type must agree with them.
+    let kind = FileKind::sniff(&data).map_err(AppError::UnsupportedMediaType)?;
+    FileKind::check_declared(declared, kind).map_err(AppError::UnsupportedMediaType)?;
     let name = checklist::evidence_name(file_name, kind);
     let change = Change::begin(ctx, actor).await?;
     store::county::require_profile(change.db(), county).await?;
@@ -524,5 +542,42 @@ pub async fn overview(
         resource,
         checklist,
         recognition,
+    })
+}
+
+/// Two 学年 side by side: the four first-level indicators' status in each
+/// and what moved in 资源配置 (CVs, schools passing).
+pub struct YearChange {
+    pub before: Overview,
+    pub after: Overview,
+    pub resource: crate::domain::readiness_change::Change,
+}
+
+/// Compares `year` with `from` (none: the 学年 before); `from` must be
+/// earlier (422 otherwise).
+pub async fn change(
+    db: &DatabaseConnection,
+    county: i64,
+    year: SchoolYear,
+    from: Option<SchoolYear>,
+    min_n: u64,
+) -> Result<YearChange, AppError> {
+    let from = match from {
+        Some(f) if f < year => f,
+        Some(_) => {
+            return Err(AppError::invalid_field("from", "比较的学年须早于所选学年"));
+        }
+        None => year
+            .previous()
+            .ok_or_else(|| AppError::invalid_field("from", "没有更早的学年"))?,
+    };
+    let before = overview(db, county, from, min_n).await?;
+    let after = overview(db, county, year, min_n).await?;
+    let resource =
+        crate::domain::readiness_change::compare(&before.resource.report, &after.resource.report);
+    Ok(YearChange {
+        before,
+        after,
+        resource,
     })
 }

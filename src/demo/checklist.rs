@@ -1,5 +1,5 @@
 //! The demo county's 政府保障程度 and 教育质量 for 学年 2025-2026: every
-//! school's classes, special classrooms and junior cohort (one art room
+//! school's classes (per grade too), special classrooms and junior cohort (one art room
 //! too small at 松林乡中心小学, one class over 50 at 龙潭镇中学, the county's
 //! 巩固率 a little above 95%), and about half of the checklist entered
 //! (教师工资 short of the civil servants', the rest met, several items
@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use crate::{
     domain::{
         checklist::{Entered, SchoolFacts, Status, rooms_needed},
+        class_size::{GradeCount, grades_of},
         readiness_input::SchoolYear,
         school::{SchoolDraft, SchoolKind},
     },
@@ -55,7 +56,10 @@ fn facts(d: &SchoolDraft) -> SchoolFacts {
         transfers_in: if cohort > 0 { 3 } else { 0 },
         transfers_out: if cohort > 0 { 5 } else { 0 },
         grade9_students: 0,
+        grades: Default::default(),
     };
+    spread(&mut f, 0, p, p_classes);
+    spread(&mut f, 1, j, j_classes);
     // About 97% of each cohort stays.
     f.grade9_students = (f64::from(f.cohort_base()) * 0.97).floor() as u32;
     match d.name.as_str() {
@@ -64,6 +68,36 @@ fn facts(d: &SchoolDraft) -> SchoolFacts {
         _ => {}
     }
     f
+}
+
+/// Spreads a 学段's students and classes over its grades, as evenly as
+/// they go (one student of the remainder per grade).
+fn spread(f: &mut SchoolFacts, section: usize, students: u32, classes: u32) {
+    let grades: Vec<usize> = grades_of(section).collect();
+    let n = grades.len() as u32;
+    if classes == 0 || students == 0 {
+        return;
+    }
+    let mut left = students;
+    for (i, g) in grades.iter().enumerate() {
+        let i = i as u32;
+        let c = classes / n + u32::from(i < classes % n);
+        let s = if c == 0 { 0 } else { students * c / classes };
+        f.grades[*g] = GradeCount {
+            students: s,
+            classes: c,
+        };
+        left -= s;
+    }
+    for g in grades.iter().rev() {
+        if left == 0 {
+            break;
+        }
+        if f.grades[*g].classes > 0 {
+            f.grades[*g].students += 1;
+            left -= 1;
+        }
+    }
 }
 
 fn entered(

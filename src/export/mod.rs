@@ -5,6 +5,7 @@
 pub mod cells;
 pub mod page_texts;
 pub mod readiness;
+pub mod readiness_checklist;
 pub mod report_files;
 pub mod responses;
 pub mod responses_xlsx;

@@ -1,13 +1,19 @@
 //! 资源配置 of a 学年 as a workbook laid out like the county reports: per
 //! 学段 each school's seven indicators with 基本值 (the standard), 达标值
 //! (the least an unmet indicator must reach, 85% of the standard), 实际值
-//! and 是否达标, then the coefficients of variation against their limits.
+//! and 是否达标, then the coefficients of variation against their limits;
+//! with the checklist's sheets (readiness_checklist.rs) the whole
+//! readiness workbook.
 
 use rust_xlsxwriter::XlsxError;
 
 use super::cells::Cell;
+use super::readiness_checklist;
 use super::report_files::{Block, Sheet, xlsx};
-use crate::{app::readiness::Evaluation, domain::readiness::Status, domain::school::Stage};
+use crate::{
+    app::checklist::Overview, app::readiness::Evaluation, domain::readiness::Status,
+    domain::school::Stage,
+};
 
 const SCHOOL_HEADERS: [&str; 9] = [
     "学校",
@@ -128,7 +134,14 @@ fn sheets(e: &Evaluation) -> Vec<Sheet> {
     out
 }
 
-/// The workbook's bytes.
-pub fn workbook(e: &Evaluation) -> Result<Vec<u8>, XlsxError> {
-    xlsx(&sheets(e))
+/// The whole readiness workbook: 汇总 (with the four first-level
+/// indicators and the 社会认可度 line), the 资源配置 sheets, then
+/// 政府保障程度, 教育质量 and 否决事项.
+pub fn readiness_workbook(o: &Overview) -> Result<Vec<u8>, XlsxError> {
+    let mut all = sheets(&o.resource);
+    if let Some(summary) = all.first_mut() {
+        summary.blocks.push(readiness_checklist::overview_block(o));
+    }
+    all.extend(readiness_checklist::sheets(o));
+    xlsx(&all)
 }

@@ -15,7 +15,7 @@ use crate::domain::{
 };
 
 /// The columns: key, the template's header (first), other accepted names.
-pub const COLUMNS: [(&str, &[&str]); 14] = [
+pub const COLUMNS: [(&str, &[&str]); 32] = [
     ("code", &["学校标识码", "学校代码", "标识码", "code"]),
     ("name", &["学校名称", "名称", "name"]),
     ("p_classes", &["小学班级数", "primary_classes"]),
@@ -66,6 +66,63 @@ pub const COLUMNS: [(&str, &[&str]); 14] = [
         "grade9",
         &["初三在校生数", "九年级在校生数", "grade9_students"],
     ),
+    // 一年级 … 九年级: students and classes, as in the statistics tables'
+    // 分年级 columns.
+    (
+        "g1_students",
+        &["一年级学生数", "一年级在校生数", "g1_students"],
+    ),
+    ("g1_classes", &["一年级班级数", "一年级班数", "g1_classes"]),
+    (
+        "g2_students",
+        &["二年级学生数", "二年级在校生数", "g2_students"],
+    ),
+    ("g2_classes", &["二年级班级数", "二年级班数", "g2_classes"]),
+    (
+        "g3_students",
+        &["三年级学生数", "三年级在校生数", "g3_students"],
+    ),
+    ("g3_classes", &["三年级班级数", "三年级班数", "g3_classes"]),
+    (
+        "g4_students",
+        &["四年级学生数", "四年级在校生数", "g4_students"],
+    ),
+    ("g4_classes", &["四年级班级数", "四年级班数", "g4_classes"]),
+    (
+        "g5_students",
+        &["五年级学生数", "五年级在校生数", "g5_students"],
+    ),
+    ("g5_classes", &["五年级班级数", "五年级班数", "g5_classes"]),
+    (
+        "g6_students",
+        &["六年级学生数", "六年级在校生数", "g6_students"],
+    ),
+    ("g6_classes", &["六年级班级数", "六年级班数", "g6_classes"]),
+    (
+        "g7_students",
+        &["七年级学生数", "七年级在校生数", "g7_students"],
+    ),
+    ("g7_classes", &["七年级班级数", "七年级班数", "g7_classes"]),
+    (
+        "g8_students",
+        &["八年级学生数", "八年级在校生数", "g8_students"],
+    ),
+    ("g8_classes", &["八年级班级数", "八年级班数", "g8_classes"]),
+    ("g9_students", &["九年级学生数", "g9_students"]),
+    ("g9_classes", &["九年级班级数", "九年级班数", "g9_classes"]),
+];
+
+/// The per-grade columns' keys, 一年级 … 九年级: (students, classes).
+const GRADE_KEYS: [(&str, &str); 9] = [
+    ("g1_students", "g1_classes"),
+    ("g2_students", "g2_classes"),
+    ("g3_students", "g3_classes"),
+    ("g4_students", "g4_classes"),
+    ("g5_students", "g5_classes"),
+    ("g6_students", "g6_classes"),
+    ("g7_students", "g7_classes"),
+    ("g8_students", "g8_classes"),
+    ("g9_students", "g9_classes"),
 ];
 
 /// The template's header line.
@@ -143,6 +200,10 @@ fn rows_from(rows: Vec<Row>) -> Result<ParsedFacts, ImportErrors> {
             grade9_students: count("grade9"),
             ..Default::default()
         };
+        for (g, slot) in facts.grades.iter_mut().enumerate() {
+            slot.students = count(GRADE_KEYS[g].0);
+            slot.classes = count(GRADE_KEYS[g].1);
+        }
         for (k, slot) in [
             ("music_area", &mut facts.music_min_area),
             ("art_area", &mut facts.art_min_area),

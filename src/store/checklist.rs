@@ -12,6 +12,7 @@ use sea_orm::{
 
 use crate::{
     domain::checklist::{Entered, SchoolFacts, Status},
+    domain::class_size::GradeCount,
     domain::readiness_input::SchoolYear,
     entities::{readiness_check, readiness_evidence, readiness_fact, readiness_year},
     error::AppError,
@@ -23,6 +24,25 @@ fn count(n: i32) -> u32 {
 
 fn int(field: &str, n: u32) -> Result<i32, AppError> {
     i32::try_from(n).map_err(|_| AppError::invalid_field(field, "数值过大"))
+}
+
+/// The per-grade students and classes of a stored row.
+fn grades_of(r: &readiness_fact::Model) -> [GradeCount; 9] {
+    let pairs = [
+        (r.g1_students, r.g1_classes),
+        (r.g2_students, r.g2_classes),
+        (r.g3_students, r.g3_classes),
+        (r.g4_students, r.g4_classes),
+        (r.g5_students, r.g5_classes),
+        (r.g6_students, r.g6_classes),
+        (r.g7_students, r.g7_classes),
+        (r.g8_students, r.g8_classes),
+        (r.g9_students, r.g9_classes),
+    ];
+    pairs.map(|(s, c)| GradeCount {
+        students: count(s),
+        classes: count(c),
+    })
 }
 
 /// Every school's facts for `year`, by school id.
@@ -54,6 +74,7 @@ pub async fn facts(
                         transfers_in: count(r.transfers_in),
                         transfers_out: count(r.transfers_out),
                         grade9_students: count(r.grade9_students),
+                        grades: grades_of(&r),
                     },
                     r.updated_at,
                 ),
@@ -92,6 +113,24 @@ pub async fn put_facts(
         transfers_in: Set(int("transfers_in", f.transfers_in)?),
         transfers_out: Set(int("transfers_out", f.transfers_out)?),
         grade9_students: Set(int("grade9_students", f.grade9_students)?),
+        g1_students: Set(int("grades", f.grades[0].students)?),
+        g1_classes: Set(int("grades", f.grades[0].classes)?),
+        g2_students: Set(int("grades", f.grades[1].students)?),
+        g2_classes: Set(int("grades", f.grades[1].classes)?),
+        g3_students: Set(int("grades", f.grades[2].students)?),
+        g3_classes: Set(int("grades", f.grades[2].classes)?),
+        g4_students: Set(int("grades", f.grades[3].students)?),
+        g4_classes: Set(int("grades", f.grades[3].classes)?),
+        g5_students: Set(int("grades", f.grades[4].students)?),
+        g5_classes: Set(int("grades", f.grades[4].classes)?),
+        g6_students: Set(int("grades", f.grades[5].students)?),
+        g6_classes: Set(int("grades", f.grades[5].classes)?),
+        g7_students: Set(int("grades", f.grades[6].students)?),
+        g7_classes: Set(int("grades", f.grades[6].classes)?),
+        g8_students: Set(int("grades", f.grades[7].students)?),
+        g8_classes: Set(int("grades", f.grades[7].classes)?),
+        g9_students: Set(int("grades", f.grades[8].students)?),
+        g9_classes: Set(int("grades", f.grades[8].classes)?),
         updated_at: Set(Utc::now()),
         ..Default::default()
     }

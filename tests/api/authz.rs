@@ -145,6 +145,7 @@ fn entry(op: &str, ctx: &Ctx) -> Option<(Min, Option<Value>)> {
         | "list_readiness_facts"
         | "readiness_facts_template"
         | "get_readiness_overview"
+        | "get_readiness_change"
         | "get_readiness_summary_page"
         | "get_readiness_evidence" => (Reviewer, None),
         "put_readiness_check" => (

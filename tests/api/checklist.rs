@@ -321,19 +321,21 @@ async fn evidence_is_judged_by_its_bytes_limited_in_size_stored_and_downloaded()
     assert_eq!(stored["content_type"], "image/png");
     assert_eq!(stored["size"], png.len());
 
-    // Refused: a text file, a zip that is no workbook, an empty body.
+    // Refused: a text file, a zip that is no workbook (415); an empty
+    // body (422).
     for (name, bytes) in [
         ("说明.pdf", b"just text, named .pdf".to_vec()),
         ("表.xlsx", b"PK\x03\x04word/document.xml".to_vec()),
-        ("空.pdf", vec![]),
     ] {
-        let body = json_of(up(name, bytes).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-        assert_eq!(body["field"], "file", "{body}");
+        let body = json_of(up(name, bytes).await, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+        assert_eq!(body["code"], "unsupported_media_type", "{body}");
         assert!(body["message"].as_str().unwrap().len() > 3, "{body}");
     }
+    let body = json_of(up("空.pdf", vec![]).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(body["field"], "file", "{body}");
     let body = json_of(
         up("x.pdf", b"MZ\x90\0".to_vec()).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
     )
     .await;
     assert!(

@@ -56,6 +56,20 @@ async fn the_demo_fills_an_empty_database_once() {
         "{:?}",
         line("g5").gaps
     );
+    // Per-grade counts for every school, valid as an import would check
+    // them; 龙潭镇中学's entered 53 fails while its grades' averages do not,
+    // and the line shows both readings.
+    assert_eq!(line("g5").gaps.len(), 1, "{:?}", line("g5").gaps);
+    assert!(
+        line("g5").gaps[0].contains("按年级平均班额未超标"),
+        "{:?}",
+        line("g5").gaps
+    );
+    for s in &c.schools {
+        let f = s.facts.as_ref().unwrap();
+        assert!(f.grades.iter().any(|g| g.classes > 0), "{}", s.name);
+        assert_eq!(f.check(s.kind), Ok(()), "{}", s.name);
+    }
     assert_eq!(line("q1").status, Status::Met, "{:?}", line("q1").finding);
     assert_eq!(line("g8").status, Status::Unmet);
     assert_eq!(line("g7").evidence.len(), 1);

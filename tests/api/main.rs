@@ -9,6 +9,7 @@ mod assessments;
 mod audit;
 mod authz;
 mod checklist;
+mod checklist_grades;
 mod console;
 mod demo;
 mod freeze;

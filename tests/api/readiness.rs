@@ -199,7 +199,18 @@ async fn a_gb18030_import_is_evaluated_as_computed_by_hand() {
     {
         use calamine::{Reader, Xlsx};
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-        assert_eq!(book.sheet_names(), ["汇总", "小学", "初中", "差异系数"]);
+        assert_eq!(
+            book.sheet_names(),
+            [
+                "汇总",
+                "小学",
+                "初中",
+                "差异系数",
+                "政府保障程度",
+                "教育质量",
+                "否决事项"
+            ]
+        );
         let primary = book.worksheet_range("小学").unwrap();
         let header: Vec<String> = primary
             .rows()

@@ -615,6 +615,8 @@ export const en: Messages = {
     legendSmall: 'small n',
   },
   readiness: {
+    changeFrom: 'Change from {from} to {year}',
+    oneSchool: 'Enter one school',
     workbook: 'Workbook (XLSX)',
     veto: 'Veto items',
     summaryPage: 'Print A4 summary',

@@ -613,7 +613,9 @@ export const zh = {
     legendSmall: '样本少',
   },
   readiness: {
-    workbook: '导出资源配置表（XLSX）',
+    changeFrom: '与{from}学年相比（{year}学年）',
+    oneSchool: '填报一所学校',
+    workbook: '导出迎检准备表（XLSX）',
     veto: '否决事项',
     summaryPage: '打印A4汇总',
     overall: '总体',
