@@ -16,6 +16,7 @@ pub mod compare_types;
 pub mod county;
 pub mod exports;
 pub mod health;
+pub mod integrity_sources;
 pub mod integrity_types;
 pub mod interview_types;
 pub mod interview_upload;

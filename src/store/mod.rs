@@ -14,6 +14,7 @@ pub mod interviews;
 pub mod links;
 pub mod page_texts;
 pub mod paper;
+pub mod paper_keyed;
 pub mod quotas;
 pub mod readiness;
 pub mod recompute;
