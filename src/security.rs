@@ -13,8 +13,23 @@ base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
 style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
 
+/// Only the console's own pages may use the camera (the keying page's
+/// 扫码 reads a sheet's QR code); respondents' pages and the API never.
+const CONSOLE_PERMISSIONS: &str = "camera=(self), microphone=(), geolocation=()";
+const NO_PERMISSIONS: &str = "camera=(), microphone=(), geolocation=()";
+
+/// Whether a path is served by the console (not a respondent's page, a
+/// room's page, the interviewer's page or the API).
+fn console_page(path: &str) -> bool {
+    path != "/r"
+        && !["/s/", "/r/", "/api/", "/interview", "/healthz", "/metrics"]
+            .iter()
+            .any(|p| path.starts_with(p))
+}
+
 pub async fn headers<E: Endpoint>(next: E, req: Request) -> Result<Response> {
     let docs = req.uri().path().starts_with("/api/docs");
+    let console = console_page(req.uri().path());
     let mut resp = next.call(req).await?.into_response();
     let h = resp.headers_mut();
     let set = |h: &mut poem::http::HeaderMap, k: &'static str, v: &'static str| {
@@ -34,7 +49,11 @@ pub async fn headers<E: Endpoint>(next: E, req: Request) -> Result<Response> {
     set(
         h,
         "permissions-policy",
-        "camera=(), microphone=(), geolocation=()",
+        if console {
+            CONSOLE_PERMISSIONS
+        } else {
+            NO_PERMISSIONS
+        },
     );
     Ok(resp)
 }
@@ -72,6 +91,23 @@ pub fn same_origin(req: &Request) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_console_pages_may_use_the_camera() {
+        for p in ["/", "/paper/3", "/rounds/1/report"] {
+            assert!(console_page(p), "{p}");
+        }
+        for p in [
+            "/s/abc",
+            "/r",
+            "/r/12345678",
+            "/api/rounds",
+            "/interview/",
+            "/healthz",
+        ] {
+            assert!(!console_page(p), "{p}");
+        }
+    }
 
     fn req(method: Method, origin: Option<&str>) -> Request {
         let mut b = Request::builder()

@@ -3,7 +3,7 @@
 //! and schools with far fewer 一般/不满意 answers than the county.
 
 use chrono::{DateTime, Duration, Utc};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Identical-vector counts of one school and group.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -212,9 +212,64 @@ pub fn unusually_many_shared(school: SharedShare, county: SharedShare, min_n: u6
     }
 }
 
+/// What one data-entry clerk keyed, as counts: how many sheets, and how
+/// many of them are identical to another sheet the same clerk keyed for the
+/// same link (one sheet keyed twice under two serials, or photocopies).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyedCounts {
+    pub sheets: u64,
+    pub identical: u64,
+}
+
+/// Counts per clerk from counted sheets given as (clerk, link, marks).
+/// Only counts leave this function: never which marks.
+pub fn keyed_by_clerk<K: Copy + Ord + std::hash::Hash>(
+    sheets: &[(K, i64, &str)],
+) -> BTreeMap<K, KeyedCounts> {
+    let mut same: HashMap<(K, i64, &str), u64> = HashMap::new();
+    let mut out: BTreeMap<K, KeyedCounts> = BTreeMap::new();
+    for &(clerk, link, marks) in sheets {
+        *same.entry((clerk, link, marks)).or_default() += 1;
+        out.entry(clerk).or_default().sheets += 1;
+    }
+    for ((clerk, _, _), n) in same {
+        if n >= 2 {
+            out.entry(clerk).or_default().identical += n;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identical_sheets_count_per_clerk_and_link_only() {
+        let sheets = [
+            (1, 10, "1111"),
+            (1, 10, "1111"), // clerk 1 keyed the same marks twice for link 10
+            (1, 11, "1111"), // the same marks for another link: not identical
+            (2, 10, "1111"), // another clerk: not clerk 1's duplicate
+            (2, 10, "1211"),
+        ];
+        let counts = keyed_by_clerk(&sheets);
+        assert_eq!(
+            counts[&1],
+            KeyedCounts {
+                sheets: 3,
+                identical: 2
+            }
+        );
+        assert_eq!(
+            counts[&2],
+            KeyedCounts {
+                sheets: 2,
+                identical: 0
+            }
+        );
+        assert!(keyed_by_clerk::<i64>(&[]).is_empty());
+    }
 
     #[test]
     fn schools_far_above_the_county_share_of_shared_phones_are_flagged() {

@@ -9,6 +9,8 @@
 'use strict';
 (function () {
   var S = window.RenkeStore;
+  var I = window.RenkeI18n;
+  var T = I.t;
   var main = document.getElementById('main');
   var state = {
     bundle: null, // GET /api/interview/assignments, as downloaded
@@ -52,14 +54,19 @@
   function when(iso) {
     var d = new Date(iso);
     function p(n) { return (n < 10 ? '0' : '') + n; }
+    if (I.lang() === 'en') return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' + p(d.getHours()) + ':' + p(d.getMinutes());
     return (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + p(d.getHours()) + ':' + p(d.getMinutes());
   }
   function online() { return navigator.onLine !== false; }
   function setNet() {
     var n = document.getElementById('net');
     n.setAttribute('data-online', online() ? '1' : '0');
-    n.textContent = online() ? '在线' : '离线';
-    document.getElementById('who').textContent = state.username ? '访谈员 ' + state.username : '';
+    n.textContent = online() ? T('online') : T('offline');
+    document.getElementById('who').textContent = state.username ? T('who', { name: state.username }) : '';
+    document.getElementById('brand').textContent = T('brand');
+    var sw = document.getElementById('lang');
+    sw.textContent = T('switchTo');
+    sw.title = T('switchTitle');
   }
   function say(kind, text) { state.message = { kind: kind, text: text }; }
 
@@ -89,25 +96,25 @@
   function questionnaireOf(round, group) {
     return round.questionnaires.filter(function (q) { return q.group === group; })[0];
   }
-  function linkLabel(l) { return (l.school_name ? l.school_name + ' · ' : '县级 · ') + l.group_label; }
+  function linkLabel(l) { return (l.school_name ? l.school_name + ' · ' : T('county') + ' · ') + I.group(l.group, l.group_label); }
 
   // ---- sign in and download ------------------------------------------------
   function loginView(reason) {
     var user = h('input', { id: 'username', autocomplete: 'username', value: state.username || '' });
     var pass = h('input', { id: 'password', type: 'password', autocomplete: 'current-password' });
     var err = h('p', { class: 'warn', hidden: true });
-    var btn = h('button', { class: 'primary wide', id: 'login', type: 'submit', text: '登录并下载问卷' });
+    var btn = h('button', { class: 'primary wide', id: 'login', type: 'submit', text: T('loginButton') });
     var form = h('form', {
       onsubmit: function (e) {
         e.preventDefault();
-        if (!online()) { err.hidden = false; err.textContent = '当前没有网络，请连上网络后再登录。'; return; }
+        if (!online()) { err.hidden = false; err.textContent = T('noNetLogin'); return; }
         btn.disabled = true;
         api('POST', '/auth/login', { username: user.value.trim(), password: pass.value }).then(function (r) {
           btn.disabled = false;
-          if (!r) { err.hidden = false; err.textContent = '网络不可用，请稍后再试。'; return; }
+          if (!r) { err.hidden = false; err.textContent = T('netDown'); return; }
           if (r.status !== 200) {
             err.hidden = false;
-            err.textContent = (r.body && r.body.message) || '登录失败';
+            err.textContent = (r.body && r.body.message) || T('loginFailed');
             return;
           }
           state.username = r.body.account.username;
@@ -116,38 +123,38 @@
         });
       },
     }, [
-      h('label', { for: 'username', text: '用户名' }), user,
-      h('label', { for: 'password', text: '密码' }), pass,
+      h('label', { for: 'username', text: T('username') }), user,
+      h('label', { for: 'password', text: T('password') }), pass,
       err, btn,
     ]);
     var waiting = h('p', { class: 'hint', id: 'login-queue' });
     S.all().then(function (items) {
       var n = items.filter(function (i) { return i.state === 'waiting'; }).length;
-      if (n) waiting.textContent = '本机有 ' + n + ' 份访谈等待上传，登录后自动上传，不会丢失。';
+      if (n) waiting.textContent = T('queuedAtLogin', { n: n });
     });
     show([
       h('section', {}, [
-        h('h1', { text: '访谈员登录' }),
+        h('h1', { text: T('loginTitle') }),
         reason ? h('p', { class: 'warn', id: 'login-reason', text: reason }) : null,
-        h('p', { class: 'hint', text: '请在有网络时登录一次并下载问卷；之后没有网络也可以访谈，保存的访谈在有网络时自动上传。' }),
+        h('p', { class: 'hint', text: T('loginHint') }),
         waiting, form,
       ]),
     ]);
   }
 
   function download() {
-    say('ok', '正在下载问卷…');
+    say('ok', T('downloading'));
     refresh();
     return api('GET', '/interview/assignments').then(function (r) {
-      if (!r) { say('warn', '网络不可用，未能下载问卷。'); return refresh(); }
+      if (!r) { say('warn', T('downloadNoNet')); return refresh(); }
       if (r.status === 401) { state.needLogin = true; return refresh(); }
-      if (r.status !== 200) { say('warn', (r.body && r.body.message) || '下载失败'); return refresh(); }
+      if (r.status !== 200) { say('warn', (r.body && r.body.message) || T('downloadFailed')); return refresh(); }
       r.body.downloaded_at = new Date().toISOString();
       state.bundle = r.body;
       state.username = r.body.username;
       return S.set('bundle', r.body).then(function () { return S.set('username', r.body.username); }).then(function () {
         var n = r.body.rounds.reduce(function (a, x) { return a + x.links.length; }, 0);
-        say('ok', n ? '问卷已下载到本机（' + n + ' 个访谈对象），没有网络也可以访谈。' : '本账号暂无访谈任务，请联系组织管理员分配。');
+        say('ok', n ? T('downloaded', { n: n }) : T('noAssignments'));
         refresh();
         return upload();
       });
@@ -160,7 +167,7 @@
     return S.all().then(function (items) {
       var mine = items.filter(function (i) { return i.state === 'waiting' && i.username === state.username; });
       if (!mine.length) return;
-      if (!online()) { say('warn', '当前离线：' + mine.length + ' 份访谈已保存在本机，有网络时自动上传。'); return refresh(); }
+      if (!online()) { say('warn', T('offlineWaiting', { n: mine.length })); return refresh(); }
       state.uploading = true;
       refresh();
       var rounds = {};
@@ -178,10 +185,10 @@
           }),
         };
         return api('POST', '/rounds/' + roundId + '/interviews', body).then(function (r) {
-          if (!r) { say('warn', '网络中断：未上传的访谈仍保存在本机，稍后自动重试。'); return false; }
+          if (!r) { say('warn', T('uploadCut')); return false; }
           if (r.status === 401) { state.needLogin = true; return false; }
           if (r.status !== 200) {
-            say('warn', '上传被拒绝：' + ((r.body && r.body.message) || r.status) + '（访谈仍保存在本机）');
+            say('warn', T('uploadRefused', { why: (r.body && r.body.message) || r.status }));
             return next();
           }
           var byId = {};
@@ -208,7 +215,7 @@
       return next().then(function (finished) {
         state.uploading = false;
         if (finished) {
-          say(refused ? 'warn' : 'ok', '已上传 ' + done + ' 份' + (refused ? '，' + refused + ' 份未被接受（原因见列表）' : '') + '。');
+          say(refused ? 'warn' : 'ok', refused ? T('uploadedSome', { n: done, m: refused }) : T('uploadedN', { n: done }));
         }
         refresh();
       });
@@ -221,16 +228,16 @@
     var nodes = [];
     if (state.needLogin) {
       nodes.push(h('section', {}, [
-        h('p', { class: 'warn', id: 'relogin', text: '登录已过期，请重新登录后上传。已保存的访谈在本机，不会丢失。' }),
-        h('button', { class: 'primary wide', id: 'relogin-button', text: '重新登录', onclick: function () { loginView('登录已过期，请重新登录。'); } }),
+        h('p', { class: 'warn', id: 'relogin', text: T('expired') }),
+        h('button', { class: 'primary wide', id: 'relogin-button', text: T('relogin'), onclick: function () { loginView(T('expiredShort')); } }),
       ]));
     }
     if (state.message) nodes.push(h('p', { class: state.message.kind, id: 'message', text: state.message.text }));
 
-    var pick = h('section', {}, [h('h1', { text: '开始访谈' })]);
+    var pick = h('section', {}, [h('h1', { text: T('startTitle') })]);
     var rounds = (bundle && bundle.rounds) || [];
     if (!rounds.length) {
-      pick.appendChild(h('p', { class: 'hint', text: '本机还没有访谈任务。请在有网络时点“更新问卷”。' }));
+      pick.appendChild(h('p', { class: 'hint', text: T('noTasks') }));
     } else {
       var select = h('select', { id: 'link' }, []);
       rounds.forEach(function (r) {
@@ -240,42 +247,42 @@
         });
         select.appendChild(g);
       });
-      pick.appendChild(h('label', { for: 'link', text: '学校和访谈对象' }));
+      pick.appendChild(h('label', { for: 'link', text: T('pickLink') }));
       pick.appendChild(select);
       pick.appendChild(h('button', {
-        class: 'primary wide', id: 'start', text: '开始访谈',
+        class: 'primary wide', id: 'start', text: T('start'),
         onclick: function () {
           var v = select.value.split(':');
           start(Number(v[0]), Number(v[1]));
         },
       }));
-      pick.appendChild(h('p', { class: 'hint', text: '问卷下载于 ' + when(bundle.downloaded_at) + '。请逐题读给受访者听，按受访者的回答点选。不记录受访者姓名。' }));
+      pick.appendChild(h('p', { class: 'hint', text: T('downloadedAt', { at: when(bundle.downloaded_at) }) }));
     }
     nodes.push(pick);
 
-    var queue = h('section', { id: 'queue' }, [h('h2', { text: '访谈记录' })]);
+    var queue = h('section', { id: 'queue' }, [h('h2', { id: 'records-title', text: T('records') })]);
     nodes.push(queue);
     nodes.push(h('section', {}, [
       h('div', { class: 'row' }, [
-        h('button', { class: 'primary', id: 'upload', disabled: state.uploading, text: state.uploading ? '正在上传…' : '立即上传', onclick: function () { state.message = null; upload(); } }),
-        h('button', { id: 'refresh', text: '更新问卷', onclick: function () { if (!online()) { say('warn', '当前离线，无法更新问卷。'); render(); } else download(); } }),
+        h('button', { class: 'primary', id: 'upload', disabled: state.uploading, text: state.uploading ? T('uploadingNow') : T('uploadNow'), onclick: function () { state.message = null; upload(); } }),
+        h('button', { id: 'refresh', text: T('update'), onclick: function () { if (!online()) { say('warn', T('updateOffline')); render(); } else download(); } }),
       ]),
-      h('button', { class: 'wide', id: 'logout', text: '退出登录', onclick: logout }),
+      h('button', { class: 'wide', id: 'logout', text: T('logout'), onclick: logout }),
     ]));
     show(nodes);
     S.all().then(function (items) {
       items.sort(function (a, b) { return a.recorded_at < b.recorded_at ? 1 : -1; });
       var count = function (s) { return items.filter(function (i) { return i.state === s; }).length; };
       queue.appendChild(h('div', { class: 'counts' }, [
-        h('div', {}, [h('b', { id: 'waiting-count', text: String(count('waiting')) }), '等待上传']),
-        h('div', {}, [h('b', { id: 'uploaded-count', text: String(count('uploaded')) }), '已上传']),
-        h('div', {}, [h('b', { id: 'refused-count', text: String(count('refused')) }), '未被接受']),
+        h('div', {}, [h('b', { id: 'waiting-count', text: String(count('waiting')) }), T('waiting')]),
+        h('div', {}, [h('b', { id: 'uploaded-count', text: String(count('uploaded')) }), T('uploaded')]),
+        h('div', {}, [h('b', { id: 'refused-count', text: String(count('refused')) }), T('refused')]),
       ]));
-      var labels = { waiting: '等待上传', uploaded: '已上传', refused: '未被接受' };
+      var labels = { waiting: T('waiting'), uploaded: T('uploaded'), refused: T('refused') };
       queue.appendChild(h('ul', { class: 'list' }, items.slice(0, 200).map(function (i) {
         var other = i.state === 'waiting' && i.username !== state.username;
         return h('li', { 'data-state': i.state }, [
-          h('span', { class: 'state', text: other ? '需由 ' + i.username + ' 登录后上传' : labels[i.state] }),
+          h('span', { class: 'state', text: other ? T('otherUser', { name: i.username }) : labels[i.state] }),
           when(i.recorded_at) + ' ' + i.label,
           i.state === 'refused' ? h('div', { class: 'hint', text: i.message || '' }) : null,
         ]);
@@ -286,7 +293,7 @@
   function logout() {
     S.all().then(function (items) {
       var n = items.filter(function (i) { return i.state === 'waiting'; }).length;
-      if (n && !window.confirm('还有 ' + n + ' 份访谈未上传。退出后它们仍保存在本机，再次登录后上传。确定退出吗？')) return;
+      if (n && !window.confirm(T('logoutConfirm', { n: n }))) return;
       api('POST', '/auth/logout').then(function () {
         state.needLogin = true;
         loginView(null);
@@ -306,21 +313,28 @@
     saveDraft().then(itemView);
   }
   function saveDraft() { return S.set('draft', state.interview); }
+  // The questionnaire in the page's language when the round offers it (the
+  // same ids and codes), else as written in Chinese.
+  function inLanguage(q) {
+    if (!q || I.lang() === 'zh') return q;
+    var t = (q.translations || []).filter(function (x) { return x.language === I.lang(); })[0];
+    return t ? { group: q.group, title: t.title, intro: t.intro, items: t.items, language: t.language } : q;
+  }
   function questionnaire() {
     var iv = state.interview;
     var round = roundOf(iv.round_id);
-    return round && questionnaireOf(round, iv.group);
+    return inLanguage(round && questionnaireOf(round, iv.group));
   }
 
   function itemView() {
     var iv = state.interview;
     var q = questionnaire();
     if (!q) { state.interview = null; S.del('draft'); return render(); }
-    var back = h('button', { id: 'back', text: '上一题', onclick: function () { iv.at = Math.max(-1, iv.at - 1); saveDraft().then(itemView); } });
+    var back = h('button', { id: 'back', text: T('previous'), onclick: function () { iv.at = Math.max(-1, iv.at - 1); saveDraft().then(itemView); } });
     var quit = h('button', {
-      id: 'quit', text: '放弃本次访谈',
+      id: 'quit', text: T('quit'),
       onclick: function () {
-        if (!window.confirm('放弃后本次访谈的回答不会保存。确定放弃吗？')) return;
+        if (!window.confirm(T('quitConfirm'))) return;
         state.interview = null;
         S.del('draft').then(render);
       },
@@ -330,8 +344,9 @@
         h('p', { class: 'progress', text: iv.label }),
         h('h1', { text: q.title }),
         h('p', { class: 'intro', text: q.intro }),
-        h('p', { class: 'hint', text: '请先向受访者读出以上说明，并告知访谈匿名、不记录姓名。' }),
-        h('button', { class: 'primary wide', id: 'begin', text: '开始第一题', onclick: function () { iv.at = 0; saveDraft().then(itemView); } }),
+        I.lang() !== 'zh' && !q.language ? h('p', { class: 'hint', id: 'questionnaire-zh', text: T('questionnaireZh') }) : null,
+        h('p', { class: 'hint', text: T('readIntro') }),
+        h('button', { class: 'primary wide', id: 'begin', text: T('first'), onclick: function () { iv.at = 0; saveDraft().then(itemView); } }),
         h('div', { class: 'row' }, [quit]),
       ])]);
     }
@@ -350,7 +365,7 @@
       ta.value = (chosen && chosen.text) || '';
       body = h('div', {}, [
         ta,
-        h('button', { class: 'primary wide', id: 'next', text: '下一题', onclick: function () {
+        h('button', { class: 'primary wide', id: 'next', text: T('next'), onclick: function () {
           var t = ta.value.trim();
           answer(t ? { text: t } : undefined);
         } }),
@@ -365,11 +380,11 @@
         });
       }));
       if (!item.required) {
-        body.appendChild(h('button', { id: 'skip', text: '跳过（受访者不回答）', onclick: function () { answer(undefined); } }));
+        body.appendChild(h('button', { id: 'skip', text: T('skip'), onclick: function () { answer(undefined); } }));
       }
     }
     show([h('section', {}, [
-      h('p', { class: 'progress', id: 'progress', text: iv.label + ' · 第 ' + (iv.at + 1) + ' / ' + q.items.length + ' 题' }),
+      h('p', { class: 'progress', id: 'progress', text: T('progress', { label: iv.label, at: iv.at + 1, n: q.items.length }) }),
       h('p', { class: 'item-text', id: 'item-text', text: item.text }),
       body,
       h('div', { class: 'row', style: 'margin-top:18px' }, [back, quit]),
@@ -382,12 +397,12 @@
     var missing = q.items.filter(function (i) { return i.required && i.kind !== 'text' && !iv.answers[i.id]; });
     var answered = Object.keys(iv.answers).length;
     show([h('section', {}, [
-      h('h1', { text: '访谈结束' }),
-      h('p', { text: '共 ' + q.items.length + ' 题，已回答 ' + answered + ' 题。' }),
-      missing.length ? h('p', { class: 'warn', text: '还有必答题未回答：第 ' + missing.map(function (m) { return q.items.indexOf(m) + 1; }).join('、') + ' 题。' }) : null,
-      h('button', { class: 'primary wide', id: 'save', disabled: missing.length > 0, text: '保存访谈', onclick: save }),
+      h('h1', { text: T('finished') }),
+      h('p', { text: T('answered', { n: q.items.length, m: answered }) }),
+      missing.length ? h('p', { class: 'warn', text: T('missing', { list: missing.map(function (m) { return q.items.indexOf(m) + 1; }).join(T('listSep')) }) }) : null,
+      h('button', { class: 'primary wide', id: 'save', disabled: missing.length > 0, text: T('save'), onclick: save }),
       h('div', { class: 'row', style: 'margin-top:10px' }, [
-        h('button', { id: 'back', text: '返回修改', onclick: function () { iv.at = q.items.length - 1; saveDraft().then(itemView); } }),
+        h('button', { id: 'back', text: T('edit'), onclick: function () { iv.at = q.items.length - 1; saveDraft().then(itemView); } }),
       ]),
     ])]);
   }
@@ -406,11 +421,11 @@
     // Stored (committed) before the page says so and before the draft goes.
     S.put(item).then(function () { return S.del('draft'); }).then(function () {
       state.interview = null;
-      say('ok', '访谈已保存在本机' + (online() ? '，正在上传…' : '，有网络时自动上传。'));
+      say('ok', online() ? T('savedUploading') : T('savedLater'));
       render();
       upload();
     }, function () {
-      window.alert('保存失败：手机存储空间可能已满。请不要关闭本页，清理空间后再点“保存访谈”。');
+      window.alert(T('saveFailed'));
     });
   }
 
@@ -428,6 +443,12 @@
     homeView();
   }
 
+  document.getElementById('lang').addEventListener('click', function () {
+    I.set(I.lang() === 'zh' ? 'en' : 'zh');
+    if (state.message) state.message = null;
+    if (state.interview) itemView(); else if (document.getElementById('login')) loginView(null); else render();
+    setNet();
+  });
   window.addEventListener('online', function () { setNet(); upload(); });
   window.addEventListener('offline', function () { setNet(); if (!state.interview) render(); });
   // Ask the browser not to evict the saved interviews under storage pressure.

@@ -3,7 +3,7 @@
 // page keeps its data in IndexedDB itself).
 'use strict';
 var CACHE = 'renke-interview-__VERSION__';
-var FILES = ['./', './app.js', './store.js', './app.css', './manifest.webmanifest', './icon.svg'];
+var FILES = ['./', './app.js', './i18n.js', './store.js', './app.css', './manifest.webmanifest', './icon.svg'];
 
 self.addEventListener('install', function (event) {
   event.waitUntil(

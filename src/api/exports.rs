@@ -59,12 +59,13 @@ async fn report_file<E: std::fmt::Display>(
     let d = data::load(&state.db, id).await?;
     let rule = BurstRule::default();
     let _permit = state.heavy.permit().await?;
-    let links = data::integrity(&state.db, &d, rule).await?;
+    let found = data::integrity(&state.db, &d, rule).await?;
+    let clerks = crate::store::paper_keyed::by_clerk(&state.db, id).await?;
     let sensitivity = crate::store::whatif::fold(&state.db, &d, min_n)
         .await?
         .sensitivity();
     let report = report_out(&d, &d.report(min_n), &sensitivity, min_n);
-    let integrity = integrity_out(&d, &links, rule, min_n);
+    let integrity = integrity_out(&d, &found, &clerks, rule, min_n);
     render(&sheets(&report, &integrity))
         .map(Body::from)
         .map_err(|e| AppError::Unexpected(format!("report file: {e}")))

@@ -4,32 +4,23 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use std::collections::{BTreeMap, HashMap};
 
+use super::integrity_sources::{
+    ClerkKeyingOut, IdenticalOut, SourceIntegrityOut, identical_out, source_out,
+};
 use super::{rounds::RoundSummary, types::GroupDto};
 use crate::{
+    domain::collection::CollectionMode,
     domain::{
         integrity::{
             BurstRule, NegativeShare, SharedShare, unusually_few_negatives, unusually_many_shared,
         },
         tally::VALID,
     },
-    store::reports::{LinkIntegrity, RoundData},
+    store::{
+        paper_keyed::ClerkKeying,
+        reports::{Integrity, RoundData},
+    },
 };
-
-/// Identical answer vectors among one school's (or the county's) group.
-#[derive(Debug, Clone, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct IdenticalOut {
-    pub school_id: Option<i64>,
-    pub school_name: Option<String>,
-    pub group: GroupDto,
-    pub group_label: String,
-    pub responses: u64,
-    /// Responses whose scored answers exactly match at least one other response's.
-    pub identical: u64,
-    pub identical_share: Option<f64>,
-    /// The largest set of identical answer vectors.
-    pub largest: u64,
-}
 
 /// Many identical answer vectors in a short window: a sign of coaching.
 #[derive(Debug, Clone, Object)]
@@ -92,8 +83,16 @@ pub struct IntegrityOut {
     pub rule: String,
     pub burst_min_count: u32,
     pub burst_window_minutes: u32,
+    /// Identical answer vectors among phone (web) answers only; keyed
+    /// sheets and interviews are in `sources`.
     pub identical: Vec<IdenticalOut>,
+    /// Bursts among phone (web) answers only.
     pub bursts: Vec<BurstOut>,
+    /// Identical answers source by source (phone, paper, interview), each
+    /// its own signal: every source is listed, with its counts.
+    pub sources: Vec<SourceIntegrityOut>,
+    /// Who keyed how many paper sheets (counts only, never which answers).
+    pub paper_clerks: Vec<ClerkKeyingOut>,
     pub county_negative_share: Option<f64>,
     pub negatives: Vec<NegativeOut>,
     /// The county's share of valid school-level responses from a shared
@@ -133,10 +132,12 @@ fn shared_shares(data: &RoundData) -> (SharedShare, BTreeMap<i64, SharedShare>) 
 
 pub fn integrity_out(
     data: &RoundData,
-    links: &[LinkIntegrity],
+    found: &Integrity,
+    clerks: &[ClerkKeying],
     rule: BurstRule,
     min_n: u64,
 ) -> IntegrityOut {
+    let links = &found.phone;
     let name = |id: Option<i64>| data.school(id).map(|s| s.name.clone());
     let (county, schools) = data.input(min_n).negative_shares();
     let report = data.report(min_n);
@@ -146,25 +147,14 @@ pub fn integrity_out(
         round: (&data.detail.round).into(),
         rule: format!(
             "相同答案：计分题答案完全相同（不含背景题和意见）；集中提交：同一学校同一类对象{}分钟内至少{}份相同答案；\
+             以上两项只看手机答卷，纸质问卷录入与现场访谈的相同答案按来源分列（同一链接内比较），不与手机答卷混合；\
              “一般/不满意”占比不足全县一半且有效问卷不少于{min_n}份的学校标注提醒；\
              “同一设备的家庭成员”答卷占比达到全县两倍且高出10个百分点、有效问卷不少于{min_n}份的学校标注提醒。以上仅供核查，不影响认可率。",
             window, rule.min_count
         ),
         burst_min_count: rule.min_count as u32,
         burst_window_minutes: window,
-        identical: links
-            .iter()
-            .map(|l| IdenticalOut {
-                school_id: l.link.school_id,
-                school_name: name(l.link.school_id),
-                group: l.link.group.into(),
-                group_label: l.link.group.label_zh().to_string(),
-                responses: l.stats.responses,
-                identical: l.stats.identical,
-                identical_share: l.stats.share(),
-                largest: l.stats.largest,
-            })
-            .collect(),
+        identical: links.iter().map(|l| identical_out(data, l)).collect(),
         bursts: links
             .iter()
             .flat_map(|l| l.bursts.iter().map(move |b| (l, b)))
@@ -179,6 +169,15 @@ pub fn integrity_out(
                 vector: b.vector.clone(),
             })
             .collect(),
+        sources: [
+            (CollectionMode::Web, &found.phone),
+            (CollectionMode::Paper, &found.paper),
+            (CollectionMode::Interview, &found.interview),
+        ]
+        .into_iter()
+        .map(|(mode, links)| source_out(mode, links, |l| identical_out(data, l)))
+        .collect(),
+        paper_clerks: clerks.iter().map(ClerkKeyingOut::from).collect(),
         county_negative_share: county.share(),
         negatives: report
             .schools

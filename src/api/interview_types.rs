@@ -74,6 +74,21 @@ pub struct InterviewQuestionnaireOut {
     pub title: String,
     pub intro: String,
     pub items: Vec<PublicItem>,
+    /// The same questionnaire in each language the round offers
+    /// respondents (a complete translation), same ids and codes; empty
+    /// when the round has Chinese only.
+    #[oai(default)]
+    pub translations: Vec<InterviewTranslationOut>,
+}
+
+/// A questionnaire's texts in another language.
+#[derive(Debug, Clone, Object)]
+pub struct InterviewTranslationOut {
+    /// BCP 47 tag (`en`, `ug` …).
+    pub language: String,
+    pub title: String,
+    pub intro: String,
+    pub items: Vec<PublicItem>,
 }
 
 /// An open round with the links the account may interview for.

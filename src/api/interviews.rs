@@ -17,7 +17,12 @@ use crate::error::{Answer, BodyEdit, BodyUpdate, ReviewerRead, SessionRead};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
-    domain::{group::RespondentGroup, questionnaire::ItemKind, round::RoundStatus},
+    domain::{
+        group::RespondentGroup,
+        language::{self, Translations},
+        questionnaire::{ItemKind, Questionnaire},
+        round::RoundStatus,
+    },
     entities::account,
     state::AppState,
     store,
@@ -33,36 +38,56 @@ fn interviewer_out(a: &account::Model, link_ids: Vec<i64>) -> InterviewerOut {
     }
 }
 
-/// The round's questionnaire of a group as the interviewer reads it.
+fn items_out(q: &Questionnaire) -> Vec<PublicItem> {
+    q.items
+        .iter()
+        .map(|i| PublicItem {
+            id: i.id.clone(),
+            kind: i.kind.into(),
+            text: i.text.clone(),
+            required: i.required || i.kind == ItemKind::Scored,
+            options: i
+                .options
+                .iter()
+                .map(|o| PublicOption {
+                    code: o.code,
+                    label: o.label.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The round's questionnaire of a group as the interviewer reads it, with
+/// its translations into the languages respondents are offered.
 async fn questionnaire_out(
     state: &AppState,
     round_id: i64,
     group: RespondentGroup,
+    offered: &[String],
+    all: &Translations,
 ) -> Result<InterviewQuestionnaireOut, crate::error::AppError> {
     let q = store::rounds::questionnaire(&state.db, round_id, group).await?;
+    let translations = offered
+        .iter()
+        .map(|tag| {
+            let texts = store::translations::texts_for(group, &q, tag, all);
+            let t = language::translate(group, &q, &texts);
+            InterviewTranslationOut {
+                language: tag.clone(),
+                title: t.title.clone(),
+                intro: t.intro.clone(),
+                items: items_out(&t),
+            }
+        })
+        .collect();
     Ok(InterviewQuestionnaireOut {
         group: group.into(),
         group_label: group.label_zh().to_string(),
         title: q.title.clone(),
         intro: q.intro.clone(),
-        items: q
-            .items
-            .iter()
-            .map(|i| PublicItem {
-                id: i.id.clone(),
-                kind: i.kind.into(),
-                text: i.text.clone(),
-                required: i.required || i.kind == ItemKind::Scored,
-                options: i
-                    .options
-                    .iter()
-                    .map(|o| PublicOption {
-                        code: o.code,
-                        label: o.label.clone(),
-                    })
-                    .collect(),
-            })
-            .collect(),
+        items: items_out(&q),
+        translations,
     })
 }
 
@@ -206,8 +231,14 @@ impl InterviewsApi {
                 .collect();
             let mut questionnaires = Vec::new();
             groups.sort();
+            let offered = store::translations::complete_languages(&state.db, round_id).await?;
+            let all = if offered.is_empty() {
+                Translations::default()
+            } else {
+                store::translations::load(&state.db, round_id).await?
+            };
             for g in groups {
-                questionnaires.push(questionnaire_out(&state, round_id, g).await?);
+                questionnaires.push(questionnaire_out(&state, round_id, g, &offered, &all).await?);
             }
             rounds.push(InterviewRoundOut {
                 round_id,

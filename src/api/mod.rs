@@ -17,6 +17,7 @@ pub mod county;
 pub mod county_compare_types;
 pub mod exports;
 pub mod health;
+pub mod integrity_sources;
 pub mod integrity_types;
 pub mod interview_types;
 pub mod interview_upload;

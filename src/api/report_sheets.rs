@@ -359,6 +359,32 @@ fn integrity_blocks(i: &IntegrityOut) -> Vec<Block> {
             ]
         })
         .collect();
+    let sources = i
+        .sources
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::text(&s.mode_label),
+                Cell::Int(s.responses as i64),
+                Cell::Int(s.identical as i64),
+                Cell::opt_pct(s.identical_share),
+                Cell::Int(s.largest as i64),
+                Cell::text(&s.signal),
+            ]
+        })
+        .collect();
+    let clerks = i
+        .paper_clerks
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::text(&c.username),
+                Cell::Int(c.sheets as i64),
+                Cell::Int(c.second_entries as i64),
+                Cell::Int(c.identical as i64),
+            ]
+        })
+        .collect();
     let negatives = i
         .negatives
         .iter()
@@ -379,7 +405,7 @@ fn integrity_blocks(i: &IntegrityOut) -> Vec<Block> {
             rows: vec![],
         },
         Block {
-            title: Some("相同答案".into()),
+            title: Some("相同答案（手机答卷）".into()),
             headers: vec![
                 "学校",
                 "调查对象",
@@ -391,9 +417,26 @@ fn integrity_blocks(i: &IntegrityOut) -> Vec<Block> {
             rows: identical,
         },
         Block {
-            title: Some("集中提交".into()),
+            title: Some("集中提交（手机答卷）".into()),
             headers: vec!["开始时间", "结束时间", "学校", "调查对象", "份数", "答案"],
             rows: bursts,
+        },
+        Block {
+            title: Some("相同答案（按来源分列）".into()),
+            headers: vec![
+                "来源",
+                "有效问卷",
+                "与同一链接同来源答卷完全相同",
+                "占比",
+                "最大相同组",
+                "提示",
+            ],
+            rows: sources,
+        },
+        Block {
+            title: Some("录入员录入数量（只计数量，不显示答案）".into()),
+            headers: vec!["录入员", "录入问卷", "第二遍录入", "本人录入中完全相同"],
+            rows: clerks,
         },
         Block {
             title: Some("“一般/不满意”占比".into()),

@@ -14,6 +14,7 @@ use poem::{
 
 const INDEX: &str = include_str!("../../frontend/interview/index.html");
 const APP_JS: &str = include_str!("../../frontend/interview/app.js");
+const I18N_JS: &str = include_str!("../../frontend/interview/i18n.js");
 const STORE_JS: &str = include_str!("../../frontend/interview/store.js");
 const CSS: &str = include_str!("../../frontend/interview/app.css");
 const SW_JS: &str = include_str!("../../frontend/interview/sw.js");
@@ -27,7 +28,7 @@ fn version() -> &'static str {
     static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     V.get_or_init(|| {
         let mut h = sha2::Sha256::new();
-        for part in [INDEX, APP_JS, STORE_JS, CSS, SW_JS, MANIFEST, ICON] {
+        for part in [INDEX, APP_JS, I18N_JS, STORE_JS, CSS, SW_JS, MANIFEST, ICON] {
             h.update(part.as_bytes());
         }
         hex::encode(&h.finalize()[..8])
@@ -44,6 +45,7 @@ fn asset(name: &str) -> Option<(&'static str, &'static str)> {
     Some(match name {
         "" | "index.html" => ("text/html; charset=utf-8", INDEX),
         "app.js" => ("text/javascript; charset=utf-8", APP_JS),
+        "i18n.js" => ("text/javascript; charset=utf-8", I18N_JS),
         "store.js" => ("text/javascript; charset=utf-8", STORE_JS),
         "app.css" => ("text/css; charset=utf-8", CSS),
         "sw.js" => ("text/javascript; charset=utf-8", sw()),
@@ -101,6 +103,7 @@ mod tests {
         for name in [
             "",
             "app.js",
+            "i18n.js",
             "store.js",
             "app.css",
             "manifest.webmanifest",
@@ -114,6 +117,7 @@ mod tests {
         for (_, body) in [
             "",
             "app.js",
+            "i18n.js",
             "store.js",
             "app.css",
             "sw.js",

@@ -168,6 +168,8 @@ pub struct Line<'a> {
     pub submitted_at: i64,
     /// The language answered in (`zh`: as written).
     pub language: &'a str,
+    /// How it was collected: `web`, `paper` or `interview`.
+    pub collection_mode: &'a str,
 }
 
 fn parse_line(line: &str) -> Option<Line<'_>> {
@@ -184,6 +186,7 @@ fn parse_line(line: &str) -> Option<Line<'_>> {
     };
     let submitted_at = next()?.parse().ok()?;
     let language = next()?;
+    let collection_mode = next()?;
     next().is_none().then_some(Line {
         id,
         link_id,
@@ -192,6 +195,7 @@ fn parse_line(line: &str) -> Option<Line<'_>> {
         stored,
         submitted_at,
         language,
+        collection_mode,
     })
 }
 
@@ -210,6 +214,7 @@ fn line_fields(backend: DbBackend) -> Vec<String> {
     .to_vec();
     fields.push(unix_seconds(backend, "submitted_at"));
     fields.push("language".to_string());
+    fields.push("collection_mode".to_string());
     fields
 }
 
@@ -446,7 +451,7 @@ mod tests {
 
     #[test]
     fn lines_are_read_field_by_field() {
-        let l = parse_line("42 7 too_fast 1121t 3 4 17 1795967400 kk-Arab").unwrap();
+        let l = parse_line("42 7 too_fast 1121t 3 4 17 1795967400 kk-Arab paper").unwrap();
         assert_eq!((l.id, l.link_id), (42, 7));
         assert_eq!((l.validity, l.answers), ("too_fast", "1121t"));
         assert_eq!(
@@ -459,11 +464,12 @@ mod tests {
         );
         assert_eq!(l.submitted_at, 1_795_967_400);
         assert_eq!(l.language, "kk-Arab");
+        assert_eq!(l.collection_mode, "paper");
         assert!(
-            parse_line("42 7 valid 11 3 4 17 9").is_none(),
+            parse_line("42 7 valid 11 3 4 17 9 zh").is_none(),
             "a field missing"
         );
-        assert!(parse_line("42 7 valid 11 3 4 17 9 zh extra").is_none());
-        assert!(parse_line("x 7 valid 11 3 4 17 9 zh").is_none());
+        assert!(parse_line("42 7 valid 11 3 4 17 9 zh web extra").is_none());
+        assert!(parse_line("x 7 valid 11 3 4 17 9 zh web").is_none());
     }
 }

@@ -15,6 +15,7 @@ pub mod liaisons;
 pub mod links;
 pub mod page_texts;
 pub mod paper;
+pub mod paper_keyed;
 pub mod quotas;
 pub mod readiness;
 pub mod recompute;

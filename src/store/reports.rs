@@ -329,14 +329,29 @@ impl Gathered {
     }
 }
 
-/// Examines the valid responses of a round, link by link, from one read of
-/// the round in table order (reading link by link was a random page read
-/// per response on a large round).
+/// The integrity scan of a round, apart by how the responses were
+/// collected: identical phone answers, identical keyed sheets and identical
+/// interviews are different signals and never mixed.
+#[derive(Default)]
+pub struct Integrity {
+    /// Phone (web) answers: identical vectors and bursts.
+    pub phone: Vec<LinkIntegrity>,
+    /// Keyed paper sheets: identical sheets of one link (a sheet keyed
+    /// twice, photocopies). Bursts are not looked for: keying is bursty.
+    pub paper: Vec<LinkIntegrity>,
+    /// On-site interviews: identical interviews of one link (uploaded in
+    /// batches, so no bursts either).
+    pub interview: Vec<LinkIntegrity>,
+}
+
+/// Examines the valid responses of a round, link by link and source by
+/// source, from one read of the round in table order (reading link by link
+/// was a random page read per response on a large round).
 pub async fn integrity(
     db: &DatabaseConnection,
     data: &RoundData,
     rule: BurstRule,
-) -> Result<Vec<LinkIntegrity>, AppError> {
+) -> Result<Integrity, AppError> {
     let scored: BTreeMap<RespondentGroup, Vec<usize>> = data
         .questionnaires
         .iter()
@@ -352,34 +367,47 @@ pub async fn integrity(
         .collect();
     let none: &[usize] = &[];
     let positions = |link: &LinkInfo| scored.get(&link.group).map_or(none, Vec::as_slice);
-    let mut gathered: HashMap<i64, (&LinkInfo, Gathered)> = data
-        .links
-        .iter()
-        .map(|l| (l.id, (l, Gathered::Packed(Vec::new()))))
-        .collect();
+    let links: HashMap<i64, &LinkInfo> = data.links.iter().map(|l| (l.id, l)).collect();
+    let mut gathered: HashMap<(CollectionMode, i64), (&LinkInfo, Gathered)> = HashMap::new();
     bulk::each_response(db, Scope::Round(data.detail.round.id), |r| {
         if r.validity == VALID.code() {
-            if let Some((link, g)) = gathered.get_mut(&r.link_id) {
+            let mode = CollectionMode::from_code(r.collection_mode).unwrap_or(CollectionMode::Web);
+            if let Some(link) = links.get(&r.link_id) {
+                let (link, g) = gathered
+                    .entry((mode, r.link_id))
+                    .or_insert_with(|| (link, Gathered::Packed(Vec::new())));
                 g.push(r.submitted_at, r.answers, positions(link));
             }
         }
         Ok(())
     })
     .await?;
-    let mut gathered: Vec<(&LinkInfo, Gathered)> = gathered.into_values().collect();
-    gathered.sort_by_key(|(l, _)| l.id);
-    let mut out = Vec::new();
-    for (link, g) in gathered {
+    let mut gathered: Vec<((CollectionMode, i64), (&LinkInfo, Gathered))> =
+        gathered.into_iter().collect();
+    gathered.sort_by_key(|(k, _)| *k);
+    let mut out = Integrity::default();
+    for ((mode, _), (link, g)) in gathered {
         let arrivals = g.arrivals(positions(link));
         if arrivals.is_empty() {
             continue;
         }
         let (stats, bursts) = examine(&arrivals, rule);
-        out.push(LinkIntegrity {
+        let found = LinkIntegrity {
             link: link.clone(),
             stats,
             bursts,
-        });
+        };
+        match mode {
+            CollectionMode::Web => out.phone.push(found),
+            CollectionMode::Paper => out.paper.push(LinkIntegrity {
+                bursts: vec![],
+                ..found
+            }),
+            CollectionMode::Interview => out.interview.push(LinkIntegrity {
+                bursts: vec![],
+                ..found
+            }),
+        }
     }
     crate::memory::release_freed();
     Ok(out)

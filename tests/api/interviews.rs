@@ -166,6 +166,9 @@ async fn an_interviewer_downloads_only_its_assignments_with_their_questionnaires
     assert_eq!(qs.len(), 1);
     assert_eq!(qs[0]["group"], "parent");
     assert!(qs[0]["items"].as_array().unwrap().len() > 5);
+    // Chinese only: no translation to carry (interview_en.test.mjs covers
+    // a round with English).
+    assert_eq!(qs[0]["translations"], json!([]));
 
     // The organiser lists the round's interviewers, and gives this one the
     // deputies too: the next download has both links.
@@ -494,4 +497,121 @@ async fn another_countys_interviewer_and_organiser_meet_404() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
     }
     assert_eq!(count_responses(&f.app.db).await, 0);
+}
+
+#[tokio::test]
+async fn the_download_carries_the_rounds_english_questionnaire_with_the_same_ids() {
+    let app = spawn_app().await;
+    let token = app.token_for("organiser").await;
+    app.seed_schools(&token, 1).await;
+    let round = app.create_round(&token, &["parent"], json!({})).await;
+    let id = round["id"].as_i64().unwrap();
+    app.put(
+        &token,
+        &format!("/api/rounds/{id}/languages"),
+        json!({"languages": ["en"]}),
+    )
+    .await;
+    let q = json_of(
+        app.get(&token, &format!("/api/rounds/{id}/questionnaires/parent"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    // Test data, not a translation: "EN " before each Chinese text.
+    let mut csv = String::from("键 key,中文原文 zh,en\n");
+    let mut add = |key: String, zh: &str| {
+        let cell = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+        csv.push_str(&format!(
+            "{key},{},{}\n",
+            cell(zh),
+            cell(&format!("EN {zh}"))
+        ));
+    };
+    add("parent/title".into(), q["title"].as_str().unwrap());
+    if !q["intro"].as_str().unwrap().trim().is_empty() {
+        add("parent/intro".into(), q["intro"].as_str().unwrap());
+    }
+    for item in q["items"].as_array().unwrap() {
+        let item_id = item["id"].as_str().unwrap();
+        add(format!("parent/{item_id}"), item["text"].as_str().unwrap());
+        for o in item["options"].as_array().into_iter().flatten() {
+            add(
+                format!("parent/{item_id}/{}", o["code"]),
+                o["label"].as_str().unwrap(),
+            );
+        }
+    }
+    let done = json_of(
+        app.client
+            .post(app.url(&format!("/api/rounds/{id}/translations")))
+            .bearer_auth(&token)
+            .header("content-type", "application/octet-stream")
+            .body(csv)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(done["languages"][0]["complete"], true, "{done}");
+    json_of(
+        app.post(&token, &format!("/api/rounds/{id}/open"), json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let links = json_of(
+        app.get(&token, &format!("/api/rounds/{id}/links")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let link = links["links"][0]["id"].as_i64().unwrap();
+    let created = json_of(
+        app.post(
+            &token,
+            &format!("/api/rounds/{id}/interviewers"),
+            json!({"username": "fangtan-en", "link_ids": [link]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let login = json_of(
+        app.login("fangtan-en", created["password"].as_str().unwrap())
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let bundle = json_of(
+        app.get(
+            login["token"].as_str().unwrap(),
+            "/api/interview/assignments",
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let qs = &bundle["rounds"][0]["questionnaires"][0];
+    let en = &qs["translations"][0];
+    assert_eq!(en["language"], "en", "{qs}");
+    assert_eq!(en["title"], format!("EN {}", qs["title"].as_str().unwrap()));
+    let (zh_items, en_items) = (
+        qs["items"].as_array().unwrap(),
+        en["items"].as_array().unwrap(),
+    );
+    assert_eq!(zh_items.len(), en_items.len());
+    for (z, e) in zh_items.iter().zip(en_items) {
+        assert_eq!(z["id"], e["id"]);
+        assert_eq!(e["text"], format!("EN {}", z["text"].as_str().unwrap()));
+        let codes = |i: &Value| -> Vec<Value> {
+            i["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|o| o["code"].clone())
+                .collect()
+        };
+        assert_eq!(codes(z), codes(e));
+    }
 }

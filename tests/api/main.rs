@@ -15,6 +15,7 @@ mod demo;
 mod freeze;
 mod hardening;
 mod health;
+mod integrity_sources;
 mod interviews;
 mod languages;
 mod liaison;

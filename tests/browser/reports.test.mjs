@@ -229,6 +229,11 @@ test('a reviewer reads the report of known answers and downloads it, without edi
     // The too-fast response is counted, by reason, apart from the rates.
     await page.locator('[data-test=invalid-reasons]').getByText('答题过快：1').waitFor();
     await page.locator('[data-test=integrity-note]').getByText('不改变任何认可率').waitFor();
+    // Identical answers source by source, each its own signal; here phone answers only.
+    const sources = page.locator('[data-test=integrity-sources] .el-table__body-wrapper tr');
+    assert.equal(await sources.count(), 3);
+    for (const label of ['手机扫码填写', '纸质问卷（录入）', '现场访谈']) await sources.getByText(label).waitFor();
+    await page.locator('[data-test=paper-clerks]').getByText('本轮还没有录入纸质问卷').waitFor();
     // Item rates grouped by the inspection's content areas.
     await page.locator('[data-test=area-table] [data-area=教育公平]').waitFor();
     await page.locator('[data-test=area-table] [data-area=减轻过重课业负担]').waitFor();
