@@ -279,7 +279,7 @@ async fn time(conn: &DatabaseConnection, round_id: i64) -> anyhow::Result<()> {
     println!(
         "integrity scan: {:.0} ms over {} links",
         t.elapsed().as_secs_f64() * 1000.0,
-        links.len()
+        links.phone.len() + links.paper.len() + links.interview.len()
     );
     resident();
 
