@@ -37,6 +37,7 @@ export type AssessmentIn = Schemas['AssessmentIn'];
 export type AssessmentComparison = Schemas['AssessmentComparisonOut'];
 export type CountyPart = Schemas['CountyPartOut'];
 export type CountyRow = Schemas['CountyRowOut'];
+export type SchoolBelow = Schemas['SchoolBelowOut'];
 type ErrorBody = Schemas['ErrorBody'];
 /** The closed list of codes an error answer carries (the spec's `ErrorCode`). */
 export type ErrorCode = Schemas['ErrorCode'];
