@@ -112,17 +112,20 @@ impl Application {
         if let Some(url) = &state.settings.public_url {
             tracing::info!(public_url = %url, "survey links use this base URL");
         }
-        sweep_room_sessions(state.clone());
+        let sweeper = sweep_room_sessions(state.clone());
         let app = routes(state);
         Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(30)))
             .await?;
-        // The routes (and with them the last writer handles) are gone: the
-        // writer finishes what is queued and stops.
+        // The routes are gone; the background tasks hold the last other
+        // handles of the state (and with it of the writer): once they stop,
+        // the writer finishes what is queued and stops.
         if let Some(task) = metrics_server {
             task.abort();
             let _ = task.await;
         }
+        sweeper.abort();
+        let _ = sweeper.await;
         match tokio::time::timeout(Duration::from_secs(30), writer_task).await {
             Ok(_) => tracing::info!("shut down cleanly"),
             Err(_) => tracing::error!("submission writer did not finish in 30 s"),
@@ -132,8 +135,8 @@ impl Application {
 }
 
 /// Every minute, room sessions that ran out get their audit entry (the
-/// task ends with the runtime).
-fn sweep_room_sessions(state: AppState) {
+/// caller aborts the task at shutdown: it holds a handle of the writer).
+fn sweep_room_sessions(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(60));
         loop {
@@ -142,7 +145,7 @@ fn sweep_room_sessions(state: AppState) {
                 tracing::warn!(error = %err, "room sessions: recording expired sessions failed");
             }
         }
-    });
+    })
 }
 
 /// The whole HTTP surface.

@@ -270,6 +270,7 @@ impl From<&Checklist> for ChecklistOut {
 /// A county's entry for one item. Values only for an item with
 /// thresholds (value2 for its second), occurred only for a veto item.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CheckIn {
     pub value1: Option<f64>,
     pub value2: Option<f64>,
@@ -347,6 +348,7 @@ pub struct SchoolFactsDto {
 
 /// One grade's students and classes.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct GradeCountDto {
     /// 1 (一年级) … 9 (九年级); 1–6 小学, 7–9 初中.
     pub grade: u8,
@@ -468,6 +470,7 @@ impl From<&(school::Model, SchoolFacts, DateTime<Utc>)> for SchoolFactsEntryOut 
 
 /// The survey round whose rate is the 学年's 社会认可度.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SurveyRoundIn {
     /// A round of the county; absent: its latest opened round.
     pub round_id: Option<i64>,

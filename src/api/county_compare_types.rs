@@ -74,6 +74,7 @@ impl From<CountyPartOut> for CountyRowOut {
 /// The counties beneath the node taken together (no pooled rate: the
 /// counties' own rounds may ask different questions under different rules).
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OwnRoundsSummaryOut {
     /// Counties compared, with a round, and passing (达标).
     pub counties: u32,
@@ -87,6 +88,7 @@ pub struct OwnRoundsSummaryOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CountyComparisonOut {
     /// The node compared beneath, and its name.
     pub region_id: i64,

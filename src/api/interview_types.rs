@@ -104,6 +104,7 @@ pub struct InterviewRoundOut {
 
 /// What the interviewer page downloads before going offline.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MyInterviewsOut {
     pub username: String,
     pub display_name: String,

@@ -8,6 +8,7 @@ use crate::{app::checklist::YearChange, domain::checklist::Part};
 
 /// A first-level indicator's status in both years.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct StatusChangeOut {
     /// resource, guarantee, quality, recognition, veto
     pub key: String,
@@ -20,6 +21,7 @@ pub struct StatusChangeOut {
 
 /// One indicator's CV in both years.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CvChangeOut {
     pub stage: StageDto,
     pub indicator: IndicatorDto,
@@ -33,6 +35,7 @@ pub struct CvChangeOut {
 
 /// The schools of a 学段 meeting the school rule in both years.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SchoolsChangeOut {
     pub stage: StageDto,
     pub passing_before: u32,
@@ -44,6 +47,7 @@ pub struct SchoolsChangeOut {
 
 /// What changed between two 学年.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ReadinessChangeOut {
     pub from_year: String,
     pub school_year: String,

@@ -82,6 +82,7 @@ impl From<store::regions::RegionRow> for RegionOut {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RegionIn {
     /// 行政区划代码, 6 digits.
     pub code: String,

@@ -64,3 +64,17 @@ async fn unknown_api_routes_answer_json() {
     assert_eq!(body["code"], "not_found");
     assert!(body["message"].is_string());
 }
+
+/// SIGTERM stops the server cleanly and at once: the routes and every
+/// background task let go of the submission writer, which drains and ends
+/// (a task holding it kept every stop waiting 30 s and logging an error).
+#[tokio::test]
+async fn a_stop_signal_shuts_down_cleanly() {
+    let (url, _dir) = fresh_database().await;
+    let server = crate::process::RenkeProcess::serve(&url, &[]);
+    let r = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let log = server.terminate();
+    assert!(log.contains("shut down cleanly"), "{log}");
+    assert!(!log.contains("did not finish"), "{log}");
+}

@@ -149,6 +149,23 @@ for item in public["items"]:
 # links by the fuzzer, and an upload of one interview (source interview).
 interviewer = call("POST", f"/rounds/{demo_round}/interviewers",
                    {"username": "fuzz-interviewer", "link_ids": [submit_link["id"]]}, admin)
+# A school liaison (学校联络员) of the room link's school: it opens a session
+# on that school's teacher link (closed and printed by the liaison run) and
+# one is left to be opened by the fuzzer; a spare liaison is unassigned.
+room_school = room_link["school_id"]
+liaison = call("POST", f"/rounds/{demo_round}/liaisons",
+               {"username": "fuzz-liaison", "school_ids": [room_school]}, admin)
+spare_liaison = call("POST", f"/rounds/{demo_round}/liaisons",
+                     {"username": "fuzz-liaison-spare", "school_ids": [room_school]}, admin)
+# The admin run reassigns this one with generated school lists (not the
+# liaison whose token the liaison run uses).
+reassigned_liaison = call("POST", f"/rounds/{demo_round}/liaisons",
+                          {"username": "fuzz-liaison-reassigned", "school_ids": [room_school]}, admin)
+liaison_token = login("fuzz-liaison", liaison["password"])
+school_links = [l for l in links if l.get("school_id") == room_school and l["id"] != room_link["id"]]
+liaison_room = call("POST", f"/rounds/{demo_round}/liaison/links/{school_links[0]['id']}/room-sessions",
+                    {}, liaison_token)
+liaison_open_link = school_links[1] if len(school_links) > 1 else room_link
 edit_id = edit_round["id"]
 questionnaire = call("GET", f"/rounds/{edit_id}/questionnaires/parent", token=admin)
 update_round_body = {k: edit_round[k] for k in
@@ -326,6 +343,17 @@ ops = {
                           "body": {"interviews": [{"client_id": str(uuid.uuid4()),
                                                    "link_id": submit_link["id"],
                                                    "answers": answers, "duration_ms": 300000}]}},
+    "list_liaisons": {"path": {"id": demo_round}},
+    "create_liaison": {"path": {"id": demo_round},
+                       "body": {"username": "fuzz-liaison-2", "school_ids": [room_school]}},
+    "assign_liaison": {"path": {"id": demo_round, "account_id": reassigned_liaison["liaison"]["id"]},
+                       "body": {"school_ids": [room_school]}},
+    "unassign_liaison": {"path": {"id": demo_round, "account_id": spare_liaison["liaison"]["id"]}},
+    "get_my_rooms": {},
+    "liaison_open_room_session": {"path": {"id": demo_round, "link_id": liaison_open_link["id"]},
+                                  "body": {"minutes": 45}},
+    "liaison_close_room_session": {"path": {"id": demo_round, "session_id": liaison_room["id"]}},
+    "liaison_room_session_sheet": {"path": {"id": demo_round, "session_id": liaison_room["id"]}},
     "close_room_session": {"path": {"id": demo_round, "session_id": room["id"]}},
     "list_room_session_responses": {"path": {"id": demo_round, "session_id": room["id"]}},
     "get_room_session_sheet": {"path": {"id": demo_round, "session_id": room["id"]}},
@@ -392,7 +420,7 @@ def toml_value(v):
 # Path ids fixed per operation in the examples, coverage and fuzzing phases:
 # only the bodies and query strings are generated, so the handlers' real work
 # runs.
-for role in ("admin", "reviewer", "anonymous"):
+for role in ("admin", "reviewer", "anonymous", "liaison"):
     lines = ["[generation]", "database = \"none\"", ""]
     for op_id, conf in ops.items():
         params = conf.get("path", {})
@@ -446,4 +474,4 @@ parameters = {{ "body.opens_at" = {{ dictionary = "opens_at", probability = 0.9 
 """)
 
 with open(f"{out}/tokens.env", "w") as f:
-    f.write(f"admin_token={admin}\nreviewer_token={reviewer}\n")
+    f.write(f"admin_token={admin}\nreviewer_token={reviewer}\nliaison_token={liaison_token}\n")
