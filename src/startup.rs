@@ -141,9 +141,7 @@ fn sweep_room_sessions(state: AppState) -> tokio::task::JoinHandle<()> {
         let mut every = tokio::time::interval(Duration::from_secs(60));
         loop {
             every.tick().await;
-            if let Err(err) = crate::app::rooms::record_expired(state.app()).await {
-                tracing::warn!(error = %err, "room sessions: recording expired sessions failed");
-            }
+            crate::app::rooms::record_expired_or_warn(state.app()).await;
         }
     })
 }

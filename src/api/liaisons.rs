@@ -251,9 +251,7 @@ impl LiaisonsApi {
     ) -> Answer<Json<MyRoomsOut>, SessionRead> {
         let who = auth.user();
         let me = store::accounts::get(&state.db, who.id).await?;
-        if let Err(err) = app::rooms::record_expired(state.app()).await {
-            tracing::warn!(error = %err, "room sessions: recording expired sessions failed");
-        }
+        app::rooms::record_expired_or_warn(state.app()).await;
         let mut by_round: BTreeMap<std::cmp::Reverse<i64>, Vec<i64>> = BTreeMap::new();
         for (round, school) in store::liaisons::of_account(&state.db, who.id).await? {
             by_round

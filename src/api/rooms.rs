@@ -50,9 +50,7 @@ pub enum OpenedResponse {
 pub(super) async fn all(state: &AppState, round_id: i64) -> Result<RoomSessionsOut, AppError> {
     // Sessions that ran out since the last sweep get their audit entry
     // first; a failure there must not hide the list.
-    if let Err(err) = app::rooms::record_expired(state.app()).await {
-        tracing::warn!(error = %err, "room sessions: recording expired sessions failed");
-    }
+    app::rooms::record_expired_or_warn(state.app()).await;
     let sessions = store::rooms::list(&state.db, round_id).await?;
     let links = store::links::list(&state.db, round_id).await?;
     let counts = store::rooms::counts(&state.db, round_id).await?;

@@ -145,6 +145,14 @@ async fn ran_and_gathered(
     ))
 }
 
+/// [`record_expired`] where a failure must not stop the caller (a list
+/// being read, the periodic sweep): it is logged as a warning.
+pub async fn record_expired_or_warn(ctx: Ctx<'_>) {
+    if let Err(err) = record_expired(ctx).await {
+        tracing::warn!(error = %err, "room sessions: recording expired sessions failed");
+    }
+}
+
 /// Writes the audit entry of every session whose time and grace ran out
 /// without anyone closing it, once (several instances may sweep at once:
 /// only the one that marks the session ended writes the entry). Returns how
