@@ -125,6 +125,7 @@ async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
             use response::Column as C;
             insert.into_table(response::Entity).columns([
                 C::ClientId,
+                C::CountyId,
                 C::RoundId,
                 C::LinkId,
                 C::SchoolId,
@@ -164,6 +165,7 @@ async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
                 let fast = rng.random::<f64>() < 0.03;
                 insert.values_panic([
                     uuid::Uuid::new_v4().to_string().into(),
+                    l.county_id.into(),
                     round_id.into(),
                     l.id.into(),
                     l.school_id.into(),

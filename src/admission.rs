@@ -23,6 +23,8 @@ use crate::domain::{
 #[derive(Debug, Clone)]
 pub struct Submission {
     pub client_id: String,
+    /// The link's county, stored on the response and its tallies.
+    pub county_id: i64,
     pub round_id: i64,
     pub link_id: i64,
     pub school_id: Option<i64>,
@@ -78,6 +80,8 @@ pub enum SheetClaim {
 /// A sheet row stored with its response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewSheet {
+    /// The link's county.
+    pub county_id: i64,
     pub round_id: i64,
     pub link_id: i64,
     pub serial: String,
@@ -223,6 +227,7 @@ mod tests {
         Submission {
             client_id: client_id.into(),
             round_id: 1,
+            county_id: 1,
             link_id: 7,
             school_id: school.then_some(3),
             group: RespondentGroup::Parent,

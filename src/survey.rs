@@ -351,6 +351,7 @@ async fn check_and_store(
         .writer
         .submit(Submission {
             client_id: input.client_id.hyphenated().to_string(),
+            county_id: open.ctx().link.county_id,
             round_id: open.ctx().round.id,
             link_id: open.ctx().link.id,
             school_id: open.ctx().link.school_id,

@@ -312,7 +312,8 @@ async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admit
     let legacy = store::devices::legacy_marks(txn, &wanted).await?;
     let mut first = admission::first_claims(&fresh, &legacy);
     let mut claimed: HashMap<DeviceKey, String> = HashMap::new();
-    for key in store::devices::claim(txn, first.keys()).await? {
+    let counties: HashMap<i64, i64> = batch.iter().map(|s| (s.round_id, s.county_id)).collect();
+    for key in store::devices::claim(txn, first.keys(), &counties).await? {
         if let Some(client_id) = first.remove(&key) {
             claimed.insert(key, client_id);
         }

@@ -13,7 +13,8 @@ pub struct InsertResult {
     pub elapsed: Duration,
 }
 
-async fn fixtures(conn: &DatabaseConnection) -> anyhow::Result<(i64, i64)> {
+/// (county, round, link) of the bench's own round.
+async fn fixtures(conn: &DatabaseConnection) -> anyhow::Result<(i64, i64, i64)> {
     let now = chrono::Utc::now();
     let now_s = now.to_rfc3339();
     let pg = conn.get_database_backend() == sea_orm::DbBackend::Postgres;
@@ -31,8 +32,8 @@ async fn fixtures(conn: &DatabaseConnection) -> anyhow::Result<(i64, i64)> {
     ))
     .await?;
     conn.execute_unprepared(&format!(
-        "INSERT INTO links (round_id, respondent_group, token, enabled, created_at) \
-         VALUES ((SELECT MAX(id) FROM rounds), 'parent', 'bench-{}', {}, {})",
+        "INSERT INTO links (county_id, round_id, respondent_group, token, enabled, created_at) \
+         VALUES ((SELECT MIN(id) FROM county), (SELECT MAX(id) FROM rounds), 'parent', 'bench-{}', {}, {})",
         uuid::Uuid::new_v4().simple(),
         if pg { "true" } else { "1" },
         ts(&now_s)
@@ -41,11 +42,15 @@ async fn fixtures(conn: &DatabaseConnection) -> anyhow::Result<(i64, i64)> {
     let row = conn
         .query_one_raw(sea_orm::Statement::from_string(
             conn.get_database_backend(),
-            "SELECT MAX(id) AS l, MAX(round_id) AS r FROM links",
+            "SELECT MAX(id) AS l, MAX(round_id) AS r, MIN(county_id) AS c FROM links",
         ))
         .await?
         .ok_or_else(|| anyhow::anyhow!("no link"))?;
-    Ok((row.try_get("", "r")?, row.try_get("", "l")?))
+    Ok((
+        row.try_get("", "c")?,
+        row.try_get("", "r")?,
+        row.try_get("", "l")?,
+    ))
 }
 
 pub async fn run(
@@ -56,9 +61,10 @@ pub async fn run(
     let settings = Settings::for_test(database_url);
     let conn = db::connect(&settings).await?;
     db::migrate(&conn).await?;
-    let (round_id, link_id) = fixtures(&conn).await?;
+    let (county_id, round_id, link_id) = fixtures(&conn).await?;
     let cols = [
         "client_id",
+        "county_id",
         "round_id",
         "link_id",
         "school_id",
@@ -87,6 +93,7 @@ pub async fn run(
         for _ in 0..batch {
             q.values([
                 uuid::Uuid::new_v4().to_string().into(),
+                county_id.into(),
                 round_id.into(),
                 link_id.into(),
                 Option::<i64>::None.into(),

@@ -134,6 +134,7 @@ async fn try_store(
         .writer
         .submit(Submission {
             client_id: interview.client_id.hyphenated().to_string(),
+            county_id: open.ctx().link.county_id,
             round_id,
             link_id: open.ctx().link.id,
             school_id: open.ctx().link.school_id,

@@ -88,6 +88,7 @@ async fn submit(
         .writer
         .submit(Submission {
             client_id,
+            county_id: open.ctx().link.county_id,
             round_id: open.ctx().round.id,
             link_id: open.ctx().link.id,
             school_id: open.ctx().link.school_id,
@@ -143,6 +144,7 @@ pub async fn enter(
     let keyed = read(&open, &marks)?;
     let client_id = client_id.hyphenated().to_string();
     let new = NewSheet {
+        county_id: open.ctx().link.county_id,
         round_id,
         link_id,
         serial: serial.to_string(),

@@ -32,6 +32,8 @@ pub struct Source<'a> {
 /// The round the responses belong to.
 pub struct RoundFacts<'a> {
     pub id: i64,
+    /// The round's county (stored on every response).
+    pub county_id: i64,
     pub min_answer_seconds: i32,
     /// The round's answer scale (which option is the middle one).
     pub scale: Scale,
@@ -220,6 +222,7 @@ fn submission(
     };
     Ok(Submission {
         client_id: uuid::Uuid::new_v4().hyphenated().to_string(),
+        county_id: round.county_id,
         round_id: round.id,
         link_id: src.link_id,
         school_id: src.school_id,

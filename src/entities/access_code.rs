@@ -10,6 +10,9 @@ pub struct Model {
     pub code_hash: String,
     pub used: bool,
     pub created_at: DateTimeUtc,
+    /// The county the row belongs to (its link's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,9 @@ pub struct Model {
     /// Answers stored from this device under this mark: 1, more when a
     /// household shares the phone (`rounds.shared_device_limit`).
     pub answers: i32,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,9 @@ pub struct Model {
     pub sum_points: i64,
     pub sum_points_sq: i64,
     pub sum_middle: i64,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,9 @@ pub struct Model {
     pub token: String,
     pub enabled: bool,
     pub created_at: DateTimeUtc,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

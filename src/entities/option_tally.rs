@@ -21,6 +21,9 @@ pub struct Model {
     pub n7: i64,
     pub n8: i64,
     pub n9: i64,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -31,6 +31,9 @@ pub struct Model {
     pub room_session_id: Option<i64>,
     /// How it was collected: `web`, `paper` or `interview` (`CollectionMode`).
     pub collection_mode: String,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

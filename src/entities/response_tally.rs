@@ -22,6 +22,9 @@ pub struct Model {
     /// Counted answers that chose the scale's middle option; null when not
     /// kept (tallies written before it was).
     pub sum_middle: Option<i64>,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

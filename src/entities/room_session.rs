@@ -19,6 +19,9 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub grace_minutes: i32,
     pub closed_at: Option<DateTimeUtc>,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

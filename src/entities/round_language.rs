@@ -10,6 +10,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub tag: String,
     pub position: i32,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

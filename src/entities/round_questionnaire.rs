@@ -9,6 +9,9 @@ pub struct Model {
     pub respondent_group: String,
     #[sea_orm(column_type = "Text")]
     pub content: String,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

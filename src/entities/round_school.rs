@@ -16,6 +16,9 @@ pub struct Model {
     pub primary_students: Option<i32>,
     pub junior_students: Option<i32>,
     pub teachers: Option<i32>,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

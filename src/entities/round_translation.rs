@@ -16,6 +16,9 @@ pub struct Model {
     pub source: String,
     #[sea_orm(column_type = "Text")]
     pub text: String,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

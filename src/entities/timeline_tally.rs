@@ -14,6 +14,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub bucket_start: i64,
     pub responses: i64,
+    /// The county the row belongs to (its round's; the distribution column of
+    /// docs/scaling.md).
+    pub county_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

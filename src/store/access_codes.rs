@@ -4,11 +4,16 @@
 use chrono::Utc;
 use rand::Rng;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    sea_query::Expr,
 };
 use std::collections::BTreeSet;
 
-use crate::{entities::access_code, error::AppError, keyed::Keyed};
+use crate::{
+    entities::{access_code, link},
+    error::AppError,
+    keyed::Keyed,
+};
 
 /// Characters a printed code may use: no 0/O, 1/I/L look-alikes.
 pub const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -99,9 +104,17 @@ pub async fn generate(
             fresh.retain(|(h, _)| !taken.contains(h));
         }
         let now = Utc::now();
+        let county_id: i64 = link::Entity::find_by_id(link_id)
+            .select_only()
+            .column(link::Column::CountyId)
+            .into_tuple()
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::not_found("链接不存在"))?;
         for chunk in fresh.chunks(500) {
             access_code::Entity::insert_many(chunk.iter().map(|(h, _)| access_code::ActiveModel {
                 link_id: Set(link_id),
+                county_id: Set(county_id),
                 code_hash: Set(h.clone()),
                 used: Set(false),
                 created_at: Set(now),

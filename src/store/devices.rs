@@ -7,7 +7,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait, OnConflict, Query},
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::{
     admission::{DeviceKey, mark_link},
@@ -83,9 +83,11 @@ pub async fn legacy_marks(
 
 /// Marks devices as having answered, in one INSERT; returns the marks it
 /// stored (a device already marked is missing).
+/// `counties`: each round's county, stored on its marks.
 pub async fn claim<'a>(
     txn: &impl ConnectionTrait,
     keys: impl ExactSizeIterator<Item = &'a DeviceKey>,
+    counties: &HashMap<i64, i64>,
 ) -> Result<Vec<DeviceKey>, AppError> {
     use device_mark::Column as C;
     if keys.len() == 0 {
@@ -95,7 +97,7 @@ pub async fn claim<'a>(
     let mut insert = Query::insert();
     insert
         .into_table(device_mark::Entity)
-        .columns(key_cols)
+        .columns(key_cols.into_iter().chain([C::CountyId]))
         .on_conflict(OnConflict::columns(key_cols).do_nothing().to_owned())
         .returning(Query::returning().columns(key_cols));
     for (round_id, group, link_id, hash) in keys {
@@ -105,6 +107,7 @@ pub async fn claim<'a>(
                 group.code().into(),
                 (*link_id).into(),
                 hash.clone().into(),
+                county_of(counties, *round_id)?.into(),
             ])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     }
@@ -164,4 +167,12 @@ pub async fn release(txn: &impl ConnectionTrait, key: DeviceKey) -> Result<(), A
         .exec(txn)
         .await?;
     Ok(())
+}
+
+/// A round's county from the batch's own submissions.
+fn county_of(counties: &HashMap<i64, i64>, round_id: i64) -> Result<i64, AppError> {
+    counties
+        .get(&round_id)
+        .copied()
+        .ok_or_else(|| AppError::Unexpected(format!("no county for round {round_id}")))
 }

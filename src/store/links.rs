@@ -61,6 +61,7 @@ pub async fn sync(
             link::Entity::delete_by_id(l.id).exec(db).await?;
         }
     }
+    let county_id = super::scope::round_county(db, round_id).await?;
     for (school_id, g) in wanted {
         let present = existing
             .iter()
@@ -68,6 +69,7 @@ pub async fn sync(
         if !present {
             link::ActiveModel {
                 round_id: Set(round_id),
+                county_id: Set(county_id),
                 school_id: Set(school_id),
                 respondent_group: Set(g.code().to_string()),
                 // 16 bytes: 128 bits, unguessable.
@@ -95,7 +97,12 @@ pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<LinkRo
         .order_by_asc(link::Column::Id)
         .all(db)
         .await?;
-    let schools = school::Entity::find().all(db).await?;
+    // Only the round's own schools (a province holds thousands).
+    let ids: std::collections::BTreeSet<i64> = links.iter().filter_map(|l| l.school_id).collect();
+    let schools = school::Entity::find()
+        .filter(school::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
     let mut rows: Vec<LinkRow> = links
         .into_iter()
         .map(|l| LinkRow {

@@ -29,5 +29,6 @@ pub mod scope;
 pub mod secrets;
 pub mod sessions;
 pub mod tallies;
+pub mod tenancy;
 pub mod translations;
 pub mod whatif;

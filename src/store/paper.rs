@@ -42,6 +42,7 @@ pub async fn claim_new(
     insert
         .into_table(paper_sheet::Entity)
         .columns([
+            C::CountyId,
             C::RoundId,
             C::LinkId,
             C::Serial,
@@ -54,6 +55,7 @@ pub async fn claim_new(
             C::UpdatedAt,
         ])
         .values([
+            sheet.county_id.into(),
             sheet.round_id.into(),
             sheet.link_id.into(),
             sheet.serial.clone().into(),
@@ -127,6 +129,7 @@ pub async fn insert_first(db: &impl ConnectionTrait, sheet: &NewSheet) -> Result
     insert
         .into_table(paper_sheet::Entity)
         .columns([
+            C::CountyId,
             C::RoundId,
             C::LinkId,
             C::Serial,
@@ -137,6 +140,7 @@ pub async fn insert_first(db: &impl ConnectionTrait, sheet: &NewSheet) -> Result
             C::UpdatedAt,
         ])
         .values([
+            sheet.county_id.into(),
             sheet.round_id.into(),
             sheet.link_id.into(),
             sheet.serial.clone().into(),
@@ -246,9 +250,11 @@ pub async fn set_double_entry(
     on: bool,
 ) -> Result<(), AppError> {
     use paper_setting::Column as C;
+    let county_id = super::scope::round_county(db, round_id).await?;
     paper_setting::Entity::insert(paper_setting::ActiveModel {
         round_id: Set(round_id),
         double_entry: Set(on),
+        county_id: Set(county_id),
     })
     .on_conflict(
         OnConflict::column(C::RoundId)
@@ -296,10 +302,12 @@ pub async fn set_clerks(
         .filter(paper_clerk::Column::RoundId.eq(round_id))
         .exec(db)
         .await?;
+    let county_id = super::scope::round_county(db, round_id).await?;
     for id in account_ids {
         paper_clerk::ActiveModel {
             account_id: Set(*id),
             round_id: Set(round_id),
+            county_id: Set(county_id),
         }
         .insert(db)
         .await?;

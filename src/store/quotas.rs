@@ -53,6 +53,7 @@ pub async fn apply(
 ) -> Result<(), AppError> {
     use sampling_quota::Column as C;
     let txn = db.begin().await?;
+    let county_id = super::scope::round_county(&txn, round_id).await?;
     for c in changes {
         let school_id = c.school_id.unwrap_or(0);
         match c.quota {
@@ -71,6 +72,7 @@ pub async fn apply(
                     school_id: Set(school_id),
                     quota: Set(quota),
                     updated_at: Set(Utc::now()),
+                    county_id: Set(county_id),
                 };
                 sampling_quota::Entity::insert(row)
                     .on_conflict(

@@ -237,6 +237,7 @@ pub async fn rebuild_in(txn: &DatabaseTransaction, round_id: i64) -> Result<Rebu
         .filter(language_tally::Column::RoundId.eq(round_id))
         .exec(txn)
         .await?;
-    add(txn, &fresh.tallies).await?;
+    let county = super::scope::round_county(txn, round_id).await?;
+    add(txn, &fresh.tallies, &[(round_id, county)].into()).await?;
     Ok(Rebuilt { stored, fresh })
 }

@@ -43,6 +43,7 @@ pub async fn insert(
         .into_table(response::Entity)
         .columns([
             C::ClientId,
+            C::CountyId,
             C::RoundId,
             C::LinkId,
             C::SchoolId,
@@ -72,6 +73,7 @@ pub async fn insert(
         insert
             .values([
                 s.client_id.clone().into(),
+                s.county_id.into(),
                 s.round_id.into(),
                 s.link_id.into(),
                 s.school_id.into(),

@@ -47,8 +47,10 @@ pub async fn insert(db: &impl ConnectionTrait, s: NewSession<'_>) -> Result<Room
         }
         code = new_code();
     }
+    let county_id = super::scope::round_county(db, s.round_id).await?;
     Ok(room_session::ActiveModel {
         round_id: Set(s.round_id),
+        county_id: Set(county_id),
         link_id: Set(s.link_id),
         code: Set(code),
         opened_by: Set(s.opened_by),

@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionSession, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+    sea_query::Expr,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -223,6 +224,7 @@ async fn sync_parts(
     rule: &ScoringRule,
     previous: Option<&ScoringRule>,
 ) -> Result<(), AppError> {
+    let county_id = super::scope::round_county(txn, round_id).await?;
     let rows = round_questionnaire::Entity::find()
         .filter(round_questionnaire::Column::RoundId.eq(round_id))
         .all(txn)
@@ -257,6 +259,7 @@ async fn sync_parts(
                 round_id: Set(round_id),
                 respondent_group: Set(g.code().to_string()),
                 content: Set(content),
+                county_id: Set(county_id),
             }
             .insert(txn)
             .await?;
@@ -270,6 +273,7 @@ async fn sync_parts(
         round_school::ActiveModel {
             round_id: Set(round_id),
             school_id: Set(*id),
+            county_id: Set(county_id),
             ..Default::default()
         }
         .insert(txn)
@@ -410,6 +414,7 @@ pub async fn put_questionnaire(
         round_id: Set(round_id),
         respondent_group: Set(group.code().to_string()),
         content: Set(content),
+        county_id: NotSet,
     }
     .update(&txn)
     .await?;

@@ -153,6 +153,15 @@ pub async fn county_of(db: &impl ConnectionTrait, target: Target) -> Result<Opti
     Ok(found.flatten())
 }
 
+/// The county of a round, for the rows written beneath it (each carries
+/// its county: docs/scaling.md). A round without one is an error, never a
+/// row filed under no county.
+pub async fn round_county(db: &impl ConnectionTrait, round_id: i64) -> Result<i64, AppError> {
+    county_of(db, Target::Round(round_id))
+        .await?
+        .ok_or_else(|| AppError::not_found("测评轮次不存在"))
+}
+
 /// Passes when the target exists inside the scope. A row of another county
 /// answers exactly as a missing one (404): no existence oracle.
 pub async fn visible(

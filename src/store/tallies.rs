@@ -14,6 +14,8 @@ use crate::{
     entities::{language_tally, option_tally, response, response_tally, timeline_tally},
     error::AppError,
 };
+use std::collections::HashMap;
+
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
     Statement,
@@ -40,6 +42,10 @@ pub async fn apply_batch(
     if rows.is_empty() {
         return Ok(());
     }
+    let counties: HashMap<i64, i64> = rows
+        .iter()
+        .map(|(r, _, _)| (r.round_id, r.county_id))
+        .collect();
     let mut t = TallyBuilder::default();
     for (r, place, middle) in rows {
         t.add(&ResponseFacts {
@@ -58,7 +64,7 @@ pub async fn apply_batch(
             submitted_at: r.submitted_at.timestamp(),
         });
     }
-    add(txn, &t.finish()).await
+    add(txn, &t.finish(), &counties).await
 }
 
 /// A stored validity code; one this build does not know is an error, not
@@ -73,11 +79,13 @@ fn plus_excluded<C: IntoIden + Copy>(table: &'static str, col: C) -> Expr {
 }
 
 /// An additive table: rows are keyed by `keys`, and adding a row to a
-/// stored one adds up its `sums`.
+/// stored one adds up its `sums`; `county` is written with a new row (the
+/// round's county: part of no key, never changed).
 struct Additive<E, C: 'static> {
     entity: E,
     table: &'static str,
     keys: &'static [C],
+    county: C,
     sums: &'static [C],
 }
 
@@ -86,19 +94,34 @@ where
     E: IntoTableRef + Copy,
     C: IntoIden + Copy,
 {
-    /// Inserts `rows` (key values, then sum values), adding to rows
-    /// already stored under the same key.
+    /// Inserts `rows` (their round, then key values, then sum values),
+    /// adding to rows already stored under the same key.
     async fn add(
         &self,
         txn: &impl ConnectionTrait,
-        rows: impl Iterator<Item = Vec<sea_orm::Value>>,
+        rows: impl Iterator<Item = (i64, Vec<sea_orm::Value>)>,
+        counties: &HashMap<i64, i64>,
     ) -> Result<(), AppError> {
-        let rows: Vec<Vec<sea_orm::Value>> = rows.collect();
-        let width = self.keys.len() + self.sums.len();
+        let mut with_county = Vec::new();
+        for (round_id, mut row) in rows {
+            let county = counties
+                .get(&round_id)
+                .copied()
+                .ok_or_else(|| AppError::Unexpected(format!("no county for round {round_id}")))?;
+            row.insert(self.keys.len(), county.into());
+            with_county.push(row);
+        }
+        let rows = with_county;
+        let width = self.keys.len() + 1 + self.sums.len();
         for chunk in rows.chunks(rows_per_statement(width)) {
             let mut q = Query::insert();
-            q.into_table(self.entity)
-                .columns(self.keys.iter().chain(self.sums).copied());
+            q.into_table(self.entity).columns(
+                self.keys
+                    .iter()
+                    .copied()
+                    .chain([self.county])
+                    .chain(self.sums.iter().copied()),
+            );
             for row in chunk {
                 q.values(row.iter().cloned().map(Into::into))
                     .map_err(|e| DbErr::Custom(e.to_string()))?;
@@ -119,7 +142,12 @@ where
 }
 
 /// Adds tallies to the stored ones (inserting keys not yet stored).
-pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), AppError> {
+/// `counties`: the county of each round the tallies are of.
+pub(super) async fn add(
+    txn: &impl ConnectionTrait,
+    t: &Tallies,
+    counties: &HashMap<i64, i64>,
+) -> Result<(), AppError> {
     use option_tally::Column as O;
     use response_tally::Column as R;
     use timeline_tally::Column as T;
@@ -127,6 +155,7 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), A
         entity: response_tally::Entity,
         table: "response_tallies",
         keys: &[R::RoundId, R::LinkId, R::Validity, R::Place, R::Judged],
+        county: R::CountyId,
         sums: &[
             R::Responses,
             R::SumRecognised,
@@ -136,20 +165,23 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), A
         ],
     };
     let rows = t.classes.iter().map(|(k, s): (&ClassKey, &ClassSums)| {
-        vec![
-            k.round_id.into(),
-            k.link_id.into(),
-            k.validity.code().into(),
-            k.place.clone().into(),
-            k.judged.into(),
-            s.responses.into(),
-            s.recognised.into(),
-            s.points.into(),
-            s.points_sq.into(),
-            s.middle.into(),
-        ]
+        (
+            k.round_id,
+            vec![
+                k.round_id.into(),
+                k.link_id.into(),
+                k.validity.code().into(),
+                k.place.clone().into(),
+                k.judged.into(),
+                s.responses.into(),
+                s.recognised.into(),
+                s.points.into(),
+                s.points_sq.into(),
+                s.middle.into(),
+            ],
+        )
     });
-    classes.add(txn, rows).await?;
+    classes.add(txn, rows, counties).await?;
 
     if !t.languages.is_empty() {
         use language_tally::Column as L;
@@ -157,6 +189,7 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), A
             entity: language_tally::Entity,
             table: "language_tallies",
             keys: &[L::RoundId, L::LinkId, L::Validity, L::Language, L::Judged],
+            county: L::CountyId,
             sums: &[
                 L::Responses,
                 L::SumRecognised,
@@ -169,26 +202,30 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), A
             .languages
             .iter()
             .map(|(k, s): (&LanguageKey, &ClassSums)| {
-                vec![
-                    k.round_id.into(),
-                    k.link_id.into(),
-                    k.validity.code().into(),
-                    k.language.clone().into(),
-                    k.judged.into(),
-                    s.responses.into(),
-                    s.recognised.into(),
-                    s.points.into(),
-                    s.points_sq.into(),
-                    s.middle.unwrap_or(0).into(),
-                ]
+                (
+                    k.round_id,
+                    vec![
+                        k.round_id.into(),
+                        k.link_id.into(),
+                        k.validity.code().into(),
+                        k.language.clone().into(),
+                        k.judged.into(),
+                        s.responses.into(),
+                        s.recognised.into(),
+                        s.points.into(),
+                        s.points_sq.into(),
+                        s.middle.unwrap_or(0).into(),
+                    ],
+                )
             });
-        languages.add(txn, rows).await?;
+        languages.add(txn, rows, counties).await?;
     }
 
     let options = Additive {
         entity: option_tally::Entity,
         table: "option_tallies",
         keys: &[O::RoundId, O::LinkId, O::Validity, O::ItemIndex],
+        county: O::CountyId,
         sums: &[
             O::N1,
             O::N2,
@@ -209,26 +246,30 @@ pub(super) async fn add(txn: &impl ConnectionTrait, t: &Tallies) -> Result<(), A
             k.item.into(),
         ];
         row.extend(n.iter().map(|n| (*n).into()));
-        row
+        (k.round_id, row)
     });
-    options.add(txn, rows).await?;
+    options.add(txn, rows, counties).await?;
 
     let timeline = Additive {
         entity: timeline_tally::Entity,
         table: "timeline_tallies",
         keys: &[T::RoundId, T::LinkId, T::Validity, T::BucketStart],
+        county: T::CountyId,
         sums: &[T::Responses],
     };
     let rows = t.timeline.iter().map(|(k, n): (&TimelineKey, &i64)| {
-        vec![
-            k.round_id.into(),
-            k.link_id.into(),
-            k.validity.code().into(),
-            k.bucket_start.into(),
-            (*n).into(),
-        ]
+        (
+            k.round_id,
+            vec![
+                k.round_id.into(),
+                k.link_id.into(),
+                k.validity.code().into(),
+                k.bucket_start.into(),
+                (*n).into(),
+            ],
+        )
     });
-    timeline.add(txn, rows).await
+    timeline.add(txn, rows, counties).await
 }
 
 /// The stored tallies of a round; option counts only of valid responses,

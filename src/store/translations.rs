@@ -87,11 +87,13 @@ pub async fn set_languages(
         .exec(&txn)
         .await?;
     if !tags.is_empty() {
+        let county_id = super::scope::round_county(&txn, round_id).await?;
         round_language::Entity::insert_many(tags.iter().enumerate().map(|(i, t)| {
             round_language::ActiveModel {
                 round_id: Set(round_id),
                 tag: Set(t.clone()),
                 position: Set(i as i32),
+                county_id: Set(county_id),
             }
         }))
         .exec(&txn)
@@ -117,6 +119,7 @@ pub async fn replace(
         .filter(round_translation::Column::Tag.is_in(sheet_languages.iter().cloned()))
         .exec(&txn)
         .await?;
+    let county_id = super::scope::round_county(&txn, round_id).await?;
     let rows: Vec<round_translation::ActiveModel> = texts
         .iter()
         .filter(|((tag, _), _)| sheet_languages.contains(tag))
@@ -126,6 +129,7 @@ pub async fn replace(
             text_key: Set(key.clone()),
             source: Set(t.source.clone()),
             text: Set(t.text.clone()),
+            county_id: Set(county_id),
         })
         .collect();
     // A few hundred texts per language; chunks stay under SQLite's bind limit.

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// The rows of the exported workbook's first sheet, as text.
-fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+pub fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     use calamine::{Data, Reader, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let first = book.sheet_names()[0].clone();
@@ -26,7 +26,7 @@ fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn csv_of(rows: &[Vec<String>]) -> String {
+pub fn csv_of(rows: &[Vec<String>]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.write_record(r).unwrap();
@@ -34,7 +34,7 @@ fn csv_of(rows: &[Vec<String>]) -> String {
     String::from_utf8(w.into_inner().unwrap()).unwrap()
 }
 
-async fn post_raw(app: &TestApp, token: &str, path: &str, body: String) -> reqwest::Response {
+pub async fn post_raw(app: &TestApp, token: &str, path: &str, body: String) -> reqwest::Response {
     app.client
         .post(app.url(path))
         .bearer_auth(token)

@@ -11,6 +11,7 @@ mod authz;
 mod checklist;
 mod checklist_grades;
 mod console;
+mod county_rows;
 mod demo;
 mod freeze;
 mod hardening;

@@ -129,6 +129,7 @@ async fn a_mark_from_before_marks_were_per_link_still_decides() {
         link_id: Set(0),
         device_hash: Set(mark.device_hash.clone()),
         answers: Set(1),
+        county_id: Set(mark.county_id),
     }
     .insert(&app.db)
     .await
