@@ -17,6 +17,7 @@ use crate::{
     auth::{CurrentUser, Role},
     domain::{
         assessment::{may_change_part, pooled},
+        county::County,
         region::weakest_first,
         round::{Purpose, THRESHOLD},
         scoring::{Verdict, describe_rule},
@@ -37,7 +38,7 @@ pub struct Visible {
 
 pub struct Names {
     regions: Vec<store::regions::RegionRow>,
-    profiles: Vec<crate::entities::county::Model>,
+    profiles: Vec<County>,
 }
 
 impl Names {

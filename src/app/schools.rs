@@ -2,8 +2,10 @@
 
 use super::{Actor, Change, Ctx};
 use crate::{
-    domain::school::{School, SchoolDraft},
-    entities::county,
+    domain::{
+        county::County,
+        school::{School, SchoolDraft},
+    },
     error::AppError,
     store::{self, schools::ImportOutcome},
 };
@@ -82,7 +84,7 @@ pub async fn put_county(
     admin_code: &str,
     resident_population: i64,
     facts: store::county::SamplingFacts,
-) -> Result<county::Model, AppError> {
+) -> Result<County, AppError> {
     let change = Change::begin(ctx, actor).await?;
     let c = store::county::put_with(
         change.db(),
