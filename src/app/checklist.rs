@@ -22,7 +22,10 @@ use crate::{
     },
     error::AppError,
     import::checklist::ParsedFacts,
-    store::{self, checklist::EvidenceInfo},
+    store::{
+        self,
+        checklist::{Evidence, EvidenceInfo},
+    },
 };
 
 /// The item with this key (404 otherwise).
@@ -434,11 +437,7 @@ pub async fn facts(
 }
 
 /// An evidence file of the county with its bytes (404 otherwise).
-pub async fn evidence(
-    db: &DatabaseConnection,
-    county: i64,
-    id: i64,
-) -> Result<crate::entities::readiness_evidence::Model, AppError> {
+pub async fn evidence(db: &DatabaseConnection, county: i64, id: i64) -> Result<Evidence, AppError> {
     store::checklist::evidence(db, county, id)
         .await?
         .ok_or_else(|| AppError::not_found("证据文件不存在"))
