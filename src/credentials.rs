@@ -1,7 +1,8 @@
-//! Credentials with no HTTP and no SQL in them: roles, the logged-in
-//! account, password hashing (Argon2 off the async workers), random tokens
-//! and passwords, and the hash session tokens are stored as. The store and
-//! the HTTP layer (`auth`) both build on it.
+//! Credentials with no HTTP and no SQL in them: the logged-in account (its
+//! [`Role`] is the domain crate's, re-exported here), password hashing
+//! (Argon2 off the async workers), random tokens and passwords, and the
+//! hash session tokens are stored as. The store and the HTTP layer (`auth`)
+//! both build on it.
 
 use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
