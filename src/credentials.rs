@@ -1,7 +1,8 @@
-//! Credentials with no HTTP and no SQL in them: roles, the logged-in
-//! account, password hashing (Argon2 off the async workers), random tokens
-//! and passwords, and the hash session tokens are stored as. The store and
-//! the HTTP layer (`auth`) both build on it.
+//! Credentials with no HTTP and no SQL in them: the logged-in account (its
+//! [`Role`] is the domain crate's, re-exported here), password hashing
+//! (Argon2 off the async workers), random tokens and passwords, and the
+//! hash session tokens are stored as. The store and the HTTP layer (`auth`)
+//! both build on it.
 
 use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
@@ -14,65 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::region::{Level, Scope};
 use crate::error::AppError;
 
-/// What an account may do. Each role includes the ones below it:
-/// admin ⊇ organiser ⊇ reviewer ⊇ clerk ⊇ interviewer ⊇ liaison. Clerks,
-/// interviewers and liaisons are field roles: each acts only on its own
-/// assignments (checked where it acts), and none reads any result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    /// 学校联络员: runs computer-room sessions for the schools of a round
-    /// assigned to it and sees their answer counts; reads nothing else
-    /// (lowest, so every other role's operation refuses it).
-    Liaison,
-    /// 访谈员: records on-site interviews for the links assigned to it and
-    /// uploads them; reads nothing but its assignments (lowest, so every
-    /// reviewer read and every clerk's keying refuses it).
-    Interviewer,
-    /// 录入员: keys paper sheets of the rounds assigned to it; reads no
-    /// results (below reviewer, so every reviewer read refuses it).
-    Clerk,
-    /// Reads rounds, reports and exports; changes nothing.
-    Reviewer,
-    /// Manages the county, schools and rounds.
-    Organiser,
-    /// Also manages accounts.
-    Admin,
-}
-
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Liaison => "liaison",
-            Self::Interviewer => "interviewer",
-            Self::Clerk => "clerk",
-            Self::Reviewer => "reviewer",
-            Self::Organiser => "organiser",
-            Self::Admin => "admin",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<Self> {
-        [
-            Self::Liaison,
-            Self::Interviewer,
-            Self::Clerk,
-            Self::Reviewer,
-            Self::Organiser,
-            Self::Admin,
-        ]
-        .into_iter()
-        .find(|r| r.code() == c)
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Liaison => "学校联络员",
-            Self::Interviewer => "访谈员",
-            Self::Clerk => "录入员",
-            Self::Reviewer => "评估查看",
-            Self::Organiser => "组织管理",
-            Self::Admin => "系统管理员",
-        }
-    }
-}
+pub use crate::domain::account::Role;
 
 /// Why the thing a request names in its path is out of the account's reach
 /// (decided when the login is checked, answered by [`CurrentUser::require`]).

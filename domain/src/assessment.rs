@@ -2,11 +2,27 @@
 //! several counties, each county's part an ordinary round. Who may change
 //! a part, and the region's summary computed from every part's tallies.
 
+use chrono::{DateTime, Utc};
+
 use super::{
     region::{Node, beneath},
     report::{Report, ReportInput, compute},
+    round::Purpose,
     tally::Tallies,
 };
+
+/// An assessment run from above; its parts are the counties' rounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub id: i64,
+    /// The node (province or prefecture) that runs it.
+    pub region_id: i64,
+    pub name: String,
+    /// The purpose every part's round has.
+    pub purpose: Purpose,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
 
 /// Whether an account at `account_node` may change a part of an assessment
 /// run by `assessment_node`: only at or above that node (admins always).

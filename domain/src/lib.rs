@@ -1,11 +1,14 @@
 //! renke's survey rules with no HTTP, SQL or async runtime in them: a crate of
 //! its own, so a dependency on the web or database layers does not compile.
 
+pub mod account;
 pub mod area;
 pub mod assessment;
+pub mod audit;
 pub mod checklist;
 pub mod class_size;
 pub mod collection;
+pub mod county;
 pub mod error_code;
 pub mod group;
 pub mod integrity;

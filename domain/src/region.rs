@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 /// A node's level in the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
@@ -108,6 +110,21 @@ impl Scope {
             Self::Counties(c) => Some(c.iter().copied().collect()),
         }
     }
+}
+
+/// A node of the region tree as it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    pub id: i64,
+    /// 行政区划代码 (6 digits); none for the node of a county whose profile
+    /// has no code yet. Kept as stored: a node made from an older county
+    /// profile may carry a code [`DivisionCode::parse`] would now refuse.
+    pub code: Option<String>,
+    pub name: String,
+    pub level: Level,
+    pub parent_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// One node as the tree needs it.

@@ -1,6 +1,7 @@
 //! Schools: the national school code, kinds and locations, and the rules a
 //! school record must satisfy.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// 学校标识码: exactly ten digits.
@@ -125,6 +126,25 @@ impl Location {
             .into_iter()
             .find(|l| l.code() == t || l.label_zh() == t)
     }
+}
+
+/// A stored school.
+#[derive(Debug, Clone, PartialEq)]
+pub struct School {
+    pub id: i64,
+    /// 学校标识码, as stored.
+    pub code: String,
+    pub name: String,
+    pub kind: SchoolKind,
+    pub location: Location,
+    pub primary_students: i32,
+    pub junior_students: i32,
+    pub teachers: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The county the school belongs to (none: a row from before counties
+    /// were recorded, the first county's).
+    pub county_id: Option<i64>,
 }
 
 /// A school record as entered or imported, before it is stored.

@@ -8,7 +8,7 @@ use crate::error::{AdminList, Answer, BodyCreateUnique, BodyUpdate, PathWrite};
 use crate::{
     app::{self, Actor, accounts::AccountChange},
     auth::{Auth, Role},
-    entities::account,
+    domain::account::Account,
     state::AppState,
 };
 
@@ -27,13 +27,13 @@ pub struct AccountOut {
     pub region_id: Option<i64>,
 }
 
-impl From<account::Model> for AccountOut {
-    fn from(a: account::Model) -> Self {
+impl From<Account> for AccountOut {
+    fn from(a: Account) -> Self {
         Self {
             id: a.id,
             username: a.username,
             display_name: a.display_name,
-            role: Role::from_code(&a.role).unwrap_or(Role::Reviewer).into(),
+            role: a.role.into(),
             disabled: a.disabled,
             created_at: a.created_at,
             region_id: a.region_id,

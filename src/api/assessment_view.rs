@@ -16,28 +16,28 @@ use super::{
 use crate::{
     auth::{CurrentUser, Role},
     domain::{
-        assessment::{may_change_part, pooled},
+        assessment::{Assessment, may_change_part, pooled},
+        county::County,
         region::weakest_first,
-        round::{Purpose, THRESHOLD},
+        round::THRESHOLD,
         scoring::{Verdict, describe_rule},
     },
-    entities::{assessment, round},
     error::AppError,
     state::AppState,
-    store::{self, reports as data},
+    store::{self, assessments::Part, reports as data},
 };
 
 /// An assessment with the parts the account reads; 404 when it reads none
 /// (another region's assessment is as unknown as a missing one).
 pub struct Visible {
-    pub assessment: assessment::Model,
-    pub parts: Vec<round::Model>,
+    pub assessment: Assessment,
+    pub parts: Vec<Part>,
     pub out: AssessmentOut,
 }
 
 pub struct Names {
     regions: Vec<store::regions::RegionRow>,
-    profiles: Vec<crate::entities::county::Model>,
+    profiles: Vec<County>,
 }
 
 impl Names {
@@ -67,18 +67,26 @@ impl Names {
     }
 }
 
-fn out(
-    a: &assessment::Model,
-    parts: &[round::Model],
-    names: &Names,
-    editable: bool,
-) -> AssessmentOut {
+impl From<&Part> for RoundSummary {
+    fn from(r: &Part) -> Self {
+        Self {
+            id: r.id,
+            name: r.name.clone(),
+            purpose: r.purpose.into(),
+            status: r.status.into(),
+            opens_at: r.opens_at,
+            closes_at: r.closes_at,
+            county_id: r.county_id.unwrap_or(store::county::FIRST),
+            assessment_id: Some(r.assessment_id),
+        }
+    }
+}
+
+fn out(a: &Assessment, parts: &[Part], names: &Names, editable: bool) -> AssessmentOut {
     AssessmentOut {
         id: a.id,
         name: a.name.clone(),
-        purpose: Purpose::from_code(&a.purpose)
-            .unwrap_or(Purpose::Provincial)
-            .into(),
+        purpose: a.purpose.into(),
         region_id: a.region_id,
         region_name: names.region(a.region_id),
         created_at: a.created_at,
@@ -99,11 +107,7 @@ fn out(
     }
 }
 
-async fn editable(
-    state: &AppState,
-    who: &CurrentUser,
-    a: &assessment::Model,
-) -> Result<bool, AppError> {
+async fn editable(state: &AppState, who: &CurrentUser, a: &Assessment) -> Result<bool, AppError> {
     if who.role < Role::Organiser {
         return Ok(false);
     }
@@ -119,7 +123,7 @@ async fn editable(
 /// The assessment as the account reads it.
 pub async fn visible(state: &AppState, who: &CurrentUser, id: i64) -> Result<Visible, AppError> {
     let assessment = store::assessments::get(&state.db, id).await?;
-    let parts: Vec<round::Model> = store::assessments::parts(&state.db, id)
+    let parts: Vec<Part> = store::assessments::parts(&state.db, id)
         .await?
         .into_iter()
         .filter(|r| r.county_id.is_some_and(|c| who.scope.contains(c)))
@@ -142,7 +146,7 @@ pub async fn list(state: &AppState, who: &CurrentUser) -> Result<Vec<AssessmentO
     let names = Names::load(state).await?;
     let mut all = Vec::new();
     for a in store::assessments::list(&state.db, who.scope.ids()).await? {
-        let parts: Vec<round::Model> = store::assessments::parts(&state.db, a.id)
+        let parts: Vec<Part> = store::assessments::parts(&state.db, a.id)
             .await?
             .into_iter()
             .filter(|r| r.county_id.is_some_and(|c| who.scope.contains(c)))

@@ -8,7 +8,7 @@ use super::ApiTags;
 use crate::error::{AdminQuery, Answer};
 use crate::{
     auth::{Auth, Role},
-    entities::audit_entry,
+    domain::audit::AuditEntry,
     state::AppState,
     store,
 };
@@ -27,8 +27,8 @@ pub struct AuditEntryOut {
     pub detail: String,
 }
 
-impl From<audit_entry::Model> for AuditEntryOut {
-    fn from(e: audit_entry::Model) -> Self {
+impl From<AuditEntry> for AuditEntryOut {
+    fn from(e: AuditEntry) -> Self {
         Self {
             id: e.id,
             at: e.at,

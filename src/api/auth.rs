@@ -99,14 +99,14 @@ impl AuthApi {
             }
             return Err(AppError::RateLimited { retry_after_secs }.into());
         }
-        let account = store::accounts::find_by_username(&state.db, username).await?;
-        let hash = account
+        let found = store::accounts::find_for_login(&state.db, username).await?;
+        let hash = found
             .as_ref()
             .map(|a| a.password_hash.as_str())
             .unwrap_or(auth::dummy_hash());
         let password_ok = auth::verify_password_async(&body.password, hash).await?;
-        let account = match account {
-            Some(a) if password_ok && !a.disabled => a,
+        let account = match found {
+            Some(a) if password_ok && !a.account.disabled => a.account,
             _ => {
                 state.login_throttle.failed(username, address);
                 store::audit::record(
@@ -176,8 +176,8 @@ impl AuthApi {
         body: Json<PasswordChangeIn>,
     ) -> Answer<Json<Done>, SessionBodyWrite> {
         let user = auth.user();
-        let account = store::accounts::get(&state.db, user.id).await?;
-        if !auth::verify_password_async(&body.current_password, &account.password_hash).await? {
+        let hash = store::accounts::password_hash(&state.db, user.id).await?;
+        if !auth::verify_password_async(&body.current_password, &hash).await? {
             return Err(AppError::invalid_field("current_password", "当前密码不正确").into());
         }
         app::accounts::change_own_password(

@@ -178,7 +178,7 @@ impl ChecklistApi {
         Ok(EvidenceFile::Ok(
             Attachment::new(e.data)
                 .attachment_type(AttachmentType::Attachment)
-                .filename(e.file_name),
+                .filename(e.info.file_name),
         ))
     }
 

@@ -10,8 +10,7 @@ use crate::{
     app::checklist::{Checklist, Line, Overview},
     domain::checklist::{Compare, Entered, Part, SchoolFacts, Status, Threshold},
     domain::class_size::{GRADES, GradeCount},
-    domain::school::SchoolKind,
-    entities::school,
+    domain::school::School,
     error::AppError,
     store::checklist::EvidenceInfo,
 };
@@ -453,15 +452,13 @@ pub struct SchoolFactsEntryOut {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<&(school::Model, SchoolFacts, DateTime<Utc>)> for SchoolFactsEntryOut {
-    fn from((s, f, at): &(school::Model, SchoolFacts, DateTime<Utc>)) -> Self {
+impl From<&(School, SchoolFacts, DateTime<Utc>)> for SchoolFactsEntryOut {
+    fn from((s, f, at): &(School, SchoolFacts, DateTime<Utc>)) -> Self {
         Self {
             school_id: s.id,
             code: s.code.clone(),
             name: s.name.clone(),
-            kind: SchoolKind::from_code(&s.kind)
-                .unwrap_or(SchoolKind::Primary)
-                .into(),
+            kind: s.kind.into(),
             facts: f.into(),
             updated_at: *at,
         }

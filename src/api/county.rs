@@ -8,7 +8,7 @@ use crate::error::{Answer, BodyEdit, ReviewerQuery};
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
-    entities::county,
+    domain::county::County,
     error::AppError,
     state::AppState,
     store,
@@ -35,8 +35,8 @@ pub struct CountyDto {
     pub small_county_floor: bool,
 }
 
-impl From<county::Model> for CountyDto {
-    fn from(c: county::Model) -> Self {
+impl From<County> for CountyDto {
+    fn from(c: County) -> Self {
         Self {
             name: c.name,
             admin_code: c.admin_code,

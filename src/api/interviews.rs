@@ -18,17 +18,17 @@ use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
     domain::{
+        account::Account,
         group::RespondentGroup,
         language::{self, Translations},
         questionnaire::{ItemKind, Questionnaire},
         round::RoundStatus,
     },
-    entities::account,
     state::AppState,
     store,
 };
 
-fn interviewer_out(a: &account::Model, link_ids: Vec<i64>) -> InterviewerOut {
+fn interviewer_out(a: &Account, link_ids: Vec<i64>) -> InterviewerOut {
     InterviewerOut {
         id: a.id,
         username: a.username.clone(),

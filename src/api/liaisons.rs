@@ -21,17 +21,17 @@ use crate::{
     app::{self, Actor},
     auth::{Auth, CurrentUser, Role},
     domain::{
+        account::Account,
         group::RespondentGroup,
         round::{Availability, availability},
     },
-    entities::account,
     error::AppError,
     state::AppState,
     store::{self, rooms::RoomSession, rooms::SessionCounts},
     survey,
 };
 
-fn liaison_out(a: &account::Model, school_ids: Vec<i64>) -> LiaisonOut {
+fn liaison_out(a: &Account, school_ids: Vec<i64>) -> LiaisonOut {
     LiaisonOut {
         id: a.id,
         username: a.username.clone(),

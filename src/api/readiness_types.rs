@@ -8,7 +8,7 @@ use crate::{
     domain::{
         readiness::{self as r, Indicator, Settings},
         readiness_input::{ReadinessFigures, StageFigures},
-        school::{SchoolKind, Stage},
+        school::Stage,
     },
     store::readiness::Entry,
 };
@@ -196,9 +196,7 @@ impl From<&Entry> for ReadinessEntryDto {
             school_id: e.school.id,
             code: e.school.code.clone(),
             name: e.school.name.clone(),
-            kind: SchoolKind::from_code(&e.school.kind)
-                .unwrap_or(SchoolKind::Primary)
-                .into(),
+            kind: e.school.kind.into(),
             figures: (&e.figures).into(),
             updated_at: e.updated_at,
         }

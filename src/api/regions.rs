@@ -72,9 +72,7 @@ impl From<store::regions::RegionRow> for RegionOut {
             id: r.node.id,
             code: r.node.code,
             name: r.node.name,
-            level: Level::from_code(&r.node.level)
-                .unwrap_or(Level::County)
-                .into(),
+            level: r.node.level.into(),
             parent_id: r.node.parent_id,
             county_id: r.county_id,
         }

@@ -15,8 +15,7 @@ use crate::error::{Answer, BodyEdit, BodyUpdate, PathStateWrite, ReviewerList, R
 use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
-    domain::school::{Location, SchoolInput, SchoolKind},
-    entities::school,
+    domain::school::{Location, School, SchoolInput, SchoolKind},
     error::AppError,
     import::{ImportErrors, TEMPLATE_HEADER, parse_schools},
     state::AppState,
@@ -39,18 +38,14 @@ pub struct SchoolOut {
     pub county_id: i64,
 }
 
-impl From<school::Model> for SchoolOut {
-    fn from(s: school::Model) -> Self {
+impl From<School> for SchoolOut {
+    fn from(s: School) -> Self {
         Self {
             id: s.id,
             code: s.code,
             name: s.name,
-            kind: SchoolKind::from_code(&s.kind)
-                .unwrap_or(SchoolKind::Primary)
-                .into(),
-            location: Location::from_code(&s.location)
-                .unwrap_or(Location::Urban)
-                .into(),
+            kind: s.kind.into(),
+            location: s.location.into(),
             primary_students: s.primary_students,
             junior_students: s.junior_students,
             teachers: s.teachers,

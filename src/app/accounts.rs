@@ -5,8 +5,10 @@ use super::{Actor, Change, Ctx};
 use crate::error::ErrorCode;
 use crate::{
     credentials::{Role, hash_password_async, random_password},
-    domain::region::{self, Level},
-    entities::account,
+    domain::{
+        account::Account,
+        region::{self, Level},
+    },
     error::AppError,
     store::{self, accounts},
 };
@@ -52,8 +54,8 @@ impl Reach {
 
     /// Whether this account is managed: at a node held, and (below an
     /// admin) not an admin, wherever the admin's account sits.
-    fn manages(&self, a: &account::Model) -> bool {
-        self.holds(a.region_id) && (matches!(self, Self::All) || a.role != Role::Admin.code())
+    fn manages(&self, a: &Account) -> bool {
+        self.holds(a.region_id) && (matches!(self, Self::All) || a.role != Role::Admin)
     }
 
     /// 403 unless the actor may give `role`.
@@ -68,7 +70,7 @@ impl Reach {
 
     /// The account `id` if managed; 404 otherwise (as for a missing one:
     /// no existence oracle).
-    async fn account(&self, ctx: Ctx<'_>, id: i64) -> Result<account::Model, AppError> {
+    async fn account(&self, ctx: Ctx<'_>, id: i64) -> Result<Account, AppError> {
         let a = accounts::get(ctx.db, id).await?;
         if self.manages(&a) {
             Ok(a)
@@ -79,7 +81,7 @@ impl Reach {
 }
 
 /// The accounts the actor manages.
-pub async fn list(ctx: Ctx<'_>, actor: Actor<'_>) -> Result<Vec<account::Model>, AppError> {
+pub async fn list(ctx: Ctx<'_>, actor: Actor<'_>) -> Result<Vec<Account>, AppError> {
     let reach = Reach::of(ctx, actor).await?;
     let mut all = accounts::list(ctx.db).await?;
     all.retain(|a| reach.manages(a));
@@ -96,7 +98,7 @@ pub async fn create(
     display_name: &str,
     role: Role,
     password: Option<String>,
-) -> Result<(account::Model, String), AppError> {
+) -> Result<(Account, String), AppError> {
     let reach = Reach::of(ctx, actor).await?;
     reach.may_grant(role)?;
     if !matches!(reach, Reach::All) && !reach.holds(node) {
@@ -119,7 +121,7 @@ pub async fn create(
         accounts::create_hashed_at(change.db(), node, username, display_name, role, hash).await?;
     let (target, detail) = (
         format!("account:{}", a.id),
-        format!("{} ({})", a.username, a.role),
+        format!("{} ({})", a.username, a.role.code()),
     );
     change.commit("account.create", target, detail).await?;
     Ok((a, password))
@@ -140,7 +142,7 @@ pub async fn update(
     actor: Actor<'_>,
     id: i64,
     c: AccountChange,
-) -> Result<account::Model, AppError> {
+) -> Result<Account, AppError> {
     let reach = Reach::of(ctx, actor).await?;
     reach.account(ctx, id).await?;
     if let Some(r) = c.role {
@@ -149,7 +151,7 @@ pub async fn update(
     let change = Change::begin(ctx, actor).await?;
     let db = change.db();
     let current = accounts::get(db, id).await?;
-    let loses_admin = current.role == Role::Admin.code()
+    let loses_admin = current.role == Role::Admin
         && (c.role.is_some_and(|r| r != Role::Admin) || c.disabled == Some(true));
     if loses_admin && accounts::other_active_admins(db, id).await? == 0 {
         return Err(AppError::conflict(
@@ -162,7 +164,7 @@ pub async fn update(
     if revoke {
         store::sessions::revoke_all(db, id).await?;
     }
-    let detail = format!("role={} disabled={}", updated.role, updated.disabled);
+    let detail = format!("role={} disabled={}", updated.role.code(), updated.disabled);
     change
         .commit("account.update", format!("account:{id}"), detail)
         .await?;

@@ -4,7 +4,7 @@
 
 use super::{Actor, Change, Ctx};
 use crate::{
-    entities::assessment,
+    domain::assessment::Assessment,
     error::AppError,
     store::{self, rounds::RoundSpec},
 };
@@ -20,7 +20,7 @@ pub async fn create(
     counties: &[i64],
     created_by: i64,
     spec: &RoundSpec,
-) -> Result<(assessment::Model, Vec<i64>), AppError> {
+) -> Result<(Assessment, Vec<i64>), AppError> {
     let change = Change::begin(ctx, actor).await?;
     let a = store::assessments::insert(change.db(), region, &spec.name, spec.purpose, created_by)
         .await?;

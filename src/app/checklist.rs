@@ -17,25 +17,23 @@ use crate::{
         },
         readiness_input::SchoolYear,
         region::Scope,
-        school::SchoolKind,
+        school::{School, SchoolKind},
         scoring::Verdict,
     },
-    entities::school,
     error::AppError,
     import::checklist::ParsedFacts,
-    store::{self, checklist::EvidenceInfo},
+    store::{
+        self,
+        checklist::{Evidence, EvidenceInfo},
+    },
 };
-
-fn kind_of(s: &school::Model) -> SchoolKind {
-    SchoolKind::from_code(&s.kind).unwrap_or(SchoolKind::Primary)
-}
 
 /// The item with this key (404 otherwise).
 pub fn item(key: &str) -> Result<&'static Item, AppError> {
     checklist::find(key).ok_or_else(|| AppError::not_found("没有这个检查项"))
 }
 
-fn school_of(schools: &[school::Model], school_id: i64) -> Result<&school::Model, AppError> {
+fn school_of(schools: &[School], school_id: i64) -> Result<&School, AppError> {
     schools
         .iter()
         .find(|s| s.id == school_id)
@@ -55,7 +53,7 @@ pub async fn put_facts(
     store::county::require_profile(change.db(), county).await?;
     let schools = store::schools::list(change.db(), &Scope::counties([county])).await?;
     let s = school_of(&schools, school_id)?;
-    f.check(kind_of(s))
+    f.check(s.kind)
         .map_err(|errs| AppError::with_details(errs.join("；"), errs))?;
     let existed = store::checklist::put_facts(change.db(), county, year, school_id, f).await?;
     let action = if existed { "更新" } else { "新增" };
@@ -92,8 +90,7 @@ pub async fn import_facts(
     let change = Change::begin(ctx, actor).await?;
     store::county::require_profile(change.db(), county).await?;
     let schools = store::schools::list(change.db(), &Scope::counties([county])).await?;
-    let by_code: HashMap<&str, &school::Model> =
-        schools.iter().map(|s| (s.code.as_str(), s)).collect();
+    let by_code: HashMap<&str, &School> = schools.iter().map(|s| (s.code.as_str(), s)).collect();
     let mut errors = parsed.errors;
     let mut ready = Vec::new();
     for row in parsed.rows {
@@ -108,7 +105,7 @@ pub async fn import_facts(
             ));
             continue;
         };
-        match row.facts.check(kind_of(s)) {
+        match row.facts.check(s.kind) {
             Ok(()) => ready.push((s.id, row.facts)),
             Err(problems) => errors.push((
                 row.line,
@@ -344,7 +341,7 @@ async fn fact_schools(
     let mut facts = store::checklist::facts(db, county, year).await?;
     Ok(schools
         .iter()
-        .filter(|s| kind_of(s) != SchoolKind::Special)
+        .filter(|s| s.kind != SchoolKind::Special)
         .filter(|s| {
             !figures
                 .get(&s.id)
@@ -364,7 +361,7 @@ async fn fact_schools(
             FactSchool {
                 school_id: s.id,
                 name: s.name.clone(),
-                kind: kind_of(s),
+                kind: s.kind,
                 primary_students: p,
                 junior_students: j,
                 facts: facts.remove(&s.id).map(|(f, _)| f),
@@ -429,7 +426,7 @@ pub async fn facts(
     db: &DatabaseConnection,
     county: i64,
     year: &SchoolYear,
-) -> Result<Vec<(school::Model, SchoolFacts, chrono::DateTime<chrono::Utc>)>, AppError> {
+) -> Result<Vec<(School, SchoolFacts, chrono::DateTime<chrono::Utc>)>, AppError> {
     store::county::require_profile(db, county).await?;
     let schools = store::schools::list(db, &Scope::counties([county])).await?;
     let mut facts = store::checklist::facts(db, county, year).await?;
@@ -440,11 +437,7 @@ pub async fn facts(
 }
 
 /// An evidence file of the county with its bytes (404 otherwise).
-pub async fn evidence(
-    db: &DatabaseConnection,
-    county: i64,
-    id: i64,
-) -> Result<crate::entities::readiness_evidence::Model, AppError> {
+pub async fn evidence(db: &DatabaseConnection, county: i64, id: i64) -> Result<Evidence, AppError> {
     store::checklist::evidence(db, county, id)
         .await?
         .ok_or_else(|| AppError::not_found("证据文件不存在"))

@@ -6,7 +6,7 @@
 use super::{Actor, Change, Ctx};
 use crate::{
     credentials::{Role, hash_password_async, random_password},
-    entities::account,
+    domain::account::Account,
     error::AppError,
     store::{self, accounts},
 };
@@ -42,7 +42,7 @@ pub async fn create(
     username: &str,
     display_name: &str,
     school_ids: &[i64],
-) -> Result<(account::Model, String), AppError> {
+) -> Result<(Account, String), AppError> {
     accounts::validate_username(username)?;
     let password = random_password();
     let hash = hash_password_async(&password).await?;
@@ -86,7 +86,7 @@ pub async fn assign(
         .await
         .map_err(|_| not_found())?;
     let standing = store::scope::standing(change.db(), account.region_id, false).await?;
-    if Role::from_code(&account.role) != Some(Role::Liaison) || !standing.scope.contains(county) {
+    if account.role != Role::Liaison || !standing.scope.contains(county) {
         return Err(not_found());
     }
     store::liaisons::set_schools(change.db(), county, round_id, account_id, school_ids).await?;

@@ -16,7 +16,7 @@ pub async fn configure(
     store::rounds::get(change.db(), round_id).await?;
     for id in clerk_ids {
         let account = store::accounts::get(change.db(), *id).await.ok();
-        if account.and_then(|a| Role::from_code(&a.role)) != Some(Role::Clerk) {
+        if account.map(|a| a.role) != Some(Role::Clerk) {
             return Err(AppError::invalid_field(
                 "clerk_ids",
                 format!("账号{id}不是录入员账号"),

@@ -13,9 +13,8 @@ use crate::{
         readiness::{ResourceReport, SchoolInput, Settings, evaluate},
         readiness_input::{ReadinessFigures, SchoolYear},
         region::Scope,
-        school::SchoolKind,
+        school::{School, SchoolKind},
     },
-    entities::school,
     error::AppError,
     import::readiness::Parsed,
     store,
@@ -41,17 +40,13 @@ pub async fn put_settings(
         .await
 }
 
-fn kind_of(s: &school::Model) -> SchoolKind {
-    SchoolKind::from_code(&s.kind).unwrap_or(SchoolKind::Primary)
-}
-
 /// Checks a school's figures against its type and its branch link.
 fn check(
-    s: &school::Model,
+    s: &School,
     f: &ReadinessFigures,
-    schools: &HashMap<i64, school::Model>,
+    schools: &HashMap<i64, School>,
 ) -> Result<(), Vec<String>> {
-    let mut errors = f.check(kind_of(s)).err().unwrap_or_default();
+    let mut errors = f.check(s.kind).err().unwrap_or_default();
     if let Some(parent) = f.branch_of {
         if parent == s.id {
             errors.push("所属学校不能是本校".to_string());
@@ -66,7 +61,7 @@ fn check(
     }
 }
 
-fn by_id(list: Vec<school::Model>) -> HashMap<i64, school::Model> {
+fn by_id(list: Vec<School>) -> HashMap<i64, School> {
     list.into_iter().map(|s| (s.id, s)).collect()
 }
 
@@ -148,8 +143,7 @@ pub async fn import(
     let change = Change::begin(ctx, actor).await?;
     store::county::require_profile(change.db(), county).await?;
     let schools = by_id(store::schools::list(change.db(), &county_scope(county)).await?);
-    let by_code: HashMap<&str, &school::Model> =
-        schools.values().map(|s| (s.code.as_str(), s)).collect();
+    let by_code: HashMap<&str, &School> = schools.values().map(|s| (s.code.as_str(), s)).collect();
     let mut errors = parsed.errors;
     let mut ready = Vec::new();
     for mut row in parsed.rows {
@@ -226,7 +220,7 @@ pub struct Evaluation {
     pub inputs: Vec<SchoolInput>,
     pub report: ResourceReport,
     /// Compulsory-education schools with no figures for the year.
-    pub missing: Vec<school::Model>,
+    pub missing: Vec<School>,
 }
 
 /// Loads a 学年's figures and evaluates them under the county's settings.
@@ -242,13 +236,13 @@ pub async fn evaluation(
         .iter()
         .map(|e| {
             e.figures
-                .to_input(e.school.id, &e.school.name, kind_of(&e.school))
+                .to_input(e.school.id, &e.school.name, e.school.kind)
         })
         .collect();
     let missing = store::schools::list(db, &county_scope(county))
         .await?
         .into_iter()
-        .filter(|s| kind_of(s) != SchoolKind::Special)
+        .filter(|s| s.kind != SchoolKind::Special)
         .filter(|s| !entries.iter().any(|e| e.school.id == s.id))
         .collect();
     let report = evaluate(&inputs, &settings);
@@ -285,7 +279,7 @@ pub async fn what_if(
         .ok_or_else(|| AppError::not_found("学校不存在"))?;
     check(s, f, &schools).map_err(|errs| AppError::with_details(errs.join("；"), errs))?;
     let mut inputs = before.inputs.clone();
-    let changed = f.to_input(s.id, &s.name, kind_of(s));
+    let changed = f.to_input(s.id, &s.name, s.kind);
     match inputs.iter_mut().find(|i| i.school_id == school_id) {
         Some(slot) => *slot = changed,
         None => inputs.push(changed),

@@ -2,8 +2,7 @@
 
 use super::{Actor, Change, Ctx};
 use crate::{
-    domain::region::{DivisionCode, ImportRow},
-    entities::region,
+    domain::region::{DivisionCode, ImportRow, Region},
     error::AppError,
     store::{
         self,
@@ -15,18 +14,14 @@ fn target(id: i64) -> String {
     format!("region:{id}")
 }
 
-pub async fn create(
-    ctx: Ctx<'_>,
-    actor: Actor<'_>,
-    d: &RegionDraft,
-) -> Result<region::Model, AppError> {
+pub async fn create(ctx: Ctx<'_>, actor: Actor<'_>, d: &RegionDraft) -> Result<Region, AppError> {
     let change = Change::begin(ctx, actor).await?;
     let n = store::regions::create(change.db(), d).await?;
     let detail = format!(
         "{} {} {}",
         n.code.clone().unwrap_or_default(),
         n.name,
-        n.level
+        n.level.code()
     );
     change.commit("region.create", target(n.id), detail).await?;
     Ok(n)
@@ -39,7 +34,7 @@ pub async fn update(
     code: DivisionCode,
     name: String,
     parent_id: Option<i64>,
-) -> Result<region::Model, AppError> {
+) -> Result<Region, AppError> {
     let change = Change::begin(ctx, actor).await?;
     let n = store::regions::update(change.db(), id, code, name, parent_id).await?;
     let detail = format!(

@@ -2,8 +2,10 @@
 
 use super::{Actor, Change, Ctx};
 use crate::{
-    domain::school::SchoolDraft,
-    entities::{county, school},
+    domain::{
+        county::County,
+        school::{School, SchoolDraft},
+    },
     error::AppError,
     store::{self, schools::ImportOutcome},
 };
@@ -18,7 +20,7 @@ fn county_target(county: i64, what: &str) -> String {
     }
 }
 
-fn describe(s: &school::Model) -> (String, String) {
+fn describe(s: &School) -> (String, String) {
     (format!("school:{}", s.id), format!("{} {}", s.code, s.name))
 }
 
@@ -27,7 +29,7 @@ pub async fn create(
     actor: Actor<'_>,
     county: i64,
     d: &SchoolDraft,
-) -> Result<school::Model, AppError> {
+) -> Result<School, AppError> {
     let change = Change::begin(ctx, actor).await?;
     let s = store::schools::create(change.db(), county, d).await?;
     let (target, detail) = describe(&s);
@@ -40,7 +42,7 @@ pub async fn update(
     actor: Actor<'_>,
     id: i64,
     d: &SchoolDraft,
-) -> Result<school::Model, AppError> {
+) -> Result<School, AppError> {
     let change = Change::begin(ctx, actor).await?;
     let s = store::schools::update(change.db(), id, d).await?;
     let (target, detail) = describe(&s);
@@ -82,7 +84,7 @@ pub async fn put_county(
     admin_code: &str,
     resident_population: i64,
     facts: store::county::SamplingFacts,
-) -> Result<county::Model, AppError> {
+) -> Result<County, AppError> {
     let change = Change::begin(ctx, actor).await?;
     let c = store::county::put_with(
         change.db(),

@@ -5,17 +5,13 @@
 use super::{Actor, Change, Ctx};
 use crate::{
     credentials::CurrentUser,
-    entities::account,
+    domain::account::Account,
     error::AppError,
     store::{self, sessions::NewSession},
 };
 
 /// Opens a session for an account whose password was checked.
-pub async fn login(
-    ctx: Ctx<'_>,
-    account: &account::Model,
-    hours: i64,
-) -> Result<NewSession, AppError> {
+pub async fn login(ctx: Ctx<'_>, account: &Account, hours: i64) -> Result<NewSession, AppError> {
     let change = Change::begin(ctx, Actor::named(&account.username)).await?;
     let session = store::sessions::create(change.db(), account.id, hours).await?;
     change

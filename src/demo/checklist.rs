@@ -13,9 +13,8 @@ use crate::{
         checklist::{Entered, SchoolFacts, Status, rooms_needed},
         class_size::{GradeCount, grades_of},
         readiness_input::SchoolYear,
-        school::{SchoolDraft, SchoolKind},
+        school::{School, SchoolDraft, SchoolKind},
     },
-    entities::school,
     store,
 };
 
@@ -121,7 +120,7 @@ pub async fn fill(
     county: i64,
     year: &SchoolYear,
     drafts: &[SchoolDraft],
-    stored: &[school::Model],
+    stored: &[School],
 ) -> anyhow::Result<()> {
     for d in drafts.iter().filter(|d| d.kind != SchoolKind::Special) {
         let Some(s) = stored.iter().find(|s| s.code == d.code.as_str()) else {

@@ -22,8 +22,8 @@ use crate::{
     domain::{
         group::RespondentGroup,
         round::{DuplicatePolicy, Formula, Purpose, Reading, Scale, ScoringRule},
+        school::School,
     },
-    entities::school,
     store::db,
     store::{self, rounds::RoundSpec},
     writer::{Outcome, SubmissionWriter},
@@ -179,7 +179,10 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
             regard: school
                 .and_then(|s| regard.get(s.code.as_str()).copied())
                 .unwrap_or(0.9),
-            count: respondents(group, school),
+            count: respondents(
+                group,
+                school.map(|s| (s.primary_students + s.junior_students, s.teachers)),
+            ),
         };
         if group == RespondentGroup::Parent
             && school.is_some_and(|s| s.name == county::COACHED_SCHOOL)
@@ -213,7 +216,7 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
 async fn resource_figures(
     conn: &DatabaseConnection,
     drafts: &[crate::domain::school::SchoolDraft],
-    stored: &[school::Model],
+    stored: &[School],
 ) -> anyhow::Result<()> {
     let county_id = store::county::FIRST;
     let year = crate::domain::readiness_input::SchoolYear::parse(readiness::YEAR)
@@ -246,10 +249,9 @@ fn beijing(day: chrono::DateTime<Utc>, hour: u32) -> Option<chrono::DateTime<Utc
 
 /// How many people of a group answer at one school (or county-wide):
 /// parents of about one pupil in eleven, as a self-assessment round reaches.
-fn respondents(group: RespondentGroup, school: Option<&school::Model>) -> usize {
-    let (pupils, teachers) = school
-        .map(|s| (s.primary_students + s.junior_students, s.teachers))
-        .unwrap_or((0, 0));
+/// `school`: its pupils and teachers.
+fn respondents(group: RespondentGroup, school: Option<(i32, i32)>) -> usize {
+    let (pupils, teachers) = school.unwrap_or((0, 0));
     let n = match group {
         RespondentGroup::Parent => (30 + pupils / 11).min(220),
         RespondentGroup::Student => (10 + pupils / 40).min(60),

@@ -9,9 +9,44 @@ use sea_orm::{
 use crate::error::ErrorCode;
 use crate::{
     credentials::{Role, hash_password_async},
+    domain::account::Account,
     entities::account,
     error::AppError,
 };
+
+impl From<account::Model> for Account {
+    /// A role code this build does not know (a newer build's) reads as
+    /// reviewer, as the console has always shown it; such an account cannot
+    /// log in (`store::sessions` refuses its sessions).
+    fn from(a: account::Model) -> Self {
+        Self {
+            id: a.id,
+            role: Role::from_code(&a.role).unwrap_or(Role::Reviewer),
+            username: a.username,
+            display_name: a.display_name,
+            disabled: a.disabled,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+            region_id: a.region_id,
+        }
+    }
+}
+
+/// An account with its password hash: what the login reads.
+pub struct LoginAccount {
+    pub account: Account,
+    pub password_hash: String,
+}
+
+/// The hash stays out of logs.
+impl std::fmt::Debug for LoginAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginAccount")
+            .field("account", &self.account)
+            .field("password_hash", &"[redacted]")
+            .finish()
+    }
+}
 
 pub fn validate_username(username: &str) -> Result<(), AppError> {
     let ok = (2..=64).contains(&username.len())
@@ -44,7 +79,7 @@ pub async fn create(
     display_name: &str,
     role: Role,
     password: &str,
-) -> Result<account::Model, AppError> {
+) -> Result<Account, AppError> {
     validate_username(username)?;
     validate_password(password)?;
     let password_hash = hash_password_async(password).await?;
@@ -59,7 +94,7 @@ pub async fn create_hashed(
     display_name: &str,
     role: Role,
     password_hash: String,
-) -> Result<account::Model, AppError> {
+) -> Result<Account, AppError> {
     create_hashed_at(db, None, username, display_name, role, password_hash).await
 }
 
@@ -72,7 +107,7 @@ pub async fn create_hashed_at(
     display_name: &str,
     role: Role,
     password_hash: String,
-) -> Result<account::Model, AppError> {
+) -> Result<Account, AppError> {
     validate_username(username)?;
     let node = match node {
         Some(n) => n,
@@ -102,10 +137,11 @@ pub async fn create_hashed_at(
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?
+    .into())
 }
 
-pub async fn find_by_username(
+async fn row_by_username(
     db: &impl ConnectionTrait,
     username: &str,
 ) -> Result<Option<account::Model>, AppError> {
@@ -115,18 +151,48 @@ pub async fn find_by_username(
         .await?)
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<account::Model, AppError> {
+pub async fn find_by_username(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Option<Account>, AppError> {
+    Ok(row_by_username(db, username).await?.map(Into::into))
+}
+
+/// The account named `username` with its password hash, for the login.
+pub async fn find_for_login(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Option<LoginAccount>, AppError> {
+    Ok(row_by_username(db, username).await?.map(|a| LoginAccount {
+        password_hash: a.password_hash.clone(),
+        account: a.into(),
+    }))
+}
+
+async fn row(db: &impl ConnectionTrait, id: i64) -> Result<account::Model, AppError> {
     account::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("账号不存在"))
 }
 
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<account::Model>, AppError> {
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Account, AppError> {
+    Ok(row(db, id).await?.into())
+}
+
+/// The password hash of account `id` (checking one's current password).
+pub async fn password_hash(db: &impl ConnectionTrait, id: i64) -> Result<String, AppError> {
+    Ok(row(db, id).await?.password_hash)
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Account>, AppError> {
     Ok(account::Entity::find()
         .order_by_asc(account::Column::Id)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
@@ -149,7 +215,7 @@ pub async fn set_password(
     password: &str,
 ) -> Result<(), AppError> {
     validate_password(password)?;
-    get(db, id).await?;
+    row(db, id).await?;
     let hash = hash_password_async(password).await?;
     set_password_hash(db, id, hash).await
 }
@@ -160,7 +226,7 @@ pub async fn set_password_hash(
     id: i64,
     password_hash: String,
 ) -> Result<(), AppError> {
-    let mut a: account::ActiveModel = get(db, id).await?.into();
+    let mut a: account::ActiveModel = row(db, id).await?.into();
     a.password_hash = Set(password_hash);
     a.updated_at = Set(Utc::now());
     a.update(db).await?;
@@ -173,8 +239,8 @@ pub async fn update(
     display_name: Option<String>,
     role: Option<Role>,
     disabled: Option<bool>,
-) -> Result<account::Model, AppError> {
-    let mut a: account::ActiveModel = get(db, id).await?.into();
+) -> Result<Account, AppError> {
+    let mut a: account::ActiveModel = row(db, id).await?.into();
     if let Some(d) = display_name {
         let d = d.trim();
         if d.is_empty() {
@@ -189,5 +255,5 @@ pub async fn update(
         a.disabled = Set(d);
     }
     a.updated_at = Set(Utc::now());
-    Ok(a.update(db).await?)
+    Ok(a.update(db).await?.into())
 }

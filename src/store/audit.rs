@@ -6,7 +6,23 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::{credentials::CurrentUser, entities::audit_entry, error::AppError};
+use crate::{
+    credentials::CurrentUser, domain::audit::AuditEntry, entities::audit_entry, error::AppError,
+};
+
+impl From<audit_entry::Model> for AuditEntry {
+    fn from(e: audit_entry::Model) -> Self {
+        Self {
+            id: e.id,
+            at: e.at,
+            account_id: e.account_id,
+            username: e.username,
+            action: e.action,
+            target: e.target,
+            detail: e.detail,
+        }
+    }
+}
 
 /// Writes an entry; fails when it cannot. Use-cases call this inside the
 /// transaction of the change it records (see `app::Change`).
@@ -59,7 +75,7 @@ pub async fn list(
     before: Option<i64>,
     limit: u64,
     since: Option<DateTime<Utc>>,
-) -> Result<Vec<audit_entry::Model>, AppError> {
+) -> Result<Vec<AuditEntry>, AppError> {
     let mut q = audit_entry::Entity::find().order_by_desc(audit_entry::Column::Id);
     if let Some(b) = before {
         q = q.filter(audit_entry::Column::Id.lt(b));
@@ -67,5 +83,10 @@ pub async fn list(
     if let Some(s) = since {
         q = q.filter(audit_entry::Column::At.gte(s));
     }
-    Ok(q.limit(limit.clamp(1, 500)).all(db).await?)
+    Ok(q.limit(limit.clamp(1, 500))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }

@@ -292,16 +292,34 @@ pub async fn add_evidence(
     })
 }
 
+/// An evidence file with its bytes.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub info: EvidenceInfo,
+    pub data: Vec<u8>,
+}
+
 /// One evidence file of the county with its bytes.
 pub async fn evidence(
     db: &impl ConnectionTrait,
     county_id: i64,
     id: i64,
-) -> Result<Option<readiness_evidence::Model>, AppError> {
+) -> Result<Option<Evidence>, AppError> {
     Ok(readiness_evidence::Entity::find_by_id(id)
         .filter(readiness_evidence::Column::CountyId.eq(county_id))
         .one(db)
-        .await?)
+        .await?
+        .map(|m| Evidence {
+            info: EvidenceInfo {
+                id: m.id,
+                item: m.item,
+                file_name: m.file_name,
+                content_type: m.content_type,
+                size: m.size,
+                uploaded_at: m.uploaded_at,
+            },
+            data: m.data,
+        }))
 }
 
 /// Removes one evidence file of the county; what it was.

@@ -8,41 +8,58 @@ use sea_orm::{
 };
 
 use crate::{
+    domain::county::County,
     entities::{county, region},
     error::AppError,
 };
+
+impl From<county::Model> for County {
+    fn from(c: county::Model) -> Self {
+        Self {
+            id: c.id,
+            name: c.name,
+            admin_code: c.admin_code,
+            resident_population: c.resident_population,
+            deputies: c.deputies,
+            cppcc_members: c.cppcc_members,
+            small_county_floor: c.small_county_floor,
+            updated_at: c.updated_at,
+            profile_set: c.profile_set,
+            region_id: c.region_id,
+        }
+    }
+}
 
 /// The county every single-county database has.
 pub const FIRST: i64 = 1;
 
 /// The profile of `county`, if it has been entered.
-pub async fn get(
-    db: &impl ConnectionTrait,
-    county: i64,
-) -> Result<Option<county::Model>, AppError> {
+pub async fn get(db: &impl ConnectionTrait, county: i64) -> Result<Option<County>, AppError> {
     Ok(county::Entity::find_by_id(county)
         .one(db)
         .await?
-        .filter(|c| c.profile_set))
+        .filter(|c| c.profile_set)
+        .map(Into::into))
 }
 
 /// Every county row, by id (with or without a profile).
-pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<county::Model>, AppError> {
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<County>, AppError> {
     Ok(county::Entity::find()
         .order_by_asc(county::Column::Id)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// The county whose node this is.
-pub async fn of_region(
-    db: &impl ConnectionTrait,
-    region: i64,
-) -> Result<Option<county::Model>, AppError> {
+pub async fn of_region(db: &impl ConnectionTrait, region: i64) -> Result<Option<County>, AppError> {
     Ok(county::Entity::find()
         .filter(county::Column::RegionId.eq(region))
         .one(db)
-        .await?)
+        .await?
+        .map(Into::into))
 }
 
 /// What the sampling plan caps and floors by, beside the population.
@@ -75,7 +92,7 @@ pub async fn put(
     name: &str,
     admin_code: &str,
     resident_population: i64,
-) -> Result<county::Model, AppError> {
+) -> Result<County, AppError> {
     let facts = get(db, county)
         .await?
         .map(|c| SamplingFacts {
@@ -95,7 +112,7 @@ pub async fn put_with(
     admin_code: &str,
     resident_population: i64,
     facts: SamplingFacts,
-) -> Result<county::Model, AppError> {
+) -> Result<County, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::invalid_field("name", "县名须为1到100个字"));
@@ -136,7 +153,7 @@ pub async fn put_with(
         }
     };
     name_node(db, &saved).await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// Passes when the county's profile is set: readiness records need it

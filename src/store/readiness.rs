@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::{
     domain::readiness::Settings,
     domain::readiness_input::{ReadinessFigures, SchoolYear, StageFigures},
-    domain::school::Stage,
+    domain::school::{School, Stage},
     entities::{readiness_school, readiness_setting, readiness_stage, school},
     error::AppError,
 };
@@ -82,7 +82,7 @@ pub async fn years(db: &impl ConnectionTrait, county_id: i64) -> Result<Vec<Stri
 /// A school's stored figures for a 学年.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub school: school::Model,
+    pub school: School,
     pub figures: ReadinessFigures,
     pub updated_at: chrono::DateTime<Utc>,
 }
@@ -120,7 +120,7 @@ pub async fn entries(
     let mut out: Vec<Entry> = rows
         .into_iter()
         .filter_map(|r| {
-            let school = schools.get(&r.school_id)?.clone();
+            let school = School::from(schools.get(&r.school_id)?.clone());
             let mut figures = ReadinessFigures {
                 teaching_point: r.teaching_point,
                 branch_of: r.branch_of,

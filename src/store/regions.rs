@@ -11,10 +11,26 @@ use sea_orm::{
 };
 
 use crate::{
-    domain::region::{self, DivisionCode, ImportRow, Level, Node},
+    domain::region::{self, DivisionCode, ImportRow, Level, Node, Region},
     entities::{county, region as region_entity},
     error::{AppError, ErrorCode},
 };
+
+impl From<region_entity::Model> for Region {
+    /// A level code this build does not know (a newer build's) reads as a
+    /// county, as the console has always shown it.
+    fn from(n: region_entity::Model) -> Self {
+        Self {
+            id: n.id,
+            level: Level::from_code(&n.level).unwrap_or(Level::County),
+            code: n.code,
+            name: n.name,
+            parent_id: n.parent_id,
+            created_at: n.created_at,
+            updated_at: n.updated_at,
+        }
+    }
+}
 
 /// The tree's first node (a single-county deployment's only one).
 pub async fn first(db: &impl ConnectionTrait) -> Result<i64, AppError> {
@@ -31,7 +47,7 @@ pub async fn first(db: &impl ConnectionTrait) -> Result<i64, AppError> {
 /// A node with the county it carries (county-level nodes).
 #[derive(Debug, Clone)]
 pub struct RegionRow {
-    pub node: region_entity::Model,
+    pub node: Region,
     pub county_id: Option<i64>,
 }
 
@@ -51,16 +67,20 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<RegionRow>, AppError>
         .into_iter()
         .map(|n| RegionRow {
             county_id: counties.get(&n.id).copied(),
-            node: n,
+            node: n.into(),
         })
         .collect())
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<region_entity::Model, AppError> {
+async fn row(db: &impl ConnectionTrait, id: i64) -> Result<region_entity::Model, AppError> {
     region_entity::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("地区不存在"))
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Region, AppError> {
+    Ok(row(db, id).await?.into())
 }
 
 /// What a node is made of.
@@ -111,10 +131,7 @@ async fn check_parent(
         .map_err(|m| AppError::invalid_field("parent_id", m))
 }
 
-async fn insert_node(
-    db: &impl ConnectionTrait,
-    d: &RegionDraft,
-) -> Result<region_entity::Model, AppError> {
+async fn insert_node(db: &impl ConnectionTrait, d: &RegionDraft) -> Result<Region, AppError> {
     let now = Utc::now();
     let saved = region_entity::ActiveModel {
         code: Set(Some(d.code.as_str().to_string())),
@@ -150,14 +167,11 @@ async fn insert_node(
         .insert(db)
         .await?;
     }
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// A new node; a county-level one gets its county.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    d: &RegionDraft,
-) -> Result<region_entity::Model, AppError> {
+pub async fn create(db: &impl ConnectionTrait, d: &RegionDraft) -> Result<Region, AppError> {
     code_taken(db, d.code.as_str(), None).await?;
     check_parent(db, None, d.level, d.parent_id).await?;
     insert_node(db, d).await
@@ -170,8 +184,8 @@ pub async fn update(
     code: DivisionCode,
     name: String,
     parent_id: Option<i64>,
-) -> Result<region_entity::Model, AppError> {
-    let existing = get(db, id).await?;
+) -> Result<Region, AppError> {
+    let existing = row(db, id).await?;
     let level = Level::from_code(&existing.level).unwrap_or(Level::County);
     code_taken(db, code.as_str(), Some(id)).await?;
     check_parent(db, Some(id), level, parent_id).await?;
@@ -180,7 +194,7 @@ pub async fn update(
     m.name = Set(name);
     m.parent_id = Set(parent_id);
     m.updated_at = Set(Utc::now());
-    Ok(m.update(db).await?)
+    Ok(m.update(db).await?.into())
 }
 
 /// Codes already in the tree, with their levels (for an import's parents).

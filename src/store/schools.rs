@@ -8,21 +8,44 @@ use sea_orm::{
 
 use crate::error::ErrorCode;
 use crate::{
-    domain::school::SchoolDraft,
+    domain::school::{Location, School, SchoolDraft, SchoolKind},
     entities::{round_school, school},
     error::AppError,
 };
+
+impl From<school::Model> for School {
+    /// A kind or location code this build does not know (a newer build's)
+    /// reads as 小学 and 城区, as the console has always shown it.
+    fn from(s: school::Model) -> Self {
+        Self {
+            id: s.id,
+            kind: SchoolKind::from_code(&s.kind).unwrap_or(SchoolKind::Primary),
+            location: Location::from_code(&s.location).unwrap_or(Location::Urban),
+            code: s.code,
+            name: s.name,
+            primary_students: s.primary_students,
+            junior_students: s.junior_students,
+            teachers: s.teachers,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+            county_id: s.county_id,
+        }
+    }
+}
 
 /// The schools of the scope's counties, by code.
 pub async fn list(
     db: &impl ConnectionTrait,
     scope: &super::scope::Scope,
-) -> Result<Vec<school::Model>, AppError> {
+) -> Result<Vec<School>, AppError> {
     Ok(
         super::scope::filter(scope, school::Entity::find(), school::Column::CountyId)
             .order_by_asc(school::Column::Code)
             .all(db)
-            .await?,
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     )
 }
 
@@ -31,11 +54,15 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     Ok(school::Entity::find().count(db).await?)
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<school::Model, AppError> {
+async fn row(db: &impl ConnectionTrait, id: i64) -> Result<school::Model, AppError> {
     school::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("学校不存在"))
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<School, AppError> {
+    Ok(row(db, id).await?.into())
 }
 
 async fn find_by_code(
@@ -64,7 +91,7 @@ pub async fn create(
     db: &impl ConnectionTrait,
     county: i64,
     d: &SchoolDraft,
-) -> Result<school::Model, AppError> {
+) -> Result<School, AppError> {
     if find_by_code(db, d.code.as_str()).await?.is_some() {
         return Err(AppError::conflict(
             ErrorCode::SchoolCodeTaken,
@@ -77,15 +104,15 @@ pub async fn create(
         ..Default::default()
     };
     apply(&mut m, d);
-    Ok(m.insert(db).await?)
+    Ok(m.insert(db).await?.into())
 }
 
 pub async fn update(
     db: &impl ConnectionTrait,
     id: i64,
     d: &SchoolDraft,
-) -> Result<school::Model, AppError> {
-    let existing = get(db, id).await?;
+) -> Result<School, AppError> {
+    let existing = row(db, id).await?;
     if let Some(other) = find_by_code(db, d.code.as_str()).await? {
         if other.id != id {
             // Another county's school is not named to this one.
@@ -99,11 +126,11 @@ pub async fn update(
     }
     let mut m: school::ActiveModel = existing.into();
     apply(&mut m, d);
-    Ok(m.update(db).await?)
+    Ok(m.update(db).await?.into())
 }
 
 pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), AppError> {
-    get(db, id).await?;
+    row(db, id).await?;
     let used = round_school::Entity::find()
         .filter(round_school::Column::SchoolId.eq(id))
         .count(db)
