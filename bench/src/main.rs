@@ -1,6 +1,7 @@
 //! renke's benchmark harness. See bench/README.md for what each command
 //! measures and the latest figures.
 
+mod acked;
 mod bare;
 mod chaos;
 mod contention;
@@ -11,10 +12,11 @@ mod province;
 mod seed;
 mod server;
 
+use acked::verify;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use sea_orm::{ConnectionTrait, Database};
-use std::{collections::HashSet, time::Duration};
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(about = "renke benchmarks: load generator and ceilings")]
@@ -162,34 +164,6 @@ async fn fresh_db(
         }
         _ => Ok(format!("sqlite://{}/{name}.db", dir.display())),
     }
-}
-
-/// Every acknowledged id is stored exactly once.
-async fn verify(url: &str, acked: &[String]) -> anyhow::Result<(usize, usize)> {
-    let conn = Database::connect(url).await?;
-    let rows = conn
-        .query_all_raw(sea_orm::Statement::from_string(
-            conn.get_database_backend(),
-            "SELECT client_id FROM responses",
-        ))
-        .await?;
-    let stored: Vec<String> = rows
-        .iter()
-        .filter_map(|r| r.try_get::<String>("", "client_id").ok())
-        .collect();
-    let unique: HashSet<&String> = stored.iter().collect();
-    if unique.len() != stored.len() {
-        bail!("a client id is stored twice");
-    }
-    let missing: Vec<&String> = acked.iter().filter(|id| !unique.contains(id)).collect();
-    if !missing.is_empty() {
-        bail!(
-            "{} acknowledged responses are missing, e.g. {:?}",
-            missing.len(),
-            &missing[..missing.len().min(3)]
-        );
-    }
-    Ok((acked.len(), stored.len()))
 }
 
 #[tokio::main]
