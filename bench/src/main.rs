@@ -102,6 +102,11 @@ enum Cmd {
         /// CI mode: 3 counties × 3 schools × 40 responses; checks correctness only.
         #[arg(long)]
         short: bool,
+        /// PostgreSQL only: after the fill, copy the stored responses in SQL
+        /// until the database holds this many (spread over the counties),
+        /// rebuild the tallies, check them and time everything again.
+        #[arg(long)]
+        stored: Option<u64>,
     },
     /// SIGKILL renke under load, restart, repeat; check nothing acknowledged is lost.
     Kill9 {
@@ -388,13 +393,24 @@ async fn main() -> anyhow::Result<()> {
             database_url,
             binary,
             short,
+            stored,
         } => {
+            let postgres = database_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("postgres"));
+            if stored.is_some() && !postgres {
+                bail!(
+                    "--stored 只支持 PostgreSQL，请给出 --database-url postgres://… \
+                     (--stored needs PostgreSQL: the bulk copy is PostgreSQL SQL)"
+                );
+            }
             let p = if short {
                 province::Province {
                     counties: 3,
                     schools: 3,
                     responses: 40,
                     phones: 8,
+                    after: Duration::from_secs(2),
                 }
             } else {
                 province::Province {
@@ -402,6 +418,7 @@ async fn main() -> anyhow::Result<()> {
                     schools,
                     responses,
                     phones,
+                    after: Duration::from_secs(5),
                 }
             };
             let dir = std::env::temp_dir()
@@ -422,7 +439,7 @@ async fn main() -> anyhow::Result<()> {
                 p.schools,
                 t.elapsed().as_secs_f64()
             );
-            let acked = province::run(&renke.url, &seeded, &p).await;
+            let acked = province::run(&renke.url, &url, &seeded, &p, stored).await;
             renke.stop().await;
             let acked = acked?;
             let (acked, stored) = verify(&url, &acked).await?;
