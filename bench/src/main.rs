@@ -1,6 +1,7 @@
 //! renke's benchmark harness. See bench/README.md for what each command
 //! measures and the latest figures.
 
+mod acked;
 mod bare;
 mod chaos;
 mod contention;
@@ -11,10 +12,11 @@ mod province;
 mod seed;
 mod server;
 
+use acked::verify;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use sea_orm::{ConnectionTrait, Database};
-use std::{collections::HashSet, time::Duration};
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(about = "renke benchmarks: load generator and ceilings")]
@@ -100,6 +102,11 @@ enum Cmd {
         /// CI mode: 3 counties × 3 schools × 40 responses; checks correctness only.
         #[arg(long)]
         short: bool,
+        /// PostgreSQL only: after the fill, copy the stored responses in SQL
+        /// until the database holds this many (spread over the counties),
+        /// rebuild the tallies, check them and time everything again.
+        #[arg(long)]
+        stored: Option<u64>,
     },
     /// SIGKILL renke under load, restart, repeat; check nothing acknowledged is lost.
     Kill9 {
@@ -162,34 +169,6 @@ async fn fresh_db(
         }
         _ => Ok(format!("sqlite://{}/{name}.db", dir.display())),
     }
-}
-
-/// Every acknowledged id is stored exactly once.
-async fn verify(url: &str, acked: &[String]) -> anyhow::Result<(usize, usize)> {
-    let conn = Database::connect(url).await?;
-    let rows = conn
-        .query_all_raw(sea_orm::Statement::from_string(
-            conn.get_database_backend(),
-            "SELECT client_id FROM responses",
-        ))
-        .await?;
-    let stored: Vec<String> = rows
-        .iter()
-        .filter_map(|r| r.try_get::<String>("", "client_id").ok())
-        .collect();
-    let unique: HashSet<&String> = stored.iter().collect();
-    if unique.len() != stored.len() {
-        bail!("a client id is stored twice");
-    }
-    let missing: Vec<&String> = acked.iter().filter(|id| !unique.contains(id)).collect();
-    if !missing.is_empty() {
-        bail!(
-            "{} acknowledged responses are missing, e.g. {:?}",
-            missing.len(),
-            &missing[..missing.len().min(3)]
-        );
-    }
-    Ok((acked.len(), stored.len()))
 }
 
 #[tokio::main]
@@ -414,13 +393,24 @@ async fn main() -> anyhow::Result<()> {
             database_url,
             binary,
             short,
+            stored,
         } => {
+            let postgres = database_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("postgres"));
+            if stored.is_some() && !postgres {
+                bail!(
+                    "--stored 只支持 PostgreSQL，请给出 --database-url postgres://… \
+                     (--stored needs PostgreSQL: the bulk copy is PostgreSQL SQL)"
+                );
+            }
             let p = if short {
                 province::Province {
                     counties: 3,
                     schools: 3,
                     responses: 40,
                     phones: 8,
+                    after: Duration::from_secs(2),
                 }
             } else {
                 province::Province {
@@ -428,6 +418,7 @@ async fn main() -> anyhow::Result<()> {
                     schools,
                     responses,
                     phones,
+                    after: Duration::from_secs(5),
                 }
             };
             let dir = std::env::temp_dir()
@@ -448,7 +439,7 @@ async fn main() -> anyhow::Result<()> {
                 p.schools,
                 t.elapsed().as_secs_f64()
             );
-            let acked = province::run(&renke.url, &seeded, &p).await;
+            let acked = province::run(&renke.url, &url, &seeded, &p, stored).await;
             renke.stop().await;
             let acked = acked?;
             let (acked, stored) = verify(&url, &acked).await?;
