@@ -6,7 +6,7 @@
 //! and filled in by the migration for rows stored before it.
 
 use crate::helpers::*;
-use crate::languages::{csv_of, post_raw, sheet_rows};
+use crate::languages::{csv_of, filled_in_first_language, post_raw, sheet_rows};
 use crate::regions::{token_at, tree};
 use crate::respond::{generate, link_of, page, phone, submit_with, token_of};
 use reqwest::StatusCode;
@@ -71,18 +71,7 @@ async fn everything_in_one_round(app: &TestApp, organiser: &str, clerk: &str, co
             .await
             .unwrap(),
     );
-    let filled: Vec<Vec<String>> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let t = if i == 0 {
-                r[2].clone()
-            } else {
-                format!("ئۇ {}", r[1])
-            };
-            vec![r[0].clone(), r[1].clone(), t]
-        })
-        .collect();
+    let filled = filled_in_first_language(&rows);
     let imported = post_raw(
         app,
         organiser,

@@ -26,6 +26,22 @@ pub fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The exported sheet with its first language column filled in (a
+/// made-up Uyghur text per row), the other languages' columns dropped.
+pub fn filled_in_first_language(rows: &[Vec<String>]) -> Vec<Vec<String>> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let t = if i == 0 {
+                r[2].clone()
+            } else {
+                format!("ئۇ {}", r[1])
+            };
+            vec![r[0].clone(), r[1].clone(), t]
+        })
+        .collect()
+}
+
 pub fn csv_of(rows: &[Vec<String>]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
@@ -537,18 +553,7 @@ async fn the_respondents_page_speaks_the_chosen_language_or_chinese() {
             .await
             .unwrap(),
     );
-    let filled: Vec<Vec<String>> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let t = if i == 0 {
-                r[2].clone()
-            } else {
-                format!("ئۇ {}", r[1])
-            };
-            vec![r[0].clone(), r[1].clone(), t]
-        })
-        .collect();
+    let filled = filled_in_first_language(&rows);
     let ok = post_raw(
         &app,
         &token,
