@@ -117,6 +117,7 @@ mod tests {
                 round_id: round,
                 link_id: round * 10,
                 validity: Validity::Valid,
+                mode: crate::collection::CollectionMode::Web,
                 place: None,
                 score: score_of(q, a),
                 middle: 0,

@@ -182,6 +182,7 @@ mod tests {
                 round_id: 1,
                 link_id: 5,
                 validity,
+                mode: crate::collection::CollectionMode::Web,
                 place: None,
                 score: scores.score(a),
                 middle: 0,

@@ -83,6 +83,7 @@ fn fixture() -> Fixture {
             round_id: 1,
             link_id: link,
             validity: Validity::from_code(validity).unwrap(),
+            mode: crate::collection::CollectionMode::Web,
             place,
             score: score_of(qn, answers),
             middle: 0,

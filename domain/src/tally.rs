@@ -6,6 +6,7 @@ use std::{
 };
 
 use super::{
+    collection::CollectionMode,
     group::RespondentGroup,
     questionnaire::{ItemKind, Questionnaire},
     round::Scale,
@@ -66,6 +67,18 @@ pub struct LanguageKey {
     pub judged: i32,
 }
 
+/// Responses of one link collected one way (web, paper, interview) with
+/// one validity and one number of judged answers: the report's breakdown
+/// by collection mode, kept so that it reads no response.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModeKey {
+    pub round_id: i64,
+    pub link_id: i64,
+    pub mode: CollectionMode,
+    pub validity: Validity,
+    pub judged: i32,
+}
+
 /// How many answers chose option 1…9 (index 0 is option 1).
 pub type OptionCounts = [i64; 9];
 
@@ -94,6 +107,7 @@ pub struct ResponseFacts<'a> {
     pub round_id: i64,
     pub link_id: i64,
     pub validity: Validity,
+    pub mode: CollectionMode,
     pub place: Option<Location>,
     pub score: ResponseScore,
     /// Counted answers that chose the scale's middle option.
@@ -114,6 +128,8 @@ pub struct Tallies {
     pub languages: BTreeMap<LanguageKey, ClassSums>,
     pub options: BTreeMap<OptionKey, OptionCounts>,
     pub timeline: BTreeMap<TimelineKey, i64>,
+    /// Class sums by collection mode (`middle` is not kept: `None`).
+    pub modes: BTreeMap<ModeKey, ClassSums>,
 }
 
 /// A hash map for small integer keys the program makes itself (no
@@ -198,6 +214,7 @@ pub struct TallyBuilder {
     languages: BTreeMap<LanguageKey, ClassSums>,
     options: FastMap<(i64, i64, Validity), Vec<OptionCounts>>,
     timeline: FastMap<(i64, i64, Validity, i64), i64>,
+    modes: FastMap<(i64, i64, CollectionMode, Validity, i32), ClassSums>,
 }
 
 impl TallyBuilder {
@@ -211,6 +228,14 @@ impl TallyBuilder {
         c.points += points;
         c.points_sq += points * points;
         c.middle = Some(c.middle.unwrap_or(0) + i64::from(r.middle));
+        let m = self
+            .modes
+            .entry((r.round_id, r.link_id, r.mode, v, r.score.judged))
+            .or_default();
+        m.responses += 1;
+        m.recognised += i64::from(r.score.recognised);
+        m.points += points;
+        m.points_sq += points * points;
         if r.language != PRIMARY_LANGUAGE {
             let key = LanguageKey {
                 round_id: r.round_id,
@@ -286,11 +311,26 @@ impl TallyBuilder {
                 (key, *n)
             })
             .collect();
+        let modes = self
+            .modes
+            .iter()
+            .map(|(&(round_id, link_id, mode, validity, judged), sums)| {
+                let key = ModeKey {
+                    round_id,
+                    link_id,
+                    mode,
+                    validity,
+                    judged,
+                };
+                (key, *sums)
+            })
+            .collect();
         Tallies {
             classes,
             languages: self.languages,
             options,
             timeline,
+            modes,
         }
     }
 }
@@ -313,6 +353,7 @@ impl Tallies {
         out.extend(diff_maps(&self.languages, &expected.languages));
         out.extend(diff_maps(&self.options, &expected.options));
         out.extend(diff_maps(&self.timeline, &expected.timeline));
+        out.extend(diff_maps(&self.modes, &expected.modes));
         out
     }
 }
@@ -410,6 +451,7 @@ mod tests {
             round_id: 1,
             link_id: 7,
             validity: Validity::from_code(validity).unwrap(),
+            mode: crate::collection::CollectionMode::Web,
             place: None,
             score: ResponseScore {
                 recognised: 1,
@@ -494,8 +536,45 @@ mod tests {
         b.add(&facts("11", "valid", 1, 5));
         b.add(&facts("12", "too_fast", 1, 4));
         let d = stored.differences(&b.finish());
-        assert_eq!(d.len(), 4, "{d:?}");
+        // Its class, its two items' option counts, its interval, its mode.
+        assert_eq!(d.len(), 5, "{d:?}");
         assert!(d.iter().all(|l| l.contains("too_fast")));
+    }
+
+    #[test]
+    fn modes_split_a_class_by_how_its_responses_were_collected() {
+        use crate::collection::CollectionMode::{Paper, Web};
+        let mut b = TallyBuilder::default();
+        b.add(&facts("11", "valid", 2, 5));
+        b.add(&ResponseFacts {
+            mode: Paper,
+            ..facts("12", "valid", 2, 4)
+        });
+        b.add(&ResponseFacts {
+            mode: Paper,
+            ..facts("22", "valid", 2, 3)
+        });
+        let t = b.finish();
+        assert_eq!(t.classes.len(), 1, "one class: same link, validity, judged");
+        let sums = |mode| {
+            let key = ModeKey {
+                round_id: 1,
+                link_id: 7,
+                mode,
+                validity: VALID,
+                judged: 2,
+            };
+            t.modes.get(&key).copied()
+        };
+        let web = sums(Web).unwrap();
+        assert_eq!((web.responses, web.points, web.points_sq), (1, 5, 25));
+        let paper = sums(Paper).unwrap();
+        assert_eq!((paper.responses, paper.recognised), (2, 2));
+        assert_eq!((paper.points, paper.points_sq), (7, 25));
+        assert_eq!(paper.middle, None, "not kept by mode");
+        let class = t.classes.values().next().unwrap();
+        assert_eq!(class.responses, web.responses + paper.responses);
+        assert_eq!(class.points_sq, web.points_sq + paper.points_sq);
     }
 
     #[test]

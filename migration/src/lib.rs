@@ -30,6 +30,7 @@ mod m20261206_gq0001_checklist;
 mod m20261206_iv0001_interview_assignments;
 mod m20261206_ra0001_assessments;
 mod m20261207_cy0001_county_on_every_row;
+mod m20261208_md0001_mode_tallies;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_li0001_liaison::Migration),
             Box::new(m20261203_ck0001_grade_classes::Migration),
             Box::new(m20261207_cy0001_county_on_every_row::Migration),
+            Box::new(m20261208_md0001_mode_tallies::Migration),
         ]
     }
 }

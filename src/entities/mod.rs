@@ -11,6 +11,7 @@ pub mod interview_assignment;
 pub mod language_tally;
 pub mod liaison_assignment;
 pub mod link;
+pub mod mode_tally;
 pub mod option_tally;
 pub mod page_translation;
 pub mod paper_clerk;

@@ -20,8 +20,8 @@ use crate::{
         tally::{MiddleTable, PlaceItem, ResponseFacts, Tallies, TallyBuilder},
     },
     entities::{
-        language_tally, link, option_tally, response, response_tally, round, round_questionnaire,
-        timeline_tally,
+        language_tally, link, mode_tally, option_tally, response, response_tally, round,
+        round_questionnaire, timeline_tally,
     },
     error::AppError,
 };
@@ -102,6 +102,7 @@ where
             round_id,
             link_id: r.link_id,
             validity: super::tallies::validity(r.validity)?,
+            mode: super::tallies::collection_mode(r.collection_mode)?,
             place: rule.place.as_ref().and_then(|p| p.place(r.answers)),
             score,
             middle: rule.middle.count(r.answers),
@@ -206,7 +207,8 @@ pub async fn rebuild_in(txn: &DatabaseTransaction, round_id: i64) -> Result<Rebu
         // Writers' upserts wait until this commits; writers already past
         // theirs are waited for, so the snapshot below includes them.
         txn.execute_unprepared(
-            "LOCK TABLE response_tallies, option_tallies, timeline_tallies IN EXCLUSIVE MODE",
+            "LOCK TABLE response_tallies, option_tallies, timeline_tallies, language_tallies, \
+             mode_tallies IN EXCLUSIVE MODE",
         )
         .await?;
     }
@@ -235,6 +237,10 @@ pub async fn rebuild_in(txn: &DatabaseTransaction, round_id: i64) -> Result<Rebu
         .await?;
     language_tally::Entity::delete_many()
         .filter(language_tally::Column::RoundId.eq(round_id))
+        .exec(txn)
+        .await?;
+    mode_tally::Entity::delete_many()
+        .filter(mode_tally::Column::RoundId.eq(round_id))
         .exec(txn)
         .await?;
     let county = super::scope::round_county(txn, round_id).await?;

@@ -17,6 +17,7 @@ use crate::{
         report::{self, LinkInfo, Report, ReportInput, SchoolInfo},
         round::ScoringRule,
         school::Location,
+        submission::Validity,
         tally::{Tallies, VALID},
     },
     entities::{link, response, round_school, school},
@@ -98,8 +99,8 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
     let tallies = tallies::load(db, round_id, false).await?;
     let shared = shared_by_link(db, round_id).await?;
     let languages = super::translations::languages(db, round_id).await?;
-    let modes = mode_classes(db, round_id, false).await?;
-    let paper_double = mode_classes(db, round_id, true).await?;
+    let modes = mode_classes(&tallies);
+    let paper_double = double_entered_classes(db, round_id).await?;
     let sheets = super::paper::counts(db, round_id).await?;
     let mut counts = super::rooms::counts(db, round_id).await?;
     let mut rooms: Vec<_> = super::rooms::list(db, round_id)
@@ -127,73 +128,83 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
     })
 }
 
-/// A round's responses grouped by collection mode, validity and judged
-/// answers, with the sums a rate needs (one grouped scan of the round);
-/// with `double_entered`, only those of paper sheets keyed twice.
-pub async fn mode_classes(
+/// A round's responses by collection mode, validity and judged answers,
+/// with the sums a rate needs, summed over links from the round's mode
+/// tallies (no response is read).
+pub fn mode_classes(tallies: &Tallies) -> Vec<ModeClass> {
+    let mut by_class: BTreeMap<(CollectionMode, Validity, i32), ModeClass> = BTreeMap::new();
+    for (k, s) in &tallies.modes {
+        let c = by_class
+            .entry((k.mode, k.validity, k.judged))
+            .or_insert(ModeClass {
+                mode: k.mode,
+                valid: k.validity == VALID,
+                judged: i64::from(k.judged),
+                responses: 0,
+                recognised: 0,
+                points: 0,
+                points_sq: 0,
+            });
+        c.responses += s.responses;
+        c.recognised += s.recognised;
+        c.points += s.points;
+        c.points_sq += s.points_sq;
+    }
+    by_class.into_values().collect()
+}
+
+/// The responses of a round's paper sheets keyed twice (matched or
+/// resolved), as [`mode_classes`] classes them: read through the sheets'
+/// client ids (unique), so only those responses are touched.
+pub async fn double_entered_classes(
     db: &impl ConnectionTrait,
     round_id: i64,
-    double_entered: bool,
 ) -> Result<Vec<ModeClass>, AppError> {
+    use crate::{entities::paper_sheet, store::paper::status};
     use response::Column as C;
     use sea_orm::{
         QuerySelect,
         sea_query::{Expr, ExprTrait},
     };
-    let mut query = response::Entity::find();
-    if double_entered {
-        use crate::{entities::paper_sheet, store::paper::status};
-        let sheets = sea_orm::sea_query::Query::select()
-            .column(paper_sheet::Column::ResponseClientId)
-            .from(paper_sheet::Entity)
-            .and_where(paper_sheet::Column::RoundId.eq(round_id))
-            .and_where(paper_sheet::Column::Status.is_in([status::MATCHED, status::RESOLVED]))
-            .to_owned();
-        query = query
+    let sheets = sea_orm::sea_query::Query::select()
+        .column(paper_sheet::Column::ResponseClientId)
+        .from(paper_sheet::Entity)
+        .and_where(paper_sheet::Column::RoundId.eq(round_id))
+        .and_where(paper_sheet::Column::Status.is_in([status::MATCHED, status::RESOLVED]))
+        .and_where(paper_sheet::Column::ResponseClientId.is_not_null())
+        .to_owned();
+    let rows: Vec<(String, i32, i64, Option<i64>, Option<i64>, Option<i64>)> =
+        response::Entity::find()
+            .select_only()
+            .column(C::Validity)
+            .column(C::Judged)
+            .column_as(Expr::col(C::Id).count(), "n")
+            // SUM of an integer column is a bigint on PostgreSQL too.
+            .column_as(Expr::col(C::Recognised).sum(), "recognised")
+            .column_as(Expr::col(C::Points).sum(), "points")
+            .column_as(
+                Expr::col(C::Points).mul(Expr::col(C::Points)).sum(),
+                "points_sq",
+            )
+            .filter(C::ClientId.in_subquery(sheets))
+            .filter(C::RoundId.eq(round_id))
             .filter(C::CollectionMode.eq(CollectionMode::Paper.code()))
-            .filter(C::ClientId.in_subquery(sheets));
-    }
-    let rows: Vec<(
-        String,
-        String,
-        i32,
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    )> = query
-        .select_only()
-        .column(C::CollectionMode)
-        .column(C::Validity)
-        .column(C::Judged)
-        .column_as(Expr::col(C::Id).count(), "n")
-        // SUM of an integer column is a bigint on PostgreSQL too.
-        .column_as(Expr::col(C::Recognised).sum(), "recognised")
-        .column_as(Expr::col(C::Points).sum(), "points")
-        .column_as(
-            Expr::col(C::Points).mul(Expr::col(C::Points)).sum(),
-            "points_sq",
-        )
-        .filter(C::RoundId.eq(round_id))
-        .group_by(C::CollectionMode)
-        .group_by(C::Validity)
-        .group_by(C::Judged)
-        .into_tuple()
-        .all(db)
-        .await?;
+            .group_by(C::Validity)
+            .group_by(C::Judged)
+            .into_tuple()
+            .all(db)
+            .await?;
     Ok(rows
         .into_iter()
-        .filter_map(
-            |(mode, validity, judged, n, recognised, points, points_sq)| {
-                Some(ModeClass {
-                    mode: CollectionMode::from_code(&mode)?,
-                    valid: validity == VALID.code(),
-                    judged: i64::from(judged),
-                    responses: n,
-                    recognised: recognised.unwrap_or(0),
-                    points: points.unwrap_or(0),
-                    points_sq: points_sq.unwrap_or(0),
-                })
+        .map(
+            |(validity, judged, n, recognised, points, points_sq)| ModeClass {
+                mode: CollectionMode::Paper,
+                valid: validity == VALID.code(),
+                judged: i64::from(judged),
+                responses: n,
+                recognised: recognised.unwrap_or(0),
+                points: points.unwrap_or(0),
+                points_sq: points_sq.unwrap_or(0),
             },
         )
         .collect())

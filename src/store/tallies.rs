@@ -4,14 +4,17 @@
 use super::bulk;
 use crate::{
     domain::{
+        collection::CollectionMode,
         school::Location,
         submission::{ResponseScore, Validity},
         tally::{
-            ClassKey, ClassSums, LanguageKey, OptionCounts, OptionKey, ResponseFacts, Tallies,
-            TallyBuilder, TimelineKey, VALID,
+            ClassKey, ClassSums, LanguageKey, ModeKey, OptionCounts, OptionKey, ResponseFacts,
+            Tallies, TallyBuilder, TimelineKey, VALID,
         },
     },
-    entities::{language_tally, option_tally, response, response_tally, timeline_tally},
+    entities::{
+        language_tally, mode_tally, option_tally, response, response_tally, timeline_tally,
+    },
     error::AppError,
 };
 use std::collections::HashMap;
@@ -52,6 +55,7 @@ pub async fn apply_batch(
             round_id: r.round_id,
             link_id: r.link_id,
             validity: validity(&r.validity)?,
+            mode: collection_mode(&r.collection_mode)?,
             place: *place,
             score: ResponseScore {
                 recognised: r.recognised,
@@ -71,6 +75,12 @@ pub async fn apply_batch(
 /// a silently different tally.
 pub(crate) fn validity(code: &str) -> Result<Validity, DbErr> {
     Validity::from_code(code).ok_or_else(|| DbErr::Custom(format!("unknown validity `{code}`")))
+}
+
+/// A stored collection mode; one this build does not know is an error.
+pub(crate) fn collection_mode(code: &str) -> Result<CollectionMode, DbErr> {
+    CollectionMode::from_code(code)
+        .ok_or_else(|| DbErr::Custom(format!("unknown collection mode `{code}`")))
 }
 
 /// `table.col + excluded.col`: what an upsert adds to an existing row.
@@ -250,6 +260,38 @@ pub(super) async fn add(
     });
     options.add(txn, rows, counties).await?;
 
+    use mode_tally::Column as M;
+    let modes = Additive {
+        entity: mode_tally::Entity,
+        table: "mode_tallies",
+        keys: &[
+            M::RoundId,
+            M::LinkId,
+            M::CollectionMode,
+            M::Validity,
+            M::Judged,
+        ],
+        county: M::CountyId,
+        sums: &[M::Responses, M::SumRecognised, M::SumPoints, M::SumPointsSq],
+    };
+    let rows = t.modes.iter().map(|(k, s): (&ModeKey, &ClassSums)| {
+        (
+            k.round_id,
+            vec![
+                k.round_id.into(),
+                k.link_id.into(),
+                k.mode.code().into(),
+                k.validity.code().into(),
+                k.judged.into(),
+                s.responses.into(),
+                s.recognised.into(),
+                s.points.into(),
+                s.points_sq.into(),
+            ],
+        )
+    });
+    modes.add(txn, rows, counties).await?;
+
     let timeline = Additive {
         entity: timeline_tally::Entity,
         table: "timeline_tallies",
@@ -330,6 +372,27 @@ pub async fn load(
             middle: Some(l.sum_middle),
         };
         t.languages.insert(key, sums);
+    }
+    for m in mode_tally::Entity::find()
+        .filter(mode_tally::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?
+    {
+        let key = ModeKey {
+            round_id,
+            link_id: m.link_id,
+            mode: collection_mode(&m.collection_mode)?,
+            validity: validity(&m.validity)?,
+            judged: m.judged,
+        };
+        let sums = ClassSums {
+            responses: m.responses,
+            recognised: m.sum_recognised,
+            points: m.sum_points,
+            points_sq: m.sum_points_sq,
+            middle: None,
+        };
+        t.modes.insert(key, sums);
     }
     let mut options = option_tally::Entity::find().filter(O::RoundId.eq(round_id));
     if !all_options {

@@ -13,13 +13,14 @@ use crate::error::AppError;
 
 /// The tables whose rows hang off a round by `round_id` and carry its
 /// county (access codes hang off a link: [`THROUGH_LINK`]).
-pub const THROUGH_ROUND: [&str; 16] = [
+pub const THROUGH_ROUND: [&str; 17] = [
     "links",
     "responses",
     "response_tallies",
     "option_tallies",
     "language_tallies",
     "timeline_tallies",
+    "mode_tallies",
     "device_link_marks",
     "room_sessions",
     "paper_sheets",

@@ -469,3 +469,95 @@ async fn paper_questionnaires_print_with_serials_and_the_same_items() {
     )
     .await;
 }
+
+/// The report's breakdown by collection mode comes from the mode tallies
+/// the writer keeps (not from the responses): checked against the
+/// responses, mended by a rebuild, and filled by their migration from the
+/// responses of a database that had none.
+#[tokio::test]
+async fn by_mode_sums_are_kept_checked_rebuilt_and_filled_by_the_migration() {
+    use sea_orm::ConnectionTrait;
+    let p = paper_round().await;
+    let (clerk, _) = p.clerk(false, &[]).await;
+    let q1 = p.first_scored();
+    for (serial, q1_mark) in [("C-1", '1'), ("C-2", '4')] {
+        json_of(
+            p.enter(&clerk, &new_id(), serial, &p.marks('1', &[(q1, q1_mark)]))
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let links = json_of(
+        p.app
+            .get(&p.organiser, &format!("/api/rounds/{}/links", p.round))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let parent = crate::respond::token_of(links["links"].as_array().unwrap(), "parent");
+    let q = p.app.questionnaire(&parent).await;
+    json_of(
+        p.app.submit(&parent, &answers_for(&q, |_, _| 2)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    let by_mode = |report: &Value| {
+        ["web", "paper", "interview"].map(|m| {
+            let x = mode(report, m);
+            (
+                x["responses"].as_u64(),
+                x["valid"].as_u64(),
+                x["rate"].as_f64(),
+            )
+        })
+    };
+    let before = p.report().await;
+    let modes = by_mode(&before);
+    assert_eq!(modes[0].0, Some(1), "{modes:?}");
+    assert_eq!(modes[1].0, Some(2), "{modes:?}");
+    let paper_rate = modes[1].2.unwrap();
+    assert!(paper_rate < 1.0, "one sheet 不满意 on q1: {paper_rate}");
+    assert_eq!(modes[2].0, Some(0));
+    let check_path = format!("/api/rounds/{}/tallies/check", p.round);
+    let check = json_of(p.app.get(&p.organiser, &check_path).await, StatusCode::OK).await;
+    assert_eq!(check["consistent"], true, "{check}");
+
+    // The report reads the tally: damage it and the paper count follows.
+    p.app
+        .db
+        .execute_unprepared(
+            "UPDATE mode_tallies SET responses = responses + 3 WHERE collection_mode = 'paper'",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        mode(&p.report().await, "paper")["responses"].as_u64(),
+        Some(5)
+    );
+    let check = json_of(p.app.get(&p.organiser, &check_path).await, StatusCode::OK).await;
+    assert_eq!(check["consistent"], false, "{check}");
+    let rebuild = format!("/api/rounds/{}/tallies/rebuild", p.round);
+    json_of(
+        p.app.post(&p.organiser, &rebuild, json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut after = p.report().await;
+    after["generated_at"] = before["generated_at"].clone();
+    assert_eq!(after, before);
+
+    // A database from before the mode tallies: the migration fills them
+    // from the stored responses, and every figure is as it was.
+    migrate_down_past(&p.app.db, "m20261208_md0001_mode_tallies").await;
+    {
+        use migration::{Migrator, MigratorTrait};
+        Migrator::up(&p.app.db, None).await.unwrap();
+    }
+    let mut migrated = p.report().await;
+    migrated["generated_at"] = before["generated_at"].clone();
+    assert_eq!(migrated, before);
+    let check = json_of(p.app.get(&p.organiser, &check_path).await, StatusCode::OK).await;
+    assert_eq!(check["consistent"], true, "{check}");
+}
