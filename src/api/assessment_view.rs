@@ -9,9 +9,10 @@ use super::{
         SchoolBelowOut,
     },
     report_types::RateOut,
-    reports::sampling_of,
+    reports::county_facts,
     rounds::RoundSummary,
     sampling_types::ProgressOut,
+    sampling_types::sampling_out,
 };
 use crate::{
     auth::{CurrentUser, Role},
@@ -20,6 +21,7 @@ use crate::{
         county::County,
         region::weakest_first,
         round::THRESHOLD,
+        sampling::Overrides,
         scoring::{Verdict, describe_rule},
     },
     error::AppError,
@@ -57,6 +59,10 @@ impl Names {
             .or_else(|| node.map(|n| n.node.name.clone()))
             .unwrap_or_default();
         (name, node.and_then(|n| n.node.code.clone()))
+    }
+    /// The county's profile, if entered.
+    pub fn profile(&self, c: i64) -> Option<&County> {
+        self.profiles.iter().find(|p| p.id == c && p.profile_set)
     }
     pub fn region(&self, id: i64) -> String {
         self.regions
@@ -169,16 +175,19 @@ fn total_progress(count: u64, quota: Option<i64>) -> ProgressOut {
 
 /// One county's figures in a comparison: its round's own report (rate
 /// with n, interval, verdict, small-n mark), its schools below 85% weakest
-/// first, and its valid responses against its sampling plan. `rank` is
-/// left 0 for the caller's ordering.
-pub async fn county_part(
+/// first, and its valid responses against its sampling plan (`overrides`:
+/// the round's own quotas). `rank` is left 0 for the caller's ordering.
+pub fn county_part(
     state: &AppState,
     names: &Names,
     d: &data::RoundData,
-) -> Result<CountyPartOut, AppError> {
-    let report = d.report(state.settings.report_min_n);
-    let sampling = sampling_of(state, d).await?;
+    overrides: &Overrides,
+) -> CountyPartOut {
+    let min_n = state.settings.report_min_n;
+    let report = d.report(min_n);
     let c = d.detail.round.county_id.unwrap_or(store::county::FIRST);
+    let facts = county_facts(names.profile(c));
+    let sampling = sampling_out(d, &facts, overrides, min_n);
     let (county_name, code) = names.county(c);
     let mut below: Vec<SchoolBelowOut> = report
         .schools
@@ -197,7 +206,7 @@ pub async fn county_part(
             .unwrap_or(0.0)
             .total_cmp(&b.rate.rate.unwrap_or(0.0))
     });
-    Ok(CountyPartOut {
+    CountyPartOut {
         rank: 0,
         county_id: c,
         county_name,
@@ -213,7 +222,27 @@ pub async fn county_part(
         schools_below: below,
         progress: sampling.total,
         parent_share: sampling.parent_share,
-    })
+    }
+}
+
+/// Each round's comparison row, its data loaded for all of them at once
+/// (a fixed number of queries whatever the number of counties), in the
+/// order of `round_ids`, with the data for the region's summary.
+pub async fn county_parts(
+    state: &AppState,
+    names: &Names,
+    round_ids: &[i64],
+) -> Result<(Vec<CountyPartOut>, Vec<data::RoundData>), AppError> {
+    let loaded = data::load_many(&state.db, round_ids).await?;
+    let mut quotas = store::quotas::load_many(&state.db, round_ids).await?;
+    let rows = loaded
+        .iter()
+        .map(|d| {
+            let overrides = quotas.remove(&d.detail.round.id).unwrap_or_default();
+            county_part(state, names, d, &overrides)
+        })
+        .collect();
+    Ok((rows, loaded))
 }
 
 /// Ranks rows weakest first (1 = weakest; counties without a rate last).
@@ -236,14 +265,8 @@ pub fn total_progress_of(rows: &[CountyPartOut]) -> ProgressOut {
 pub async fn comparison(state: &AppState, v: Visible) -> Result<AssessmentComparisonOut, AppError> {
     let min_n = state.settings.report_min_n;
     let names = Names::load(state).await?;
-    let mut loaded = Vec::new();
-    for r in &v.parts {
-        loaded.push(data::load(&state.db, r.id).await?);
-    }
-    let mut rows = Vec::new();
-    for d in &loaded {
-        rows.push(county_part(state, &names, d).await?);
-    }
+    let ids: Vec<i64> = v.parts.iter().map(|r| r.id).collect();
+    let (mut rows, loaded) = county_parts(state, &names, &ids).await?;
     rank_weakest_first(&mut rows);
     let inputs: Vec<_> = loaded.iter().map(|d| d.input(min_n)).collect();
     let region =

@@ -31,7 +31,7 @@ use crate::{
     error::AppError,
     export::report_files,
     state::AppState,
-    store::{self, reports as data},
+    store,
 };
 
 const METHOD: &str = "比较对象：每个县最近一次已开启的本县测评轮次（指定类型时只取该类型）。各县的认可率、样本量、置信区间和结论均取自该轮次自己的报告；各县轮次的题目和计算规则可能不同，因此不合并计算全区认可率。排序：认可率由低到高，无数据的县排在最后。";
@@ -65,17 +65,10 @@ pub async fn comparison(
     let code = purpose.map(Purpose::from).map(|p| p.code());
     let rounds = store::rounds::latest_opened_by_county(&state.db, &counties, code).await?;
     let names = Names::load(state).await?;
-    let mut parts = Vec::new();
-    let mut empty = Vec::new();
-    for c in counties {
-        match rounds.get(&c) {
-            Some(r) => {
-                let d = data::load(&state.db, r.id).await?;
-                parts.push(assessment_view::county_part(state, &names, &d).await?);
-            }
-            None => empty.push(c),
-        }
-    }
+    let (with_round, empty): (Vec<i64>, Vec<i64>) =
+        counties.into_iter().partition(|c| rounds.contains_key(c));
+    let ids: Vec<i64> = with_round.iter().map(|c| rounds[c].id).collect();
+    let (mut parts, _) = assessment_view::county_parts(state, &names, &ids).await?;
     assessment_view::rank_weakest_first(&mut parts);
     let summary = OwnRoundsSummaryOut {
         counties: (parts.len() + empty.len()) as u32,

@@ -370,20 +370,25 @@ pub(crate) async fn sampling_of(
 ) -> Result<SamplingOut, AppError> {
     let id = d.detail.round.id;
     let county = d.detail.round.county_id.unwrap_or(store::county::FIRST);
-    let facts = store::county::get(&state.db, county)
-        .await?
+    let profile = store::county::get(&state.db, county).await?;
+    let overrides = store::quotas::load(&state.db, id).await?;
+    Ok(sampling_out(
+        d,
+        &county_facts(profile.as_ref()),
+        &overrides,
+        state.settings.report_min_n,
+    ))
+}
+
+/// What a county's profile says about its sampling plan (nothing known
+/// without a profile).
+pub(crate) fn county_facts(profile: Option<&crate::domain::county::County>) -> CountyFacts {
+    profile
         .map(|c| CountyFacts {
             population: Some(c.resident_population),
             deputies: c.deputies.map(i64::from),
             cppcc_members: c.cppcc_members.map(i64::from),
             small_county_floor: c.small_county_floor,
         })
-        .unwrap_or_default();
-    let overrides = store::quotas::load(&state.db, id).await?;
-    Ok(sampling_out(
-        d,
-        &facts,
-        &overrides,
-        state.settings.report_min_n,
-    ))
+        .unwrap_or_default()
 }

@@ -235,6 +235,32 @@ pub async fn counts(
         .await?)
 }
 
+/// Sheets of several rounds by state, by round (one query).
+pub async fn counts_many(
+    db: &impl ConnectionTrait,
+    round_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<(String, i64)>>, AppError> {
+    use paper_sheet::Column as C;
+    use sea_orm::sea_query::ExprTrait;
+    let rows: Vec<(i64, String, i64)> = paper_sheet::Entity::find()
+        .select_only()
+        .column(C::RoundId)
+        .column(C::Status)
+        .column_as(Expr::col(C::Id).count(), "n")
+        .filter(C::RoundId.is_in(round_ids.iter().copied()))
+        .group_by(C::RoundId)
+        .group_by(C::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: std::collections::HashMap<i64, Vec<(String, i64)>> =
+        std::collections::HashMap::new();
+    for (round_id, status, n) in rows {
+        out.entry(round_id).or_default().push((status, n));
+    }
+    Ok(out)
+}
+
 /// Whether the round's sheets are keyed twice.
 pub async fn double_entry(db: &impl ConnectionTrait, round_id: i64) -> Result<bool, AppError> {
     Ok(paper_setting::Entity::find_by_id(round_id)

@@ -17,15 +17,27 @@ pub async fn load(
     db: &impl sea_orm::ConnectionTrait,
     round_id: i64,
 ) -> Result<Overrides, AppError> {
-    let mut o = Overrides::default();
+    Ok(load_many(db, &[round_id])
+        .await?
+        .remove(&round_id)
+        .unwrap_or_default())
+}
+
+/// The overrides of several rounds, by round (one query).
+pub async fn load_many(
+    db: &impl sea_orm::ConnectionTrait,
+    round_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Overrides>, AppError> {
+    let mut out: std::collections::HashMap<i64, Overrides> = std::collections::HashMap::new();
     for q in sampling_quota::Entity::find()
-        .filter(sampling_quota::Column::RoundId.eq(round_id))
+        .filter(sampling_quota::Column::RoundId.is_in(round_ids.iter().copied()))
         .all(db)
         .await?
     {
         let Some(g) = RespondentGroup::from_code(&q.respondent_group) else {
             continue;
         };
+        let o = out.entry(q.round_id).or_default();
         let quota = i64::from(q.quota);
         if q.school_id == 0 {
             o.groups.insert(g, quota);
@@ -33,7 +45,7 @@ pub async fn load(
             o.schools.insert((q.school_id, g), quota);
         }
     }
-    Ok(o)
+    Ok(out)
 }
 
 /// One change: a quota for a group (`school_id` None: county-wide) or a

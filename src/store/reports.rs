@@ -76,56 +76,76 @@ impl RoundData {
 
 /// Loads a round's report data: a handful of small queries.
 pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData, AppError> {
-    let detail = rounds::get(db, round_id).await?;
-    let rule = detail.scoring_rule();
-    let schools = schools_of(db, round_id, &detail.school_ids).await?;
-    let links = link::Entity::find()
-        .filter(link::Column::RoundId.eq(round_id))
+    load_many(db, &[round_id])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found("测评轮次不存在"))
+}
+
+/// Loads the report data of several rounds (a comparison's counties), in
+/// the order of `round_ids`, in a fixed number of queries whatever their
+/// number: one per table, over all the rounds at once. Any id that is no
+/// round: 404.
+pub async fn load_many(
+    db: &impl ConnectionTrait,
+    round_ids: &[i64],
+) -> Result<Vec<RoundData>, AppError> {
+    let details = rounds::get_many(db, round_ids).await?;
+    if details.len() != round_ids.len() {
+        return Err(AppError::not_found("测评轮次不存在"));
+    }
+    let mut schools = schools_of(db, &details).await?;
+    let mut links: HashMap<i64, Vec<LinkInfo>> = HashMap::new();
+    for l in link::Entity::find()
+        .filter(link::Column::RoundId.is_in(round_ids.iter().copied()))
         .all(db)
         .await?
-        .into_iter()
-        .filter_map(|l| {
-            RespondentGroup::from_code(&l.respondent_group).map(|group| LinkInfo {
+    {
+        if let Some(group) = RespondentGroup::from_code(&l.respondent_group) {
+            links.entry(l.round_id).or_default().push(LinkInfo {
                 id: l.id,
                 school_id: l.school_id,
                 group,
-            })
-        })
-        .collect();
-    let mut questionnaires = BTreeMap::new();
-    for g in &detail.groups {
-        questionnaires.insert(*g, rounds::questionnaire(db, round_id, *g).await?);
+            });
+        }
     }
-    let tallies = tallies::load(db, round_id, false).await?;
-    let shared = shared_by_link(db, round_id).await?;
-    let languages = super::translations::languages(db, round_id).await?;
-    let modes = mode_classes(&tallies);
-    let paper_double = double_entered_classes(db, round_id).await?;
-    let sheets = super::paper::counts(db, round_id).await?;
-    let mut counts = super::rooms::counts(db, round_id).await?;
-    let mut rooms: Vec<_> = super::rooms::list(db, round_id)
-        .await?
-        .into_iter()
-        .map(|s| {
-            let c = counts.remove(&s.id).unwrap_or_default();
-            (s, c)
-        })
-        .collect();
-    rooms.reverse();
-    Ok(RoundData {
-        rooms,
-        languages,
-        detail,
-        rule,
-        schools,
-        links,
-        questionnaires,
-        tallies,
-        shared,
-        modes,
-        sheets,
-        paper_double,
-    })
+    let mut questionnaires = rounds::questionnaires_many(db, round_ids).await?;
+    let mut tallies = tallies::load_many(db, round_ids, false).await?;
+    let mut shared = shared_by_link(db, round_ids).await?;
+    let mut languages = super::translations::languages_many(db, round_ids).await?;
+    let mut paper_double = double_entered_classes(db, round_ids).await?;
+    let mut sheets = super::paper::counts_many(db, round_ids).await?;
+    let mut rooms = super::rooms::with_counts_many(db, round_ids).await?;
+    let mut out = Vec::with_capacity(details.len());
+    for detail in details {
+        let id = detail.round.id;
+        let mut own = questionnaires.remove(&id).unwrap_or_default();
+        let mut by_group = BTreeMap::new();
+        for g in &detail.groups {
+            let q = own
+                .remove(g)
+                .ok_or_else(|| AppError::not_found(format!("本轮没有“{}”问卷", g.label_zh())))?;
+            by_group.insert(*g, q);
+        }
+        let tallies = tallies.remove(&id).unwrap_or_default();
+        let mut rooms = rooms.remove(&id).unwrap_or_default();
+        rooms.reverse();
+        out.push(RoundData {
+            rule: detail.scoring_rule(),
+            schools: schools.remove(&id).unwrap_or_default(),
+            links: links.remove(&id).unwrap_or_default(),
+            questionnaires: by_group,
+            modes: mode_classes(&tallies),
+            tallies,
+            languages: languages.remove(&id).unwrap_or_default(),
+            shared: shared.remove(&id).unwrap_or_default(),
+            sheets: sheets.remove(&id).unwrap_or_default(),
+            rooms,
+            paper_double: paper_double.remove(&id).unwrap_or_default(),
+            detail,
+        });
+    }
+    Ok(out)
 }
 
 /// A round's responses by collection mode, validity and judged answers,
@@ -153,13 +173,13 @@ pub fn mode_classes(tallies: &Tallies) -> Vec<ModeClass> {
     by_class.into_values().collect()
 }
 
-/// The responses of a round's paper sheets keyed twice (matched or
-/// resolved), as [`mode_classes`] classes them: read through the sheets'
+/// The responses of paper sheets keyed twice (matched or resolved), as
+/// [`mode_classes`] classes them, by round: read through the sheets'
 /// client ids (unique), so only those responses are touched.
 pub async fn double_entered_classes(
     db: &impl ConnectionTrait,
-    round_id: i64,
-) -> Result<Vec<ModeClass>, AppError> {
+    round_ids: &[i64],
+) -> Result<HashMap<i64, Vec<ModeClass>>, AppError> {
     use crate::{entities::paper_sheet, store::paper::status};
     use response::Column as C;
     use sea_orm::{
@@ -169,95 +189,112 @@ pub async fn double_entered_classes(
     let sheets = sea_orm::sea_query::Query::select()
         .column(paper_sheet::Column::ResponseClientId)
         .from(paper_sheet::Entity)
-        .and_where(paper_sheet::Column::RoundId.eq(round_id))
+        .and_where(paper_sheet::Column::RoundId.is_in(round_ids.iter().copied()))
         .and_where(paper_sheet::Column::Status.is_in([status::MATCHED, status::RESOLVED]))
         .and_where(paper_sheet::Column::ResponseClientId.is_not_null())
         .to_owned();
-    let rows: Vec<(String, i32, i64, Option<i64>, Option<i64>, Option<i64>)> =
-        response::Entity::find()
-            .select_only()
-            .column(C::Validity)
-            .column(C::Judged)
-            .column_as(Expr::col(C::Id).count(), "n")
-            // SUM of an integer column is a bigint on PostgreSQL too.
-            .column_as(Expr::col(C::Recognised).sum(), "recognised")
-            .column_as(Expr::col(C::Points).sum(), "points")
-            .column_as(
-                Expr::col(C::Points).mul(Expr::col(C::Points)).sum(),
-                "points_sq",
-            )
-            .filter(C::ClientId.in_subquery(sheets))
-            .filter(C::RoundId.eq(round_id))
-            .filter(C::CollectionMode.eq(CollectionMode::Paper.code()))
-            .group_by(C::Validity)
-            .group_by(C::Judged)
-            .into_tuple()
-            .all(db)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(validity, judged, n, recognised, points, points_sq)| ModeClass {
-                mode: CollectionMode::Paper,
-                valid: validity == VALID.code(),
-                judged: i64::from(judged),
-                responses: n,
-                recognised: recognised.unwrap_or(0),
-                points: points.unwrap_or(0),
-                points_sq: points_sq.unwrap_or(0),
-            },
+    type Row = (i64, String, i32, i64, Option<i64>, Option<i64>, Option<i64>);
+    let rows: Vec<Row> = response::Entity::find()
+        .select_only()
+        .column(C::RoundId)
+        .column(C::Validity)
+        .column(C::Judged)
+        .column_as(Expr::col(C::Id).count(), "n")
+        // SUM of an integer column is a bigint on PostgreSQL too.
+        .column_as(Expr::col(C::Recognised).sum(), "recognised")
+        .column_as(Expr::col(C::Points).sum(), "points")
+        .column_as(
+            Expr::col(C::Points).mul(Expr::col(C::Points)).sum(),
+            "points_sq",
         )
-        .collect())
+        .filter(C::ClientId.in_subquery(sheets))
+        .filter(C::RoundId.is_in(round_ids.iter().copied()))
+        .filter(C::CollectionMode.eq(CollectionMode::Paper.code()))
+        .group_by(C::RoundId)
+        .group_by(C::Validity)
+        .group_by(C::Judged)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<ModeClass>> = HashMap::new();
+    for (round_id, validity, judged, n, recognised, points, points_sq) in rows {
+        out.entry(round_id).or_default().push(ModeClass {
+            mode: CollectionMode::Paper,
+            valid: validity == VALID.code(),
+            judged: i64::from(judged),
+            responses: n,
+            recognised: recognised.unwrap_or(0),
+            points: points.unwrap_or(0),
+            points_sq: points_sq.unwrap_or(0),
+        });
+    }
+    Ok(out)
 }
 
-/// Valid responses from a shared household phone, by link (read through
-/// the (round, shared_device, link) index: only the shared rows).
+/// Valid responses from a shared household phone, by round and link (read
+/// through the (round, shared_device, link) index: only the shared rows).
 pub async fn shared_by_link(
     db: &impl ConnectionTrait,
-    round_id: i64,
-) -> Result<HashMap<i64, u64>, AppError> {
+    round_ids: &[i64],
+) -> Result<HashMap<i64, HashMap<i64, u64>>, AppError> {
     use response::Column as C;
     use sea_orm::{
         QuerySelect,
         sea_query::{Expr, ExprTrait},
     };
-    Ok(response::Entity::find()
+    let rows: Vec<(i64, i64, i64)> = response::Entity::find()
         .select_only()
+        .column(C::RoundId)
         .column(C::LinkId)
         .column_as(Expr::col(C::Id).count(), "n")
-        .filter(C::RoundId.eq(round_id))
+        .filter(C::RoundId.is_in(round_ids.iter().copied()))
         .filter(C::SharedDevice.eq(true))
         .filter(C::Validity.eq(VALID.code()))
+        .group_by(C::RoundId)
         .group_by(C::LinkId)
-        .into_tuple::<(i64, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(link, n)| (link, u64::try_from(n).unwrap_or(0)))
-        .collect())
-}
-
-/// The round's schools as reports see them: as they were when the round
-/// opened (the copy kept with the round), or as they are now for a draft.
-async fn schools_of(
-    db: &impl ConnectionTrait,
-    round_id: i64,
-    school_ids: &[i64],
-) -> Result<Vec<SchoolInfo>, AppError> {
-    let live: HashMap<i64, school::Model> = school::Entity::find()
-        .filter(school::Column::Id.is_in(school_ids.to_vec()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    let kept = round_school::Entity::find()
-        .filter(round_school::Column::RoundId.eq(round_id))
+        .into_tuple()
         .all(db)
         .await?;
-    let mut schools: Vec<SchoolInfo> = kept
-        .into_iter()
-        .filter_map(|r| match (r.school_code, r.school_name) {
+    let mut out: HashMap<i64, HashMap<i64, u64>> = HashMap::new();
+    for (round_id, link, n) in rows {
+        out.entry(round_id)
+            .or_default()
+            .insert(link, u64::try_from(n).unwrap_or(0));
+    }
+    Ok(out)
+}
+
+/// The rounds' schools as reports see them, by round: as they were when
+/// the round opened (the copy kept with the round), or as they are now for
+/// a draft (the only case that reads the schools themselves).
+async fn schools_of(
+    db: &impl ConnectionTrait,
+    details: &[RoundDetail],
+) -> Result<HashMap<i64, Vec<SchoolInfo>>, AppError> {
+    let kept = round_school::Entity::find()
+        .filter(round_school::Column::RoundId.is_in(details.iter().map(|d| d.round.id)))
+        .all(db)
+        .await?;
+    let unfrozen: Vec<i64> = kept
+        .iter()
+        .filter(|r| r.school_code.is_none() || r.school_name.is_none())
+        .map(|r| r.school_id)
+        .collect();
+    let live: HashMap<i64, school::Model> = if unfrozen.is_empty() {
+        HashMap::new()
+    } else {
+        school::Entity::find()
+            .filter(school::Column::Id.is_in(unfrozen))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect()
+    };
+    let mut out: HashMap<i64, Vec<SchoolInfo>> = HashMap::new();
+    for r in kept {
+        let round_id = r.round_id;
+        let info = match (r.school_code, r.school_name) {
             (Some(code), Some(name)) => Some(SchoolInfo {
                 id: r.school_id,
                 code,
@@ -283,10 +320,15 @@ async fn schools_of(
                 code: s.code.clone(),
                 name: s.name.clone(),
             }),
-        })
-        .collect();
-    schools.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(schools)
+        };
+        if let Some(info) = info {
+            out.entry(round_id).or_default().push(info);
+        }
+    }
+    for schools in out.values_mut() {
+        schools.sort_by(|a, b| a.code.cmp(&b.code));
+    }
+    Ok(out)
 }
 
 /// When each valid response of a link arrived, and its scored answers.

@@ -152,6 +152,44 @@ pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<RoomSe
         .await?)
 }
 
+/// Every session of several rounds, newest first, with its answers, by
+/// round (two queries: the sessions, then their answers through the
+/// session index — never a scan of the rounds' responses).
+pub async fn with_counts_many(
+    db: &impl ConnectionTrait,
+    round_ids: &[i64],
+) -> Result<HashMap<i64, Vec<(RoomSession, SessionCounts)>>, AppError> {
+    let sessions = room_session::Entity::find()
+        .filter(room_session::Column::RoundId.is_in(round_ids.iter().copied()))
+        .order_by_desc(room_session::Column::Id)
+        .all(db)
+        .await?;
+    let mut counts: HashMap<i64, SessionCounts> = HashMap::new();
+    if !sessions.is_empty() {
+        let rows: Vec<(Option<i64>, String)> = response::Entity::find()
+            .select_only()
+            .columns([response::Column::RoomSessionId, response::Column::Validity])
+            .filter(response::Column::RoomSessionId.is_in(sessions.iter().map(|s| s.id)))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, validity) in rows {
+            let Some(id) = id else { continue };
+            let c = counts.entry(id).or_default();
+            c.answers += 1;
+            if validity == Validity::Valid.code() {
+                c.valid += 1;
+            }
+        }
+    }
+    let mut out: HashMap<i64, Vec<(RoomSession, SessionCounts)>> = HashMap::new();
+    for s in sessions {
+        let c = counts.get(&s.id).copied().unwrap_or_default();
+        out.entry(s.round_id).or_default().push((s, c));
+    }
+    Ok(out)
+}
+
 /// Answers of a session: all stored, and those that count.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SessionCounts {

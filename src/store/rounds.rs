@@ -122,31 +122,68 @@ async fn resolve_schools(
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, AppError> {
-    let round = round::Entity::find_by_id(id)
-        .one(db)
+    get_many(db, &[id])
         .await?
-        .ok_or_else(|| AppError::not_found("测评轮次不存在"))?;
-    let groups = round_questionnaire::Entity::find()
-        .filter(round_questionnaire::Column::RoundId.eq(id))
+        .pop()
+        .ok_or_else(|| AppError::not_found("测评轮次不存在"))
+}
+
+/// Rounds with their groups and schools, in the order of `ids`, in three
+/// queries whatever their number (a comparison's counties); ids that are
+/// no round are left out.
+pub async fn get_many(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<RoundDetail>, AppError> {
+    use sea_orm::QuerySelect;
+    let mut rounds: BTreeMap<i64, round::Model> = round::Entity::find()
+        .filter(round::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|q| RespondentGroup::from_code(&q.respondent_group))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
+        .map(|r| (r.id, r))
         .collect();
-    let school_ids = round_school::Entity::find()
-        .filter(round_school::Column::RoundId.eq(id))
+    let mut groups: BTreeMap<i64, BTreeSet<RespondentGroup>> = BTreeMap::new();
+    let rows: Vec<(i64, String)> = round_questionnaire::Entity::find()
+        .select_only()
+        .columns([
+            round_questionnaire::Column::RoundId,
+            round_questionnaire::Column::RespondentGroup,
+        ])
+        .filter(round_questionnaire::Column::RoundId.is_in(ids.iter().copied()))
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.school_id)
-        .collect();
-    Ok(RoundDetail {
-        round,
-        groups,
-        school_ids,
-    })
+        .await?;
+    for (round_id, code) in rows {
+        if let Some(g) = RespondentGroup::from_code(&code) {
+            groups.entry(round_id).or_default().insert(g);
+        }
+    }
+    let mut schools: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let rows: Vec<(i64, i64)> = round_school::Entity::find()
+        .select_only()
+        .columns([
+            round_school::Column::RoundId,
+            round_school::Column::SchoolId,
+        ])
+        .filter(round_school::Column::RoundId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (round_id, school_id) in rows {
+        schools.entry(round_id).or_default().push(school_id);
+    }
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            let round = rounds.remove(id)?;
+            Some(RoundDetail {
+                round,
+                groups: groups.remove(id).unwrap_or_default().into_iter().collect(),
+                school_ids: schools.remove(id).unwrap_or_default(),
+            })
+        })
+        .collect())
 }
 
 /// The rounds of the scope's counties, newest first.
@@ -394,6 +431,40 @@ pub async fn questionnaire(
         .ok_or_else(|| AppError::not_found(format!("本轮没有“{}”问卷", group.label_zh())))?;
     serde_json::from_str(&row.content)
         .map_err(|e| AppError::Unexpected(format!("stored questionnaire unreadable: {e}")))
+}
+
+/// The frozen questionnaires of several rounds, by round and group (one
+/// query; an identical text shared by many rounds — a round run from above
+/// — is parsed once).
+pub async fn questionnaires_many(
+    db: &impl ConnectionTrait,
+    round_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, BTreeMap<RespondentGroup, Questionnaire>>, AppError> {
+    let mut parsed: std::collections::HashMap<String, Questionnaire> =
+        std::collections::HashMap::new();
+    let mut out: std::collections::HashMap<i64, BTreeMap<RespondentGroup, Questionnaire>> =
+        std::collections::HashMap::new();
+    for row in round_questionnaire::Entity::find()
+        .filter(round_questionnaire::Column::RoundId.is_in(round_ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        let Some(group) = RespondentGroup::from_code(&row.respondent_group) else {
+            continue;
+        };
+        let q = match parsed.get(&row.content) {
+            Some(q) => q.clone(),
+            None => {
+                let q: Questionnaire = serde_json::from_str(&row.content).map_err(|e| {
+                    AppError::Unexpected(format!("stored questionnaire unreadable: {e}"))
+                })?;
+                parsed.insert(row.content, q.clone());
+                q
+            }
+        };
+        out.entry(row.round_id).or_default().insert(group, q);
+    }
+    Ok(out)
 }
 
 pub async fn put_questionnaire(

@@ -322,19 +322,65 @@ pub async fn load(
     round_id: i64,
     all_options: bool,
 ) -> Result<Tallies, AppError> {
+    let mut t = load_many(db, &[round_id], all_options)
+        .await?
+        .remove(&round_id)
+        .unwrap_or_default();
+    if all_options {
+        for (key, n) in timeline(db, round_id).await? {
+            t.timeline.insert(key, n);
+        }
+    }
+    Ok(t)
+}
+
+/// The stored tallies of several rounds (a comparison's counties) by round,
+/// in one query per tally table whatever their number; no timeline.
+/// Option counts only of valid responses unless `all_options`.
+pub async fn load_many(
+    db: &impl ConnectionTrait,
+    round_ids: &[i64],
+    all_options: bool,
+) -> Result<HashMap<i64, Tallies>, AppError> {
     use option_tally::Column as O;
     use response_tally::Column as R;
-    let mut t = Tallies::default();
+    let ids = || round_ids.iter().copied();
+    let mut out: HashMap<i64, Tallies> = round_ids
+        .iter()
+        .map(|id| (*id, Tallies::default()))
+        .collect();
     let classes = response_tally::Entity::find()
         .select_only()
-        .columns([R::LinkId, R::Validity, R::Place, R::Judged])
+        .columns([R::RoundId, R::LinkId, R::Validity, R::Place, R::Judged])
         .columns([R::Responses, R::SumRecognised, R::SumPoints, R::SumPointsSq])
         .column(R::SumMiddle)
-        .filter(R::RoundId.eq(round_id))
-        .into_tuple::<(i64, String, String, i32, i64, i64, i64, i64, Option<i64>)>()
+        .filter(R::RoundId.is_in(ids()))
+        .into_tuple::<(
+            i64,
+            i64,
+            String,
+            String,
+            i32,
+            i64,
+            i64,
+            i64,
+            i64,
+            Option<i64>,
+        )>()
         .all(db)
         .await?;
-    for (link_id, code, place, judged, responses, recognised, points, points_sq, middle) in classes
+    for (
+        round_id,
+        link_id,
+        code,
+        place,
+        judged,
+        responses,
+        recognised,
+        points,
+        points_sq,
+        middle,
+    ) in classes
     {
         let key = ClassKey {
             round_id,
@@ -350,15 +396,15 @@ pub async fn load(
             points_sq,
             middle,
         };
-        t.classes.insert(key, sums);
+        out.entry(round_id).or_default().classes.insert(key, sums);
     }
     for l in language_tally::Entity::find()
-        .filter(language_tally::Column::RoundId.eq(round_id))
+        .filter(language_tally::Column::RoundId.is_in(ids()))
         .all(db)
         .await?
     {
         let key = LanguageKey {
-            round_id,
+            round_id: l.round_id,
             link_id: l.link_id,
             validity: validity(&l.validity)?,
             language: l.language,
@@ -371,15 +417,18 @@ pub async fn load(
             points_sq: l.sum_points_sq,
             middle: Some(l.sum_middle),
         };
-        t.languages.insert(key, sums);
+        out.entry(l.round_id)
+            .or_default()
+            .languages
+            .insert(key, sums);
     }
     for m in mode_tally::Entity::find()
-        .filter(mode_tally::Column::RoundId.eq(round_id))
+        .filter(mode_tally::Column::RoundId.is_in(ids()))
         .all(db)
         .await?
     {
         let key = ModeKey {
-            round_id,
+            round_id: m.round_id,
             link_id: m.link_id,
             mode: collection_mode(&m.collection_mode)?,
             validity: validity(&m.validity)?,
@@ -392,28 +441,26 @@ pub async fn load(
             points_sq: m.sum_points_sq,
             middle: None,
         };
-        t.modes.insert(key, sums);
+        out.entry(m.round_id).or_default().modes.insert(key, sums);
     }
-    let mut options = option_tally::Entity::find().filter(O::RoundId.eq(round_id));
+    let mut options = option_tally::Entity::find().filter(O::RoundId.is_in(ids()));
     if !all_options {
         options = options.filter(O::Validity.eq(VALID.code()));
     }
     for r in options.all(db).await? {
         let key = OptionKey {
-            round_id,
+            round_id: r.round_id,
             link_id: r.link_id,
             validity: validity(&r.validity)?,
             item: r.item_index,
         };
         let counts = [r.n1, r.n2, r.n3, r.n4, r.n5, r.n6, r.n7, r.n8, r.n9];
-        t.options.insert(key, counts);
+        out.entry(r.round_id)
+            .or_default()
+            .options
+            .insert(key, counts);
     }
-    if all_options {
-        for (key, n) in timeline(db, round_id).await? {
-            t.timeline.insert(key, n);
-        }
-    }
-    Ok(t)
+    Ok(out)
 }
 
 /// Responses of a round over time: per link, validity and 10-minute

@@ -30,6 +30,24 @@ pub async fn languages(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<S
         .collect())
 }
 
+/// The additional languages of several rounds, by round (one query).
+pub async fn languages_many(
+    db: &impl ConnectionTrait,
+    round_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<String>>, AppError> {
+    let mut out: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for l in round_language::Entity::find()
+        .filter(round_language::Column::RoundId.is_in(round_ids.iter().copied()))
+        .order_by_asc(round_language::Column::RoundId)
+        .order_by_asc(round_language::Column::Position)
+        .all(db)
+        .await?
+    {
+        out.entry(l.round_id).or_default().push(l.tag);
+    }
+    Ok(out)
+}
+
 /// Every stored translation of a round.
 pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<Translations, AppError> {
     Ok(round_translation::Entity::find()
