@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod audit;
 pub mod checklist;
 pub mod class_size;
+pub mod client_id;
 pub mod collection;
 pub mod county;
 pub mod error_code;
