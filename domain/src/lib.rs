@@ -14,6 +14,7 @@ pub mod error_code;
 pub mod group;
 pub mod integrity;
 pub mod language;
+pub mod link;
 pub mod page_texts;
 pub mod questionnaire;
 pub mod readiness;

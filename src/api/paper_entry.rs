@@ -16,17 +16,19 @@ use crate::{
         submission::Validity,
         tally::{MiddleTable, PlaceItem},
     },
-    entities::paper_sheet,
     error::{AppError, ErrorCode},
     state::AppState,
-    store::{self, paper::status},
+    store::{
+        self,
+        paper::{Sheet, status},
+    },
     survey::{self, OpenLink},
     writer::{Outcome, Submission},
 };
 
 /// What became of an entry.
 pub struct Entered {
-    pub sheet: paper_sheet::Model,
+    pub sheet: Sheet,
     /// Stored now (201) rather than found stored (200).
     pub created: bool,
     /// The sheet's response counts now.
@@ -249,7 +251,7 @@ pub async fn resolve(
     round_id: i64,
     sheet_id: i64,
     marks: &str,
-) -> Result<paper_sheet::Model, AppError> {
+) -> Result<Sheet, AppError> {
     let sheet = store::paper::get(&state.db, round_id, sheet_id).await?;
     if sheet.status != status::MISMATCH {
         return Err(AppError::conflict(

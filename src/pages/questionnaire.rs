@@ -64,8 +64,7 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
     let offer = household_offer(ctx);
     let mut shared_device = false;
     if let Some(answers) = answered {
-        let policy = DuplicatePolicy::from_code(&ctx.round.duplicate_policy)
-            .unwrap_or(DuplicatePolicy::Flag);
+        let policy = ctx.round.duplicate_policy;
         let may_share = offer.is_some() && answers < limit;
         if may_share && asked("shared=1") {
             if !asked("confirm=1") {

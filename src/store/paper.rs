@@ -2,7 +2,7 @@
 //! is claimed by the submission writer in the transaction that stores its
 //! response (`claim_new`, `finalise`), so a serial counts at most once.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -27,6 +27,50 @@ pub mod status {
     pub const MISMATCH: &str = "mismatch";
     /// A supervisor settled the marks; counted.
     pub const RESOLVED: &str = "resolved";
+}
+
+/// A keyed paper sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub id: i64,
+    pub round_id: i64,
+    pub link_id: i64,
+    pub serial: String,
+    /// One of [`status`].
+    pub status: String,
+    pub first_marks: String,
+    pub first_by: Option<i64>,
+    pub second_marks: Option<String>,
+    pub second_by: Option<i64>,
+    pub final_marks: Option<String>,
+    pub resolved_by: Option<i64>,
+    /// The response it became; none until it counts.
+    pub response_client_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub county_id: i64,
+}
+
+impl From<paper_sheet::Model> for Sheet {
+    fn from(m: paper_sheet::Model) -> Self {
+        Self {
+            id: m.id,
+            round_id: m.round_id,
+            link_id: m.link_id,
+            serial: m.serial,
+            status: m.status,
+            first_marks: m.first_marks,
+            first_by: m.first_by,
+            second_marks: m.second_marks,
+            second_by: m.second_by,
+            final_marks: m.final_marks,
+            resolved_by: m.resolved_by,
+            response_client_id: m.response_client_id,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            county_id: m.county_id,
+        }
+    }
 }
 
 /// Stores a sheet entered once with the response it becomes; false when
@@ -100,12 +144,13 @@ pub async fn find(
     db: &impl ConnectionTrait,
     round_id: i64,
     serial: &str,
-) -> Result<Option<paper_sheet::Model>, AppError> {
+) -> Result<Option<Sheet>, AppError> {
     Ok(paper_sheet::Entity::find()
         .filter(paper_sheet::Column::RoundId.eq(round_id))
         .filter(paper_sheet::Column::Serial.eq(serial))
         .one(db)
-        .await?)
+        .await?
+        .map(Into::into))
 }
 
 /// A sheet of the round by id.
@@ -113,11 +158,12 @@ pub async fn get(
     db: &impl ConnectionTrait,
     round_id: i64,
     id: i64,
-) -> Result<paper_sheet::Model, AppError> {
+) -> Result<Sheet, AppError> {
     paper_sheet::Entity::find_by_id(id)
         .filter(paper_sheet::Column::RoundId.eq(round_id))
         .one(db)
         .await?
+        .map(Into::into)
         .ok_or_else(|| AppError::not_found("本轮没有这张纸质问卷"))
 }
 
@@ -207,14 +253,19 @@ pub async fn list(
     db: &impl ConnectionTrait,
     round_id: i64,
     state: Option<&str>,
-) -> Result<Vec<paper_sheet::Model>, AppError> {
+) -> Result<Vec<Sheet>, AppError> {
     let mut q = paper_sheet::Entity::find()
         .filter(paper_sheet::Column::RoundId.eq(round_id))
         .order_by_asc(paper_sheet::Column::Id);
     if let Some(s) = state {
         q = q.filter(paper_sheet::Column::Status.eq(s));
     }
-    Ok(q.limit(5000).all(db).await?)
+    Ok(q.limit(5000)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// Sheets of a round by state: (state, count).

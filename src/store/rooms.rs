@@ -10,8 +10,8 @@ use sea_orm::{
 use std::collections::HashMap;
 
 use crate::{
-    domain::submission::Validity,
-    entities::{response, room_session},
+    domain::{link::Link, submission::Validity},
+    entities::{link, response, room_session},
     error::AppError,
 };
 
@@ -253,17 +253,44 @@ pub async fn group_answers(
         .collect())
 }
 
+/// One answer of a session, as its review lists it.
+#[derive(Debug, Clone)]
+pub struct SessionAnswer {
+    /// The response's id.
+    pub id: i64,
+    pub submitted_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    /// A code this build does not know (a newer build's) reads as valid, as
+    /// the review has always shown it.
+    pub validity: Validity,
+    /// The answer vector: one option code per item, in item order.
+    pub answers: String,
+    pub recognised: i32,
+    pub judged: i32,
+}
+
 /// The answers of one session, in the order they came (for reviewing them
 /// as a group).
 pub async fn responses(
     db: &impl ConnectionTrait,
     session_id: i64,
-) -> Result<Vec<response::Model>, AppError> {
+) -> Result<Vec<SessionAnswer>, AppError> {
     Ok(response::Entity::find()
         .filter(response::Column::RoomSessionId.eq(session_id))
         .order_by_asc(response::Column::Id)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|r| SessionAnswer {
+            id: r.id,
+            submitted_at: r.submitted_at,
+            duration_ms: r.duration_ms,
+            validity: Validity::from_code(&r.validity).unwrap_or(Validity::Valid),
+            answers: r.answers,
+            recognised: r.recognised,
+            judged: r.judged,
+        })
+        .collect())
 }
 
 /// A link of a round.
@@ -271,11 +298,11 @@ pub async fn link_of(
     db: &impl ConnectionTrait,
     round_id: i64,
     link_id: i64,
-) -> Result<crate::entities::link::Model, AppError> {
-    use crate::entities::link;
+) -> Result<Link, AppError> {
     link::Entity::find_by_id(link_id)
         .filter(link::Column::RoundId.eq(round_id))
         .one(db)
         .await?
+        .map(Into::into)
         .ok_or_else(|| AppError::not_found("链接不存在"))
 }
