@@ -10,6 +10,7 @@ use crate::{
     admission::Refusal,
     device,
     domain::{
+        client_id::ClientId,
         collection::CollectionMode,
         language::normalise_tag,
         questionnaire::Questionnaire,
@@ -52,7 +53,12 @@ pub fn refusal(ctx: &LinkContext, now: DateTime<Utc>) -> Option<AppError> {
             "该调查链接已停用，请联系学校或教育局获取新的链接",
         ));
     }
-    match availability(ctx.round.status, ctx.round.opens_at, ctx.round.closes_at, now) {
+    match availability(
+        ctx.round.status,
+        ctx.round.opens_at,
+        ctx.round.closes_at,
+        now,
+    ) {
         Availability::Accepting => None,
         Availability::Draft => Some(AppError::conflict(
             ErrorCode::RoundNotOpen,
@@ -134,7 +140,7 @@ pub async fn open_link(state: &AppState, token: &str) -> Result<OpenLink, AppErr
 
 /// A response as the respondent sent it.
 pub struct ResponseInput {
-    pub client_id: uuid::Uuid,
+    pub client_id: ClientId,
     pub answers: Vec<RawAnswer>,
     /// Time spent answering, as measured on the phone.
     pub duration_ms: i64,
@@ -349,7 +355,7 @@ async fn check_and_store(
     let outcome = state
         .writer
         .submit(Submission {
-            client_id: input.client_id.hyphenated().to_string(),
+            client_id: input.client_id,
             county_id: open.ctx().link.county_id,
             round_id: open.ctx().round.id,
             link_id: open.ctx().link.id,

@@ -355,7 +355,7 @@ impl PaperApi {
             body.link_id,
             &serial,
             &body.marks,
-            body.client_id,
+            body.client_id.into(),
         )
         .await?;
         if created {

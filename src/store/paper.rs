@@ -11,6 +11,7 @@ use sea_orm::{
 
 use crate::{
     admission::NewSheet,
+    domain::client_id::ClientId,
     entities::{paper_clerk, paper_setting, paper_sheet},
     error::AppError,
 };
@@ -78,7 +79,7 @@ impl From<paper_sheet::Model> for Sheet {
 pub async fn claim_new(
     txn: &impl ConnectionTrait,
     sheet: &NewSheet,
-    client_id: &str,
+    client_id: &ClientId,
 ) -> Result<bool, AppError> {
     use paper_sheet::Column as C;
     let now = Utc::now();
@@ -107,7 +108,7 @@ pub async fn claim_new(
             sheet.marks.clone().into(),
             sheet.entered_by.into(),
             sheet.marks.clone().into(),
-            client_id.into(),
+            client_id.as_str().into(),
             now.into(),
             now.into(),
         ])
@@ -125,11 +126,11 @@ pub async fn finalise(
     txn: &impl ConnectionTrait,
     sheet_id: i64,
     state: &str,
-    client_id: &str,
+    client_id: &ClientId,
 ) -> Result<bool, AppError> {
     use paper_sheet::Column as C;
     let done = paper_sheet::Entity::update_many()
-        .col_expr(C::ResponseClientId, Expr::value(client_id))
+        .col_expr(C::ResponseClientId, Expr::value(client_id.as_str()))
         .col_expr(C::Status, Expr::value(state))
         .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
         .filter(C::Id.eq(sheet_id))
@@ -154,11 +155,7 @@ pub async fn find(
 }
 
 /// A sheet of the round by id.
-pub async fn get(
-    db: &impl ConnectionTrait,
-    round_id: i64,
-    id: i64,
-) -> Result<Sheet, AppError> {
+pub async fn get(db: &impl ConnectionTrait, round_id: i64, id: i64) -> Result<Sheet, AppError> {
     paper_sheet::Entity::find_by_id(id)
         .filter(paper_sheet::Column::RoundId.eq(round_id))
         .one(db)

@@ -1,7 +1,7 @@
 //! Tallies in the database: added to by the submission writer inside its
 //! transaction and read by the report (recomputation: `store::recompute`).
 
-use super::bulk;
+use super::{bulk, responses::StoredResponse};
 use crate::{
     domain::{
         school::Location,
@@ -11,7 +11,7 @@ use crate::{
             TallyBuilder, TimelineKey, VALID,
         },
     },
-    entities::{language_tally, option_tally, response, response_tally, timeline_tally},
+    entities::{language_tally, option_tally, response_tally, timeline_tally},
     error::AppError,
 };
 use std::collections::HashMap;
@@ -37,7 +37,7 @@ fn rows_per_statement(columns: usize) -> usize {
 /// round's frozen questionnaire.
 pub async fn apply_batch(
     txn: &impl ConnectionTrait,
-    rows: &[(&response::Model, Option<Location>, i32)],
+    rows: &[(&StoredResponse, Option<Location>, i32)],
 ) -> Result<(), AppError> {
     if rows.is_empty() {
         return Ok(());
@@ -51,7 +51,7 @@ pub async fn apply_batch(
         t.add(&ResponseFacts {
             round_id: r.round_id,
             link_id: r.link_id,
-            validity: validity(&r.validity)?,
+            validity: r.validity,
             place: *place,
             score: ResponseScore {
                 recognised: r.recognised,
