@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
 };
 use std::collections::HashMap;
 
@@ -15,7 +15,44 @@ use crate::{
     error::AppError,
 };
 
-pub use room_session::Model as RoomSession;
+/// A room session (机房答题): PCs that joined it answer a link's
+/// questionnaire one pupil after another until `expires_at` (plus the grace
+/// for answers started before it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomSession {
+    pub id: i64,
+    pub round_id: i64,
+    pub link_id: i64,
+    /// The code typed on each PC of the room.
+    pub code: String,
+    pub opened_by: Option<i64>,
+    pub opened_by_name: String,
+    pub opened_at: DateTime<Utc>,
+    /// Closing a session early moves this to the moment it was closed.
+    pub expires_at: DateTime<Utc>,
+    pub grace_minutes: i32,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The county the session belongs to (its round's).
+    pub county_id: i64,
+}
+
+impl From<room_session::Model> for RoomSession {
+    fn from(s: room_session::Model) -> Self {
+        Self {
+            id: s.id,
+            round_id: s.round_id,
+            link_id: s.link_id,
+            code: s.code,
+            opened_by: s.opened_by,
+            opened_by_name: s.opened_by_name,
+            opened_at: s.opened_at,
+            expires_at: s.expires_at,
+            grace_minutes: s.grace_minutes,
+            closed_at: s.closed_at,
+            county_id: s.county_id,
+        }
+    }
+}
 
 /// Digits in a session code: typed on each PC of the room.
 const CODE_DIGITS: usize = 8;
@@ -62,7 +99,8 @@ pub async fn insert(db: &impl ConnectionTrait, s: NewSession<'_>) -> Result<Room
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?
+    .into())
 }
 
 /// The session behind a code (digits only; spaces already removed).
@@ -73,12 +111,16 @@ pub async fn by_code(
     Ok(room_session::Entity::find()
         .filter(room_session::Column::Code.eq(code))
         .one(db)
-        .await?)
+        .await?
+        .map(Into::into))
 }
 
 /// A session by id.
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<RoomSession>, AppError> {
-    Ok(room_session::Entity::find_by_id(id).one(db).await?)
+    Ok(room_session::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(Into::into))
 }
 
 /// A session of a round.
@@ -100,12 +142,15 @@ pub async fn close(
     s: &RoomSession,
     now: DateTime<Utc>,
 ) -> Result<RoomSession, AppError> {
-    let mut m: room_session::ActiveModel = s.clone().into();
-    m.closed_at = Set(Some(now));
+    let mut m = room_session::ActiveModel {
+        id: Unchanged(s.id),
+        closed_at: Set(Some(now)),
+        ..Default::default()
+    };
     if s.expires_at > now {
         m.expires_at = Set(now);
     }
-    Ok(m.update(db).await?)
+    Ok(m.update(db).await?.into())
 }
 
 /// Sessions nobody closed whose time and grace had both run out by `now`
@@ -119,7 +164,11 @@ pub async fn ended_unclosed(
         .order_by_asc(room_session::Column::Id)
         .all(db)
         .await?;
-    Ok(open.into_iter().filter(|s| end_of(s) <= now).collect())
+    Ok(open
+        .into_iter()
+        .map(RoomSession::from)
+        .filter(|s| end_of(s) <= now)
+        .collect())
 }
 
 /// When a session stops taking answers: its end plus its grace.
@@ -149,7 +198,10 @@ pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<RoomSe
         .filter(room_session::Column::RoundId.eq(round_id))
         .order_by_desc(room_session::Column::Id)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// Answers of a session: all stored, and those that count.
