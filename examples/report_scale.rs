@@ -141,7 +141,8 @@ async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
             ]);
             for _ in 0..rows {
                 let l = &links[rng.random_range(0..links.len())].link;
-                let q = &questionnaires[l.respondent_group.as_str()];
+                let group = l.group.map_or("", |g| g.code());
+                let q = &questionnaires[group];
                 let answers: String = q
                     .items
                     .iter()
@@ -169,7 +170,7 @@ async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
                     round_id.into(),
                     l.id.into(),
                     l.school_id.into(),
-                    l.respondent_group.clone().into(),
+                    group.into(),
                     (start + Duration::seconds(rng.random_range(0..5 * 86_400))).into(),
                     (if fast { 5_000i64 } else { 120_000 }).into(),
                     (if fast { "too_fast" } else { "valid" }).into(),

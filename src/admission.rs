@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::{
+    client_id::ClientId,
     collection::CollectionMode,
     group::RespondentGroup,
     round::DuplicatePolicy,
@@ -22,7 +23,7 @@ use crate::domain::{
 /// A checked response ready to store.
 #[derive(Debug, Clone)]
 pub struct Submission {
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The link's county, stored on the response and its tallies.
     pub county_id: i64,
     pub round_id: i64,
@@ -107,7 +108,7 @@ pub struct Admitted {
     /// What to insert, with each response's final validity and mark.
     pub rows: Vec<Submission>,
     /// Refused submissions, by client id.
-    pub refused: HashMap<String, Refusal>,
+    pub refused: HashMap<ClientId, Refusal>,
 }
 
 /// A device mark's key: round, group, link (0 for county-level groups and
@@ -144,12 +145,12 @@ pub fn legacy_key(s: &Submission) -> Option<DeviceKey> {
 /// The submissions to judge: the first new one of each client id. Retries
 /// of a stored client id pass untouched (the INSERT skips them and they get
 /// their original receipt); repeats in the same batch share the first's fate.
-pub fn fresh<'a>(batch: &[&'a Submission], stored: &HashSet<String>) -> Vec<&'a Submission> {
+pub fn fresh<'a>(batch: &[&'a Submission], stored: &HashSet<ClientId>) -> Vec<&'a Submission> {
     let mut seen = HashSet::new();
     batch
         .iter()
         .copied()
-        .filter(|s| !stored.contains(&s.client_id) && seen.insert(s.client_id.clone()))
+        .filter(|s| !stored.contains(&s.client_id) && seen.insert(&s.client_id))
         .collect()
 }
 
@@ -166,8 +167,8 @@ pub fn deciding_key(s: &Submission, legacy: &HashSet<DeviceKey>) -> Option<Devic
 pub fn first_claims(
     fresh: &[&Submission],
     legacy: &HashSet<DeviceKey>,
-) -> HashMap<DeviceKey, String> {
-    let mut first: HashMap<DeviceKey, String> = HashMap::new();
+) -> HashMap<DeviceKey, ClientId> {
+    let mut first: HashMap<DeviceKey, ClientId> = HashMap::new();
     for s in fresh {
         if legacy_key(s).is_some_and(|k| legacy.contains(&k)) {
             continue;
@@ -197,9 +198,9 @@ pub fn may_share(s: &Submission) -> bool {
 /// as duplicate devices, shared-phone answers marked as such.
 pub fn admitted(
     batch: &[&Submission],
-    refused: HashMap<String, Refusal>,
-    flagged: &HashSet<String>,
-    shared: &HashMap<String, DeviceKey>,
+    refused: HashMap<ClientId, Refusal>,
+    flagged: &HashSet<ClientId>,
+    shared: &HashMap<ClientId, DeviceKey>,
 ) -> Admitted {
     let rows = batch
         .iter()
@@ -221,11 +222,16 @@ mod tests {
     use super::*;
     use crate::domain::submission::ResponseScore;
 
-    /// A submission on link 7 of round 1 (school 3 when `school`), from
-    /// device `device` if given.
+    /// The client id named `name` (at most 16 bytes): its bytes in hex.
+    fn id(name: &str) -> ClientId {
+        ClientId::parse(&format!("{:0>32}", hex::encode(name))).unwrap()
+    }
+
+    /// A submission named `client_id` on link 7 of round 1 (school 3 when
+    /// `school`), from device `device` if given.
     fn sub(client_id: &str, school: bool, device: Option<&str>) -> Submission {
         Submission {
-            client_id: client_id.into(),
+            client_id: id(client_id),
             round_id: 1,
             county_id: 1,
             link_id: 7,
@@ -278,10 +284,10 @@ mod tests {
             sub("b", true, None),
             sub("c", true, None),
         );
-        let stored = HashSet::from(["b".to_string()]);
+        let stored = HashSet::from([id("b")]);
         let fresh = fresh(&[&a, &b, &a2, &c], &stored);
-        let ids: Vec<&str> = fresh.iter().map(|s| s.client_id.as_str()).collect();
-        assert_eq!(ids, ["a", "c"]);
+        let ids: Vec<&ClientId> = fresh.iter().map(|s| &s.client_id).collect();
+        assert_eq!(ids, [&id("a"), &id("c")]);
     }
 
     #[test]
@@ -293,7 +299,7 @@ mod tests {
         assert_eq!(deciding_key(&old, &legacy), Some(key(0, "d1")));
         assert_eq!(deciding_key(&first, &legacy), Some(key(7, "d2")));
         let claims = first_claims(&[&old, &first, &second], &legacy);
-        assert_eq!(claims, HashMap::from([(key(7, "d2"), "first".to_string())]));
+        assert_eq!(claims, HashMap::from([(key(7, "d2"), id("first"))]));
     }
 
     #[test]
@@ -322,23 +328,26 @@ mod tests {
         );
         let out = admitted(
             &[&ok, &flagged, &refused, &asked],
-            HashMap::from([("refused".to_string(), Refusal::AccessCodeUsed)]),
-            &HashSet::from(["flagged".to_string()]),
-            &HashMap::from([("shared".to_string(), key(7, "d"))]),
+            HashMap::from([(id("refused"), Refusal::AccessCodeUsed)]),
+            &HashSet::from([id("flagged")]),
+            &HashMap::from([(id("shared"), key(7, "d"))]),
         );
-        let rows: Vec<(&str, Validity, bool)> = out
+        let rows: Vec<(ClientId, Validity, bool)> = out
             .rows
             .iter()
-            .map(|s| (s.client_id.as_str(), s.validity, s.shared_device))
+            .map(|s| (s.client_id.clone(), s.validity, s.shared_device))
             .collect();
         assert_eq!(
             rows,
             [
-                ("ok", Validity::Valid, false),
-                ("flagged", Validity::DuplicateDevice, false),
-                ("shared", Validity::Valid, true),
+                (id("ok"), Validity::Valid, false),
+                (id("flagged"), Validity::DuplicateDevice, false),
+                (id("shared"), Validity::Valid, true),
             ]
         );
-        assert_eq!(out.refused.get("refused"), Some(&Refusal::AccessCodeUsed));
+        assert_eq!(
+            out.refused.get(&id("refused")),
+            Some(&Refusal::AccessCodeUsed)
+        );
     }
 }

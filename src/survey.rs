@@ -10,11 +10,12 @@ use crate::{
     admission::Refusal,
     device,
     domain::{
+        client_id::ClientId,
         collection::CollectionMode,
         language::normalise_tag,
         questionnaire::Questionnaire,
         rooms::{RoomRefusal, RoomWindow},
-        round::{Availability, DuplicatePolicy, RoundStatus, availability},
+        round::{Availability, availability},
         submission::{RawAnswer, Validity, check_answers},
         tally::{MiddleTable, PRIMARY_LANGUAGE, PlaceItem},
     },
@@ -52,8 +53,12 @@ pub fn refusal(ctx: &LinkContext, now: DateTime<Utc>) -> Option<AppError> {
             "该调查链接已停用，请联系学校或教育局获取新的链接",
         ));
     }
-    let status = RoundStatus::from_code(&ctx.round.status).unwrap_or(RoundStatus::Closed);
-    match availability(status, ctx.round.opens_at, ctx.round.closes_at, now) {
+    match availability(
+        ctx.round.status,
+        ctx.round.opens_at,
+        ctx.round.closes_at,
+        now,
+    ) {
         Availability::Accepting => None,
         Availability::Draft => Some(AppError::conflict(
             ErrorCode::RoundNotOpen,
@@ -83,7 +88,7 @@ pub async fn find(state: &AppState, token: &str) -> Result<Arc<CachedLink>, AppE
     Ok(state.links.put_link(
         token,
         CachedLink {
-            scale: store::rounds::rule_of(&ctx.round).scale,
+            scale: ctx.round.scoring_rule.scale,
             languages: store::translations::languages(&state.db, ctx.round.id).await?,
             offered: store::translations::complete_languages(&state.db, ctx.round.id).await?,
             ctx,
@@ -135,7 +140,7 @@ pub async fn open_link(state: &AppState, token: &str) -> Result<OpenLink, AppErr
 
 /// A response as the respondent sent it.
 pub struct ResponseInput {
-    pub client_id: uuid::Uuid,
+    pub client_id: ClientId,
     pub answers: Vec<RawAnswer>,
     /// Time spent answering, as measured on the phone.
     pub duration_ms: i64,
@@ -350,7 +355,7 @@ async fn check_and_store(
     let outcome = state
         .writer
         .submit(Submission {
-            client_id: input.client_id.hyphenated().to_string(),
+            client_id: input.client_id,
             county_id: open.ctx().link.county_id,
             round_id: open.ctx().round.id,
             link_id: open.ctx().link.id,
@@ -361,8 +366,7 @@ async fn check_and_store(
             validity,
             answers: checked,
             device_hash,
-            duplicate_policy: DuplicatePolicy::from_code(&open.ctx().round.duplicate_policy)
-                .unwrap_or(DuplicatePolicy::Flag),
+            duplicate_policy: open.ctx().round.duplicate_policy,
             shared_device: input.shared_device && room_session_id.is_none(),
             shared_device_limit: open.ctx().round.shared_device_limit,
             access_code_hash,

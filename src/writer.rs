@@ -12,12 +12,11 @@ pub use crate::admission::Submission;
 use crate::{
     admission::{self, Admitted, DeviceKey, Refusal, SheetClaim},
     config::Settings,
-    domain::{school::Location, submission::Validity},
-    entities::response,
+    domain::{client_id::ClientId, school::Location, submission::Validity},
     error::AppError,
     metrics::Metrics,
     store::db,
-    store::{self, access_codes::CodeState},
+    store::{self, access_codes::CodeState, responses::StoredResponse},
 };
 use std::sync::Arc;
 
@@ -29,7 +28,7 @@ const QUEUE_DEPTH: usize = 8192;
 /// Proof that a response is stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Receipt {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub submitted_at: DateTime<Utc>,
     /// Whether the stored response counts, as stored.
     pub validity: Validity,
@@ -239,31 +238,31 @@ async fn write_batch(
     let subs: Vec<&Submission> = admitted.rows.iter().collect();
     // The INSERT returns the rows it stored; only client ids it skipped
     // (a replay, or a reused id) are read back, which is rarely any.
-    let mut stored: HashMap<String, response::Model> = HashMap::new();
+    let mut stored: HashMap<ClientId, StoredResponse> = HashMap::new();
     for m in store::responses::insert(&txn, &subs).await? {
         stored.insert(m.client_id.clone(), m);
     }
-    let inserted: HashSet<String> = stored.keys().cloned().collect();
-    let skipped: Vec<String> = subs
+    let inserted: HashSet<ClientId> = stored.keys().cloned().collect();
+    let skipped: Vec<&ClientId> = subs
         .iter()
         .filter(|s| !inserted.contains(&s.client_id))
-        .map(|s| s.client_id.clone())
+        .map(|s| &s.client_id)
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
     if !skipped.is_empty() {
-        for m in store::responses::by_client_ids(&txn, skipped).await? {
+        for m in store::responses::by_client_ids(&txn, &skipped).await? {
             stored.insert(m.client_id.clone(), m);
         }
     }
-    let facts: HashMap<&str, (Option<Location>, i32)> = subs
+    let facts: HashMap<&ClientId, (Option<Location>, i32)> = subs
         .iter()
-        .map(|s| (s.client_id.as_str(), (s.place, s.middle)))
+        .map(|s| (&s.client_id, (s.place, s.middle)))
         .collect();
-    let new_rows: Vec<(&response::Model, Option<Location>, i32)> = inserted
+    let new_rows: Vec<(&StoredResponse, Option<Location>, i32)> = inserted
         .iter()
         .filter_map(|id| {
-            let (place, middle) = *facts.get(id.as_str())?;
+            let (place, middle) = *facts.get(id)?;
             Some((stored.get(id)?, place, middle))
         })
         .collect();
@@ -283,11 +282,10 @@ async fn write_batch(
             let receipt = Receipt {
                 client_id: s.client_id.clone(),
                 submitted_at: row.submitted_at,
-                // Only known codes are ever written.
-                validity: Validity::from_code(&row.validity).unwrap_or(Validity::Valid),
+                validity: row.validity,
                 shared_device: row.shared_device,
             };
-            if inserted.contains(&s.client_id) && claimed.insert(s.client_id.clone()) {
+            if inserted.contains(&s.client_id) && claimed.insert(&s.client_id) {
                 Outcome::Created(receipt)
             } else if row.fingerprint == s.answers.fingerprint && row.link_id == s.link_id {
                 Outcome::Replayed(receipt)
@@ -301,8 +299,8 @@ async fn write_batch(
 /// Decides every submission of a batch (the rules: `admission`), claiming
 /// device marks and using up access codes in the batch's transaction.
 async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admitted, AppError> {
-    let ids: Vec<String> = batch.iter().map(|s| s.client_id.clone()).collect();
-    let stored = store::responses::stored_client_ids(txn, ids).await?;
+    let ids: Vec<&ClientId> = batch.iter().map(|s| &s.client_id).collect();
+    let stored = store::responses::stored_client_ids(txn, &ids).await?;
     let fresh = admission::fresh(batch, &stored);
 
     let wanted: HashSet<DeviceKey> = fresh
@@ -311,7 +309,7 @@ async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admit
         .collect();
     let legacy = store::devices::legacy_marks(txn, &wanted).await?;
     let mut first = admission::first_claims(&fresh, &legacy);
-    let mut claimed: HashMap<DeviceKey, String> = HashMap::new();
+    let mut claimed: HashMap<DeviceKey, ClientId> = HashMap::new();
     let counties: HashMap<i64, i64> = batch.iter().map(|s| (s.round_id, s.county_id)).collect();
     for key in store::devices::claim(txn, first.keys(), &counties).await? {
         if let Some(client_id) = first.remove(&key) {
@@ -320,7 +318,7 @@ async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admit
     }
     let mut refused = HashMap::new();
     let mut flagged = HashSet::new();
-    let mut shared: HashMap<String, DeviceKey> = HashMap::new();
+    let mut shared: HashMap<ClientId, DeviceKey> = HashMap::new();
     for s in &fresh {
         let Some(key) = admission::deciding_key(s, &legacy) else {
             continue;

@@ -323,6 +323,34 @@ pub fn validate_window(opens_at: DateTime<Utc>, closes_at: DateTime<Utc>) -> Res
     Ok(())
 }
 
+/// A stored round, its codes read into their types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    pub id: i64,
+    pub name: String,
+    pub purpose: Purpose,
+    pub status: RoundStatus,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// The rule as stored (frozen at opening).
+    pub scoring_rule: ScoringRule,
+    pub min_answer_seconds: i32,
+    pub duplicate_policy: DuplicatePolicy,
+    /// Most answers one device may give on one link, the first included
+    /// (a household sharing a phone); 0 or 1: one.
+    pub shared_device_limit: i32,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The county whose round this is.
+    pub county_id: Option<i64>,
+    /// The assessment run from above this round is a county's part of;
+    /// none for a county's own round.
+    pub assessment_id: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,7 +133,7 @@ async fn try_store(
     let outcome = state
         .writer
         .submit(Submission {
-            client_id: interview.client_id.hyphenated().to_string(),
+            client_id: interview.client_id.into(),
             county_id: open.ctx().link.county_id,
             round_id,
             link_id: open.ctx().link.id,

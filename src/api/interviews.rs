@@ -216,7 +216,7 @@ impl InterviewsApi {
                 .into_iter()
                 .filter(|r| assigned.contains(&r.link.id))
                 .filter_map(|r| {
-                    let group = RespondentGroup::from_code(&r.link.respondent_group)?;
+                    let group = r.link.group?;
                     if !groups.contains(&group) {
                         groups.push(group);
                     }

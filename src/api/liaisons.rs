@@ -23,6 +23,7 @@ use crate::{
     domain::{
         account::Account,
         group::RespondentGroup,
+        link::Link,
         round::{Availability, availability},
     },
     error::AppError,
@@ -82,7 +83,7 @@ async fn assigned_link(
     who: &CurrentUser,
     round_id: i64,
     link_id: i64,
-) -> Result<crate::entities::link::Model, AppError> {
+) -> Result<Link, AppError> {
     let not_found = || AppError::not_found("链接不存在或不属于本账号负责的学校");
     let link = store::rooms::link_of(&state.db, round_id, link_id)
         .await
@@ -103,7 +104,7 @@ async fn assigned_session(
     who: &CurrentUser,
     round_id: i64,
     session_id: i64,
-) -> Result<(RoomSession, crate::entities::link::Model), AppError> {
+) -> Result<(RoomSession, Link), AppError> {
     let not_found = || AppError::not_found("机房答题场次不存在");
     let session = store::rooms::get(&state.db, round_id, session_id)
         .await
@@ -276,7 +277,7 @@ impl LiaisonsApi {
                 let Some(school) = row.school.filter(|s| assigned.contains(&s.id)) else {
                     continue;
                 };
-                let Some(group) = RespondentGroup::from_code(&row.link.respondent_group) else {
+                let Some(group) = row.link.group else {
                     continue;
                 };
                 let (mine, rest) = sessions
@@ -394,8 +395,7 @@ impl LiaisonsApi {
             Some(s) => Some(store::schools::get(&state.db, s).await?.name),
             None => None,
         };
-        let group =
-            RespondentGroup::from_code(&link.respondent_group).unwrap_or(RespondentGroup::Student);
+        let group = link.group.unwrap_or(RespondentGroup::Student);
         let url = format!("{}/r/{}", public_base(&state).base, session.code);
         Ok(Html(
             sheet_html(

@@ -98,8 +98,7 @@ fn is_local(url: &str) -> bool {
 }
 
 pub fn link_out(base: &str, row: LinkRow) -> LinkOut {
-    let group =
-        RespondentGroup::from_code(&row.link.respondent_group).unwrap_or(RespondentGroup::Citizen);
+    let group = row.link.group.unwrap_or(RespondentGroup::Citizen);
     LinkOut {
         id: row.link.id,
         group: group.into(),

@@ -20,10 +20,12 @@ use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
     domain::collection::normalise_serial,
-    entities::paper_sheet,
     error::AppError,
     state::AppState,
-    store::{self, paper::status},
+    store::{
+        self,
+        paper::{Sheet, status},
+    },
 };
 
 /// A link as a clerk picks it: the sheet's school and group.
@@ -174,7 +176,7 @@ pub struct SheetOut {
     pub second_marks: Option<String>,
 }
 
-fn sheet_out(s: &paper_sheet::Model, mismatches: Vec<MismatchOut>) -> SheetOut {
+fn sheet_out(s: &Sheet, mismatches: Vec<MismatchOut>) -> SheetOut {
     let counted = s.response_client_id.is_some();
     let message = match s.status.as_str() {
         status::AWAITING_SECOND => "第一遍录入已保存，等待另一位录入员录入第二遍",
@@ -245,8 +247,7 @@ impl PaperApi {
             .await?
             .into_iter()
             .filter_map(|r| {
-                let group =
-                    crate::domain::group::RespondentGroup::from_code(&r.link.respondent_group)?;
+                let group = r.link.group?;
                 Some(PaperLinkOut {
                     id: r.link.id,
                     group: group.into(),
@@ -354,7 +355,7 @@ impl PaperApi {
             body.link_id,
             &serial,
             &body.marks,
-            body.client_id,
+            body.client_id.into(),
         )
         .await?;
         if created {

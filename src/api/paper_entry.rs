@@ -11,22 +11,25 @@ use crate::{
     admission::{NewSheet, SheetClaim},
     auth::{CurrentUser, Role},
     domain::{
+        client_id::ClientId,
         collection::{CollectionMode, KeyedSheet, mismatches, normalise_marks, read_marks},
         round::DuplicatePolicy,
         submission::Validity,
         tally::{MiddleTable, PlaceItem},
     },
-    entities::paper_sheet,
     error::{AppError, ErrorCode},
     state::AppState,
-    store::{self, paper::status},
+    store::{
+        self,
+        paper::{Sheet, status},
+    },
     survey::{self, OpenLink},
     writer::{Outcome, Submission},
 };
 
 /// What became of an entry.
 pub struct Entered {
-    pub sheet: paper_sheet::Model,
+    pub sheet: Sheet,
     /// Stored now (201) rather than found stored (200).
     pub created: bool,
     /// The sheet's response counts now.
@@ -77,7 +80,7 @@ async fn submit(
     state: &AppState,
     open: &OpenLink,
     sheet: &KeyedSheet,
-    client_id: String,
+    client_id: ClientId,
     claim: SheetClaim,
 ) -> Result<Outcome, AppError> {
     let group = open.ctx().group.code();
@@ -137,12 +140,11 @@ pub async fn enter(
     link_id: i64,
     serial: &str,
     marks: &str,
-    client_id: uuid::Uuid,
+    client_id: ClientId,
 ) -> Result<Entered, AppError> {
     let open = open_link(state, round_id, link_id).await?;
     let marks = normalise_marks(marks);
     let keyed = read(&open, &marks)?;
-    let client_id = client_id.hyphenated().to_string();
     let new = NewSheet {
         county_id: open.ctx().link.county_id,
         round_id,
@@ -249,7 +251,7 @@ pub async fn resolve(
     round_id: i64,
     sheet_id: i64,
     marks: &str,
-) -> Result<paper_sheet::Model, AppError> {
+) -> Result<Sheet, AppError> {
     let sheet = store::paper::get(&state.db, round_id, sheet_id).await?;
     if sheet.status != status::MISMATCH {
         return Err(AppError::conflict(
@@ -265,7 +267,7 @@ pub async fn resolve(
         sheet_id: sheet.id,
         status: status::RESOLVED.to_string(),
     };
-    let client_id = uuid::Uuid::new_v4().hyphenated().to_string();
+    let client_id = uuid::Uuid::new_v4().into();
     submit(state, &open, &keyed, client_id, claim).await?;
     store::paper::get(&state.db, round_id, sheet.id).await
 }

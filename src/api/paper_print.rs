@@ -13,7 +13,7 @@ use super::ApiTags;
 use crate::error::{Answer, ReviewerQuery};
 use crate::{
     auth::{Auth, Role},
-    domain::{group::RespondentGroup, questionnaire::ItemKind},
+    domain::questionnaire::ItemKind,
     error::AppError,
     pages::paper_sheet::{self, PaperView, PrintItem},
     qr::Matrix,
@@ -65,7 +65,9 @@ impl PaperPrintApi {
             .into_iter()
             .find(|r| r.link.id == link_id.0)
             .ok_or_else(|| AppError::not_found("本轮没有这个调查链接"))?;
-        let group = RespondentGroup::from_code(&row.link.respondent_group)
+        let group = row
+            .link
+            .group
             .ok_or_else(|| AppError::Unexpected("link group unknown".into()))?;
         let q = store::rounds::questionnaire(&state.db, id.0, group).await?;
         let audience = match &row.school {

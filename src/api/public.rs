@@ -121,7 +121,7 @@ pub struct ReceiptOut {
 impl From<Receipt> for ReceiptOut {
     fn from(r: Receipt) -> Self {
         Self {
-            client_id: r.client_id,
+            client_id: r.client_id.to_string(),
             submitted_at: r.submitted_at,
             validity: r.validity.into(),
             counted: r.validity == Validity::Valid,
@@ -214,7 +214,7 @@ impl PublicApi {
     ) -> Answer<SubmitResponse, PublicWrite> {
         let body = body.0;
         let input = ResponseInput {
-            client_id: body.client_id,
+            client_id: body.client_id.into(),
             duration_ms: body.duration_ms,
             cookies: device::Cookies::of(req),
             access_code: body.access_code,

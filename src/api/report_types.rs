@@ -15,28 +15,23 @@ use crate::{
         collection::rates_by_mode,
         group::RespondentGroup,
         report::{ItemRate, Report, SchoolInfo},
-        round::{Formula, Purpose, RoundStatus, ScoringRule},
+        round::{Formula, Purpose, Round, ScoringRule},
         scoring::{Estimate, Verdict},
         sources::rates_by_source,
         submission::Validity,
         whatif::{Outcome, reading_sentence},
     },
-    entities::round,
     export::cells::reason_label,
     store::reports::RoundData,
 };
 
-impl From<&round::Model> for RoundSummary {
-    fn from(r: &round::Model) -> Self {
+impl From<&Round> for RoundSummary {
+    fn from(r: &Round) -> Self {
         Self {
             id: r.id,
             name: r.name.clone(),
-            purpose: Purpose::from_code(&r.purpose)
-                .unwrap_or(Purpose::SelfAssessment)
-                .into(),
-            status: RoundStatus::from_code(&r.status)
-                .unwrap_or(RoundStatus::Closed)
-                .into(),
+            purpose: r.purpose.into(),
+            status: r.status.into(),
             opens_at: r.opens_at,
             closes_at: r.closes_at,
             county_id: r.county_id.unwrap_or(crate::store::county::FIRST),
@@ -549,9 +544,7 @@ pub fn report_out(
             .map(|o| sensitivity_row(&data.rule, o))
             .collect(),
         round: (&data.detail.round).into(),
-        purpose: Purpose::from_code(&data.detail.round.purpose)
-            .unwrap_or(Purpose::SelfAssessment)
-            .into(),
+        purpose: data.detail.round.purpose.into(),
         generated_at: Utc::now(),
         rule: rule_out(data, &r.rule_words, min_n),
         totals: TotalsOut {

@@ -292,7 +292,7 @@ impl ReportsApi {
         let min_n = state.settings.report_min_n;
         let ids: Vec<i64> = if round_ids.0.is_empty() {
             let mut all = store::rounds::list(&state.db, &who.scope).await?;
-            all.retain(|r| RoundStatus::from_code(&r.status) != Some(RoundStatus::Draft));
+            all.retain(|r| r.status != RoundStatus::Draft);
             all.iter().rev().map(|r| r.id).collect()
         } else {
             for id in &round_ids.0 {

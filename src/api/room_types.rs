@@ -10,12 +10,10 @@ use crate::{
     domain::{
         group::RespondentGroup,
         rooms::{AnswerSketch, Pattern, RoomFlag, assess, pattern},
-        submission::Validity,
     },
-    entities::response,
     store::{
         links::LinkRow,
-        rooms::{AnswerRow, RoomSession, SessionCounts},
+        rooms::{AnswerRow, RoomSession, SessionAnswer, SessionCounts},
     },
     survey,
 };
@@ -132,8 +130,7 @@ pub fn sessions_out(
         let Some(row) = links.iter().find(|l| l.link.id == s.link_id) else {
             continue;
         };
-        let group = RespondentGroup::from_code(&row.link.respondent_group)
-            .unwrap_or(RespondentGroup::Student);
+        let group = row.link.group.unwrap_or(RespondentGroup::Student);
         let empty = Vec::new();
         let all = answers.get(group.code()).unwrap_or(&empty);
         let county: Vec<&AnswerRow> = all.iter().collect();
@@ -207,7 +204,7 @@ pub struct RoomAnswersOut {
     pub answers: Vec<RoomAnswerOut>,
 }
 
-pub fn answers_out(session: RoomSessionOut, rows: Vec<response::Model>) -> RoomAnswersOut {
+pub fn answers_out(session: RoomSessionOut, rows: Vec<SessionAnswer>) -> RoomAnswersOut {
     let mut same: HashMap<String, u64> = HashMap::new();
     for r in &rows {
         *same.entry(r.answers.clone()).or_default() += 1;
@@ -220,9 +217,7 @@ pub fn answers_out(session: RoomSessionOut, rows: Vec<response::Model>) -> RoomA
                 id: r.id,
                 submitted_at: r.submitted_at,
                 duration_ms: r.duration_ms,
-                validity: Validity::from_code(&r.validity)
-                    .unwrap_or(Validity::Valid)
-                    .into(),
+                validity: r.validity.into(),
                 same_vector: same.get(&r.answers).copied().unwrap_or(1),
                 answers: r.answers,
                 recognised: r.recognised,

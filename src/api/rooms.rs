@@ -56,8 +56,14 @@ pub(super) async fn all(state: &AppState, round_id: i64) -> Result<RoomSessionsO
     let counts = store::rooms::counts(&state.db, round_id).await?;
     let mut answers = HashMap::new();
     for s in &sessions {
-        if let Some(row) = links.iter().find(|l| l.link.id == s.link_id) {
-            let g = row.link.respondent_group.clone();
+        // The list compares a link of a group this build does not know
+        // with 学生's answers, read for 学生's own links.
+        let group = links
+            .iter()
+            .find(|l| l.link.id == s.link_id)
+            .and_then(|row| row.link.group);
+        if let Some(group) = group {
+            let g = group.code().to_string();
             if !answers.contains_key(&g) {
                 let rows = store::rooms::group_answers(&state.db, round_id, &g).await?;
                 answers.insert(g, rows);

@@ -21,9 +21,7 @@ use crate::{
     app::{self, Actor},
     auth::{Auth, Role},
     domain::{
-        round::{
-            DuplicatePolicy, Formula, Purpose, Reading, RoundStatus, Scale, ScoringRule, THRESHOLD,
-        },
+        round::{DuplicatePolicy, Formula, Reading, Scale, ScoringRule, THRESHOLD},
         scoring::describe_rule,
     },
     state::AppState,
@@ -145,28 +143,21 @@ pub struct RoundOut {
 
 impl From<RoundDetail> for RoundOut {
     fn from(d: RoundDetail) -> Self {
-        let rule = d.scoring_rule();
         let r = d.round;
         Self {
             id: r.id,
             name: r.name,
-            purpose: Purpose::from_code(&r.purpose)
-                .unwrap_or(Purpose::SelfAssessment)
-                .into(),
-            status: RoundStatus::from_code(&r.status)
-                .unwrap_or(RoundStatus::Closed)
-                .into(),
+            purpose: r.purpose.into(),
+            status: r.status.into(),
             opens_at: r.opens_at,
             closes_at: r.closes_at,
             county_id: r.county_id.unwrap_or(store::county::FIRST),
             assessment_id: r.assessment_id,
             groups: d.groups.into_iter().map(Into::into).collect(),
             school_ids: d.school_ids,
-            scoring_rule: rule.into(),
+            scoring_rule: r.scoring_rule.into(),
             min_answer_seconds: r.min_answer_seconds,
-            duplicate_policy: DuplicatePolicy::from_code(&r.duplicate_policy)
-                .unwrap_or(DuplicatePolicy::Flag)
-                .into(),
+            duplicate_policy: r.duplicate_policy.into(),
             shared_device_limit: r.shared_device_limit,
             created_at: r.created_at,
             updated_at: r.updated_at,

@@ -17,6 +17,7 @@ use crate::{
         },
         readiness_input::SchoolYear,
         region::Scope,
+        round::Round,
         school::{School, SchoolKind},
         scoring::Verdict,
     },
@@ -446,7 +447,7 @@ pub async fn evidence(db: &DatabaseConnection, county: i64, id: i64) -> Result<E
 /// The 社会认可度 line: the chosen round (or the latest opened one) and
 /// its rate from the round's report.
 pub struct Recognition {
-    pub round: Option<crate::entities::round::Model>,
+    pub round: Option<Round>,
     /// Whether the round was chosen for the year (not the latest by default).
     pub chosen: bool,
     pub rate: Option<f64>,

@@ -168,14 +168,16 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
     let mut sources = Vec::new();
     let mut coached_source = None;
     for row in &links {
-        let group = RespondentGroup::from_code(&row.link.respondent_group)
+        let group = row
+            .link
+            .group
             .ok_or_else(|| anyhow::anyhow!("unknown group in link"))?;
         let school = row.school.as_ref();
         let src = Source {
             link_id: row.link.id,
             group,
             school_id: row.link.school_id,
-            location: school.map(|s| location_label(&s.location)),
+            location: school.map(|s| s.location.label_zh()),
             regard: school
                 .and_then(|s| regard.get(s.code.as_str()).copied())
                 .unwrap_or(0.9),
@@ -262,14 +264,6 @@ fn respondents(group: RespondentGroup, school: Option<(i32, i32)>) -> usize {
         RespondentGroup::Citizen => 140,
     };
     usize::try_from(n).unwrap_or(0)
-}
-
-fn location_label(code: &str) -> &'static str {
-    match code {
-        "urban" => "城区",
-        "town" => "镇区",
-        _ => "乡村",
-    }
 }
 
 /// Every submission through the group-commit writer, as the API does it.

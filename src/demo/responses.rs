@@ -221,7 +221,7 @@ fn submission(
         Validity::Valid
     };
     Ok(Submission {
-        client_id: uuid::Uuid::new_v4().hyphenated().to_string(),
+        client_id: uuid::Uuid::new_v4().into(),
         county_id: round.county_id,
         round_id: round.id,
         link_id: src.link_id,

@@ -19,7 +19,9 @@ use super::{
 use crate::error::ErrorCode;
 use crate::{
     device,
-    domain::{questionnaire::ItemKind, round::DuplicatePolicy, submission::RawAnswer},
+    domain::{
+        client_id::ClientId, questionnaire::ItemKind, round::DuplicatePolicy, submission::RawAnswer,
+    },
     error::AppError,
     state::AppState,
     store::{self, access_codes, links::LinkContext},
@@ -64,8 +66,7 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
     let offer = household_offer(ctx);
     let mut shared_device = false;
     if let Some(answers) = answered {
-        let policy = DuplicatePolicy::from_code(&ctx.round.duplicate_policy)
-            .unwrap_or(DuplicatePolicy::Flag);
+        let policy = ctx.round.duplicate_policy;
         let may_share = offer.is_some() && answers < limit;
         if may_share && asked("shared=1") {
             if !asked("confirm=1") {
@@ -241,15 +242,15 @@ async fn submit_form(
         .collect();
     let client_id = fields
         .get("client_id")
-        .and_then(|c| uuid::Uuid::parse_str(c).ok())
-        .unwrap_or_else(uuid::Uuid::new_v4);
+        .and_then(|c| ClientId::parse(c).ok())
+        .unwrap_or_else(|| uuid::Uuid::new_v4().into());
     let started_ms = fields
         .get("started_ms")
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or_else(|| Utc::now().timestamp_millis());
     let code_cookie = device::code_cookie(ctx.link.id);
     let input = ResponseInput {
-        client_id,
+        client_id: client_id.clone(),
         answers,
         duration_ms: Utc::now().timestamp_millis() - started_ms,
         cookies: device::Cookies::of(req),

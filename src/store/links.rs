@@ -10,10 +10,25 @@ use std::collections::HashMap;
 
 use crate::{
     credentials::random_token,
-    domain::group::RespondentGroup,
+    domain::{group::RespondentGroup, link::Link, round::Round, school::School},
     entities::{link, round, school},
     error::AppError,
 };
+
+impl From<link::Model> for Link {
+    fn from(l: link::Model) -> Self {
+        Self {
+            id: l.id,
+            round_id: l.round_id,
+            school_id: l.school_id,
+            group: RespondentGroup::from_code(&l.respondent_group),
+            token: l.token,
+            enabled: l.enabled,
+            created_at: l.created_at,
+            county_id: l.county_id,
+        }
+    }
+}
 
 /// Which group each link of a round is for (the live monitor polls this:
 /// no school lookup).
@@ -87,8 +102,8 @@ pub async fn sync(
 
 /// A link with the school it belongs to.
 pub struct LinkRow {
-    pub link: link::Model,
-    pub school: Option<school::Model>,
+    pub link: Link,
+    pub school: Option<School>,
 }
 
 pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<LinkRow>, AppError> {
@@ -108,25 +123,25 @@ pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<LinkRo
         .map(|l| LinkRow {
             school: l
                 .school_id
-                .and_then(|id| schools.iter().find(|s| s.id == id).cloned()),
-            link: l,
+                .and_then(|id| schools.iter().find(|s| s.id == id).cloned())
+                .map(Into::into),
+            link: l.into(),
         })
         .collect();
-    let group_pos = |c: &str| {
-        RespondentGroup::from_code(c)
-            .and_then(|g| RespondentGroup::ALL.iter().position(|x| *x == g))
+    let group_pos = |g: Option<RespondentGroup>| {
+        g.and_then(|g| RespondentGroup::ALL.iter().position(|x| *x == g))
             .unwrap_or(99)
     };
     rows.sort_by(|a, b| {
         let ka = (
             a.school.is_none(),
             a.school.as_ref().map(|s| s.code.clone()),
-            group_pos(&a.link.respondent_group),
+            group_pos(a.link.group),
         );
         let kb = (
             b.school.is_none(),
             b.school.as_ref().map(|s| s.code.clone()),
-            group_pos(&b.link.respondent_group),
+            group_pos(b.link.group),
         );
         ka.cmp(&kb)
     });
@@ -138,7 +153,7 @@ pub async fn set_enabled(
     round_id: i64,
     link_id: i64,
     enabled: bool,
-) -> Result<link::Model, AppError> {
+) -> Result<Link, AppError> {
     let l = link::Entity::find_by_id(link_id)
         .filter(link::Column::RoundId.eq(round_id))
         .one(db)
@@ -146,15 +161,15 @@ pub async fn set_enabled(
         .ok_or_else(|| AppError::not_found("链接不存在"))?;
     let mut m: link::ActiveModel = l.into();
     m.enabled = Set(enabled);
-    Ok(m.update(db).await?)
+    Ok(m.update(db).await?.into())
 }
 
 /// Everything the public questionnaire needs about a link.
 #[derive(Debug, Clone)]
 pub struct LinkContext {
-    pub link: link::Model,
-    pub round: round::Model,
-    pub school: Option<school::Model>,
+    pub link: Link,
+    pub round: Round,
+    pub school: Option<School>,
     pub group: RespondentGroup,
 }
 
@@ -183,9 +198,9 @@ pub async fn find_by_token(
         return Ok(None);
     };
     Ok(Some(LinkContext {
-        link: l,
-        round: r,
-        school,
+        link: l.into(),
+        round: r.into(),
+        school: school.map(Into::into),
         group,
     }))
 }

@@ -2,7 +2,7 @@
 //! is claimed by the submission writer in the transaction that stores its
 //! response (`claim_new`, `finalise`), so a serial counts at most once.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -11,6 +11,7 @@ use sea_orm::{
 
 use crate::{
     admission::NewSheet,
+    domain::client_id::ClientId,
     entities::{paper_clerk, paper_setting, paper_sheet},
     error::AppError,
 };
@@ -29,12 +30,56 @@ pub mod status {
     pub const RESOLVED: &str = "resolved";
 }
 
+/// A keyed paper sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub id: i64,
+    pub round_id: i64,
+    pub link_id: i64,
+    pub serial: String,
+    /// One of [`status`].
+    pub status: String,
+    pub first_marks: String,
+    pub first_by: Option<i64>,
+    pub second_marks: Option<String>,
+    pub second_by: Option<i64>,
+    pub final_marks: Option<String>,
+    pub resolved_by: Option<i64>,
+    /// The response it became; none until it counts.
+    pub response_client_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub county_id: i64,
+}
+
+impl From<paper_sheet::Model> for Sheet {
+    fn from(m: paper_sheet::Model) -> Self {
+        Self {
+            id: m.id,
+            round_id: m.round_id,
+            link_id: m.link_id,
+            serial: m.serial,
+            status: m.status,
+            first_marks: m.first_marks,
+            first_by: m.first_by,
+            second_marks: m.second_marks,
+            second_by: m.second_by,
+            final_marks: m.final_marks,
+            resolved_by: m.resolved_by,
+            response_client_id: m.response_client_id,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            county_id: m.county_id,
+        }
+    }
+}
+
 /// Stores a sheet entered once with the response it becomes; false when
 /// the round already has a sheet with this serial.
 pub async fn claim_new(
     txn: &impl ConnectionTrait,
     sheet: &NewSheet,
-    client_id: &str,
+    client_id: &ClientId,
 ) -> Result<bool, AppError> {
     use paper_sheet::Column as C;
     let now = Utc::now();
@@ -63,7 +108,7 @@ pub async fn claim_new(
             sheet.marks.clone().into(),
             sheet.entered_by.into(),
             sheet.marks.clone().into(),
-            client_id.into(),
+            client_id.as_str().into(),
             now.into(),
             now.into(),
         ])
@@ -81,11 +126,11 @@ pub async fn finalise(
     txn: &impl ConnectionTrait,
     sheet_id: i64,
     state: &str,
-    client_id: &str,
+    client_id: &ClientId,
 ) -> Result<bool, AppError> {
     use paper_sheet::Column as C;
     let done = paper_sheet::Entity::update_many()
-        .col_expr(C::ResponseClientId, Expr::value(client_id))
+        .col_expr(C::ResponseClientId, Expr::value(client_id.as_str()))
         .col_expr(C::Status, Expr::value(state))
         .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
         .filter(C::Id.eq(sheet_id))
@@ -100,24 +145,22 @@ pub async fn find(
     db: &impl ConnectionTrait,
     round_id: i64,
     serial: &str,
-) -> Result<Option<paper_sheet::Model>, AppError> {
+) -> Result<Option<Sheet>, AppError> {
     Ok(paper_sheet::Entity::find()
         .filter(paper_sheet::Column::RoundId.eq(round_id))
         .filter(paper_sheet::Column::Serial.eq(serial))
         .one(db)
-        .await?)
+        .await?
+        .map(Into::into))
 }
 
 /// A sheet of the round by id.
-pub async fn get(
-    db: &impl ConnectionTrait,
-    round_id: i64,
-    id: i64,
-) -> Result<paper_sheet::Model, AppError> {
+pub async fn get(db: &impl ConnectionTrait, round_id: i64, id: i64) -> Result<Sheet, AppError> {
     paper_sheet::Entity::find_by_id(id)
         .filter(paper_sheet::Column::RoundId.eq(round_id))
         .one(db)
         .await?
+        .map(Into::into)
         .ok_or_else(|| AppError::not_found("本轮没有这张纸质问卷"))
 }
 
@@ -207,14 +250,19 @@ pub async fn list(
     db: &impl ConnectionTrait,
     round_id: i64,
     state: Option<&str>,
-) -> Result<Vec<paper_sheet::Model>, AppError> {
+) -> Result<Vec<Sheet>, AppError> {
     let mut q = paper_sheet::Entity::find()
         .filter(paper_sheet::Column::RoundId.eq(round_id))
         .order_by_asc(paper_sheet::Column::Id);
     if let Some(s) = state {
         q = q.filter(paper_sheet::Column::Status.eq(s));
     }
-    Ok(q.limit(5000).all(db).await?)
+    Ok(q.limit(5000)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// Sheets of a round by state: (state, count).

@@ -2,29 +2,97 @@
 //! multi-row INSERT per batch that skips client ids already stored), and
 //! the columns and bounds the exports read them by (`bulk` streams them).
 
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
     QuerySelect,
     sea_query::{Expr, Func, OnConflict, Query},
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::bulk;
-use crate::{admission::Submission, entities::response, error::AppError};
+use crate::{
+    admission::Submission,
+    domain::{client_id::ClientId, collection::CollectionMode, submission::Validity},
+    entities::response,
+    error::AppError,
+};
+
+/// A stored response as the writer reads it back: what its receipt, its
+/// replay check and the tallies need.
+#[derive(Debug, Clone)]
+pub struct StoredResponse {
+    pub client_id: ClientId,
+    pub county_id: i64,
+    pub round_id: i64,
+    pub link_id: i64,
+    pub submitted_at: DateTime<Utc>,
+    pub validity: Validity,
+    pub collection_mode: CollectionMode,
+    /// The answer vector: one option code per item, in item order.
+    pub answers: String,
+    pub recognised: i32,
+    pub judged: i32,
+    pub points: i32,
+    pub fingerprint: String,
+    pub shared_device: bool,
+    pub language: String,
+}
+
+impl StoredResponse {
+    /// A row read back with the client id it was asked for (the same
+    /// text: the database compares client ids exactly).
+    fn of(
+        client_id: ClientId,
+        m: response::Model,
+        validity: Validity,
+        collection_mode: CollectionMode,
+    ) -> Self {
+        Self {
+            client_id,
+            county_id: m.county_id,
+            round_id: m.round_id,
+            link_id: m.link_id,
+            submitted_at: m.submitted_at,
+            validity,
+            collection_mode,
+            answers: m.answers,
+            recognised: m.recognised,
+            judged: m.judged,
+            points: m.points,
+            fingerprint: m.fingerprint,
+            shared_device: m.shared_device,
+            language: m.language,
+        }
+    }
+}
+
+/// The client id among `asked` that a stored row carries.
+fn asked_for(asked: &HashMap<&str, &ClientId>, m: &response::Model) -> Result<ClientId, AppError> {
+    asked
+        .get(m.client_id.as_str())
+        .map(|id| (*id).clone())
+        .ok_or_else(|| AppError::Unexpected(format!("response {} was not asked for", m.id)))
+}
 
 /// Which of `ids` are stored already.
 pub async fn stored_client_ids(
     txn: &impl ConnectionTrait,
-    ids: Vec<String>,
-) -> Result<HashSet<String>, AppError> {
-    Ok(response::Entity::find()
+    ids: &[&ClientId],
+) -> Result<HashSet<ClientId>, AppError> {
+    let found: HashSet<String> = response::Entity::find()
         .select_only()
         .column(response::Column::ClientId)
-        .filter(response::Column::ClientId.is_in(ids))
+        .filter(response::Column::ClientId.is_in(ids.iter().map(|id| id.as_str())))
         .into_tuple::<String>()
         .all(txn)
         .await?
         .into_iter()
+        .collect();
+    Ok(ids
+        .iter()
+        .filter(|id| found.contains(id.as_str()))
+        .map(|id| (*id).clone())
         .collect())
 }
 
@@ -33,7 +101,7 @@ pub async fn stored_client_ids(
 pub async fn insert(
     txn: &impl ConnectionTrait,
     subs: &[&Submission],
-) -> Result<Vec<response::Model>, AppError> {
+) -> Result<Vec<StoredResponse>, AppError> {
     use response::Column as C;
     if subs.is_empty() {
         return Ok(Vec::new());
@@ -72,7 +140,7 @@ pub async fn insert(
         };
         insert
             .values([
-                s.client_id.clone().into(),
+                s.client_id.as_str().into(),
                 s.county_id.into(),
                 s.round_id.into(),
                 s.link_id.into(),
@@ -94,22 +162,55 @@ pub async fn insert(
             ])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     }
+    let asked: HashMap<&str, &ClientId> = subs
+        .iter()
+        .map(|s| (s.client_id.as_str(), &s.client_id))
+        .collect();
     let mut stored = Vec::new();
     for row in txn.query_all(&insert).await? {
-        stored.push(response::Model::from_query_result(&row, "")?);
+        let m = response::Model::from_query_result(&row, "")?;
+        // Only this build's codes were just written: another is an error
+        // (as the tallies read them), not a silently different tally.
+        let validity = Validity::from_code(&m.validity)
+            .ok_or_else(|| DbErr::Custom(format!("unknown validity `{}`", m.validity)))?;
+        let mode = CollectionMode::from_code(&m.collection_mode).ok_or_else(|| {
+            DbErr::Custom(format!("unknown collection mode `{}`", m.collection_mode))
+        })?;
+        stored.push(StoredResponse::of(
+            asked_for(&asked, &m)?,
+            m,
+            validity,
+            mode,
+        ));
     }
     Ok(stored)
 }
 
-/// The stored responses with these client ids.
+/// The stored responses with these client ids (stored earlier: a
+/// validity this build does not know reads as valid, as receipts have
+/// always read it; the collection mode is not read on this path, and one
+/// this build does not know reads as the web's).
 pub async fn by_client_ids(
     txn: &impl ConnectionTrait,
-    ids: Vec<String>,
-) -> Result<Vec<response::Model>, AppError> {
-    Ok(response::Entity::find()
-        .filter(response::Column::ClientId.is_in(ids))
+    ids: &[&ClientId],
+) -> Result<Vec<StoredResponse>, AppError> {
+    let asked: HashMap<&str, &ClientId> = ids.iter().map(|id| (id.as_str(), *id)).collect();
+    let mut stored = Vec::new();
+    for m in response::Entity::find()
+        .filter(response::Column::ClientId.is_in(ids.iter().map(|id| id.as_str())))
         .all(txn)
-        .await?)
+        .await?
+    {
+        let validity = Validity::from_code(&m.validity).unwrap_or(Validity::Valid);
+        let mode = CollectionMode::from_code(&m.collection_mode).unwrap_or(CollectionMode::Web);
+        stored.push(StoredResponse::of(
+            asked_for(&asked, &m)?,
+            m,
+            validity,
+            mode,
+        ));
+    }
+    Ok(stored)
 }
 
 /// The last response id of a round now (0: none yet).

@@ -4,18 +4,55 @@
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
 };
 use std::collections::HashMap;
 
 use crate::{
-    domain::submission::Validity,
-    entities::{response, room_session},
+    domain::{link::Link, submission::Validity},
+    entities::{link, response, room_session},
     error::AppError,
 };
 
-pub use room_session::Model as RoomSession;
+/// A room session (机房答题): PCs that joined it answer a link's
+/// questionnaire one pupil after another until `expires_at` (plus the grace
+/// for answers started before it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomSession {
+    pub id: i64,
+    pub round_id: i64,
+    pub link_id: i64,
+    /// The code typed on each PC of the room.
+    pub code: String,
+    pub opened_by: Option<i64>,
+    pub opened_by_name: String,
+    pub opened_at: DateTime<Utc>,
+    /// Closing a session early moves this to the moment it was closed.
+    pub expires_at: DateTime<Utc>,
+    pub grace_minutes: i32,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The county the session belongs to (its round's).
+    pub county_id: i64,
+}
+
+impl From<room_session::Model> for RoomSession {
+    fn from(s: room_session::Model) -> Self {
+        Self {
+            id: s.id,
+            round_id: s.round_id,
+            link_id: s.link_id,
+            code: s.code,
+            opened_by: s.opened_by,
+            opened_by_name: s.opened_by_name,
+            opened_at: s.opened_at,
+            expires_at: s.expires_at,
+            grace_minutes: s.grace_minutes,
+            closed_at: s.closed_at,
+            county_id: s.county_id,
+        }
+    }
+}
 
 /// Digits in a session code: typed on each PC of the room.
 const CODE_DIGITS: usize = 8;
@@ -62,7 +99,8 @@ pub async fn insert(db: &impl ConnectionTrait, s: NewSession<'_>) -> Result<Room
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?
+    .into())
 }
 
 /// The session behind a code (digits only; spaces already removed).
@@ -73,12 +111,16 @@ pub async fn by_code(
     Ok(room_session::Entity::find()
         .filter(room_session::Column::Code.eq(code))
         .one(db)
-        .await?)
+        .await?
+        .map(Into::into))
 }
 
 /// A session by id.
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<RoomSession>, AppError> {
-    Ok(room_session::Entity::find_by_id(id).one(db).await?)
+    Ok(room_session::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(Into::into))
 }
 
 /// A session of a round.
@@ -100,12 +142,15 @@ pub async fn close(
     s: &RoomSession,
     now: DateTime<Utc>,
 ) -> Result<RoomSession, AppError> {
-    let mut m: room_session::ActiveModel = s.clone().into();
-    m.closed_at = Set(Some(now));
+    let mut m = room_session::ActiveModel {
+        id: Unchanged(s.id),
+        closed_at: Set(Some(now)),
+        ..Default::default()
+    };
     if s.expires_at > now {
         m.expires_at = Set(now);
     }
-    Ok(m.update(db).await?)
+    Ok(m.update(db).await?.into())
 }
 
 /// Sessions nobody closed whose time and grace had both run out by `now`
@@ -119,7 +164,11 @@ pub async fn ended_unclosed(
         .order_by_asc(room_session::Column::Id)
         .all(db)
         .await?;
-    Ok(open.into_iter().filter(|s| end_of(s) <= now).collect())
+    Ok(open
+        .into_iter()
+        .map(RoomSession::from)
+        .filter(|s| end_of(s) <= now)
+        .collect())
 }
 
 /// When a session stops taking answers: its end plus its grace.
@@ -149,7 +198,10 @@ pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<RoomSe
         .filter(room_session::Column::RoundId.eq(round_id))
         .order_by_desc(room_session::Column::Id)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// Every session of several rounds, newest first, with its answers, by
@@ -185,7 +237,7 @@ pub async fn with_counts_many(
     let mut out: HashMap<i64, Vec<(RoomSession, SessionCounts)>> = HashMap::new();
     for s in sessions {
         let c = counts.get(&s.id).copied().unwrap_or_default();
-        out.entry(s.round_id).or_default().push((s, c));
+        out.entry(s.round_id).or_default().push((s.into(), c));
     }
     Ok(out)
 }
@@ -291,17 +343,44 @@ pub async fn group_answers(
         .collect())
 }
 
+/// One answer of a session, as its review lists it.
+#[derive(Debug, Clone)]
+pub struct SessionAnswer {
+    /// The response's id.
+    pub id: i64,
+    pub submitted_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    /// A code this build does not know (a newer build's) reads as valid, as
+    /// the review has always shown it.
+    pub validity: Validity,
+    /// The answer vector: one option code per item, in item order.
+    pub answers: String,
+    pub recognised: i32,
+    pub judged: i32,
+}
+
 /// The answers of one session, in the order they came (for reviewing them
 /// as a group).
 pub async fn responses(
     db: &impl ConnectionTrait,
     session_id: i64,
-) -> Result<Vec<response::Model>, AppError> {
+) -> Result<Vec<SessionAnswer>, AppError> {
     Ok(response::Entity::find()
         .filter(response::Column::RoomSessionId.eq(session_id))
         .order_by_asc(response::Column::Id)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|r| SessionAnswer {
+            id: r.id,
+            submitted_at: r.submitted_at,
+            duration_ms: r.duration_ms,
+            validity: Validity::from_code(&r.validity).unwrap_or(Validity::Valid),
+            answers: r.answers,
+            recognised: r.recognised,
+            judged: r.judged,
+        })
+        .collect())
 }
 
 /// A link of a round.
@@ -309,11 +388,11 @@ pub async fn link_of(
     db: &impl ConnectionTrait,
     round_id: i64,
     link_id: i64,
-) -> Result<crate::entities::link::Model, AppError> {
-    use crate::entities::link;
+) -> Result<Link, AppError> {
     link::Entity::find_by_id(link_id)
         .filter(link::Column::RoundId.eq(round_id))
         .one(db)
         .await?
+        .map(Into::into)
         .ok_or_else(|| AppError::not_found("链接不存在"))
 }

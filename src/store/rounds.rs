@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Unchanged},
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
     sea_query::Expr,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,7 +16,7 @@ use crate::{
     domain::{
         group::RespondentGroup,
         questionnaire::Questionnaire,
-        round::{DuplicatePolicy, Purpose, RoundStatus, ScoringRule, validate_window},
+        round::{DuplicatePolicy, Purpose, Round, RoundStatus, ScoringRule, validate_window},
         scales,
     },
     entities::{
@@ -41,24 +43,52 @@ pub struct RoundSpec {
     pub shared_device_limit: i32,
 }
 
+impl From<round::Model> for Round {
+    /// Codes this build does not know (a newer build's) read as they always
+    /// have: 县级自评, closed, the "flag" policy, and an unreadable rule as
+    /// the default one.
+    fn from(r: round::Model) -> Self {
+        Self {
+            scoring_rule: rule_of(&r),
+            id: r.id,
+            purpose: Purpose::from_code(&r.purpose).unwrap_or(Purpose::SelfAssessment),
+            status: RoundStatus::from_code(&r.status).unwrap_or(RoundStatus::Closed),
+            duplicate_policy: DuplicatePolicy::from_code(&r.duplicate_policy)
+                .unwrap_or(DuplicatePolicy::Flag),
+            name: r.name,
+            opens_at: r.opens_at,
+            closes_at: r.closes_at,
+            min_answer_seconds: r.min_answer_seconds,
+            shared_device_limit: r.shared_device_limit,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            opened_at: r.opened_at,
+            closed_at: r.closed_at,
+            county_id: r.county_id,
+            assessment_id: r.assessment_id,
+        }
+    }
+}
+
 /// A round with the groups and schools taking part.
 #[derive(Debug, Clone)]
 pub struct RoundDetail {
-    pub round: round::Model,
+    pub round: Round,
     pub groups: Vec<RespondentGroup>,
     pub school_ids: Vec<i64>,
 }
 
 impl RoundDetail {
     pub fn status(&self) -> RoundStatus {
-        RoundStatus::from_code(&self.round.status).unwrap_or(RoundStatus::Closed)
+        self.round.status
     }
     pub fn scoring_rule(&self) -> ScoringRule {
-        rule_of(&self.round)
+        self.round.scoring_rule.clone()
     }
 }
 
-/// A round's frozen scoring rule.
+/// A round's frozen scoring rule (an unreadable one reads as the default).
 pub fn rule_of(round: &round::Model) -> ScoringRule {
     serde_json::from_str(&round.scoring_rule).unwrap_or_default()
 }
@@ -178,7 +208,7 @@ pub async fn get_many(
         .filter_map(|id| {
             let round = rounds.remove(id)?;
             Some(RoundDetail {
-                round,
+                round: round.into(),
                 groups: groups.remove(id).unwrap_or_default().into_iter().collect(),
                 school_ids: schools.remove(id).unwrap_or_default(),
             })
@@ -190,12 +220,15 @@ pub async fn get_many(
 pub async fn list(
     db: &impl ConnectionTrait,
     scope: &super::scope::Scope,
-) -> Result<Vec<round::Model>, AppError> {
+) -> Result<Vec<Round>, AppError> {
     Ok(
         super::scope::filter(scope, round::Entity::find(), round::Column::CountyId)
             .order_by_desc(round::Column::Id)
             .all(db)
-            .await?,
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     )
 }
 
@@ -205,7 +238,7 @@ pub async fn latest_opened_by_county(
     db: &impl ConnectionTrait,
     counties: &[i64],
     purpose: Option<&str>,
-) -> Result<BTreeMap<i64, round::Model>, AppError> {
+) -> Result<BTreeMap<i64, Round>, AppError> {
     let mut q = round::Entity::find()
         .filter(round::Column::CountyId.is_in(counties.to_vec()))
         .filter(round::Column::Status.ne(RoundStatus::Draft.code()));
@@ -215,7 +248,7 @@ pub async fn latest_opened_by_county(
     let mut out = BTreeMap::new();
     for r in q.order_by_asc(round::Column::Id).all(db).await? {
         if let Some(c) = r.county_id {
-            out.insert(c, r);
+            out.insert(c, r.into());
         }
     }
     Ok(out)
@@ -404,7 +437,10 @@ pub async fn update(
         spec.scoring_rule.full_points = previous.full_points;
     }
     let spec = &spec;
-    let mut m: round::ActiveModel = detail.round.into();
+    let mut m = round::ActiveModel {
+        id: Unchanged(id),
+        ..Default::default()
+    };
     apply(&mut m, spec)?;
     m.update(&txn).await?;
     sync_parts(
@@ -605,7 +641,10 @@ pub async fn close(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, Ap
             ));
         }
     }
-    let mut m: round::ActiveModel = detail.round.into();
+    let mut m = round::ActiveModel {
+        id: Unchanged(id),
+        ..Default::default()
+    };
     let now = Utc::now();
     m.status = Set(RoundStatus::Closed.code().to_string());
     m.closed_at = Set(Some(now));

@@ -1,7 +1,7 @@
 //! Tallies in the database: added to by the submission writer inside its
 //! transaction and read by the report (recomputation: `store::recompute`).
 
-use super::bulk;
+use super::{bulk, responses::StoredResponse};
 use crate::{
     domain::{
         collection::CollectionMode,
@@ -12,9 +12,7 @@ use crate::{
             Tallies, TallyBuilder, TimelineKey, VALID,
         },
     },
-    entities::{
-        language_tally, mode_tally, option_tally, response, response_tally, timeline_tally,
-    },
+    entities::{language_tally, mode_tally, option_tally, response_tally, timeline_tally},
     error::AppError,
 };
 use std::collections::HashMap;
@@ -40,7 +38,7 @@ fn rows_per_statement(columns: usize) -> usize {
 /// round's frozen questionnaire.
 pub async fn apply_batch(
     txn: &impl ConnectionTrait,
-    rows: &[(&response::Model, Option<Location>, i32)],
+    rows: &[(&StoredResponse, Option<Location>, i32)],
 ) -> Result<(), AppError> {
     if rows.is_empty() {
         return Ok(());
@@ -54,8 +52,8 @@ pub async fn apply_batch(
         t.add(&ResponseFacts {
             round_id: r.round_id,
             link_id: r.link_id,
-            validity: validity(&r.validity)?,
-            mode: collection_mode(&r.collection_mode)?,
+            validity: r.validity,
+            mode: r.collection_mode,
             place: *place,
             score: ResponseScore {
                 recognised: r.recognised,

@@ -51,6 +51,32 @@ async fn a_valid_submission_is_stored_once_and_replays_return_the_receipt() {
     assert_eq!(count_responses(&app.db).await, 1);
 }
 
+/// The client id is read once, where the request comes in: a malformed one
+/// is refused (400, nothing stored), and every spelling of one UUID is the
+/// same id, stored and answered in its lower-case hyphenated form.
+#[tokio::test]
+async fn a_client_id_is_one_uuid_however_it_is_spelled() {
+    let app = spawn_app().await;
+    let (_, _, links) = app.open_round(1).await;
+    let token = parent_link(&links);
+    let q = app.questionnaire(&token).await;
+    let mut bad = answers_for(&q, |_, _| 1);
+    bad["client_id"] = json!("not-a-uuid");
+    let e = json_of(app.submit(&token, &bad).await, StatusCode::BAD_REQUEST).await;
+    assert_eq!(e["code"], "bad_request");
+    assert_eq!(count_responses(&app.db).await, 0);
+
+    let id = uuid::Uuid::new_v4();
+    let mut body = answers_for(&q, |_, _| 1);
+    body["client_id"] = json!(id.simple().to_string().to_uppercase());
+    let first = json_of(app.submit(&token, &body).await, StatusCode::CREATED).await;
+    assert_eq!(first["client_id"], id.hyphenated().to_string());
+    body["client_id"] = json!(id.hyphenated().to_string());
+    let again = json_of(app.submit(&token, &body).await, StatusCode::OK).await;
+    assert_eq!(again["submitted_at"], first["submitted_at"]);
+    assert_eq!(count_responses(&app.db).await, 1);
+}
+
 #[tokio::test]
 async fn invalid_answers_are_refused_naming_the_item() {
     let app = spawn_app().await;
