@@ -4,7 +4,9 @@
 //!
 //! - A round's questionnaires are frozen when it opens and never change
 //!   again, so they are kept for good (only those of rounds that have
-//!   opened: a draft's questionnaire is never read from here).
+//!   opened: a draft's questionnaire is never read from here). So are its
+//!   additional languages and which of them are complete (translations
+//!   freeze with the round).
 //! - A link's context (link, round, school) and whether it needs access
 //!   codes can change (an organiser closes the round or disables a link).
 //!   They are kept for [`CONTEXT_TTL`], and dropped at once on this
@@ -43,8 +45,17 @@ pub struct CachedLink {
     pub offered: Vec<String>,
 }
 
+/// A round's additional languages, and those complete enough to offer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundLanguages {
+    pub languages: Vec<String>,
+    pub offered: Vec<String>,
+}
+
 #[derive(Default)]
 pub struct LinkCache {
+    /// Languages of rounds that have opened (frozen), by round.
+    languages: Mutex<HashMap<i64, Arc<RoundLanguages>>>,
     links: Mutex<HashMap<String, (Instant, Arc<CachedLink>)>>,
     questionnaires: Mutex<HashMap<(i64, RespondentGroup), Arc<Questionnaire>>>,
     /// Frozen questionnaires in an additional language, by language tag.
@@ -124,6 +135,18 @@ impl LinkCache {
         let q = Arc::new(q);
         lock(&self.translated).insert((round_id, group, tag.to_string()), q.clone());
         q
+    }
+
+    /// The frozen languages of a round that has opened.
+    pub fn round_languages(&self, round_id: i64) -> Option<Arc<RoundLanguages>> {
+        lock(&self.languages).get(&round_id).cloned()
+    }
+
+    /// Keeps a round's languages; call only for rounds that have opened.
+    pub fn put_round_languages(&self, round_id: i64, l: RoundLanguages) -> Arc<RoundLanguages> {
+        let l = Arc::new(l);
+        lock(&self.languages).insert(round_id, l.clone());
+        l
     }
 
     /// Forgets every link context (a round, link or access codes changed).

@@ -15,12 +15,12 @@ use crate::{
         language::normalise_tag,
         questionnaire::Questionnaire,
         rooms::{RoomRefusal, RoomWindow},
-        round::{Availability, availability},
+        round::{Availability, RoundStatus, availability},
         submission::{RawAnswer, Validity, check_answers},
         tally::{MiddleTable, PRIMARY_LANGUAGE, PlaceItem},
     },
     error::AppError,
-    link_cache::CachedLink,
+    link_cache::{CachedLink, RoundLanguages},
     state::AppState,
     store::{self, access_codes, links::LinkContext},
     writer::{Outcome, Submission},
@@ -85,16 +85,38 @@ pub async fn find(state: &AppState, token: &str) -> Result<Arc<CachedLink>, AppE
         .await?
         .ok_or_else(|| AppError::not_found("调查链接不存在，请检查二维码或链接是否完整"))?;
     let codes_required = access_codes::required(&state.db, ctx.link.id).await?;
+    let languages = round_languages(state, &ctx).await?;
     Ok(state.links.put_link(
         token,
         CachedLink {
             scale: ctx.round.scoring_rule.scale,
-            languages: store::translations::languages(&state.db, ctx.round.id).await?,
-            offered: store::translations::complete_languages(&state.db, ctx.round.id).await?,
+            languages: languages.languages.clone(),
+            offered: languages.offered.clone(),
             ctx,
             codes_required,
         },
     ))
+}
+
+/// A link's round's languages: read once for a round that has opened
+/// (they freeze with it), every time for a draft.
+async fn round_languages(
+    state: &AppState,
+    ctx: &LinkContext,
+) -> Result<Arc<RoundLanguages>, AppError> {
+    let round_id = ctx.round.id;
+    if let Some(l) = state.links.round_languages(round_id) {
+        return Ok(l);
+    }
+    let l = RoundLanguages {
+        languages: store::translations::languages(&state.db, round_id).await?,
+        offered: store::translations::complete_languages(&state.db, round_id).await?,
+    };
+    Ok(if ctx.round.status == RoundStatus::Draft {
+        Arc::new(l)
+    } else {
+        state.links.put_round_languages(round_id, l)
+    })
 }
 
 /// The link's questionnaire in one of the round's complete additional
