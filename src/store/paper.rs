@@ -270,17 +270,10 @@ pub async fn counts(
     db: &impl ConnectionTrait,
     round_id: i64,
 ) -> Result<Vec<(String, i64)>, AppError> {
-    use paper_sheet::Column as C;
-    use sea_orm::sea_query::ExprTrait;
-    Ok(paper_sheet::Entity::find()
-        .select_only()
-        .column(C::Status)
-        .column_as(Expr::col(C::Id).count(), "n")
-        .filter(C::RoundId.eq(round_id))
-        .group_by(C::Status)
-        .into_tuple()
-        .all(db)
-        .await?)
+    Ok(counts_many(db, &[round_id])
+        .await?
+        .remove(&round_id)
+        .unwrap_or_default())
 }
 
 /// Sheets of several rounds by state, by round (one query).

@@ -20,14 +20,10 @@ use crate::{
 
 /// A round's additional languages, in the respondent's switch order.
 pub async fn languages(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<String>, AppError> {
-    Ok(round_language::Entity::find()
-        .filter(round_language::Column::RoundId.eq(round_id))
-        .order_by_asc(round_language::Column::Position)
-        .all(db)
+    Ok(languages_many(db, &[round_id])
         .await?
-        .into_iter()
-        .map(|l| l.tag)
-        .collect())
+        .remove(&round_id)
+        .unwrap_or_default())
 }
 
 /// The additional languages of several rounds, by round (one query).
