@@ -31,4 +31,5 @@ pub mod sessions;
 pub mod tallies;
 pub mod tenancy;
 pub mod translations;
+mod upsert;
 pub mod whatif;

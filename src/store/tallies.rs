@@ -1,7 +1,7 @@
 //! Tallies in the database: added to by the submission writer inside its
 //! transaction and read by the report (recomputation: `store::recompute`).
 
-use super::{bulk, responses::StoredResponse};
+use super::{bulk, responses::StoredResponse, upsert};
 use crate::{
     domain::{
         collection::CollectionMode,
@@ -18,18 +18,9 @@ use crate::{
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Statement,
-    sea_query::{Alias, Expr, ExprTrait, IntoIden, IntoTableRef, OnConflict, Query},
+    ColumnTrait, ColumnType, ConnectionTrait, DbBackend, DbErr, EntityName, EntityTrait,
+    QueryFilter, QuerySelect, Statement, sea_query::Expr,
 };
-
-/// Values per upsert statement (well under SQLite's bind limit).
-const MAX_VALUES: usize = 4000;
-
-/// Rows per statement for a table of `columns` columns.
-fn rows_per_statement(columns: usize) -> usize {
-    (MAX_VALUES / columns).max(1)
-}
 
 /// Adds the responses just inserted by the writer to the tallies, in the
 /// writer's transaction: either both are committed or neither. Each comes
@@ -81,26 +72,29 @@ pub(crate) fn collection_mode(code: &str) -> Result<CollectionMode, DbErr> {
         .ok_or_else(|| DbErr::Custom(format!("unknown collection mode `{code}`")))
 }
 
-/// `table.col + excluded.col`: what an upsert adds to an existing row.
-fn plus_excluded<C: IntoIden + Copy>(table: &'static str, col: C) -> Expr {
-    Expr::col((Alias::new(table), col)).add(Expr::col((Alias::new("excluded"), col)))
-}
-
 /// An additive table: rows are keyed by `keys`, and adding a row to a
 /// stored one adds up its `sums`; `county` is written with a new row (the
 /// round's county: part of no key, never changed).
 struct Additive<E, C: 'static> {
     entity: E,
-    table: &'static str,
     keys: &'static [C],
     county: C,
     sums: &'static [C],
 }
 
+/// How a column's values travel in the upsert's JSON rows.
+fn kind<C: ColumnTrait>(c: C) -> upsert::Kind {
+    match c.def().get_column_type() {
+        ColumnType::BigInteger => upsert::Kind::BigInt,
+        ColumnType::Integer => upsert::Kind::Int,
+        _ => upsert::Kind::Text,
+    }
+}
+
 impl<E, C> Additive<E, C>
 where
-    E: IntoTableRef + Copy,
-    C: IntoIden + Copy,
+    E: EntityName,
+    C: ColumnTrait + Copy,
 {
     /// Inserts `rows` (their round, then key values, then sum values),
     /// adding to rows already stored under the same key.
@@ -119,33 +113,18 @@ where
             row.insert(self.keys.len(), county.into());
             with_county.push(row);
         }
-        let rows = with_county;
-        let width = self.keys.len() + 1 + self.sums.len();
-        for chunk in rows.chunks(rows_per_statement(width)) {
-            let mut q = Query::insert();
-            q.into_table(self.entity).columns(
-                self.keys
-                    .iter()
-                    .copied()
-                    .chain([self.county])
-                    .chain(self.sums.iter().copied()),
-            );
-            for row in chunk {
-                q.values(row.iter().cloned().map(Into::into))
-                    .map_err(|e| DbErr::Custom(e.to_string()))?;
-            }
-            q.on_conflict(
-                OnConflict::columns(self.keys.iter().copied())
-                    .values(
-                        self.sums
-                            .iter()
-                            .map(|c| (*c, plus_excluded(self.table, *c))),
-                    )
-                    .to_owned(),
-            );
-            txn.execute(&q).await?;
+        if with_county.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let columns = self.keys.iter().chain([&self.county]).chain(self.sums);
+        upsert::Additive {
+            table: self.entity.table_name(),
+            columns: columns.map(|c| (c.as_str(), kind(*c))).collect(),
+            keys: self.keys.iter().map(|c| c.as_str()).collect(),
+            sums: self.sums.iter().map(|c| c.as_str()).collect(),
+        }
+        .add(txn, &with_county)
+        .await
     }
 }
 
@@ -161,7 +140,6 @@ pub(super) async fn add(
     use timeline_tally::Column as T;
     let classes = Additive {
         entity: response_tally::Entity,
-        table: "response_tallies",
         keys: &[R::RoundId, R::LinkId, R::Validity, R::Place, R::Judged],
         county: R::CountyId,
         sums: &[
@@ -195,8 +173,7 @@ pub(super) async fn add(
         use language_tally::Column as L;
         let languages = Additive {
             entity: language_tally::Entity,
-            table: "language_tallies",
-            keys: &[L::RoundId, L::LinkId, L::Validity, L::Language, L::Judged],
+                keys: &[L::RoundId, L::LinkId, L::Validity, L::Language, L::Judged],
             county: L::CountyId,
             sums: &[
                 L::Responses,
@@ -231,7 +208,6 @@ pub(super) async fn add(
 
     let options = Additive {
         entity: option_tally::Entity,
-        table: "option_tallies",
         keys: &[O::RoundId, O::LinkId, O::Validity, O::ItemIndex],
         county: O::CountyId,
         sums: &[
@@ -261,7 +237,6 @@ pub(super) async fn add(
     use mode_tally::Column as M;
     let modes = Additive {
         entity: mode_tally::Entity,
-        table: "mode_tallies",
         keys: &[
             M::RoundId,
             M::LinkId,
@@ -292,7 +267,6 @@ pub(super) async fn add(
 
     let timeline = Additive {
         entity: timeline_tally::Entity,
-        table: "timeline_tallies",
         keys: &[T::RoundId, T::LinkId, T::Validity, T::BucketStart],
         county: T::CountyId,
         sums: &[T::Responses],
