@@ -14,9 +14,10 @@
 //!   Another instance behind the same proxy sees such a change within
 //!   [`CONTEXT_TTL`].
 
+use bytes::Bytes;
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard, OnceLock},
     time::{Duration, Instant},
 };
 
@@ -43,6 +44,10 @@ pub struct CachedLink {
     pub languages: Vec<String>,
     /// Those whose translation is complete: the ones respondents are offered.
     pub offered: Vec<String>,
+    /// The link's questionnaire as the public JSON API sends it, made by
+    /// the first request that needs it (the questionnaire is frozen, the
+    /// rest is this entry's context).
+    pub public_json: OnceLock<Bytes>,
 }
 
 /// A round's additional languages, and those complete enough to offer.

@@ -94,6 +94,7 @@ pub async fn find(state: &AppState, token: &str) -> Result<Arc<CachedLink>, AppE
             offered: languages.offered.clone(),
             ctx,
             codes_required,
+            public_json: Default::default(),
         },
     ))
 }

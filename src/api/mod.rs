@@ -26,6 +26,7 @@ pub mod liaison_types;
 pub mod liaisons;
 pub mod links;
 pub mod page_texts;
+pub mod prepared_json;
 pub mod paper;
 pub mod paper_entry;
 pub mod paper_print;

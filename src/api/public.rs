@@ -7,6 +7,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 
 use super::{
     ApiTags,
+    prepared_json::PreparedJson,
     types::{GroupDto, ItemKindDto, ValidityDto},
 };
 use crate::error::ErrorCode;
@@ -157,37 +158,13 @@ impl PublicApi {
         &self,
         state: Data<&AppState>,
         token: Path<String>,
-    ) -> Answer<Json<PublicQuestionnaire>, PublicRead> {
+    ) -> Answer<PreparedJson<PublicQuestionnaire>, PublicRead> {
         let open = survey::open_link(&state, &token.0).await?;
-        let (ctx, q) = (open.ctx(), &open.questionnaire);
-        Ok(Json(PublicQuestionnaire {
-            round_name: ctx.round.name.clone(),
-            group: ctx.group.into(),
-            group_label: ctx.group.label_zh().into(),
-            school_name: ctx.school.as_ref().map(|s| s.name.clone()),
-            closes_at: ctx.round.closes_at,
-            title: q.title.clone(),
-            intro: q.intro.clone(),
-            items: q
-                .items
-                .iter()
-                .map(|i| PublicItem {
-                    id: i.id.clone(),
-                    kind: i.kind.into(),
-                    text: i.text.clone(),
-                    required: i.required || i.kind == ItemKind::Scored,
-                    options: i
-                        .options
-                        .iter()
-                        .map(|o| PublicOption {
-                            code: o.code,
-                            label: o.label.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            access_code_required: open.link.codes_required,
-        }))
+        let body = open
+            .link
+            .public_json
+            .get_or_init(|| PreparedJson::new(&public_questionnaire(&open)).bytes().clone());
+        Ok(PreparedJson::from_bytes(body.clone()))
     }
 
     /// Submit a response. 201 once committed; 200 with the original receipt
@@ -243,5 +220,38 @@ impl PublicApi {
             }
             Outcome::Refused(r) => return Err(survey::refused(r).into()),
         })
+    }
+}
+
+/// A link's questionnaire as respondents see it.
+fn public_questionnaire(open: &survey::OpenLink) -> PublicQuestionnaire {
+    let (ctx, q) = (open.ctx(), &open.questionnaire);
+    PublicQuestionnaire {
+        round_name: ctx.round.name.clone(),
+        group: ctx.group.into(),
+        group_label: ctx.group.label_zh().into(),
+        school_name: ctx.school.as_ref().map(|s| s.name.clone()),
+        closes_at: ctx.round.closes_at,
+        title: q.title.clone(),
+        intro: q.intro.clone(),
+        items: q
+            .items
+            .iter()
+            .map(|i| PublicItem {
+                id: i.id.clone(),
+                kind: i.kind.into(),
+                text: i.text.clone(),
+                required: i.required || i.kind == ItemKind::Scored,
+                options: i
+                    .options
+                    .iter()
+                    .map(|o| PublicOption {
+                        code: o.code,
+                        label: o.label.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        access_code_required: open.link.codes_required,
     }
 }
