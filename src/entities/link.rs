@@ -18,6 +18,32 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::round::Entity",
+        from = "Column::RoundId",
+        to = "super::round::Column::Id"
+    )]
+    Round,
+    #[sea_orm(
+        belongs_to = "super::school::Entity",
+        from = "Column::SchoolId",
+        to = "super::school::Column::Id"
+    )]
+    School,
+}
+
+/// A link's round and school, read with it in one query.
+impl Related<super::round::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Round.def()
+    }
+}
+
+impl Related<super::school::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::School.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

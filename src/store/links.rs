@@ -180,19 +180,15 @@ pub async fn find_by_token(
     if token.len() > 64 {
         return Ok(None);
     }
-    let Some(l) = link::Entity::find()
+    // One query: the link with its round and school.
+    let Some((l, Some(r), school)) = link::Entity::find()
         .filter(link::Column::Token.eq(token))
+        .find_also_related(round::Entity)
+        .find_also_related(school::Entity)
         .one(db)
         .await?
     else {
         return Ok(None);
-    };
-    let Some(r) = round::Entity::find_by_id(l.round_id).one(db).await? else {
-        return Ok(None);
-    };
-    let school = match l.school_id {
-        Some(id) => school::Entity::find_by_id(id).one(db).await?,
-        None => None,
     };
     let Some(group) = RespondentGroup::from_code(&l.respondent_group) else {
         return Ok(None);
