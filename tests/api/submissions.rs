@@ -30,6 +30,56 @@ async fn the_public_questionnaire_shows_nothing_internal() {
     assert!(app.questionnaire(&deputy).await["school_name"].is_null());
 }
 
+/// The public questionnaire is serialised once per cached link: every
+/// phone gets the same bytes, as JSON, and a change to the link's context
+/// (access codes generated, the link disabled) shows at once.
+#[tokio::test]
+async fn the_public_questionnaire_follows_a_change_to_its_link() {
+    let app = spawn_app().await;
+    let (t, id, links) = app.open_round(1).await;
+    let link = links.iter().find(|l| l["group"] == "parent").unwrap().clone();
+    let token = parent_link(&links);
+    let fetch = || async {
+        let r = app
+            .client
+            .get(app.url(&format!("/api/public/links/{token}")))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), StatusCode::OK);
+        let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert_eq!(kind, "application/json; charset=utf-8");
+        r.text().await.unwrap()
+    };
+    let first = fetch().await;
+    assert_eq!(first, fetch().await);
+    let q: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(q["access_code_required"], false);
+    assert_eq!(q["group"], "parent");
+
+    crate::respond::generate(&app, &t, id, &link, 2).await;
+    let q: Value = serde_json::from_str(&fetch().await).unwrap();
+    assert_eq!(q["access_code_required"], true);
+
+    json_of(
+        app.patch(
+            &t,
+            &format!("/api/rounds/{id}/links/{}", link["id"]),
+            json!({"enabled": false}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let r = app
+        .client
+        .get(app.url(&format!("/api/public/links/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+}
+
 #[tokio::test]
 async fn a_valid_submission_is_stored_once_and_replays_return_the_receipt() {
     let app = spawn_app().await;
