@@ -164,6 +164,7 @@ async fn fresh_db(
                 .await?
                 .execute_unprepared(&format!("CREATE DATABASE {db}"))
                 .await?;
+            created().push((url.clone(), db.clone()));
             let (prefix, _) = url.rsplit_once('/').context("url has a path")?;
             Ok(format!("{prefix}/{db}"))
         }
@@ -171,9 +172,40 @@ async fn fresh_db(
     }
 }
 
+/// The PostgreSQL databases this run created (server URL, name).
+fn created() -> std::sync::MutexGuard<'static, Vec<(String, String)>> {
+    static CREATED: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+    CREATED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Drops the databases this run created, whether it succeeded or not:
+/// a full-size province run leaves gigabytes otherwise.
+async fn drop_created() {
+    let dbs = std::mem::take(&mut *created());
+    for (url, db) in dbs {
+        let dropped = match Database::connect(&url).await {
+            Ok(conn) => conn
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                .await
+                .map(|_| ())
+                .map_err(anyhow::Error::from),
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = dropped {
+            eprintln!("could not drop the bench database {db}: {e}");
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+    let result = run(Cli::parse().command).await;
+    drop_created().await;
+    result
+}
+
+async fn run(command: Cmd) -> anyhow::Result<()> {
+    match command {
         Cmd::BareServer => bare::serve().await,
         Cmd::Submit {
             phones,
