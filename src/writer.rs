@@ -67,7 +67,7 @@ impl SubmissionWriter {
         settings: Arc<Settings>,
         metrics: Arc<Metrics>,
     ) -> anyhow::Result<(Self, tokio::task::JoinHandle<()>)> {
-        let conn = db::connect_pool(&settings, 1).await?;
+        let conn = db::connect_writer(&settings).await?;
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
         let handle = tokio::spawn(run(Some(conn), Some(settings), rx, metrics));
         Ok((Self { tx }, handle))
@@ -114,7 +114,7 @@ async fn renew(
         // Closing rolls back whatever the connection may still hold.
         let _ = old.close().await;
     }
-    match db::connect_pool(settings, 1).await {
+    match db::connect_writer(settings).await {
         Ok(c) => Some(c),
         Err(e) => {
             tracing::warn!(error = %e, "writer could not reconnect");

@@ -19,6 +19,24 @@ pub async fn connect_pool(
     settings: &Settings,
     max_connections: u32,
 ) -> anyhow::Result<DatabaseConnection> {
+    open_pool(settings, max_connections, false).await
+}
+
+/// The submission writer's connection. On PostgreSQL it plans every
+/// statement for its parameters (`plan_cache_mode = force_custom_plan`):
+/// its statements are prepared once and run thousands of times while the
+/// tables they read grow from nothing, and a generic plan chosen while
+/// `responses` was small (a sequential scan for the batch's client ids)
+/// stayed in use as it grew, taking 20–80 ms per batch.
+pub async fn connect_writer(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    open_pool(settings, 1, true).await
+}
+
+async fn open_pool(
+    settings: &Settings,
+    max_connections: u32,
+    custom_plans: bool,
+) -> anyhow::Result<DatabaseConnection> {
     let url = &settings.database_url;
     let mut opts = ConnectOptions::new(url.clone());
     opts.max_connections(max_connections.max(1))
@@ -36,6 +54,8 @@ pub async fn connect_pool(
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
         });
+    } else if custom_plans {
+        opts.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     }
     Ok(Database::connect(opts).await?)
 }
