@@ -160,10 +160,11 @@ impl PublicApi {
         token: Path<String>,
     ) -> Answer<PreparedJson<PublicQuestionnaire>, PublicRead> {
         let open = survey::open_link(&state, &token.0).await?;
-        let body = open
-            .link
-            .public_json
-            .get_or_init(|| PreparedJson::new(&public_questionnaire(&open)).bytes().clone());
+        let body = open.link.public_json.get_or_init(|| {
+            PreparedJson::new(&public_questionnaire(&open))
+                .bytes()
+                .clone()
+        });
         Ok(PreparedJson::from_bytes(body.clone()))
     }
 

@@ -173,7 +173,7 @@ pub(super) async fn add(
         use language_tally::Column as L;
         let languages = Additive {
             entity: language_tally::Entity,
-                keys: &[L::RoundId, L::LinkId, L::Validity, L::Language, L::Judged],
+            keys: &[L::RoundId, L::LinkId, L::Validity, L::Language, L::Judged],
             county: L::CountyId,
             sums: &[
                 L::Responses,

@@ -70,7 +70,11 @@ impl Additive<'_> {
             // its upsert clause.
             sql.push_str(" FROM jsonb_each(jsonb(?)) WHERE true");
         }
-        let _ = write!(sql, " ON CONFLICT ({}) DO UPDATE SET ", self.keys.join(", "));
+        let _ = write!(
+            sql,
+            " ON CONFLICT ({}) DO UPDATE SET ",
+            self.keys.join(", ")
+        );
         for (i, c) in self.sums.iter().enumerate() {
             if i > 0 {
                 sql.push_str(", ");
@@ -81,7 +85,11 @@ impl Additive<'_> {
     }
 
     /// Adds `rows` (each: one value per column, in `columns`' order).
-    pub async fn add(&self, db: &impl ConnectionTrait, rows: &[Vec<Value>]) -> Result<(), AppError> {
+    pub async fn add(
+        &self,
+        db: &impl ConnectionTrait,
+        rows: &[Vec<Value>],
+    ) -> Result<(), AppError> {
         let backend = db.get_database_backend();
         let sql = self.sql(backend);
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
@@ -149,12 +157,12 @@ mod tests {
     #[test]
     fn rows_become_json_with_texts_escaped_and_nulls_kept() {
         let rows = vec![
-            vec![Value::from(1_i64), Value::from("a\"b\\c"), Value::from(3_i32)],
             vec![
-                Value::from(i64::MAX),
-                Value::from("县"),
-                Value::Int(None),
+                Value::from(1_i64),
+                Value::from("a\"b\\c"),
+                Value::from(3_i32),
             ],
+            vec![Value::from(i64::MAX), Value::from("县"), Value::Int(None)],
         ];
         assert_eq!(
             json_rows(&rows, 3).unwrap(),

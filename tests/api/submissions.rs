@@ -37,7 +37,11 @@ async fn the_public_questionnaire_shows_nothing_internal() {
 async fn the_public_questionnaire_follows_a_change_to_its_link() {
     let app = spawn_app().await;
     let (t, id, links) = app.open_round(1).await;
-    let link = links.iter().find(|l| l["group"] == "parent").unwrap().clone();
+    let link = links
+        .iter()
+        .find(|l| l["group"] == "parent")
+        .unwrap()
+        .clone();
     let token = parent_link(&links);
     let fetch = || async {
         let r = app
