@@ -7,12 +7,7 @@ use poem::web::Data;
 use poem_openapi::{OpenApi, param::Path, payload::Json};
 use std::collections::BTreeMap;
 
-use super::{
-    ApiTags,
-    interview_types::*,
-    interview_upload,
-    public::{PublicItem, PublicOption},
-};
+use super::{ApiTags, interview_types::*, interview_upload, public::public_items};
 use crate::error::{Answer, BodyEdit, BodyUpdate, ReviewerRead, SessionRead};
 use crate::{
     app::{self, Actor},
@@ -21,7 +16,6 @@ use crate::{
         account::Account,
         group::RespondentGroup,
         language::{self, Translations},
-        questionnaire::{ItemKind, Questionnaire},
         round::RoundStatus,
     },
     state::AppState,
@@ -36,26 +30,6 @@ fn interviewer_out(a: &Account, link_ids: Vec<i64>) -> InterviewerOut {
         disabled: a.disabled,
         link_ids,
     }
-}
-
-fn items_out(q: &Questionnaire) -> Vec<PublicItem> {
-    q.items
-        .iter()
-        .map(|i| PublicItem {
-            id: i.id.clone(),
-            kind: i.kind.into(),
-            text: i.text.clone(),
-            required: i.required || i.kind == ItemKind::Scored,
-            options: i
-                .options
-                .iter()
-                .map(|o| PublicOption {
-                    code: o.code,
-                    label: o.label.clone(),
-                })
-                .collect(),
-        })
-        .collect()
 }
 
 /// The round's questionnaire of a group as the interviewer reads it, with
@@ -77,7 +51,7 @@ async fn questionnaire_out(
                 language: tag.clone(),
                 title: t.title.clone(),
                 intro: t.intro.clone(),
-                items: items_out(&t),
+                items: public_items(&t),
             }
         })
         .collect();
@@ -86,7 +60,7 @@ async fn questionnaire_out(
         group_label: group.label_zh().to_string(),
         title: q.title.clone(),
         intro: q.intro.clone(),
-        items: items_out(&q),
+        items: public_items(&q),
         translations,
     })
 }

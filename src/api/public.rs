@@ -235,24 +235,29 @@ fn public_questionnaire(open: &survey::OpenLink) -> PublicQuestionnaire {
         closes_at: ctx.round.closes_at,
         title: q.title.clone(),
         intro: q.intro.clone(),
-        items: q
-            .items
-            .iter()
-            .map(|i| PublicItem {
-                id: i.id.clone(),
-                kind: i.kind.into(),
-                text: i.text.clone(),
-                required: i.required || i.kind == ItemKind::Scored,
-                options: i
-                    .options
-                    .iter()
-                    .map(|o| PublicOption {
-                        code: o.code,
-                        label: o.label.clone(),
-                    })
-                    .collect(),
-            })
-            .collect(),
+        items: public_items(q),
         access_code_required: open.link.codes_required,
     }
+}
+
+/// A questionnaire's items as respondents (and interviewers) see them: no
+/// scoring marks; scored items are always required.
+pub fn public_items(q: &crate::domain::questionnaire::Questionnaire) -> Vec<PublicItem> {
+    q.items
+        .iter()
+        .map(|i| PublicItem {
+            id: i.id.clone(),
+            kind: i.kind.into(),
+            text: i.text.clone(),
+            required: i.required || i.kind == ItemKind::Scored,
+            options: i
+                .options
+                .iter()
+                .map(|o| PublicOption {
+                    code: o.code,
+                    label: o.label.clone(),
+                })
+                .collect(),
+        })
+        .collect()
 }
