@@ -22,14 +22,14 @@ pub struct TestApp {
 /// A test's own PostgreSQL database, dropped (with its connections) when
 /// the test is done, so that runs do not pile databases up on the server.
 /// `.ci/run` also drops what killed runs left behind before it starts.
-struct DropDatabase {
+pub struct DropDatabase {
     admin_url: String,
     name: String,
 }
 
 impl DropDatabase {
     /// The guard for `url` when it names a database `fresh_database` made.
-    fn of(url: &str) -> Option<Self> {
+    pub fn of(url: &str) -> Option<Self> {
         let admin_url = std::env::var("TEST_DATABASE_URL").ok()?;
         let (_, name) = url.rsplit_once('/')?;
         (url.starts_with("postgres") && name.starts_with("renke_test_")).then(|| Self {

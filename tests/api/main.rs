@@ -10,6 +10,7 @@ mod audit;
 mod authz;
 mod checklist;
 mod checklist_grades;
+mod connections;
 mod console;
 mod county_rows;
 mod demo;
