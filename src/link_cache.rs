@@ -8,16 +8,27 @@
 //!   additional languages and which of them are complete (translations
 //!   freeze with the round).
 //! - A link's context (link, round, school) and whether it needs access
-//!   codes can change (an organiser closes the round or disables a link).
-//!   They are kept for [`CONTEXT_TTL`], and dropped at once on this
-//!   instance when an organiser changes a round, a link or its codes.
-//!   Another instance behind the same proxy sees such a change within
-//!   [`CONTEXT_TTL`].
+//!   codes can change (an organiser closes the round, disables a link,
+//!   renames a school). Such a change is committed together with one more
+//!   on the links' shared generation (`store::generations`), and drops
+//!   every context at once on the instance that made it. Every instance
+//!   reads the generation each [`GENERATION_POLL`] and forgets its
+//!   contexts when it moved, so another instance behind the same proxy
+//!   sees the change within about two polls. While those reads succeed a
+//!   context is kept up to [`WATCHED_TTL`]; when they fail (the database
+//!   is away) only for [`CONTEXT_TTL`].
+//!
+//! A province's 6,000 links answered at random are each fetched every few
+//! seconds; with only the 3-s lifetime nearly every fetch asked the
+//! database again (bench/README.md, "A province in one deployment").
 
 use bytes::Bytes;
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, MutexGuard, OnceLock},
+    sync::{
+        Arc, Mutex, MutexGuard, OnceLock,
+        atomic::{AtomicU64, Ordering::Relaxed},
+    },
     time::{Duration, Instant},
 };
 
@@ -26,8 +37,22 @@ use crate::{
     store::links::LinkContext,
 };
 
-/// How long a link's context is trusted without asking the database.
+/// How long a link's context is trusted while the shared generation could
+/// not be read lately.
 pub const CONTEXT_TTL: Duration = Duration::from_secs(3);
+
+/// How long a link's context is trusted while the generation is read: every
+/// change made through renke reaches each instance through it, so this
+/// bounds only what a change made behind renke's back (SQL by hand) takes
+/// to show.
+pub const WATCHED_TTL: Duration = Duration::from_secs(600);
+
+/// How often each instance reads the links' shared generation.
+pub const GENERATION_POLL: Duration = Duration::from_secs(1);
+
+/// How long one successful read of the generation vouches for the cache:
+/// two polls, so that one slow read does not shorten every lifetime.
+const WATCH_SPAN: Duration = Duration::from_secs(2);
 
 /// Most link contexts kept; beyond it the oldest half is dropped.
 const MAX_LINKS: usize = 20_000;
@@ -57,11 +82,33 @@ pub struct RoundLanguages {
     pub offered: Vec<String>,
 }
 
+/// The link contexts, and what decides how long they are trusted.
+#[derive(Default)]
+struct Links {
+    by_token: HashMap<String, (Instant, Arc<CachedLink>)>,
+    /// One more every time the contexts are forgotten: a context read from
+    /// the database before that is not kept (it may predate the change).
+    epoch: u64,
+    /// The shared generation last read, if any.
+    generation: Option<i64>,
+    /// Until when that read vouches for the contexts (see [`WATCH_SPAN`]).
+    watched_until: Option<Instant>,
+}
+
+impl Links {
+    fn forget(&mut self) {
+        self.by_token.clear();
+        self.epoch += 1;
+    }
+}
+
 #[derive(Default)]
 pub struct LinkCache {
     /// Languages of rounds that have opened (frozen), by round.
     languages: Mutex<HashMap<i64, Arc<RoundLanguages>>>,
-    links: Mutex<HashMap<String, (Instant, Arc<CachedLink>)>>,
+    links: Mutex<Links>,
+    hits: AtomicU64,
+    misses: AtomicU64,
     questionnaires: Mutex<HashMap<(i64, RespondentGroup), Arc<Questionnaire>>>,
     /// Frozen questionnaires in an additional language, by language tag.
     translated: Mutex<HashMap<(i64, RespondentGroup, String), Arc<Questionnaire>>>,
@@ -74,24 +121,68 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl LinkCache {
-    /// The link behind a token, if seen less than [`CONTEXT_TTL`] ago.
+    /// The link behind a token, if its context is still trusted.
     pub fn link(&self, token: &str) -> Option<Arc<CachedLink>> {
-        let links = lock(&self.links);
-        let (at, link) = links.get(token)?;
-        (at.elapsed() < CONTEXT_TTL).then(|| link.clone())
+        let found = {
+            let links = lock(&self.links);
+            let watched = links.watched_until.is_some_and(|t| Instant::now() < t);
+            let ttl = if watched { WATCHED_TTL } else { CONTEXT_TTL };
+            links
+                .by_token
+                .get(token)
+                .filter(|(at, _)| at.elapsed() < ttl)
+                .map(|(_, link)| link.clone())
+        };
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Relaxed);
+        found
     }
 
-    pub fn put_link(&self, token: &str, link: CachedLink) -> Arc<CachedLink> {
+    /// Where the cache stands; read it before reading a context from the
+    /// database, and hand it to [`LinkCache::put_link`].
+    pub fn epoch(&self) -> u64 {
+        lock(&self.links).epoch
+    }
+
+    /// Keeps a context read from the database since `epoch`, unless the
+    /// contexts were forgotten meanwhile (then it is only returned).
+    pub fn put_link(&self, token: &str, link: CachedLink, epoch: u64) -> Arc<CachedLink> {
         let link = Arc::new(link);
         let mut links = lock(&self.links);
-        if links.len() >= MAX_LINKS {
-            let mut ages: Vec<Instant> = links.values().map(|(at, _)| *at).collect();
+        if links.epoch != epoch {
+            return link;
+        }
+        if links.by_token.len() >= MAX_LINKS {
+            let mut ages: Vec<Instant> = links.by_token.values().map(|(at, _)| *at).collect();
             ages.sort_unstable();
             let cut = ages[ages.len() / 2];
-            links.retain(|_, (at, _)| *at > cut);
+            links.by_token.retain(|_, (at, _)| *at > cut);
         }
-        links.insert(token.to_string(), (Instant::now(), link.clone()));
+        links
+            .by_token
+            .insert(token.to_string(), (Instant::now(), link.clone()));
         link
+    }
+
+    /// The links' shared generation as just read from the database: the
+    /// contexts are forgotten when it moved (or on the first read, which
+    /// has nothing to compare with), and trusted longer for a while.
+    pub fn observe_generation(&self, generation: i64) {
+        let mut links = lock(&self.links);
+        if links.generation != Some(generation) {
+            links.forget();
+            links.generation = Some(generation);
+        }
+        links.watched_until = Some(Instant::now() + WATCH_SPAN);
+    }
+
+    /// Lookups answered from memory and those that asked the database.
+    pub fn lookups(&self) -> (u64, u64) {
+        (self.hits.load(Relaxed), self.misses.load(Relaxed))
     }
 
     /// The frozen questionnaire of a group in a round that has opened.
@@ -157,6 +248,6 @@ impl LinkCache {
     /// Forgets every link context (a round, link or access codes changed).
     /// Questionnaires stay: once frozen they cannot change.
     pub fn links_changed(&self) {
-        lock(&self.links).clear();
+        lock(&self.links).forget();
     }
 }

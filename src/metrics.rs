@@ -195,6 +195,10 @@ pub struct Gauges {
     pub pool_open: u32,
     pub pool_idle: u32,
     pub pool_max: u32,
+    /// Link lookups of the respondent's side answered from memory, and
+    /// those that read the database (counters kept by the link cache).
+    pub link_cache_hits: u64,
+    pub link_cache_misses: u64,
 }
 
 /// The registry of one running renke.
@@ -422,6 +426,24 @@ impl Metrics {
             "renke_db_pool_max_connections",
             "",
             u64::from(g.pool_max),
+        );
+        head(
+            o,
+            "renke_link_cache_lookups_total",
+            "counter",
+            "Respondents' link lookups, answered from memory (hit) or from the database (miss).",
+        );
+        line(
+            o,
+            "renke_link_cache_lookups_total",
+            "result=\"hit\"",
+            g.link_cache_hits,
+        );
+        line(
+            o,
+            "renke_link_cache_lookups_total",
+            "result=\"miss\"",
+            g.link_cache_misses,
         );
         out
     }

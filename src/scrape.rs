@@ -26,12 +26,15 @@ pub fn check_settings(settings: &crate::config::Settings) -> anyhow::Result<()> 
 pub fn render(state: &AppState) -> String {
     let (pool_open, pool_idle) = db::pool_use(&state.db);
     let (queue_depth, queue_capacity) = state.writer.queue();
+    let (link_cache_hits, link_cache_misses) = state.links.lookups();
     state.metrics.render(&Gauges {
         queue_depth,
         queue_capacity,
         pool_open,
         pool_idle,
         pool_max: state.settings.db_max_connections,
+        link_cache_hits,
+        link_cache_misses,
     })
 }
 

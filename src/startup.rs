@@ -10,9 +10,20 @@ use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use crate::{
-    api, auth, config::Settings, deployment_key, heavy::Heavy, link_cache::LinkCache,
-    metrics::Metrics, pages, ratelimit::RateLimiter, security, state::AppState, store, store::db,
-    throttle::LoginThrottle, writer::SubmissionWriter,
+    api, auth,
+    config::Settings,
+    deployment_key,
+    heavy::Heavy,
+    link_cache::{GENERATION_POLL, LinkCache},
+    metrics::Metrics,
+    pages,
+    ratelimit::RateLimiter,
+    security,
+    state::AppState,
+    store,
+    store::db,
+    throttle::LoginThrottle,
+    writer::SubmissionWriter,
 };
 
 pub struct Application {
@@ -113,6 +124,7 @@ impl Application {
             tracing::info!(public_url = %url, "survey links use this base URL");
         }
         let sweeper = sweep_room_sessions(state.clone());
+        let watcher = watch_link_generation(state.clone());
         let app = routes(state);
         Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(30)))
@@ -124,8 +136,10 @@ impl Application {
             task.abort();
             let _ = task.await;
         }
-        sweeper.abort();
-        let _ = sweeper.await;
+        for task in [sweeper, watcher] {
+            task.abort();
+            let _ = task.await;
+        }
         match tokio::time::timeout(Duration::from_secs(30), writer_task).await {
             Ok(_) => tracing::info!("shut down cleanly"),
             Err(_) => tracing::error!("submission writer did not finish in 30 s"),
@@ -142,6 +156,36 @@ fn sweep_room_sessions(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             every.tick().await;
             crate::app::rooms::record_expired_or_warn(state.app()).await;
+        }
+    })
+}
+
+/// Every [`GENERATION_POLL`], the links' shared generation: the link cache
+/// forgets its contexts when another instance changed a round, a link or a
+/// school, and trusts them longer while the reads succeed (`link_cache`).
+/// A failed read is logged once, not every second of an outage.
+fn watch_link_generation(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(GENERATION_POLL);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut failing = false;
+        loop {
+            every.tick().await;
+            match store::generations::links(&state.db).await {
+                Ok(g) => {
+                    state.links.observe_generation(g);
+                    if failing {
+                        tracing::info!("link generation readable again");
+                    }
+                    failing = false;
+                }
+                Err(e) => {
+                    if !failing {
+                        tracing::warn!(error = %e, "cannot read the link generation; link contexts are kept for 3 s only");
+                    }
+                    failing = true;
+                }
+            }
         }
     })
 }

@@ -75,12 +75,13 @@ pub fn refusal(ctx: &LinkContext, now: DateTime<Utc>) -> Option<AppError> {
     }
 }
 
-/// The link behind a token, from memory if seen a moment ago (see
+/// The link behind a token, from memory while its context is trusted (see
 /// `link_cache`).
 pub async fn find(state: &AppState, token: &str) -> Result<Arc<CachedLink>, AppError> {
     if let Some(link) = state.links.link(token) {
         return Ok(link);
     }
+    let epoch = state.links.epoch();
     let ctx = store::links::find_by_token(&state.db, token)
         .await?
         .ok_or_else(|| AppError::not_found("调查链接不存在，请检查二维码或链接是否完整"))?;
@@ -96,6 +97,7 @@ pub async fn find(state: &AppState, token: &str) -> Result<Arc<CachedLink>, AppE
             codes_required,
             public_json: Default::default(),
         },
+        epoch,
     ))
 }
 

@@ -31,6 +31,7 @@ mod m20261206_iv0001_interview_assignments;
 mod m20261206_ra0001_assessments;
 mod m20261207_cy0001_county_on_every_row;
 mod m20261208_md0001_mode_tallies;
+mod m20261209_cg0001_cache_generations;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_ck0001_grade_classes::Migration),
             Box::new(m20261207_cy0001_county_on_every_row::Migration),
             Box::new(m20261208_md0001_mode_tallies::Migration),
+            Box::new(m20261209_cg0001_cache_generations::Migration),
         ]
     }
 }

@@ -43,8 +43,10 @@ pub async fn update(
     id: i64,
     d: &SchoolDraft,
 ) -> Result<School, AppError> {
-    let change = Change::begin(ctx, actor).await?;
+    let mut change = Change::begin(ctx, actor).await?;
     let s = store::schools::update(change.db(), id, d).await?;
+    // Its links' pages show its name.
+    change.links_changed();
     let (target, detail) = describe(&s);
     change.commit("school.update", target, detail).await?;
     Ok(s)
@@ -66,8 +68,11 @@ pub async fn import(
     county: i64,
     drafts: &[SchoolDraft],
 ) -> Result<ImportOutcome, AppError> {
-    let change = Change::begin(ctx, actor).await?;
+    let mut change = Change::begin(ctx, actor).await?;
     let outcome = store::schools::import(change.db(), county, drafts).await?;
+    if outcome.updated > 0 {
+        change.links_changed();
+    }
     let detail = format!("created={} updated={}", outcome.created, outcome.updated);
     change
         .commit("schools.import", county_target(county, "schools"), detail)

@@ -10,6 +10,7 @@ pub mod checklist;
 pub mod county;
 pub mod db;
 pub mod devices;
+pub mod generations;
 pub mod interviews;
 pub mod liaisons;
 pub mod links;

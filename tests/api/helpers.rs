@@ -10,6 +10,8 @@ pub struct TestApp {
     #[allow(dead_code)]
     pub port: u16,
     pub db: DatabaseConnection,
+    /// The database this instance runs on.
+    pub database_url: String,
     pub admin_password: String,
     /// A client without cookies, authenticating with bearer tokens.
     pub client: Client,
@@ -97,6 +99,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
             }
         }
     }
+    let settings_url = settings.database_url.clone();
     let app = Application::build(settings).await.expect("build app");
     let port = app.port();
     let db = app.db();
@@ -104,11 +107,13 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         .initial_admin_password()
         .expect("first start creates admin")
         .to_string();
+    let database_url = settings_url;
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
         db,
+        database_url,
         admin_password,
         client: Client::new(),
         _dir: dir,
@@ -125,6 +130,29 @@ pub async fn json_of(resp: Response, status: StatusCode) -> Value {
 }
 
 impl TestApp {
+    /// A second renke on this one's database, as several instances run
+    /// behind one proxy; the first keeps the database alive.
+    pub async fn another_instance(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = Settings::for_test(&self.database_url);
+        configure(&mut settings);
+        let app = Application::build(settings)
+            .await
+            .expect("build the second instance");
+        let port = app.port();
+        let db = app.db();
+        tokio::spawn(app.run_until(std::future::pending()));
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            db,
+            database_url: self.database_url.clone(),
+            admin_password: self.admin_password.clone(),
+            client: Client::new(),
+            _dir: None,
+            _database: None,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -84,6 +84,139 @@ async fn the_public_questionnaire_follows_a_change_to_its_link() {
     assert_eq!(r.status(), StatusCode::CONFLICT);
 }
 
+/// Two instances on one database, as behind a proxy. The second keeps a
+/// link's context in memory past the 3 s it used to (a province's
+/// thousands of links are each fetched only every few seconds), yet an
+/// organiser's change on the first reaches it within a few seconds: the
+/// change moves the links' shared generation, which every instance reads
+/// each second.
+#[tokio::test]
+async fn another_instance_keeps_a_link_in_memory_and_still_sees_changes_at_once() {
+    const METRICS: &str = "metrics-token-for-tests-0123";
+    let first = spawn_app().await;
+    let second = first
+        .another_instance(|s| s.metrics_token = Some(METRICS.into()))
+        .await;
+    let (t, id, links) = first.open_round(1).await;
+    let link = links
+        .iter()
+        .find(|l| l["group"] == "parent")
+        .unwrap()
+        .clone();
+    let token = parent_link(&links);
+    let fetch = |app: &TestApp| {
+        let url = app.url(&format!("/api/public/links/{token}"));
+        let client = app.client.clone();
+        async move {
+            let r = client.get(url).send().await.expect("request");
+            let status = r.status();
+            (status, r.json::<Value>().await.expect("json"))
+        }
+    };
+    let lookups = || async {
+        let text = second
+            .client
+            .get(second.url("/metrics"))
+            .bearer_auth(METRICS)
+            .send()
+            .await
+            .expect("scrape")
+            .text()
+            .await
+            .expect("body");
+        let value = |result: &str| -> u64 {
+            let series = format!("renke_link_cache_lookups_total{{result=\"{result}\"}} ");
+            text.lines()
+                .find_map(|l| l.strip_prefix(series.as_str()))
+                .map(|v| v.parse().expect("a number"))
+                .unwrap_or(0)
+        };
+        (value("hit"), value("miss"))
+    };
+    // The second instance reads the generation once before it trusts
+    // anything for long.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    let (status, q) = fetch(&second).await;
+    assert_eq!(status, StatusCode::OK, "{q}");
+    assert_eq!(q["school_name"], "第1小学");
+    let (hits, misses) = lookups().await;
+    assert_eq!(misses, 1, "the first lookup reads the database");
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert_eq!(fetch(&second).await.0, StatusCode::OK);
+    assert_eq!(
+        lookups().await,
+        (hits + 1, misses),
+        "4 s later the link is still answered from memory"
+    );
+
+    // Changes made on the first instance, each seen by the second within
+    // a few seconds (a poll a second; far below the 10-minute lifetime).
+    let within = |want: &'static str| {
+        let fetch = &fetch;
+        let second = &second;
+        async move {
+            let started = std::time::Instant::now();
+            loop {
+                let (status, body) = fetch(second).await;
+                let seen = match want {
+                    "disabled" => status == StatusCode::CONFLICT && body["code"] == "link_disabled",
+                    "enabled" => status == StatusCode::OK,
+                    name => status == StatusCode::OK && body["school_name"] == name,
+                };
+                if seen {
+                    return started.elapsed();
+                }
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(10),
+                    "the second instance still answers {status} ({}, {}) for {want}",
+                    body["code"],
+                    body["school_name"]
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+    };
+    let path = format!("/api/rounds/{id}/links/{}", link["id"]);
+    json_of(
+        first.patch(&t, &path, json!({"enabled": false})).await,
+        StatusCode::OK,
+    )
+    .await;
+    within("disabled").await;
+    let e = json_of(
+        second.submit(&token, &answers_for(&q, |_, _| 1)).await,
+        StatusCode::CONFLICT,
+    );
+    assert_eq!(e.await["code"], "link_disabled");
+    json_of(
+        first.patch(&t, &path, json!({"enabled": true})).await,
+        StatusCode::OK,
+    )
+    .await;
+    within("enabled").await;
+
+    let school_id = link["school_id"].as_i64().expect("school id");
+    let mut school = json_of(
+        first.get(&t, &format!("/api/schools/{school_id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    school["name"] = json!("改名后的第一小学");
+    json_of(
+        first
+            .put(&t, &format!("/api/schools/{school_id}"), school)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    within("改名后的第一小学").await;
+    json_of(
+        second.submit(&token, &answers_for(&q, |_, _| 1)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn a_valid_submission_is_stored_once_and_replays_return_the_receipt() {
     let app = spawn_app().await;
