@@ -102,7 +102,7 @@ impl<'a> Actor<'a> {
 /// What a committed change makes stale.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Stale {
-    /// Link contexts (a round, a link or its access codes changed).
+    /// Link contexts (a round, a link, its access codes or a school changed).
     pub links: bool,
 }
 
@@ -162,6 +162,10 @@ impl<'a> Change<'a> {
             &detail.into(),
         )
         .await?;
+        if self.stale.links {
+            // Every instance's link contexts, through the shared generation.
+            store::generations::bump_links(&self.txn).await?;
+        }
         self.txn.commit().await?;
         after_commit(self.ctx, self.stale);
         Ok(())
