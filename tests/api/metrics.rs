@@ -79,6 +79,7 @@ async fn behind_a_token_the_scrape_counts_submissions_without_respondent_data() 
         ("renke_http_unavailable_total", "counter"),
         ("renke_db_pool_connections", "gauge"),
         ("renke_db_pool_max_connections", "gauge"),
+        ("renke_link_cache_lookups_total", "counter"),
     ] {
         assert!(
             before.contains(&format!("# TYPE {name} {kind}\n")),
