@@ -112,11 +112,12 @@ impl TimelineApi {
             .filter(|(k, _)| k.validity == Validity::DuplicateDevice)
             .map(|(_, n)| *n)
             .sum();
-        let shared_device_total = store::reports::shared_by_link(&state.db, &[id.0])
-            .await?
-            .values()
-            .flat_map(|by_link| by_link.values())
-            .sum::<u64>() as i64;
+        let shared_device_total =
+            store::reports::shared_by_link(&state.db, &store::scope::Rounds::ids_only(&[id.0]))
+                .await?
+                .values()
+                .flat_map(|by_link| by_link.values())
+                .sum::<u64>() as i64;
         Ok(Json(TimelineOut {
             shared_device_total,
             duplicate_device_total,

@@ -270,16 +270,18 @@ pub async fn counts(
     db: &impl ConnectionTrait,
     round_id: i64,
 ) -> Result<Vec<(String, i64)>, AppError> {
-    Ok(counts_many(db, &[round_id])
-        .await?
-        .remove(&round_id)
-        .unwrap_or_default())
+    Ok(
+        counts_many(db, &super::scope::Rounds::ids_only(&[round_id]))
+            .await?
+            .remove(&round_id)
+            .unwrap_or_default(),
+    )
 }
 
 /// Sheets of several rounds by state, by round (one query).
 pub async fn counts_many(
     db: &impl ConnectionTrait,
-    round_ids: &[i64],
+    rounds: &super::scope::Rounds,
 ) -> Result<std::collections::HashMap<i64, Vec<(String, i64)>>, AppError> {
     use paper_sheet::Column as C;
     use sea_orm::sea_query::ExprTrait;
@@ -288,7 +290,7 @@ pub async fn counts_many(
         .column(C::RoundId)
         .column(C::Status)
         .column_as(Expr::col(C::Id).count(), "n")
-        .filter(C::RoundId.is_in(round_ids.iter().copied()))
+        .filter(rounds.on(C::RoundId, C::CountyId))
         .group_by(C::RoundId)
         .group_by(C::Status)
         .into_tuple()

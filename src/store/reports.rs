@@ -25,6 +25,7 @@ use crate::{
     store::{
         bulk::{self, Scope},
         rounds::{self, RoundDetail},
+        scope::Rounds,
         tallies,
     },
 };
@@ -94,10 +95,13 @@ pub async fn load_many(
     if details.len() != round_ids.len() {
         return Err(AppError::not_found("测评轮次不存在"));
     }
-    let mut schools = schools_of(db, &details).await?;
+    // Every query below reads child rows of these rounds: by round and
+    // county (`scope::Rounds`).
+    let scoped = Rounds::new(details.iter().map(|d| (d.round.id, d.round.county_id)));
+    let mut schools = schools_of(db, &scoped).await?;
     let mut links: HashMap<i64, Vec<LinkInfo>> = HashMap::new();
     for l in link::Entity::find()
-        .filter(link::Column::RoundId.is_in(round_ids.iter().copied()))
+        .filter(scoped.on(link::Column::RoundId, link::Column::CountyId))
         .all(db)
         .await?
     {
@@ -109,13 +113,13 @@ pub async fn load_many(
             });
         }
     }
-    let mut questionnaires = rounds::questionnaires_many(db, round_ids).await?;
-    let mut tallies = tallies::load_many(db, round_ids, false).await?;
-    let mut shared = shared_by_link(db, round_ids).await?;
-    let mut languages = super::translations::languages_many(db, round_ids).await?;
-    let mut paper_double = double_entered_classes(db, round_ids).await?;
-    let mut sheets = super::paper::counts_many(db, round_ids).await?;
-    let mut rooms = super::rooms::with_counts_many(db, round_ids).await?;
+    let mut questionnaires = rounds::questionnaires_many(db, &scoped).await?;
+    let mut tallies = tallies::load_many(db, &scoped, false).await?;
+    let mut shared = shared_by_link(db, &scoped).await?;
+    let mut languages = super::translations::languages_many(db, &scoped).await?;
+    let mut paper_double = double_entered_classes(db, &scoped).await?;
+    let mut sheets = super::paper::counts_many(db, &scoped).await?;
+    let mut rooms = super::rooms::with_counts_many(db, &scoped).await?;
     let mut out = Vec::with_capacity(details.len());
     for detail in details {
         let id = detail.round.id;
@@ -178,7 +182,7 @@ pub fn mode_classes(tallies: &Tallies) -> Vec<ModeClass> {
 /// client ids (unique), so only those responses are touched.
 pub async fn double_entered_classes(
     db: &impl ConnectionTrait,
-    round_ids: &[i64],
+    rounds: &Rounds,
 ) -> Result<HashMap<i64, Vec<ModeClass>>, AppError> {
     use crate::{entities::paper_sheet, store::paper::status};
     use response::Column as C;
@@ -189,7 +193,7 @@ pub async fn double_entered_classes(
     let sheets = sea_orm::sea_query::Query::select()
         .column(paper_sheet::Column::ResponseClientId)
         .from(paper_sheet::Entity)
-        .and_where(paper_sheet::Column::RoundId.is_in(round_ids.iter().copied()))
+        .cond_where(rounds.on(paper_sheet::Column::RoundId, paper_sheet::Column::CountyId))
         .and_where(paper_sheet::Column::Status.is_in([status::MATCHED, status::RESOLVED]))
         .and_where(paper_sheet::Column::ResponseClientId.is_not_null())
         .to_owned();
@@ -208,7 +212,7 @@ pub async fn double_entered_classes(
             "points_sq",
         )
         .filter(C::ClientId.in_subquery(sheets))
-        .filter(C::RoundId.is_in(round_ids.iter().copied()))
+        .filter(rounds.on(C::RoundId, C::CountyId))
         .filter(C::CollectionMode.eq(CollectionMode::Paper.code()))
         .group_by(C::RoundId)
         .group_by(C::Validity)
@@ -235,7 +239,7 @@ pub async fn double_entered_classes(
 /// through the (round, shared_device, link) index: only the shared rows).
 pub async fn shared_by_link(
     db: &impl ConnectionTrait,
-    round_ids: &[i64],
+    rounds: &Rounds,
 ) -> Result<HashMap<i64, HashMap<i64, u64>>, AppError> {
     use response::Column as C;
     use sea_orm::{
@@ -247,7 +251,7 @@ pub async fn shared_by_link(
         .column(C::RoundId)
         .column(C::LinkId)
         .column_as(Expr::col(C::Id).count(), "n")
-        .filter(C::RoundId.is_in(round_ids.iter().copied()))
+        .filter(rounds.on(C::RoundId, C::CountyId))
         .filter(C::SharedDevice.eq(true))
         .filter(C::Validity.eq(VALID.code()))
         .group_by(C::RoundId)
@@ -269,10 +273,13 @@ pub async fn shared_by_link(
 /// a draft (the only case that reads the schools themselves).
 async fn schools_of(
     db: &impl ConnectionTrait,
-    details: &[RoundDetail],
+    rounds: &Rounds,
 ) -> Result<HashMap<i64, Vec<SchoolInfo>>, AppError> {
     let kept = round_school::Entity::find()
-        .filter(round_school::Column::RoundId.is_in(details.iter().map(|d| d.round.id)))
+        .filter(rounds.on(
+            round_school::Column::RoundId,
+            round_school::Column::CountyId,
+        ))
         .all(db)
         .await?;
     let unfrozen: Vec<i64> = kept

@@ -209,10 +209,13 @@ pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<RoomSe
 /// session index — never a scan of the rounds' responses).
 pub async fn with_counts_many(
     db: &impl ConnectionTrait,
-    round_ids: &[i64],
+    rounds: &super::scope::Rounds,
 ) -> Result<HashMap<i64, Vec<(RoomSession, SessionCounts)>>, AppError> {
     let sessions = room_session::Entity::find()
-        .filter(room_session::Column::RoundId.is_in(round_ids.iter().copied()))
+        .filter(rounds.on(
+            room_session::Column::RoundId,
+            room_session::Column::CountyId,
+        ))
         .order_by_desc(room_session::Column::Id)
         .all(db)
         .await?;
@@ -222,6 +225,7 @@ pub async fn with_counts_many(
             .select_only()
             .columns([response::Column::RoomSessionId, response::Column::Validity])
             .filter(response::Column::RoomSessionId.is_in(sessions.iter().map(|s| s.id)))
+            .filter(rounds.on(response::Column::RoundId, response::Column::CountyId))
             .into_tuple()
             .all(db)
             .await?;

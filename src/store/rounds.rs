@@ -173,6 +173,7 @@ pub async fn get_many(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
+    let scoped = super::scope::Rounds::new(rounds.values().map(|r| (r.id, r.county_id)));
     let mut groups: BTreeMap<i64, BTreeSet<RespondentGroup>> = BTreeMap::new();
     let rows: Vec<(i64, String)> = round_questionnaire::Entity::find()
         .select_only()
@@ -180,7 +181,10 @@ pub async fn get_many(
             round_questionnaire::Column::RoundId,
             round_questionnaire::Column::RespondentGroup,
         ])
-        .filter(round_questionnaire::Column::RoundId.is_in(ids.iter().copied()))
+        .filter(scoped.on(
+            round_questionnaire::Column::RoundId,
+            round_questionnaire::Column::CountyId,
+        ))
         .into_tuple()
         .all(db)
         .await?;
@@ -196,7 +200,10 @@ pub async fn get_many(
             round_school::Column::RoundId,
             round_school::Column::SchoolId,
         ])
-        .filter(round_school::Column::RoundId.is_in(ids.iter().copied()))
+        .filter(scoped.on(
+            round_school::Column::RoundId,
+            round_school::Column::CountyId,
+        ))
         .into_tuple()
         .all(db)
         .await?;
@@ -474,14 +481,17 @@ pub async fn questionnaire(
 /// — is parsed once).
 pub async fn questionnaires_many(
     db: &impl ConnectionTrait,
-    round_ids: &[i64],
+    rounds: &super::scope::Rounds,
 ) -> Result<std::collections::HashMap<i64, BTreeMap<RespondentGroup, Questionnaire>>, AppError> {
     let mut parsed: std::collections::HashMap<String, Questionnaire> =
         std::collections::HashMap::new();
     let mut out: std::collections::HashMap<i64, BTreeMap<RespondentGroup, Questionnaire>> =
         std::collections::HashMap::new();
     for row in round_questionnaire::Entity::find()
-        .filter(round_questionnaire::Column::RoundId.is_in(round_ids.iter().copied()))
+        .filter(rounds.on(
+            round_questionnaire::Column::RoundId,
+            round_questionnaire::Column::CountyId,
+        ))
         .all(db)
         .await?
     {

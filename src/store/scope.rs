@@ -5,7 +5,8 @@
 //! login check calls it), so another county's ids answer 404.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 
 pub use crate::domain::region::{Level, Node, Scope};
@@ -104,6 +105,63 @@ pub fn filter<E: EntityTrait>(
     match scope.ids() {
         None => select,
         Some(ids) => select.filter(county_column.is_in(ids)),
+    }
+}
+
+/// Rounds as read back from the database, with the counties they belong
+/// to: what every query of their child rows (links, tallies, responses,
+/// …) filters by, `round_id IN (…) AND county_id IN (…)`, in
+/// [`Rounds::on`]. The round ids alone pick the right rows on one
+/// database; the counties let a database distributed by county
+/// (docs/scaling.md) read only their shards. Made only from rounds read
+/// back, so the counties are the rounds' own; a round stored without one
+/// (an old SQLite database) leaves the county out of the condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rounds {
+    ids: Vec<i64>,
+    counties: Option<Vec<i64>>,
+}
+
+impl Rounds {
+    /// From (round id, its county) pairs.
+    pub fn new(rounds: impl IntoIterator<Item = (i64, Option<i64>)>) -> Self {
+        let mut ids = Vec::new();
+        let mut counties = Some(Vec::new());
+        for (id, county) in rounds {
+            ids.push(id);
+            match (county, counties.as_mut()) {
+                (Some(c), Some(cs)) if !cs.contains(&c) => cs.push(c),
+                (None, _) => counties = None,
+                _ => {}
+            }
+        }
+        Self { ids, counties }
+    }
+
+    /// Rounds known by id only, their counties not read: the condition
+    /// names the rounds alone, which a distributed database would send to
+    /// every shard. For the single-round readers whose callers hold only
+    /// an id (docs/scaling.md, gap 1, lists what is left).
+    pub fn ids_only(ids: &[i64]) -> Self {
+        Self::new(ids.iter().map(|id| (*id, None)))
+    }
+
+    /// One round, read back.
+    pub fn one(round: &crate::domain::round::Round) -> Self {
+        Self::new([(round.id, round.county_id)])
+    }
+
+    pub fn ids(&self) -> &[i64] {
+        &self.ids
+    }
+
+    /// The condition on a child table with these columns.
+    pub fn on(&self, round: impl ColumnTrait, county: impl ColumnTrait) -> Condition {
+        let c = Condition::all().add(round.is_in(self.ids.iter().copied()));
+        match &self.counties {
+            Some(cs) => c.add(county.is_in(cs.iter().copied())),
+            None => c,
+        }
     }
 }
 
@@ -246,7 +304,39 @@ pub async fn pick_writable(
 
 #[cfg(test)]
 mod tests {
-    use super::Target;
+    use super::{Rounds, Target};
+    use crate::entities::option_tally::{Column, Entity};
+    use sea_orm::{DbBackend, EntityTrait, QueryFilter, QueryTrait};
+
+    /// The WHERE clause of a query of option tallies.
+    fn sql(rounds: &Rounds) -> String {
+        let text = Entity::find()
+            .filter(rounds.on(Column::RoundId, Column::CountyId))
+            .build(DbBackend::Postgres)
+            .to_string();
+        text.split_once(" WHERE ")
+            .map(|(_, w)| w.to_string())
+            .unwrap_or(text)
+    }
+
+    #[test]
+    fn child_rows_are_read_by_round_and_county() {
+        let rounds = Rounds::new([(7, Some(3)), (9, Some(5)), (11, Some(3))]);
+        assert_eq!(rounds.ids(), &[7, 9, 11]);
+        let text = sql(&rounds);
+        assert!(
+            text.contains(r#""option_tallies"."round_id" IN (7, 9, 11) AND "option_tallies"."county_id" IN (3, 5)"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_round_without_a_county_leaves_the_county_out() {
+        let text = sql(&Rounds::new([(7, Some(3)), (8, None)]));
+        assert!(text.contains(r#""round_id" IN (7, 8)"#), "{text}");
+        assert!(!text.contains("county_id"), "{text}");
+        assert!(!sql(&Rounds::ids_only(&[4])).contains("county_id"));
+    }
 
     #[test]
     fn paths_name_their_targets() {

@@ -1,7 +1,7 @@
 //! Tallies in the database: added to by the submission writer inside its
 //! transaction and read by the report (recomputation: `store::recompute`).
 
-use super::{bulk, responses::StoredResponse, upsert};
+use super::{bulk, responses::StoredResponse, scope::Rounds, upsert};
 use crate::{
     domain::{
         collection::CollectionMode,
@@ -294,7 +294,7 @@ pub async fn load(
     round_id: i64,
     all_options: bool,
 ) -> Result<Tallies, AppError> {
-    let mut t = load_many(db, &[round_id], all_options)
+    let mut t = load_many(db, &Rounds::ids_only(&[round_id]), all_options)
         .await?
         .remove(&round_id)
         .unwrap_or_default();
@@ -311,12 +311,12 @@ pub async fn load(
 /// Option counts only of valid responses unless `all_options`.
 pub async fn load_many(
     db: &impl ConnectionTrait,
-    round_ids: &[i64],
+    rounds: &Rounds,
     all_options: bool,
 ) -> Result<HashMap<i64, Tallies>, AppError> {
     use response_tally::Column as R;
-    let ids = || round_ids.iter().copied();
-    let mut out: HashMap<i64, Tallies> = round_ids
+    let mut out: HashMap<i64, Tallies> = rounds
+        .ids()
         .iter()
         .map(|id| (*id, Tallies::default()))
         .collect();
@@ -325,7 +325,7 @@ pub async fn load_many(
         .columns([R::RoundId, R::LinkId, R::Validity, R::Place, R::Judged])
         .columns([R::Responses, R::SumRecognised, R::SumPoints, R::SumPointsSq])
         .column(R::SumMiddle)
-        .filter(R::RoundId.is_in(ids()))
+        .filter(rounds.on(R::RoundId, R::CountyId))
         .into_tuple::<(
             i64,
             i64,
@@ -370,7 +370,10 @@ pub async fn load_many(
         out.entry(round_id).or_default().classes.insert(key, sums);
     }
     for l in language_tally::Entity::find()
-        .filter(language_tally::Column::RoundId.is_in(ids()))
+        .filter(rounds.on(
+            language_tally::Column::RoundId,
+            language_tally::Column::CountyId,
+        ))
         .all(db)
         .await?
     {
@@ -394,7 +397,7 @@ pub async fn load_many(
             .insert(key, sums);
     }
     for m in mode_tally::Entity::find()
-        .filter(mode_tally::Column::RoundId.is_in(ids()))
+        .filter(rounds.on(mode_tally::Column::RoundId, mode_tally::Column::CountyId))
         .all(db)
         .await?
     {
@@ -414,7 +417,7 @@ pub async fn load_many(
         };
         out.entry(m.round_id).or_default().modes.insert(key, sums);
     }
-    for (key, counts) in options_many(db, round_ids, all_options).await? {
+    for (key, counts) in options_many(db, rounds, all_options).await? {
         out.entry(key.round_id)
             .or_default()
             .options
@@ -429,7 +432,7 @@ pub async fn load_many(
 /// is most of the time it takes.
 async fn options_many(
     db: &impl ConnectionTrait,
-    round_ids: &[i64],
+    rounds: &Rounds,
     all_options: bool,
 ) -> Result<Vec<(OptionKey, OptionCounts)>, AppError> {
     use option_tally::Column as O;
@@ -452,7 +455,7 @@ async fn options_many(
     let mut query = option_tally::Entity::find()
         .select_only()
         .column_as(Expr::cust(lines), "lines")
-        .filter(O::RoundId.is_in(round_ids.iter().copied()));
+        .filter(rounds.on(O::RoundId, O::CountyId));
     if !all_options {
         query = query.filter(O::Validity.eq(VALID.code()));
     }

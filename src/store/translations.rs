@@ -20,20 +20,25 @@ use crate::{
 
 /// A round's additional languages, in the respondent's switch order.
 pub async fn languages(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<String>, AppError> {
-    Ok(languages_many(db, &[round_id])
-        .await?
-        .remove(&round_id)
-        .unwrap_or_default())
+    Ok(
+        languages_many(db, &super::scope::Rounds::ids_only(&[round_id]))
+            .await?
+            .remove(&round_id)
+            .unwrap_or_default(),
+    )
 }
 
 /// The additional languages of several rounds, by round (one query).
 pub async fn languages_many(
     db: &impl ConnectionTrait,
-    round_ids: &[i64],
+    rounds: &super::scope::Rounds,
 ) -> Result<std::collections::HashMap<i64, Vec<String>>, AppError> {
     let mut out: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
     for l in round_language::Entity::find()
-        .filter(round_language::Column::RoundId.is_in(round_ids.iter().copied()))
+        .filter(rounds.on(
+            round_language::Column::RoundId,
+            round_language::Column::CountyId,
+        ))
         .order_by_asc(round_language::Column::RoundId)
         .order_by_asc(round_language::Column::Position)
         .all(db)

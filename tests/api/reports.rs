@@ -248,6 +248,57 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
     );
 }
 
+/// A report reads its round's rows by round *and* county
+/// (`store::scope::Rounds`), so that a database distributed by county
+/// (docs/scaling.md) reads only that county's shard: rows that carry
+/// another county are not read for the round, and the same rows back in
+/// the round's county give the same report again.
+#[tokio::test]
+async fn a_report_reads_its_rounds_rows_by_round_and_county() {
+    use sea_orm::ConnectionTrait;
+    let s = seeded_round().await;
+    s.answer_known().await;
+    let elsewhere = crate::regions::tree(&s.app).await.b1.1;
+    let reviewer = s.app.token_for("reviewer").await;
+    let before = s.report(&reviewer).await;
+    assert_eq!(before["totals"]["responses"], 8);
+    let tables = [
+        "response_tallies",
+        "option_tallies",
+        "mode_tallies",
+        "language_tallies",
+        "round_schools",
+        "links",
+    ];
+    let move_to = |county: String| {
+        let db = &s.app.db;
+        let round = s.round;
+        async move {
+            for table in tables {
+                db.execute_unprepared(&format!(
+                    "UPDATE {table} SET county_id = {county} WHERE round_id = {round}"
+                ))
+                .await
+                .expect(table);
+            }
+        }
+    };
+    move_to(elsewhere.to_string()).await;
+    let moved = s.report(&reviewer).await;
+    assert_eq!(moved["totals"]["responses"], 0, "{}", moved["totals"]);
+    assert_eq!(moved["overall"]["n"], 0);
+    assert_eq!(moved["schools"], json!([]));
+    move_to(format!(
+        "(SELECT county_id FROM rounds WHERE id = {})",
+        s.round
+    ))
+    .await;
+    let again = s.report(&reviewer).await;
+    assert_eq!(again["totals"], before["totals"]);
+    assert_eq!(again["overall"], before["overall"]);
+    assert_eq!(again["schools"], before["schools"]);
+}
+
 #[tokio::test]
 async fn tallies_agree_with_a_recomputation_and_survive_a_rebuild() {
     let s = seeded_round().await;

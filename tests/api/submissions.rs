@@ -37,11 +37,7 @@ async fn the_public_questionnaire_shows_nothing_internal() {
 async fn the_public_questionnaire_follows_a_change_to_its_link() {
     let app = spawn_app().await;
     let (t, id, links) = app.open_round(1).await;
-    let link = links
-        .iter()
-        .find(|l| l["group"] == "parent")
-        .unwrap()
-        .clone();
+    let link = crate::respond::link_of(&links, "parent");
     let token = parent_link(&links);
     let fetch = || async {
         let r = app
@@ -98,11 +94,7 @@ async fn another_instance_keeps_a_link_in_memory_and_still_sees_changes_at_once(
         .another_instance(|s| s.metrics_token = Some(METRICS.into()))
         .await;
     let (t, id, links) = first.open_round(1).await;
-    let link = links
-        .iter()
-        .find(|l| l["group"] == "parent")
-        .unwrap()
-        .clone();
+    let link = crate::respond::link_of(&links, "parent");
     let token = parent_link(&links);
     let fetch = |app: &TestApp| {
         let url = app.url(&format!("/api/public/links/{token}"));
