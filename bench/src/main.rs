@@ -179,9 +179,17 @@ fn created() -> std::sync::MutexGuard<'static, Vec<(String, String)>> {
 }
 
 /// Drops the databases this run created, whether it succeeded or not:
-/// a full-size province run leaves gigabytes otherwise.
+/// a full-size province run leaves gigabytes otherwise. With
+/// `RENKE_BENCH_KEEP_DATABASE=1` they are kept (and named) for a look
+/// afterwards: a profile of one query against the filled database.
 async fn drop_created() {
     let dbs = std::mem::take(&mut *created());
+    if std::env::var_os("RENKE_BENCH_KEEP_DATABASE").is_some() {
+        for (_, db) in dbs {
+            eprintln!("kept the bench database {db} (RENKE_BENCH_KEEP_DATABASE)");
+        }
+        return;
+    }
     for (url, db) in dbs {
         let dropped = match Database::connect(&url).await {
             Ok(conn) => conn
@@ -471,6 +479,12 @@ async fn run(command: Cmd) -> anyhow::Result<()> {
                 p.schools,
                 t.elapsed().as_secs_f64()
             );
+            if std::env::var_os("RENKE_BENCH_KEEP_DATABASE").is_some() {
+                eprintln!(
+                    "the admin's session token, valid on the kept database: {}",
+                    seeded.token
+                );
+            }
             let acked = province::run(&renke.url, &url, &seeded, &p, stored).await;
             renke.stop().await;
             let acked = acked?;
