@@ -135,7 +135,7 @@ pub fn compute(input: &ReportInput) -> Report {
             totals.unscored += count;
             continue;
         }
-        if !per_answer(input.rule.formula) {
+        if !input.rule.formula.counts_answers() {
             let mut s = Sums::default();
             s.add_class(
                 i64::from(k.judged),
@@ -147,7 +147,7 @@ pub fn compute(input: &ReportInput) -> Report {
             units.push((*link, k.place.clone(), s));
         }
     }
-    if per_answer(input.rule.formula) {
+    if input.rule.formula.counts_answers() {
         for (link, s) in input.answer_sums(input.rule.formula) {
             // Answers are tallied per link, not per place: county-level
             // groups have no location under these formulas.
@@ -292,12 +292,6 @@ pub fn compute(input: &ReportInput) -> Report {
             })
             .collect(),
     }
-}
-
-/// Whether the formula averages over answers (tallied per link and item)
-/// rather than over respondents (tallied per class of responses).
-fn per_answer(f: Formula) -> bool {
-    matches!(f, Formula::AnswerShare | Formula::OverallItemShare)
 }
 
 impl ReportInput<'_> {

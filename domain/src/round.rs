@@ -155,6 +155,12 @@ impl Formula {
     pub fn from_code(c: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.code() == c)
     }
+    /// Whether the rate averages over answers (tallied per link and item:
+    /// the option counts) rather than over respondents (tallied per class
+    /// of responses): what a report's rate is computed from.
+    pub fn counts_answers(self) -> bool {
+        matches!(self, Self::AnswerShare | Self::OverallItemShare)
+    }
     /// Whether the rate is a share of recognised answers, so that the
     /// reading of a middle option changes it (a mean score does not).
     pub fn counts_recognised(self) -> bool {

@@ -233,7 +233,7 @@ pub async fn county_parts(
     names: &Names,
     round_ids: &[i64],
 ) -> Result<(Vec<CountyPartOut>, Vec<data::RoundData>), AppError> {
-    let loaded = data::load_many(&state.db, round_ids).await?;
+    let loaded = data::load_many(&state.db, round_ids, data::Contents::Headline).await?;
     let mut quotas = store::quotas::load_many(&state.db, round_ids).await?;
     let rows = loaded
         .iter()

@@ -75,9 +75,25 @@ impl RoundData {
     }
 }
 
+/// How much of a round's report a load must support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contents {
+    /// Everything: the rates per item too (a round's report).
+    Full,
+    /// The rates overall, per group, per school and per location, the
+    /// totals and the verdict — what a comparison row shows. The option
+    /// counts (the largest tally table) are read only for rounds whose
+    /// formula computes the rate from them ([`Formula::counts_answers`]);
+    /// the other rounds' item rates come out empty, so such data must never
+    /// make a report shown or exported as a round's own.
+    ///
+    /// [`Formula::counts_answers`]: crate::domain::round::Formula::counts_answers
+    Headline,
+}
+
 /// Loads a round's report data: a handful of small queries.
 pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData, AppError> {
-    load_many(db, &[round_id])
+    load_many(db, &[round_id], Contents::Full)
         .await?
         .pop()
         .ok_or_else(|| AppError::not_found("测评轮次不存在"))
@@ -90,6 +106,7 @@ pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<RoundData,
 pub async fn load_many(
     db: &impl ConnectionTrait,
     round_ids: &[i64],
+    contents: Contents,
 ) -> Result<Vec<RoundData>, AppError> {
     let details = rounds::get_many(db, round_ids).await?;
     if details.len() != round_ids.len() {
@@ -114,7 +131,17 @@ pub async fn load_many(
         }
     }
     let mut questionnaires = rounds::questionnaires_many(db, &scoped).await?;
-    let mut tallies = tallies::load_many(db, &scoped, false).await?;
+    let counted_by_answer = match contents {
+        Contents::Full => scoped.clone(),
+        Contents::Headline => Rounds::new(
+            details
+                .iter()
+                .filter(|d| d.scoring_rule().formula.counts_answers())
+                .map(|d| (d.round.id, d.round.county_id)),
+        ),
+    };
+    let mut tallies =
+        tallies::load_many(db, &scoped, tallies::OptionRows::Valid(&counted_by_answer)).await?;
     let mut shared = shared_by_link(db, &scoped).await?;
     let mut languages = super::translations::languages_many(db, &scoped).await?;
     let mut paper_double = double_entered_classes(db, &scoped).await?;

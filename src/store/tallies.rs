@@ -294,7 +294,13 @@ pub async fn load(
     round_id: i64,
     all_options: bool,
 ) -> Result<Tallies, AppError> {
-    let mut t = load_many(db, &Rounds::ids_only(&[round_id]), all_options)
+    let rounds = Rounds::ids_only(&[round_id]);
+    let options = if all_options {
+        OptionRows::All
+    } else {
+        OptionRows::Valid(&rounds)
+    };
+    let mut t = load_many(db, &rounds, options)
         .await?
         .remove(&round_id)
         .unwrap_or_default();
@@ -306,13 +312,23 @@ pub async fn load(
     Ok(t)
 }
 
+/// Which option counts a load reads: the largest of the tally tables (a
+/// row per link, validity and item), so a comparison reads them only where
+/// a county's rate is computed from them.
+#[derive(Debug, Clone, Copy)]
+pub enum OptionRows<'a> {
+    /// Of valid responses, for these rounds only (the others get none).
+    Valid(&'a Rounds),
+    /// Of every validity, for every round loaded (the tallies check).
+    All,
+}
+
 /// The stored tallies of several rounds (a comparison's counties) by round,
 /// in one query per tally table whatever their number; no timeline.
-/// Option counts only of valid responses unless `all_options`.
 pub async fn load_many(
     db: &impl ConnectionTrait,
     rounds: &Rounds,
-    all_options: bool,
+    options: OptionRows<'_>,
 ) -> Result<HashMap<i64, Tallies>, AppError> {
     use response_tally::Column as R;
     let mut out: HashMap<i64, Tallies> = rounds
@@ -417,7 +433,11 @@ pub async fn load_many(
         };
         out.entry(m.round_id).or_default().modes.insert(key, sums);
     }
-    for (key, counts) in options_many(db, rounds, all_options).await? {
+    let (option_rounds, all_options) = match options {
+        OptionRows::Valid(some) => (some, false),
+        OptionRows::All => (rounds, true),
+    };
+    for (key, counts) in options_many(db, option_rounds, all_options).await? {
         out.entry(key.round_id)
             .or_default()
             .options
@@ -436,6 +456,9 @@ async fn options_many(
     all_options: bool,
 ) -> Result<Vec<(OptionKey, OptionCounts)>, AppError> {
     use option_tally::Column as O;
+    if rounds.ids().is_empty() {
+        return Ok(Vec::new());
+    }
     const FIELDS: [&str; 13] = [
         "round_id",
         "link_id",

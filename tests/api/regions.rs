@@ -483,13 +483,25 @@ async fn the_tree_refuses_bad_nodes_and_imports_all_or_nothing() {
 /// An open round in the county of `token` with one school (`code`) and
 /// parents, answered by `n` phones all choosing `option`; returns its id.
 async fn answered_round(app: &TestApp, token: &str, code: &str, n: usize, option: u64) -> i64 {
+    answered_round_with(app, token, code, json!({}), &vec![option; n]).await
+}
+
+/// Like [`answered_round`], with `extra` round settings and one phone per
+/// entry of `options`, choosing that option for every item.
+async fn answered_round_with(
+    app: &TestApp,
+    token: &str,
+    code: &str,
+    extra: Value,
+    options: &[u64],
+) -> i64 {
     let csv = format!("学校标识码,学校名称,学校类型,所在地\n{code},学校{code},小学,城区\n");
     json_of(
         app.import_schools(token, csv.into_bytes()).await,
         StatusCode::OK,
     )
     .await;
-    let round = app.create_round(token, &["parent"], json!({})).await;
+    let round = app.create_round(token, &["parent"], extra).await;
     let id = round["id"].as_i64().unwrap();
     json_of(
         app.post(token, &format!("/api/rounds/{id}/open"), json!({}))
@@ -504,11 +516,76 @@ async fn answered_round(app: &TestApp, token: &str, code: &str, n: usize, option
     .await;
     let link = links["links"][0]["token"].as_str().unwrap().to_string();
     let q = app.questionnaire(&link).await;
-    for _ in 0..n {
-        let body = answers_for(&q, |_, _| option);
+    for option in options {
+        let body = answers_for(&q, |_, _| *option);
         json_of(app.submit(&link, &body).await, StatusCode::CREATED).await;
     }
     id
+}
+
+/// A comparison reads the option counts (the largest tally table) only
+/// for rounds whose rate is computed from them: a county under a
+/// per-answer formula still gets its own report's rate, n and interval.
+#[tokio::test]
+async fn a_comparison_under_per_answer_formulas_equals_each_report() {
+    let app = spawn_app().await;
+    let t = tree(&app).await;
+    let rule = |formula: &str| json!({"scoring_rule": {"formula": formula}});
+    let own = token_at(&app, "organiser", t.first.0).await;
+    let a2 = token_at(&app, "organiser", t.a2.0).await;
+    let b1 = token_at(&app, "organiser", t.b1.0).await;
+    let per_answer =
+        answered_round_with(&app, &own, "2165001001", rule("answer_share"), &[1, 4, 4]).await;
+    let overall_item = answered_round_with(
+        &app,
+        &a2,
+        "2165002001",
+        rule("overall_item_share"),
+        &[1, 1, 4, 1],
+    )
+    .await;
+    let per_respondent =
+        answered_round_with(&app, &b1, "2165003001", rule("share_recognised"), &[1, 4]).await;
+
+    let province = token_at(&app, "reviewer", t.province).await;
+    let out = json_of(
+        app.get(
+            &province,
+            &format!("/api/regions/{}/comparison", t.province),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let rows = out["counties"].as_array().unwrap();
+    // Hand-computed: every answer of a phone is 满意 or 不满意, so each
+    // formula gives the share of 满意 phones.
+    for (county, round, rate) in [
+        (t.first.1, per_answer, 1.0 / 3.0),
+        (t.a2.1, overall_item, 0.75),
+        (t.b1.1, per_respondent, 0.5),
+    ] {
+        let row = rows
+            .iter()
+            .find(|r| r["county_id"] == county)
+            .unwrap_or_else(|| panic!("county {county}'s row"));
+        assert_eq!(row["round"]["id"], round);
+        let got = row["overall"]["rate"].as_f64().unwrap_or(-1.0);
+        assert!((got - rate).abs() < 1e-9, "round {round}: {got} ≠ {rate}");
+        let report = json_of(
+            app.get(&province, &format!("/api/rounds/{round}/report"))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        for k in ["rate", "n", "low", "high", "small_n"] {
+            assert_eq!(row["overall"][k], report["overall"][k], "round {round} {k}");
+        }
+        assert_eq!(
+            row["verdict"], report["overall"]["verdict"],
+            "round {round}"
+        );
+    }
 }
 
 #[tokio::test]
