@@ -112,8 +112,8 @@ async fn round_languages(
         return Ok(l);
     }
     let l = RoundLanguages {
-        languages: store::translations::languages(&state.db, round_id).await?,
-        offered: store::translations::complete_languages(&state.db, round_id).await?,
+        languages: store::translations::languages(&state.db, &ctx.round).await?,
+        offered: store::translations::complete_languages(&state.db, &ctx.round).await?,
     };
     Ok(if ctx.round.status == RoundStatus::Draft {
         Arc::new(l)

@@ -234,7 +234,12 @@ pub async fn county_parts(
     round_ids: &[i64],
 ) -> Result<(Vec<CountyPartOut>, Vec<data::RoundData>), AppError> {
     let loaded = data::load_many(&state.db, round_ids, data::Contents::Headline).await?;
-    let mut quotas = store::quotas::load_many(&state.db, round_ids).await?;
+    let scoped = store::scope::Rounds::new(
+        loaded
+            .iter()
+            .map(|d| (d.detail.round.id, d.detail.round.county_id)),
+    );
+    let mut quotas = store::quotas::load_many(&state.db, &scoped).await?;
     let rows = loaded
         .iter()
         .map(|d| {

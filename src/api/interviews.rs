@@ -205,7 +205,7 @@ impl InterviewsApi {
                 .collect();
             let mut questionnaires = Vec::new();
             groups.sort();
-            let offered = store::translations::complete_languages(&state.db, round_id).await?;
+            let offered = store::translations::complete_languages(&state.db, &round.round).await?;
             let all = if offered.is_empty() {
                 Translations::default()
             } else {

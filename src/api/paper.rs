@@ -287,7 +287,7 @@ impl PaperApi {
             double_entry: store::paper::double_entry(&state.db, id.0).await?,
             links,
             questionnaires,
-            counts: SheetCountsOut::of(&store::paper::counts(&state.db, id.0).await?),
+            counts: SheetCountsOut::of(&store::paper::counts(&state.db, &round.round).await?),
         }))
     }
 
@@ -306,7 +306,7 @@ impl PaperApi {
         body: Json<PaperConfigIn>,
     ) -> Answer<Json<SheetCountsOut>, BodyEdit> {
         let who = auth.require(Role::Organiser)?;
-        app::paper::configure(
+        let round = app::paper::configure(
             state.app(),
             Actor::user(who),
             id.0,
@@ -315,7 +315,7 @@ impl PaperApi {
         )
         .await?;
         Ok(Json(SheetCountsOut::of(
-            &store::paper::counts(&state.db, id.0).await?,
+            &store::paper::counts(&state.db, &round).await?,
         )))
     }
 

@@ -76,7 +76,7 @@ pub struct LanguagesIn {
 
 async fn languages_of(state: &AppState, id: i64) -> Result<LanguagesDto, AppError> {
     let detail = store::rounds::get(&state.db, id).await?;
-    let tags = translations::languages(&state.db, id).await?;
+    let tags = translations::languages(&state.db, &detail.round).await?;
     let all = translations::load(&state.db, id).await?;
     let qs = translations::questionnaires(&state.db, &detail).await?;
     let needed = translations::needed(&qs);
@@ -112,7 +112,7 @@ impl QuestionnairesApi {
         lang: Query<Option<String>>,
     ) -> Answer<Json<QuestionnaireDto>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
-        store::rounds::get(&state.db, id.0).await?;
+        let detail = store::rounds::get(&state.db, id.0).await?;
         let q = store::rounds::questionnaire(&state.db, id.0, group.0.into()).await?;
         let Some(raw) = lang.0.filter(|l| !l.trim().is_empty()) else {
             return Ok(Json(q.into()));
@@ -124,7 +124,7 @@ impl QuestionnairesApi {
         if tag.is_empty() {
             return Ok(Json(q.into()));
         }
-        if !translations::languages(&state.db, id.0)
+        if !translations::languages(&state.db, &detail.round)
             .await?
             .contains(&tag)
         {
@@ -189,7 +189,7 @@ impl QuestionnairesApi {
     ) -> Answer<XlsxFile, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         let detail = store::rounds::get(&state.db, id.0).await?;
-        let tags = translations::languages(&state.db, id.0).await?;
+        let tags = translations::languages(&state.db, &detail.round).await?;
         let all = translations::load(&state.db, id.0).await?;
         let qs = translations::questionnaires(&state.db, &detail).await?;
         let bytes = crate::export::translations::workbook(&translations::needed(&qs), &tags, &all)

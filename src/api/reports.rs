@@ -368,10 +368,9 @@ pub(crate) async fn sampling_of(
     state: &AppState,
     d: &data::RoundData,
 ) -> Result<SamplingOut, AppError> {
-    let id = d.detail.round.id;
     let county = d.detail.round.county_id.unwrap_or(store::county::FIRST);
     let profile = store::county::get(&state.db, county).await?;
-    let overrides = store::quotas::load(&state.db, id).await?;
+    let overrides = store::quotas::load(&state.db, &d.detail.round).await?;
     Ok(sampling_out(
         d,
         &county_facts(profile.as_ref()),

@@ -81,11 +81,11 @@ impl TimelineApi {
         let interval = Interval::from_minutes(minutes).ok_or_else(|| {
             AppError::invalid_field("bucket_minutes", "时间间隔只能是10、60或1440分钟")
         })?;
-        store::rounds::get(&state.db, id.0).await?;
+        let round = store::scope::Rounds::one(&store::rounds::get(&state.db, id.0).await?.round);
         // Which group each link is for (the monitor polls: no school lookup).
         let groups: HashMap<i64, RespondentGroup> =
             store::links::groups_of_round(&state.db, id.0).await?;
-        let stored = store::tallies::timeline(&state.db, id.0)
+        let stored = store::tallies::timeline(&state.db, &round)
             .await
             .map_err(AppError::from)?;
         let counts = stored.iter().filter_map(|(k, n)| {
@@ -112,12 +112,11 @@ impl TimelineApi {
             .filter(|(k, _)| k.validity == Validity::DuplicateDevice)
             .map(|(_, n)| *n)
             .sum();
-        let shared_device_total =
-            store::reports::shared_by_link(&state.db, &store::scope::Rounds::ids_only(&[id.0]))
-                .await?
-                .values()
-                .flat_map(|by_link| by_link.values())
-                .sum::<u64>() as i64;
+        let shared_device_total = store::reports::shared_by_link(&state.db, &round)
+            .await?
+            .values()
+            .flat_map(|by_link| by_link.values())
+            .sum::<u64>() as i64;
         Ok(Json(TimelineOut {
             shared_device_total,
             duplicate_device_total,

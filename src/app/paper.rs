@@ -2,18 +2,19 @@
 //! who may key its sheets, changed with their audit entry.
 
 use super::{Actor, Change, Ctx};
-use crate::{credentials::Role, error::AppError, store};
+use crate::{credentials::Role, domain::round::Round, error::AppError, store};
 
-/// Sets double entry and the round's clerks (every id a clerk account).
+/// Sets double entry and the round's clerks (every id a clerk account);
+/// returns the round as read.
 pub async fn configure(
     ctx: Ctx<'_>,
     actor: Actor<'_>,
     round_id: i64,
     double_entry: bool,
     clerk_ids: &[i64],
-) -> Result<(), AppError> {
+) -> Result<Round, AppError> {
     let change = Change::begin(ctx, actor).await?;
-    store::rounds::get(change.db(), round_id).await?;
+    let round = store::rounds::get(change.db(), round_id).await?.round;
     for id in clerk_ids {
         let account = store::accounts::get(change.db(), *id).await.ok();
         if account.map(|a| a.role) != Some(Role::Clerk) {
@@ -28,5 +29,6 @@ pub async fn configure(
     let detail = format!("double_entry={double_entry} clerks={clerk_ids:?}");
     change
         .commit("paper.configure", format!("round:{round_id}"), detail)
-        .await
+        .await?;
+    Ok(round)
 }

@@ -80,7 +80,7 @@ pub async fn import(
     let change = Change::begin(ctx, actor).await?;
     let detail = store::rounds::get(change.db(), round_id).await?;
     require_draft(&detail)?;
-    let languages = store::translations::languages(change.db(), round_id).await?;
+    let languages = store::translations::languages(change.db(), &detail.round).await?;
     if languages.is_empty() {
         return Err(AppError::invalid_field(
             "languages",

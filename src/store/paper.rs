@@ -268,14 +268,12 @@ pub async fn list(
 /// Sheets of a round by state: (state, count).
 pub async fn counts(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &crate::domain::round::Round,
 ) -> Result<Vec<(String, i64)>, AppError> {
-    Ok(
-        counts_many(db, &super::scope::Rounds::ids_only(&[round_id]))
-            .await?
-            .remove(&round_id)
-            .unwrap_or_default(),
-    )
+    Ok(counts_many(db, &super::scope::Rounds::one(round))
+        .await?
+        .remove(&round.id)
+        .unwrap_or_default())
 }
 
 /// Sheets of several rounds by state, by round (one query).

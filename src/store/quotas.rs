@@ -10,27 +10,29 @@ use crate::{
     domain::{group::RespondentGroup, sampling::Overrides},
     entities::sampling_quota,
     error::AppError,
+    store::scope::Rounds,
 };
 
-/// The overrides of a round.
+/// The overrides of a round, read back.
 pub async fn load(
     db: &impl sea_orm::ConnectionTrait,
-    round_id: i64,
+    round: &crate::domain::round::Round,
 ) -> Result<Overrides, AppError> {
-    Ok(load_many(db, &[round_id])
+    Ok(load_many(db, &Rounds::one(round))
         .await?
-        .remove(&round_id)
+        .remove(&round.id)
         .unwrap_or_default())
 }
 
 /// The overrides of several rounds, by round (one query).
 pub async fn load_many(
     db: &impl sea_orm::ConnectionTrait,
-    round_ids: &[i64],
+    rounds: &Rounds,
 ) -> Result<std::collections::HashMap<i64, Overrides>, AppError> {
+    use sampling_quota::Column as C;
     let mut out: std::collections::HashMap<i64, Overrides> = std::collections::HashMap::new();
     for q in sampling_quota::Entity::find()
-        .filter(sampling_quota::Column::RoundId.is_in(round_ids.iter().copied()))
+        .filter(rounds.on(C::RoundId, C::CountyId))
         .all(db)
         .await?
     {

@@ -138,17 +138,22 @@ impl Rounds {
         Self { ids, counties }
     }
 
-    /// Rounds known by id only, their counties not read: the condition
-    /// names the rounds alone, which a distributed database would send to
-    /// every shard. For the single-round readers whose callers hold only
-    /// an id (docs/scaling.md, gap 1, lists what is left).
-    pub fn ids_only(ids: &[i64]) -> Self {
-        Self::new(ids.iter().map(|id| (*id, None)))
-    }
-
     /// One round, read back.
     pub fn one(round: &crate::domain::round::Round) -> Self {
         Self::new([(round.id, round.county_id)])
+    }
+
+    /// One round known by id: its county read back (one query), for the
+    /// callers that hold no round. A missing round: 404.
+    pub async fn read(db: &impl ConnectionTrait, round_id: i64) -> Result<Self, AppError> {
+        let county: Option<Option<i64>> = round::Entity::find_by_id(round_id)
+            .select_only()
+            .column(round::Column::CountyId)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let county = county.ok_or_else(|| AppError::not_found("测评轮次不存在"))?;
+        Ok(Self::new([(round_id, county)]))
     }
 
     pub fn ids(&self) -> &[i64] {
@@ -335,7 +340,7 @@ mod tests {
         let text = sql(&Rounds::new([(7, Some(3)), (8, None)]));
         assert!(text.contains(r#""round_id" IN (7, 8)"#), "{text}");
         assert!(!text.contains("county_id"), "{text}");
-        assert!(!sql(&Rounds::ids_only(&[4])).contains("county_id"));
+        assert!(!sql(&Rounds::new([(4, None)])).contains("county_id"));
     }
 
     #[test]

@@ -18,8 +18,8 @@ use crate::{
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, ColumnType, ConnectionTrait, DbBackend, DbErr, EntityName, EntityTrait,
-    QueryFilter, QuerySelect, Statement, sea_query::Expr,
+    ColumnTrait, ColumnType, ConnectionTrait, DbErr, EntityName, EntityTrait, QueryFilter,
+    QuerySelect, sea_query::Expr,
 };
 
 /// Adds the responses just inserted by the writer to the tallies, in the
@@ -294,7 +294,7 @@ pub async fn load(
     round_id: i64,
     all_options: bool,
 ) -> Result<Tallies, AppError> {
-    let rounds = Rounds::ids_only(&[round_id]);
+    let rounds = Rounds::read(db, round_id).await?;
     let options = if all_options {
         OptionRows::All
     } else {
@@ -305,7 +305,7 @@ pub async fn load(
         .remove(&round_id)
         .unwrap_or_default();
     if all_options {
-        for (key, n) in timeline(db, round_id).await? {
+        for (key, n) in timeline(db, &rounds).await? {
             t.timeline.insert(key, n);
         }
     }
@@ -527,28 +527,28 @@ fn option_line(line: &str) -> Option<(OptionKey, OptionCounts)> {
 /// over weeks has a row per link and 10 minutes, hundreds of thousands.
 pub async fn timeline(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
 ) -> Result<Vec<(TimelineKey, i64)>, AppError> {
-    let backend = db.get_database_backend();
+    use timeline_tally::Column as T;
+    let [round_id] = round.ids() else {
+        return Err(AppError::Unexpected(
+            "a timeline is read for one round".to_string(),
+        ));
+    };
+    let round_id = *round_id;
     let lines = bulk::joined_lines(
-        backend,
+        db.get_database_backend(),
         &["link_id", "validity", "bucket_start", "responses"],
         None,
     );
-    let param = if backend == DbBackend::Postgres {
-        "$1"
-    } else {
-        "?"
-    };
-    let sql = format!("SELECT {lines} FROM timeline_tallies WHERE round_id = {param}");
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [round_id.into()],
-        ))
-        .await?;
-    let text: Option<String> = row.map(|r| r.try_get_by_index(0)).transpose()?.flatten();
+    let text: Option<String> = timeline_tally::Entity::find()
+        .select_only()
+        .column_as(Expr::cust(lines), "lines")
+        .filter(round.on(T::RoundId, T::CountyId))
+        .into_tuple::<Option<String>>()
+        .one(db)
+        .await?
+        .flatten();
     let Some(text) = text else {
         return Ok(Vec::new());
     };

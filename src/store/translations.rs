@@ -19,13 +19,14 @@ use crate::{
 };
 
 /// A round's additional languages, in the respondent's switch order.
-pub async fn languages(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<String>, AppError> {
-    Ok(
-        languages_many(db, &super::scope::Rounds::ids_only(&[round_id]))
-            .await?
-            .remove(&round_id)
-            .unwrap_or_default(),
-    )
+pub async fn languages(
+    db: &impl ConnectionTrait,
+    round: &crate::domain::round::Round,
+) -> Result<Vec<String>, AppError> {
+    Ok(languages_many(db, &super::scope::Rounds::one(round))
+        .await?
+        .remove(&round.id)
+        .unwrap_or_default())
 }
 
 /// The additional languages of several rounds, by round (one query).
@@ -177,15 +178,15 @@ pub fn texts_for(
 /// respondents are offered.
 pub async fn complete_languages(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &crate::domain::round::Round,
 ) -> Result<Vec<String>, AppError> {
-    let tags = languages(db, round_id).await?;
+    let tags = languages(db, round).await?;
     if tags.is_empty() {
         return Ok(tags);
     }
-    let detail = rounds::get(db, round_id).await?;
+    let detail = rounds::get(db, round.id).await?;
     let qs = questionnaires(db, &detail).await?;
-    let all = load(db, round_id).await?;
+    let all = load(db, round.id).await?;
     Ok(language::completeness(&needed(&qs), &tags, &all)
         .into_iter()
         .filter(|c| c.complete())

@@ -569,23 +569,28 @@ async fn a_comparison_under_per_answer_formulas_equals_each_report() {
             .iter()
             .find(|r| r["county_id"] == county)
             .unwrap_or_else(|| panic!("county {county}'s row"));
-        assert_eq!(row["round"]["id"], round);
         let got = row["overall"]["rate"].as_f64().unwrap_or(-1.0);
         assert!((got - rate).abs() < 1e-9, "round {round}: {got} ≠ {rate}");
-        let report = json_of(
-            app.get(&province, &format!("/api/rounds/{round}/report"))
-                .await,
-            StatusCode::OK,
-        )
-        .await;
-        for k in ["rate", "n", "low", "high", "small_n"] {
-            assert_eq!(row["overall"][k], report["overall"][k], "round {round} {k}");
-        }
-        assert_eq!(
-            row["verdict"], report["overall"]["verdict"],
-            "round {round}"
-        );
+        assert_row_is_its_report(&app, &province, row, round).await;
     }
+}
+
+/// A comparison row says what its county's own report says: rate, n,
+/// interval, small-n mark and verdict.
+async fn assert_row_is_its_report(app: &TestApp, token: &str, row: &Value, round: i64) {
+    let report = json_of(
+        app.get(token, &format!("/api/rounds/{round}/report")).await,
+        StatusCode::OK,
+    )
+    .await;
+    for k in ["rate", "n", "low", "high", "small_n"] {
+        assert_eq!(row["overall"][k], report["overall"][k], "round {round} {k}");
+    }
+    assert_eq!(
+        row["verdict"], report["overall"]["verdict"],
+        "round {round}"
+    );
+    assert_eq!(row["round"]["id"], round);
 }
 
 #[tokio::test]
@@ -651,20 +656,7 @@ async fn the_county_comparison_ranks_weakest_first_and_equals_each_report() {
     );
     // Each row is the county's own report.
     for (row, round) in [(&rows[0], r2), (&rows[1], r1)] {
-        let report = json_of(
-            app.get(&province, &format!("/api/rounds/{round}/report"))
-                .await,
-            StatusCode::OK,
-        )
-        .await;
-        for k in ["rate", "n", "low", "high", "small_n"] {
-            assert_eq!(row["overall"][k], report["overall"][k], "round {round} {k}");
-        }
-        assert_eq!(
-            row["verdict"], report["overall"]["verdict"],
-            "round {round}"
-        );
-        assert_eq!(row["round"]["id"], round);
+        assert_row_is_its_report(&app, &province, row, round).await;
     }
     // The same comparison as a workbook: 汇总 and one sheet per county with
     // a round, weakest first; the download is in the audit log.

@@ -262,11 +262,46 @@ async fn a_report_reads_its_rounds_rows_by_round_and_county() {
     let reviewer = s.app.token_for("reviewer").await;
     let before = s.report(&reviewer).await;
     assert_eq!(before["totals"]["responses"], 8);
+    let timeline_path = format!("/api/rounds/{}/timeline", s.round);
+    let timeline =
+        || async { json_of(s.app.get(&reviewer, &timeline_path).await, StatusCode::OK).await };
+    // A quota override for deputies, read back by the sampling plan.
+    let deputies_quota = || async {
+        let plan = json_of(
+            s.app
+                .get(&reviewer, &format!("/api/rounds/{}/sampling", s.round))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        plan["groups"]
+            .as_array()
+            .and_then(|g| g.iter().find(|x| x["group"] == "deputy"))
+            .map(|x| x["quota"].clone())
+            .unwrap_or_default()
+    };
+    json_of(
+        s.app
+            .put(
+                &s.token,
+                &format!("/api/rounds/{}/sampling/quotas", s.round),
+                json!({"quotas": [{"group": "deputy", "quota": 77}]}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(deputies_quota().await, 77);
+    let timeline_before = timeline().await;
+    assert_eq!(timeline_before["valid_total"], 7, "{timeline_before}");
+    assert_eq!(timeline_before["invalid_total"], 1, "{timeline_before}");
     let tables = [
         "response_tallies",
         "option_tallies",
         "mode_tallies",
         "language_tallies",
+        "timeline_tallies",
+        "sampling_quotas",
         "round_schools",
         "links",
     ];
@@ -288,6 +323,11 @@ async fn a_report_reads_its_rounds_rows_by_round_and_county() {
     assert_eq!(moved["totals"]["responses"], 0, "{}", moved["totals"]);
     assert_eq!(moved["overall"]["n"], 0);
     assert_eq!(moved["schools"], json!([]));
+    let timeline_moved = timeline().await;
+    assert_eq!(timeline_moved["valid_total"], 0, "{timeline_moved}");
+    assert_eq!(timeline_moved["invalid_total"], 0, "{timeline_moved}");
+    assert_eq!(timeline_moved["points"], json!([]));
+    assert_ne!(deputies_quota().await, 77, "the override is read by county");
     move_to(format!(
         "(SELECT county_id FROM rounds WHERE id = {})",
         s.round
@@ -297,6 +337,11 @@ async fn a_report_reads_its_rounds_rows_by_round_and_county() {
     assert_eq!(again["totals"], before["totals"]);
     assert_eq!(again["overall"], before["overall"]);
     assert_eq!(again["schools"], before["schools"]);
+    assert_eq!(deputies_quota().await, 77);
+    let timeline_again = timeline().await;
+    for k in ["points", "valid_total", "invalid_total"] {
+        assert_eq!(timeline_again[k], timeline_before[k], "{k}");
+    }
 }
 
 #[tokio::test]
