@@ -5,18 +5,12 @@ use anyhow::{Context, bail};
 use serde_json::json;
 
 use super::{Province, Seeded};
-use crate::seed::call;
+use crate::seed::{call, import_schools, login, open_round};
 
 /// The tree, profiles, schools and opened rounds, through the API.
 pub async fn seed(base: &str, admin_password: &str, p: &Province) -> anyhow::Result<Seeded> {
     let c = reqwest::Client::new();
-    let login = call(
-        &c,
-        c.post(format!("{base}/api/auth/login"))
-            .json(&json!({"username": "admin", "password": admin_password})),
-    )
-    .await?;
-    let token = login["token"].as_str().context("token")?.to_string();
+    let token = login(&c, base, admin_password).await?;
     // 65 province; prefectures 65PP00; counties 65PPCC (CC from 01).
     let mut csv = String::from("650000,压测省,\n");
     let prefectures = p.counties.div_ceil(10);
@@ -57,7 +51,6 @@ pub async fn seed(base: &str, admin_password: &str, p: &Province) -> anyhow::Res
             p.counties
         );
     }
-    let now = chrono::Utc::now();
     let mut parts = Vec::new();
     for (n, (code, county)) in counties.iter().enumerate() {
         call(
@@ -78,47 +71,16 @@ pub async fn seed(base: &str, admin_password: &str, p: &Province) -> anyhow::Res
                 20 + s
             ));
         }
-        call(
+        import_schools(&c, base, &token, Some(*county), schools).await?;
+        let (round_id, links) = open_round(
             &c,
-            c.post(format!("{base}/api/schools/import?county_id={county}"))
-                .bearer_auth(&token)
-                .header("content-type", "application/octet-stream")
-                .body(schools),
+            base,
+            &token,
+            Some(*county),
+            "县级自评",
+            &["parent", "teacher"],
         )
         .await?;
-        let round = call(
-            &c,
-            c.post(format!("{base}/api/rounds?county_id={county}"))
-                .bearer_auth(&token)
-                .json(&json!({
-                    "name": "县级自评",
-                    "purpose": "self_assessment",
-                    "opens_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
-                    "closes_at": (now + chrono::Duration::days(2)).to_rfc3339(),
-                    "groups": ["parent", "teacher"],
-                    "min_answer_seconds": 0,
-                })),
-        )
-        .await?;
-        let round_id = round["id"].as_i64().context("round id")?;
-        call(
-            &c,
-            c.post(format!("{base}/api/rounds/{round_id}/open"))
-                .bearer_auth(&token),
-        )
-        .await?;
-        let links = call(
-            &c,
-            c.get(format!("{base}/api/rounds/{round_id}/links"))
-                .bearer_auth(&token),
-        )
-        .await?;
-        let links = links["links"]
-            .as_array()
-            .context("links")?
-            .iter()
-            .filter_map(|l| l["token"].as_str().map(str::to_string))
-            .collect();
         parts.push((*county, round_id, links));
     }
     Ok(Seeded {
