@@ -548,15 +548,7 @@ async fn a_comparison_under_per_answer_formulas_equals_each_report() {
         answered_round_with(&app, &b1, "2165003001", rule("share_recognised"), &[1, 4]).await;
 
     let province = token_at(&app, "reviewer", t.province).await;
-    let out = json_of(
-        app.get(
-            &province,
-            &format!("/api/regions/{}/comparison", t.province),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let out = comparison(&app, &province, t.province).await;
     let rows = out["counties"].as_array().unwrap();
     // Hand-computed: every answer of a phone is 满意 or 不满意, so each
     // formula gives the share of 满意 phones.
@@ -573,6 +565,16 @@ async fn a_comparison_under_per_answer_formulas_equals_each_report() {
         assert!((got - rate).abs() < 1e-9, "round {round}: {got} ≠ {rate}");
         assert_row_is_its_report(&app, &province, row, round).await;
     }
+}
+
+/// The county-by-county comparison beneath `region`.
+async fn comparison(app: &TestApp, token: &str, region: i64) -> Value {
+    json_of(
+        app.get(token, &format!("/api/regions/{region}/comparison"))
+            .await,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// A comparison row says what its county's own report says: rate, n,
@@ -603,15 +605,7 @@ async fn the_county_comparison_ranks_weakest_first_and_equals_each_report() {
     let r2 = answered_round(&app, &a2, "2165002001", 2, 4).await;
 
     let province = token_at(&app, "reviewer", t.province).await;
-    let out = json_of(
-        app.get(
-            &province,
-            &format!("/api/regions/{}/comparison", t.province),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let out = comparison(&app, &province, t.province).await;
     let rows = out["counties"].as_array().unwrap();
     let order: Vec<i64> = rows
         .iter()
