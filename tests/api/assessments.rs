@@ -600,3 +600,85 @@ async fn a_county_reads_its_part_and_changes_nothing_of_it() {
     let text = audit.to_string();
     assert!(text.contains("assessment.create") && text.contains(&format!("assessment:{review}")));
 }
+
+/// Under a per-answer formula a comparison still reads the option counts
+/// the rates come from: each county's row is its own report, and the
+/// region's summary pools every answer of both counties.
+#[tokio::test]
+async fn an_assessment_under_a_per_answer_formula_compares_and_pools_answers() {
+    let app = spawn_app().await;
+    let t = tree(&app).await;
+    for (node, prefix) in [(t.first.0, "21650010"), (t.a2.0, "21650020")] {
+        let org = token_at(&app, "organiser", node).await;
+        schools(&app, &org, prefix, 1).await;
+    }
+    let province_org = token_at(&app, "organiser", t.province).await;
+    let mut body = assessment_body("按答案计的省级评估", "provincial", &[t.first.1, t.a2.1]);
+    body["scoring_rule"] = json!({"formula": "answer_share"});
+    let created = json_of(
+        app.post(&province_org, "/api/assessments", body).await,
+        StatusCode::OK,
+    )
+    .await;
+    let assessment = created["id"].as_i64().unwrap();
+    let part = |county: i64| {
+        created["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["county_id"] == county)
+            .and_then(|p| p["round"]["id"].as_i64())
+            .unwrap()
+    };
+    let (own_part, a2_part) = (part(t.first.1), part(t.a2.1));
+    json_of(
+        app.post(
+            &province_org,
+            &format!("/api/rounds/{own_part}/open"),
+            json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    // Parents only, every item of a phone answered alike, so the share of
+    // answers is the share of 满意 phones: 奇台县 1 of 4, 吉木萨尔县 3 of 4;
+    // the region 4 of 8.
+    for (round, satisfied, not) in [(own_part, 1, 3), (a2_part, 3, 1)] {
+        let l = links(&app, &province_org, round).await;
+        let parent = l.iter().find(|l| l["group"] == "parent").unwrap();
+        let token = parent["token"].as_str().unwrap();
+        answer(&app, token, satisfied, 1).await;
+        answer(&app, token, not, 4).await;
+    }
+    let reviewer = token_at(&app, "reviewer", t.province).await;
+    let c = json_of(
+        app.get(
+            &reviewer,
+            &format!("/api/assessments/{assessment}/comparison"),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let rows = c["counties"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{c}");
+    for (row, (round, rate)) in rows.iter().zip([(own_part, 0.25), (a2_part, 0.75)]) {
+        assert_eq!(row["round"]["id"], round, "weakest first");
+        let got = row["overall"]["rate"].as_f64().unwrap_or(-1.0);
+        assert!((got - rate).abs() < 1e-9, "round {round}: {got}");
+        let report = json_of(
+            app.get(&reviewer, &format!("/api/rounds/{round}/report"))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(report["rule"]["scoring_rule"]["formula"], "answer_share");
+        for k in ["rate", "n", "low", "high", "small_n"] {
+            assert_eq!(row["overall"][k], report["overall"][k], "round {round} {k}");
+        }
+    }
+    let region = c["summary"]["overall"]["rate"].as_f64().unwrap_or(-1.0);
+    assert!((region - 0.5).abs() < 1e-9, "{}", c["summary"]);
+    assert_eq!(c["summary"]["valid"], 8);
+}
