@@ -185,24 +185,25 @@ impl InterviewsApi {
                 continue;
             }
             let mut groups = Vec::new();
-            let links: Vec<InterviewLinkOut> = store::links::list(&state.db, round_id)
-                .await?
-                .into_iter()
-                .filter(|r| assigned.contains(&r.link.id))
-                .filter_map(|r| {
-                    let group = r.link.group?;
-                    if !groups.contains(&group) {
-                        groups.push(group);
-                    }
-                    Some(InterviewLinkOut {
-                        id: r.link.id,
-                        group: group.into(),
-                        group_label: group.label_zh().to_string(),
-                        school_name: r.school.map(|s| s.name),
-                        enabled: r.link.enabled,
+            let links: Vec<InterviewLinkOut> =
+                store::links::list(&state.db, &store::scope::Rounds::one(&round.round))
+                    .await?
+                    .into_iter()
+                    .filter(|r| assigned.contains(&r.link.id))
+                    .filter_map(|r| {
+                        let group = r.link.group?;
+                        if !groups.contains(&group) {
+                            groups.push(group);
+                        }
+                        Some(InterviewLinkOut {
+                            id: r.link.id,
+                            group: group.into(),
+                            group_label: group.label_zh().to_string(),
+                            school_name: r.school.map(|s| s.name),
+                            enabled: r.link.enabled,
+                        })
                     })
-                })
-                .collect();
+                    .collect();
             let mut questionnaires = Vec::new();
             groups.sort();
             let offered = store::translations::complete_languages(&state.db, &round.round).await?;

@@ -273,7 +273,7 @@ impl LiaisonsApi {
             let counts = store::rooms::counts(&state.db, round_id).await?;
             let mut sessions = store::rooms::list(&state.db, round_id).await?;
             let mut schools: Vec<LiaisonSchoolOut> = Vec::new();
-            for row in store::links::list(&state.db, round_id).await? {
+            for row in store::links::list(&state.db, &store::scope::Rounds::one(r)).await? {
                 let Some(school) = row.school.filter(|s| assigned.contains(&s.id)) else {
                     continue;
                 };

@@ -130,9 +130,9 @@ impl LinksApi {
         id: Path<i64>,
     ) -> Answer<Json<LinksOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
-        store::rounds::get(&state.db, id.0).await?;
+        let round = store::rounds::get(&state.db, id.0).await?;
         let pb = public_base(&state);
-        let rows = store::links::list(&state.db, id.0).await?;
+        let rows = store::links::list(&state.db, &store::scope::Rounds::one(&round.round)).await?;
         Ok(Json(LinksOut {
             reachable_from_phones: pb.warning.is_none(),
             public_base_url: pb.configured,
@@ -159,11 +159,14 @@ impl LinksApi {
         app::links::set_enabled(state.app(), Actor::user(who), id.0, link_id.0, body.enabled)
             .await?;
         let pb = public_base(&state);
-        let row = store::links::list(&state.db, id.0)
-            .await?
-            .into_iter()
-            .find(|r| r.link.id == link_id.0)
-            .ok_or_else(|| crate::error::AppError::not_found("链接不存在"))?;
+        let row = store::links::list(
+            &state.db,
+            &store::scope::Rounds::read(&state.db, id.0).await?,
+        )
+        .await?
+        .into_iter()
+        .find(|r| r.link.id == link_id.0)
+        .ok_or_else(|| crate::error::AppError::not_found("链接不存在"))?;
         Ok(Json(link_out(&pb.base, row)))
     }
 }

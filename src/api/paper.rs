@@ -243,7 +243,7 @@ impl PaperApi {
     ) -> Answer<Json<PaperEntryOut>, ClerkRead> {
         let round = store::rounds::get(&state.db, id.0).await?;
         paper_entry::may_enter(&state, auth.user(), id.0).await?;
-        let links = store::links::list(&state.db, id.0)
+        let links = store::links::list(&state.db, &store::scope::Rounds::one(&round.round))
             .await?
             .into_iter()
             .filter_map(|r| {
@@ -406,9 +406,10 @@ impl PaperApi {
         {
             return Err(AppError::invalid_field("status", format!("未知的状态“{s}”")).into());
         }
-        let groups = store::links::groups_of_round(&state.db, id.0).await?;
+        let scoped = store::scope::Rounds::one(&round.round);
+        let groups = store::links::groups_of_round(&state.db, &scoped).await?;
         let mut out = Vec::new();
-        for s in store::paper::list(&state.db, id.0, status.0.as_deref()).await? {
+        for s in store::paper::list(&state.db, &scoped, status.0.as_deref()).await? {
             let diff = match (&s.second_marks, groups.get(&s.link_id)) {
                 (Some(second), Some(g)) if round.groups.contains(g) => {
                     let q = store::rounds::questionnaire(&state.db, id.0, *g).await?;

@@ -60,11 +60,14 @@ pub async fn open_link(
     round_id: i64,
     link_id: i64,
 ) -> Result<OpenLink, AppError> {
-    let row = store::links::list(&state.db, round_id)
-        .await?
-        .into_iter()
-        .find(|r| r.link.id == link_id)
-        .ok_or_else(|| AppError::invalid_field("link_id", "本轮没有这个调查链接"))?;
+    let row = store::links::list(
+        &state.db,
+        &store::scope::Rounds::read(&state.db, round_id).await?,
+    )
+    .await?
+    .into_iter()
+    .find(|r| r.link.id == link_id)
+    .ok_or_else(|| AppError::invalid_field("link_id", "本轮没有这个调查链接"))?;
     survey::open_link(state, &row.link.token).await
 }
 

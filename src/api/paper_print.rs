@@ -60,7 +60,7 @@ impl PaperPrintApi {
             return Err(AppError::invalid_field("start", "起始编号须在1到9000之间").into());
         }
         let detail = store::rounds::get(&state.db, id.0).await?;
-        let row = store::links::list(&state.db, id.0)
+        let row = store::links::list(&state.db, &store::scope::Rounds::one(&detail.round))
             .await?
             .into_iter()
             .find(|r| r.link.id == link_id.0)

@@ -93,21 +93,24 @@ pub(super) async fn one_link(
     link_id: i64,
 ) -> Result<LinkOut, AppError> {
     let pb = public_base(state);
-    store::links::list(&state.db, round_id)
-        .await?
-        .into_iter()
-        .find(|r| r.link.id == link_id)
-        .map(|r| link_out(&pb.base, r))
-        .ok_or_else(|| AppError::not_found("链接不存在"))
+    store::links::list(
+        &state.db,
+        &store::scope::Rounds::read(&state.db, round_id).await?,
+    )
+    .await?
+    .into_iter()
+    .find(|r| r.link.id == link_id)
+    .map(|r| link_out(&pb.base, r))
+    .ok_or_else(|| AppError::not_found("链接不存在"))
 }
 
 async fn enabled_links(
     state: &AppState,
     round_id: i64,
 ) -> Result<(PublicBase, Vec<LinkOut>), AppError> {
-    store::rounds::get(&state.db, round_id).await?;
+    let round = store::rounds::get(&state.db, round_id).await?;
     let pb = public_base(state);
-    let links = store::links::list(&state.db, round_id)
+    let links = store::links::list(&state.db, &store::scope::Rounds::one(&round.round))
         .await?
         .into_iter()
         .filter(|r| r.link.enabled)

@@ -52,7 +52,11 @@ pub(super) async fn all(state: &AppState, round_id: i64) -> Result<RoomSessionsO
     // first; a failure there must not hide the list.
     app::rooms::record_expired_or_warn(state.app()).await;
     let sessions = store::rooms::list(&state.db, round_id).await?;
-    let links = store::links::list(&state.db, round_id).await?;
+    let links = store::links::list(
+        &state.db,
+        &store::scope::Rounds::read(&state.db, round_id).await?,
+    )
+    .await?;
     let counts = store::rooms::counts(&state.db, round_id).await?;
     let mut answers = HashMap::new();
     for s in &sessions {

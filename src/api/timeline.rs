@@ -84,7 +84,7 @@ impl TimelineApi {
         let round = store::scope::Rounds::one(&store::rounds::get(&state.db, id.0).await?.round);
         // Which group each link is for (the monitor polls: no school lookup).
         let groups: HashMap<i64, RespondentGroup> =
-            store::links::groups_of_round(&state.db, id.0).await?;
+            store::links::groups_of_round(&state.db, &round).await?;
         let stored = store::tallies::timeline(&state.db, &round)
             .await
             .map_err(AppError::from)?;

@@ -21,7 +21,7 @@ async fn county_and_links(
         .round
         .county_id
         .ok_or_else(|| AppError::not_found("测评轮次不存在"))?;
-    let links: Vec<i64> = store::links::list(db, round_id)
+    let links: Vec<i64> = store::links::list(db, &store::scope::Rounds::one(&round.round))
         .await?
         .into_iter()
         .map(|r| r.link.id)

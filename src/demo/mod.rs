@@ -164,7 +164,7 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
         questionnaire: &lookup,
     };
     let regard: HashMap<&str, f64> = schools.iter().map(|(d, r)| (d.code.as_str(), *r)).collect();
-    let links = store::links::list(conn, detail.round.id).await?;
+    let links = store::links::list(conn, &store::scope::Rounds::one(&detail.round)).await?;
     let mut sources = Vec::new();
     let mut coached_source = None;
     for row in &links {

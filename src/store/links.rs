@@ -13,6 +13,7 @@ use crate::{
     domain::{group::RespondentGroup, link::Link, round::Round, school::School},
     entities::{link, round, school},
     error::AppError,
+    store::scope::Rounds,
 };
 
 impl From<link::Model> for Link {
@@ -34,12 +35,12 @@ impl From<link::Model> for Link {
 /// no school lookup).
 pub async fn groups_of_round(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
 ) -> Result<HashMap<i64, RespondentGroup>, AppError> {
     Ok(link::Entity::find()
         .select_only()
         .columns([link::Column::Id, link::Column::RespondentGroup])
-        .filter(link::Column::RoundId.eq(round_id))
+        .filter(round.on(link::Column::RoundId, link::Column::CountyId))
         .into_tuple::<(i64, String)>()
         .all(db)
         .await?
@@ -106,24 +107,29 @@ pub struct LinkRow {
     pub school: Option<School>,
 }
 
-pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<LinkRow>, AppError> {
+/// A round's links (`round`: one round, read back) with their schools.
+pub async fn list(db: &impl ConnectionTrait, round: &Rounds) -> Result<Vec<LinkRow>, AppError> {
     let links = link::Entity::find()
-        .filter(link::Column::RoundId.eq(round_id))
+        .filter(round.on(link::Column::RoundId, link::Column::CountyId))
         .order_by_asc(link::Column::Id)
         .all(db)
         .await?;
     // Only the round's own schools (a province holds thousands).
     let ids: std::collections::BTreeSet<i64> = links.iter().filter_map(|l| l.school_id).collect();
-    let schools = school::Entity::find()
+    let schools: HashMap<i64, school::Model> = school::Entity::find()
         .filter(school::Column::Id.is_in(ids))
+        .filter(round.in_counties(school::Column::CountyId))
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
     let mut rows: Vec<LinkRow> = links
         .into_iter()
         .map(|l| LinkRow {
             school: l
                 .school_id
-                .and_then(|id| schools.iter().find(|s| s.id == id).cloned())
+                .and_then(|id| schools.get(&id).cloned())
                 .map(Into::into),
             link: l.into(),
         })

@@ -248,11 +248,11 @@ pub async fn set_final(
 /// The round's sheets in a state (all when `None`), oldest first.
 pub async fn list(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &super::scope::Rounds,
     state: Option<&str>,
 ) -> Result<Vec<Sheet>, AppError> {
     let mut q = paper_sheet::Entity::find()
-        .filter(paper_sheet::Column::RoundId.eq(round_id))
+        .filter(round.on(paper_sheet::Column::RoundId, paper_sheet::Column::CountyId))
         .order_by_asc(paper_sheet::Column::Id);
     if let Some(s) = state {
         q = q.filter(paper_sheet::Column::Status.eq(s));

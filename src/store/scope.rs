@@ -162,10 +162,18 @@ impl Rounds {
 
     /// The condition on a child table with these columns.
     pub fn on(&self, round: impl ColumnTrait, county: impl ColumnTrait) -> Condition {
-        let c = Condition::all().add(round.is_in(self.ids.iter().copied()));
+        Condition::all()
+            .add(round.is_in(self.ids.iter().copied()))
+            .add(self.in_counties(county))
+    }
+
+    /// Only the rounds' counties, on a table whose rows are named by
+    /// another key (the schools of a round's links); no condition when a
+    /// round has no county.
+    pub fn in_counties(&self, county: impl ColumnTrait) -> Condition {
         match &self.counties {
-            Some(cs) => c.add(county.is_in(cs.iter().copied())),
-            None => c,
+            Some(cs) => Condition::all().add(county.is_in(cs.iter().copied())),
+            None => Condition::all(),
         }
     }
 }

@@ -292,6 +292,19 @@ async fn a_report_reads_its_rounds_rows_by_round_and_county() {
     )
     .await;
     assert_eq!(deputies_quota().await, 77);
+    let link_count = || async {
+        json_of(
+            s.app
+                .get(&reviewer, &format!("/api/rounds/{}/links", s.round))
+                .await,
+            StatusCode::OK,
+        )
+        .await["links"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let links_before = link_count().await;
+    assert!(links_before > 0);
     let timeline_before = timeline().await;
     assert_eq!(timeline_before["valid_total"], 7, "{timeline_before}");
     assert_eq!(timeline_before["invalid_total"], 1, "{timeline_before}");
@@ -328,6 +341,7 @@ async fn a_report_reads_its_rounds_rows_by_round_and_county() {
     assert_eq!(timeline_moved["invalid_total"], 0, "{timeline_moved}");
     assert_eq!(timeline_moved["points"], json!([]));
     assert_ne!(deputies_quota().await, 77, "the override is read by county");
+    assert_eq!(link_count().await, 0, "the links are read by county");
     move_to(format!(
         "(SELECT county_id FROM rounds WHERE id = {})",
         s.round
@@ -338,6 +352,7 @@ async fn a_report_reads_its_rounds_rows_by_round_and_county() {
     assert_eq!(again["overall"], before["overall"]);
     assert_eq!(again["schools"], before["schools"]);
     assert_eq!(deputies_quota().await, 77);
+    assert_eq!(link_count().await, links_before);
     let timeline_again = timeline().await;
     for k in ["points", "valid_total", "invalid_total"] {
         assert_eq!(timeline_again[k], timeline_before[k], "{k}");
