@@ -44,6 +44,16 @@ async fn links(app: &TestApp, token: &str, round: i64) -> Vec<Value> {
     l["links"].as_array().unwrap().clone()
 }
 
+/// An assessment's county-by-county comparison, as `token` reads it.
+async fn comparison(app: &TestApp, token: &str, assessment: i64) -> Value {
+    json_of(
+        app.get(token, &format!("/api/assessments/{assessment}/comparison"))
+            .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
 /// `n` responses through a link, every item answered with `option`
 /// (1 满意: recognised, share 1; 4 不满意: share 0).
 async fn answer(app: &TestApp, link: &str, n: usize, option: u64) {
@@ -270,15 +280,7 @@ async fn a_provincial_assessment_makes_each_countys_links_and_compares_them() {
     answer(&app, &link_token(&b1_links, "deputy", None), 1, 4).await;
 
     let reviewer = token_at(&app, "reviewer", t.province).await;
-    let c = json_of(
-        app.get(
-            &reviewer,
-            &format!("/api/assessments/{assessment}/comparison"),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let c = comparison(&app, &reviewer, assessment).await;
     let rows = c["counties"].as_array().unwrap();
     let order: Vec<i64> = rows
         .iter()
@@ -385,15 +387,7 @@ async fn a_provincial_assessment_makes_each_countys_links_and_compares_them() {
     // A prefecture reviewer reads its two counties; the summary is theirs:
     // (3 + 7) / (5 + 8).
     let pref_a = token_at(&app, "reviewer", t.pref_a).await;
-    let c = json_of(
-        app.get(
-            &pref_a,
-            &format!("/api/assessments/{assessment}/comparison"),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let c = comparison(&app, &pref_a, assessment).await;
     assert_eq!(c["counties"].as_array().unwrap().len(), 2);
     assert!((c["summary"]["overall"]["rate"].as_f64().unwrap() - 10.0 / 13.0).abs() < 1e-9);
     assert_eq!(
@@ -403,15 +397,7 @@ async fn a_provincial_assessment_makes_each_countys_links_and_compares_them() {
         StatusCode::NOT_FOUND
     );
     let pref_b = token_at(&app, "reviewer", t.pref_b).await;
-    let c = json_of(
-        app.get(
-            &pref_b,
-            &format!("/api/assessments/{assessment}/comparison"),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let c = comparison(&app, &pref_b, assessment).await;
     let only: Vec<i64> = c["counties"]
         .as_array()
         .unwrap()
@@ -652,15 +638,7 @@ async fn an_assessment_under_a_per_answer_formula_compares_and_pools_answers() {
         answer(&app, token, not, 4).await;
     }
     let reviewer = token_at(&app, "reviewer", t.province).await;
-    let c = json_of(
-        app.get(
-            &reviewer,
-            &format!("/api/assessments/{assessment}/comparison"),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let c = comparison(&app, &reviewer, assessment).await;
     let rows = c["counties"].as_array().unwrap();
     assert_eq!(rows.len(), 2, "{c}");
     for (row, (round, rate)) in rows.iter().zip([(own_part, 0.25), (a2_part, 0.75)]) {
