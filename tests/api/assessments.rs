@@ -44,6 +44,16 @@ async fn links(app: &TestApp, token: &str, round: i64) -> Vec<Value> {
     l["links"].as_array().unwrap().clone()
 }
 
+/// Opens an assessment's parts, all at once, through one of them.
+async fn open_all_parts(app: &TestApp, token: &str, part: i64) {
+    json_of(
+        app.post(token, &format!("/api/rounds/{part}/open"), json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
 /// An assessment's county-by-county comparison, as `token` reads it.
 async fn comparison(app: &TestApp, token: &str, assessment: i64) -> Value {
     json_of(
@@ -208,16 +218,7 @@ async fn a_provincial_assessment_makes_each_countys_links_and_compares_them() {
         StatusCode::OK,
     )
     .await;
-    json_of(
-        app.post(
-            &province_org,
-            &format!("/api/rounds/{own_part}/open"),
-            json!({}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    open_all_parts(&app, &province_org, own_part).await;
     let mut closing = Vec::new();
     for (_, round) in parts {
         let r = json_of(
@@ -617,16 +618,7 @@ async fn an_assessment_under_a_per_answer_formula_compares_and_pools_answers() {
             .unwrap()
     };
     let (own_part, a2_part) = (part(t.first.1), part(t.a2.1));
-    json_of(
-        app.post(
-            &province_org,
-            &format!("/api/rounds/{own_part}/open"),
-            json!({}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    open_all_parts(&app, &province_org, own_part).await;
     // Parents only, every item of a phone answered alike, so the share of
     // answers is the share of 满意 phones: 奇台县 1 of 4, 吉木萨尔县 3 of 4;
     // the region 4 of 8.
