@@ -101,7 +101,7 @@ async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
     let round = store::rounds::create(&conn, store::county::FIRST, &spec, 0).await?;
     let round_id = round.round.id;
     store::rounds::open(&conn, round_id).await?;
-    let links = store::links::list(&conn, round_id).await?;
+    let links = store::links::list(&conn, &store::scope::Rounds::one(&round.round)).await?;
     let mut questionnaires = std::collections::BTreeMap::new();
     for g in &groups {
         questionnaires.insert(
