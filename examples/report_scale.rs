@@ -101,12 +101,13 @@ async fn seed(conn: &DatabaseConnection, n: usize) -> anyhow::Result<i64> {
     let round = store::rounds::create(&conn, store::county::FIRST, &spec, 0).await?;
     let round_id = round.round.id;
     store::rounds::open(&conn, round_id).await?;
-    let links = store::links::list(&conn, &store::scope::Rounds::one(&round.round)).await?;
+    let scoped = store::scope::Rounds::one(&round.round);
+    let links = store::links::list(&conn, &scoped).await?;
     let mut questionnaires = std::collections::BTreeMap::new();
     for g in &groups {
         questionnaires.insert(
             g.code(),
-            store::rounds::questionnaire(&conn, round_id, *g).await?,
+            store::rounds::questionnaire(&conn, &scoped, *g).await?,
         );
     }
 

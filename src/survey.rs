@@ -136,7 +136,7 @@ pub async fn questionnaire_in(
     if let Some(q) = state.links.translated(round_id, group, tag) {
         return Ok(q);
     }
-    let all = store::translations::load(&state.db, round_id).await?;
+    let all = store::translations::load(&state.db, &open.ctx().round).await?;
     let texts = store::translations::texts_for(group, &open.questionnaire, tag, &all);
     let q = crate::domain::language::translate(group, &open.questionnaire, &texts);
     Ok(state.links.put_translated(round_id, group, tag, q))
@@ -153,7 +153,12 @@ pub async fn open_link(state: &AppState, token: &str) -> Result<OpenLink, AppErr
     let questionnaire = match state.links.questionnaire(round_id, group) {
         Some(q) => q,
         None => {
-            let q = store::rounds::questionnaire(&state.db, round_id, group).await?;
+            let q = store::rounds::questionnaire(
+                &state.db,
+                &store::scope::Rounds::one(&link.ctx.round),
+                group,
+            )
+            .await?;
             state.links.put_questionnaire(round_id, group, q)
         }
     };

@@ -60,7 +60,11 @@ async fn report_file<E: std::fmt::Display>(
     let rule = BurstRule::default();
     let _permit = state.heavy.permit().await?;
     let found = data::integrity(&state.db, &d, rule).await?;
-    let clerks = crate::store::paper_keyed::by_clerk(&state.db, id).await?;
+    let clerks = crate::store::paper_keyed::by_clerk(
+        &state.db,
+        &crate::store::scope::Rounds::one(&d.detail.round),
+    )
+    .await?;
     let sensitivity = crate::store::whatif::fold(&state.db, &d, min_n)
         .await?
         .sensitivity();

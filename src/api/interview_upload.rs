@@ -30,7 +30,7 @@ use crate::{
 pub async fn allowed_links(
     state: &AppState,
     who: &CurrentUser,
-    round_id: i64,
+    round: &store::scope::Rounds,
 ) -> Result<Option<Vec<i64>>, AppError> {
     // 404 first for another county's round, whatever the role.
     who.require(Role::Interviewer)?;
@@ -40,7 +40,7 @@ pub async fn allowed_links(
     }
     if who.role == Role::Interviewer {
         return Ok(Some(
-            store::interviews::links_of(&state.db, who.id, round_id).await?,
+            store::interviews::links_of(&state.db, who.id, round).await?,
         ));
     }
     Err(AppError::Forbidden(
@@ -77,10 +77,10 @@ fn submitted_at(recorded: Option<DateTime<Utc>>, opens_at: DateTime<Utc>) -> Dat
 /// it (409) is its result, anything else fails the upload.
 pub async fn store_one(
     state: &AppState,
-    round_id: i64,
+    round: &store::scope::Rounds,
     interview: &InterviewIn,
 ) -> Result<UploadResultOut, AppError> {
-    match try_store(state, round_id, interview).await {
+    match try_store(state, round, interview).await {
         Ok(out) => Ok(out),
         Err(e @ (AppError::Validation { .. } | AppError::Conflict { .. })) => {
             let message = e.to_string();
@@ -102,10 +102,11 @@ pub async fn store_one(
 
 async fn try_store(
     state: &AppState,
-    round_id: i64,
+    round: &store::scope::Rounds,
     interview: &InterviewIn,
 ) -> Result<UploadResultOut, AppError> {
-    let open = paper_entry::open_link(state, round_id, interview.link_id).await?;
+    let round_id = round.one_id()?;
+    let open = paper_entry::open_link(state, round, interview.link_id).await?;
     let raw: Vec<RawAnswer> = interview
         .answers
         .iter()

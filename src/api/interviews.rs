@@ -36,12 +36,12 @@ fn interviewer_out(a: &Account, link_ids: Vec<i64>) -> InterviewerOut {
 /// its translations into the languages respondents are offered.
 async fn questionnaire_out(
     state: &AppState,
-    round_id: i64,
+    round: &store::scope::Rounds,
     group: RespondentGroup,
     offered: &[String],
     all: &Translations,
 ) -> Result<InterviewQuestionnaireOut, crate::error::AppError> {
-    let q = store::rounds::questionnaire(&state.db, round_id, group).await?;
+    let q = store::rounds::questionnaire(&state.db, round, group).await?;
     let translations = offered
         .iter()
         .map(|tag| {
@@ -83,9 +83,10 @@ impl InterviewsApi {
         id: Path<i64>,
     ) -> Answer<Json<Vec<InterviewerOut>>, ReviewerRead> {
         auth.require(Role::Organiser)?;
-        store::rounds::get(&state.db, id.0).await?;
+        let round = store::rounds::get(&state.db, id.0).await?;
+        let scoped = store::scope::Rounds::one(&round.round);
         let mut by_account: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-        for (account, link) in store::interviews::of_round(&state.db, id.0).await? {
+        for (account, link) in store::interviews::of_round(&state.db, &scoped).await? {
             by_account.entry(account).or_default().push(link);
         }
         let mut out = Vec::new();
@@ -122,7 +123,12 @@ impl InterviewsApi {
             &body.link_ids,
         )
         .await?;
-        let links = store::interviews::links_of(&state.db, a.id, id.0).await?;
+        let links = store::interviews::links_of(
+            &state.db,
+            a.id,
+            &store::scope::Rounds::read(&state.db, id.0).await?,
+        )
+        .await?;
         Ok(InterviewerCreated::Created(Json(InterviewerCreatedOut {
             interviewer: interviewer_out(&a, links),
             password,
@@ -155,7 +161,12 @@ impl InterviewsApi {
         )
         .await?;
         let a = store::accounts::get(&state.db, account_id.0).await?;
-        let links = store::interviews::links_of(&state.db, a.id, id.0).await?;
+        let links = store::interviews::links_of(
+            &state.db,
+            a.id,
+            &store::scope::Rounds::read(&state.db, id.0).await?,
+        )
+        .await?;
         Ok(Json(interviewer_out(&a, links)))
     }
 
@@ -210,10 +221,11 @@ impl InterviewsApi {
             let all = if offered.is_empty() {
                 Translations::default()
             } else {
-                store::translations::load(&state.db, round_id).await?
+                store::translations::load(&state.db, &round.round).await?
             };
+            let scoped = store::scope::Rounds::one(&round.round);
             for g in groups {
-                questionnaires.push(questionnaire_out(&state, round_id, g, &offered, &all).await?);
+                questionnaires.push(questionnaire_out(&state, &scoped, g, &offered, &all).await?);
             }
             rounds.push(InterviewRoundOut {
                 round_id,
@@ -253,8 +265,9 @@ impl InterviewsApi {
         body: Json<UploadIn>,
     ) -> Answer<Json<UploadOut>, BodyUpdate> {
         let who = auth.user();
-        let allowed = interview_upload::allowed_links(&state, who, id.0).await?;
-        store::rounds::get(&state.db, id.0).await?;
+        who.require(Role::Interviewer)?;
+        let round = store::scope::Rounds::read(&state.db, id.0).await?;
+        let allowed = interview_upload::allowed_links(&state, who, &round).await?;
         interview_upload::check_assigned(&allowed, &body.interviews)?;
         let mut out = UploadOut {
             stored: 0,
@@ -263,7 +276,7 @@ impl InterviewsApi {
             results: Vec::with_capacity(body.interviews.len()),
         };
         for interview in &body.interviews {
-            let r = interview_upload::store_one(&state, id.0, interview).await?;
+            let r = interview_upload::store_one(&state, &round, interview).await?;
             match r.status.as_str() {
                 "stored" => out.stored += 1,
                 "already_stored" => out.already_stored += 1,

@@ -85,13 +85,12 @@ async fn assigned_link(
     link_id: i64,
 ) -> Result<Link, AppError> {
     let not_found = || AppError::not_found("链接不存在或不属于本账号负责的学校");
-    let link = store::rooms::link_of(&state.db, round_id, link_id)
+    let round = store::scope::Rounds::read(&state.db, round_id).await?;
+    let link = store::links::get(&state.db, &round, link_id)
         .await
         .map_err(|_| not_found())?;
     match link.school_id {
-        Some(school)
-            if store::liaisons::is_assigned(&state.db, who.id, round_id, school).await? =>
-        {
+        Some(school) if store::liaisons::is_assigned(&state.db, who.id, &round, school).await? => {
             Ok(link)
         }
         _ => Err(not_found()),
@@ -106,7 +105,8 @@ async fn assigned_session(
     session_id: i64,
 ) -> Result<(RoomSession, Link), AppError> {
     let not_found = || AppError::not_found("机房答题场次不存在");
-    let session = store::rooms::get(&state.db, round_id, session_id)
+    let round = store::scope::Rounds::read(&state.db, round_id).await?;
+    let session = store::rooms::get(&state.db, &round, session_id)
         .await
         .map_err(|_| not_found())?;
     let link = assigned_link(state, who, round_id, session.link_id)
@@ -117,9 +117,10 @@ async fn assigned_session(
 
 /// One session as the liaison sees it, freshly counted.
 async fn fresh(state: &AppState, round_id: i64, id: i64) -> Result<LiaisonSessionOut, AppError> {
-    let s = store::rooms::get(&state.db, round_id, id).await?;
+    let round = store::scope::Rounds::read(&state.db, round_id).await?;
+    let s = store::rooms::get(&state.db, &round, id).await?;
     let mut counts = HashMap::new();
-    counts.insert(id, store::rooms::counts_of(&state.db, id).await?);
+    counts.insert(id, store::rooms::counts_of(&state.db, &s).await?);
     Ok(session_out(&public_base(state).base, s, &counts))
 }
 
@@ -141,9 +142,10 @@ impl LiaisonsApi {
         id: Path<i64>,
     ) -> Answer<Json<Vec<LiaisonOut>>, ReviewerRead> {
         auth.require(Role::Organiser)?;
-        store::rounds::get(&state.db, id.0).await?;
+        let round = store::rounds::get(&state.db, id.0).await?;
+        let scoped = store::scope::Rounds::one(&round.round);
         let mut by_account: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-        for (account, school) in store::liaisons::of_round(&state.db, id.0).await? {
+        for (account, school) in store::liaisons::of_round(&state.db, &scoped).await? {
             by_account.entry(account).or_default().push(school);
         }
         let mut out = Vec::new();
@@ -181,7 +183,12 @@ impl LiaisonsApi {
             &body.school_ids,
         )
         .await?;
-        let schools = store::liaisons::schools_of(&state.db, a.id, id.0).await?;
+        let schools = store::liaisons::schools_of(
+            &state.db,
+            a.id,
+            &store::scope::Rounds::read(&state.db, id.0).await?,
+        )
+        .await?;
         Ok(LiaisonCreated::Created(Json(LiaisonCreatedOut {
             liaison: liaison_out(&a, schools),
             password,
@@ -216,7 +223,12 @@ impl LiaisonsApi {
         )
         .await?;
         let a = store::accounts::get(&state.db, account_id.0).await?;
-        let schools = store::liaisons::schools_of(&state.db, a.id, id.0).await?;
+        let schools = store::liaisons::schools_of(
+            &state.db,
+            a.id,
+            &store::scope::Rounds::read(&state.db, id.0).await?,
+        )
+        .await?;
         Ok(Json(liaison_out(&a, schools)))
     }
 
@@ -270,10 +282,11 @@ impl LiaisonsApi {
                 availability(round.status(), r.opens_at, r.closes_at, now),
                 Availability::Accepting
             );
-            let counts = store::rooms::counts(&state.db, round_id).await?;
-            let mut sessions = store::rooms::list(&state.db, round_id).await?;
+            let scoped = store::scope::Rounds::one(r);
+            let counts = store::rooms::counts(&state.db, &scoped).await?;
+            let mut sessions = store::rooms::list(&state.db, &scoped).await?;
             let mut schools: Vec<LiaisonSchoolOut> = Vec::new();
-            for row in store::links::list(&state.db, &store::scope::Rounds::one(r)).await? {
+            for row in store::links::list(&state.db, &scoped).await? {
                 let Some(school) = row.school.filter(|s| assigned.contains(&s.id)) else {
                     continue;
                 };

@@ -259,7 +259,12 @@ impl PaperApi {
             .collect();
         let mut questionnaires = Vec::new();
         for g in &round.groups {
-            let q = store::rounds::questionnaire(&state.db, id.0, *g).await?;
+            let q = store::rounds::questionnaire(
+                &state.db,
+                &store::scope::Rounds::one(&round.round),
+                *g,
+            )
+            .await?;
             questionnaires.push(PaperQuestionnaireOut {
                 group: (*g).into(),
                 items: q
@@ -284,7 +289,11 @@ impl PaperApi {
         Ok(Json(PaperEntryOut {
             round_id: round.round.id,
             round_name: round.round.name.clone(),
-            double_entry: store::paper::double_entry(&state.db, id.0).await?,
+            double_entry: store::paper::double_entry(
+                &state.db,
+                &store::scope::Rounds::one(&round.round),
+            )
+            .await?,
             links,
             questionnaires,
             counts: SheetCountsOut::of(&store::paper::counts(&state.db, &round.round).await?),
@@ -412,7 +421,7 @@ impl PaperApi {
         for s in store::paper::list(&state.db, &scoped, status.0.as_deref()).await? {
             let diff = match (&s.second_marks, groups.get(&s.link_id)) {
                 (Some(second), Some(g)) if round.groups.contains(g) => {
-                    let q = store::rounds::questionnaire(&state.db, id.0, *g).await?;
+                    let q = store::rounds::questionnaire(&state.db, &scoped, *g).await?;
                     crate::domain::collection::mismatches(&q, &s.first_marks, second)
                 }
                 _ => vec![],

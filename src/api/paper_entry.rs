@@ -22,6 +22,7 @@ use crate::{
     store::{
         self,
         paper::{Sheet, status},
+        scope::Rounds,
     },
     survey::{self, OpenLink},
     writer::{Outcome, Submission},
@@ -54,21 +55,20 @@ pub async fn may_enter(state: &AppState, who: &CurrentUser, round_id: i64) -> Re
     ))
 }
 
-/// The open link of a round by id (404 for a link of another round).
+/// The open link of a round (one round, read back) by id; a link of
+/// another round is a bad `link_id`.
 pub async fn open_link(
     state: &AppState,
-    round_id: i64,
+    round: &Rounds,
     link_id: i64,
 ) -> Result<OpenLink, AppError> {
-    let row = store::links::list(
-        &state.db,
-        &store::scope::Rounds::read(&state.db, round_id).await?,
-    )
-    .await?
-    .into_iter()
-    .find(|r| r.link.id == link_id)
-    .ok_or_else(|| AppError::invalid_field("link_id", "本轮没有这个调查链接"))?;
-    survey::open_link(state, &row.link.token).await
+    let link = match store::links::get(&state.db, round, link_id).await {
+        Err(AppError::NotFound(_)) => {
+            return Err(AppError::invalid_field("link_id", "本轮没有这个调查链接"));
+        }
+        found => found?,
+    };
+    survey::open_link(state, &link.token).await
 }
 
 fn read(open: &OpenLink, marks: &str) -> Result<KeyedSheet, AppError> {
@@ -145,7 +145,8 @@ pub async fn enter(
     marks: &str,
     client_id: ClientId,
 ) -> Result<Entered, AppError> {
-    let open = open_link(state, round_id, link_id).await?;
+    let round = Rounds::read(&state.db, round_id).await?;
+    let open = open_link(state, &round, link_id).await?;
     let marks = normalise_marks(marks);
     let keyed = read(&open, &marks)?;
     let new = NewSheet {
@@ -156,9 +157,9 @@ pub async fn enter(
         marks: marks.clone(),
         entered_by: who.id,
     };
-    if !store::paper::double_entry(&state.db, round_id).await? {
+    if !store::paper::double_entry(&state.db, &round).await? {
         let outcome = submit(state, &open, &keyed, client_id, SheetClaim::New(new)).await?;
-        let sheet = match store::paper::find(&state.db, round_id, serial).await? {
+        let sheet = match store::paper::find(&state.db, &round, serial).await? {
             Some(sheet) => sheet,
             // The client id was stored with another serial (the same marks):
             // the writer replayed that answer and claimed nothing.
@@ -177,11 +178,11 @@ pub async fn enter(
             mismatches: vec![],
         });
     }
-    let Some(first) = store::paper::find(&state.db, round_id, serial).await? else {
+    let Some(first) = store::paper::find(&state.db, &round, serial).await? else {
         if !store::paper::insert_first(&state.db, &new).await? {
             return Err(serial_used());
         }
-        let sheet = store::paper::find(&state.db, round_id, serial)
+        let sheet = store::paper::find(&state.db, &round, serial)
             .await?
             .ok_or_else(|| AppError::Unexpected("stored sheet not found".into()))?;
         return Ok(Entered {
@@ -220,7 +221,7 @@ pub async fn enter(
         if !store::paper::set_second(&state.db, first.id, &marks, who.id, status::MISMATCH).await? {
             return Err(serial_used());
         }
-        let sheet = store::paper::get(&state.db, round_id, first.id).await?;
+        let sheet = store::paper::get(&state.db, &round, first.id).await?;
         return Ok(Entered {
             sheet,
             created: true,
@@ -240,7 +241,7 @@ pub async fn enter(
     };
     let outcome = submit(state, &open, &keyed, client_id, claim).await?;
     Ok(Entered {
-        sheet: store::paper::get(&state.db, round_id, first.id).await?,
+        sheet: store::paper::get(&state.db, &round, first.id).await?,
         created: matches!(outcome, Outcome::Created(_)),
         counted: true,
         mismatches: vec![],
@@ -255,14 +256,15 @@ pub async fn resolve(
     sheet_id: i64,
     marks: &str,
 ) -> Result<Sheet, AppError> {
-    let sheet = store::paper::get(&state.db, round_id, sheet_id).await?;
+    let round = Rounds::read(&state.db, round_id).await?;
+    let sheet = store::paper::get(&state.db, &round, sheet_id).await?;
     if sheet.status != status::MISMATCH {
         return Err(AppError::conflict(
             ErrorCode::SheetEntryState,
             "只有两遍录入不一致的问卷需要核对处理",
         ));
     }
-    let open = open_link(state, round_id, sheet.link_id).await?;
+    let open = open_link(state, &round, sheet.link_id).await?;
     let marks = normalise_marks(marks);
     let keyed = read(&open, &marks)?;
     store::paper::set_final(&state.db, sheet.id, &marks, Some(who.id)).await?;
@@ -272,5 +274,5 @@ pub async fn resolve(
     };
     let client_id = uuid::Uuid::new_v4().into();
     submit(state, &open, &keyed, client_id, claim).await?;
-    store::paper::get(&state.db, round_id, sheet.id).await
+    store::paper::get(&state.db, &round, sheet.id).await
 }

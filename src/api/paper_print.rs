@@ -69,7 +69,12 @@ impl PaperPrintApi {
             .link
             .group
             .ok_or_else(|| AppError::Unexpected("link group unknown".into()))?;
-        let q = store::rounds::questionnaire(&state.db, id.0, group).await?;
+        let q = store::rounds::questionnaire(
+            &state.db,
+            &store::scope::Rounds::one(&detail.round),
+            group,
+        )
+        .await?;
         let audience = match &row.school {
             Some(s) => format!("{} · {}问卷", s.name, group.label_zh()),
             None => format!("{}问卷", group.label_zh()),

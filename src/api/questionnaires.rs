@@ -77,7 +77,7 @@ pub struct LanguagesIn {
 async fn languages_of(state: &AppState, id: i64) -> Result<LanguagesDto, AppError> {
     let detail = store::rounds::get(&state.db, id).await?;
     let tags = translations::languages(&state.db, &detail.round).await?;
-    let all = translations::load(&state.db, id).await?;
+    let all = translations::load(&state.db, &detail.round).await?;
     let qs = translations::questionnaires(&state.db, &detail).await?;
     let needed = translations::needed(&qs);
     Ok(LanguagesDto {
@@ -113,7 +113,12 @@ impl QuestionnairesApi {
     ) -> Answer<Json<QuestionnaireDto>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
         let detail = store::rounds::get(&state.db, id.0).await?;
-        let q = store::rounds::questionnaire(&state.db, id.0, group.0.into()).await?;
+        let q = store::rounds::questionnaire(
+            &state.db,
+            &store::scope::Rounds::one(&detail.round),
+            group.0.into(),
+        )
+        .await?;
         let Some(raw) = lang.0.filter(|l| !l.trim().is_empty()) else {
             return Ok(Json(q.into()));
         };
@@ -130,7 +135,7 @@ impl QuestionnairesApi {
         {
             return Err(AppError::not_found(format!("本轮没有语言“{raw}”")).into());
         }
-        let all = translations::load(&state.db, id.0).await?;
+        let all = translations::load(&state.db, &detail.round).await?;
         let texts = translations::texts_for(group.0.into(), &q, &tag, &all);
         Ok(Json(language::translate(group.0.into(), &q, &texts).into()))
     }
@@ -190,7 +195,7 @@ impl QuestionnairesApi {
         auth.require(Role::Reviewer)?;
         let detail = store::rounds::get(&state.db, id.0).await?;
         let tags = translations::languages(&state.db, &detail.round).await?;
-        let all = translations::load(&state.db, id.0).await?;
+        let all = translations::load(&state.db, &detail.round).await?;
         let qs = translations::questionnaires(&state.db, &detail).await?;
         let bytes = crate::export::translations::workbook(&translations::needed(&qs), &tags, &all)
             .map_err(|e| AppError::Unexpected(format!("translation workbook: {e}")))?;

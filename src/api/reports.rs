@@ -265,7 +265,11 @@ impl ReportsApi {
         let _permit = state.heavy.permit().await?;
         let d = data::load(&state.db, id.0).await?;
         let found = data::integrity(&state.db, &d, rule).await?;
-        let clerks = crate::store::paper_keyed::by_clerk(&state.db, id.0).await?;
+        let clerks = crate::store::paper_keyed::by_clerk(
+            &state.db,
+            &crate::store::scope::Rounds::one(&d.detail.round),
+        )
+        .await?;
         let mut out = integrity_out(&d, &found, &clerks, rule, min_n);
         if !d.rooms.is_empty() {
             out.room_sessions = Some(super::rooms::all(&state, id.0).await?);

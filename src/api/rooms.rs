@@ -51,13 +51,10 @@ pub(super) async fn all(state: &AppState, round_id: i64) -> Result<RoomSessionsO
     // Sessions that ran out since the last sweep get their audit entry
     // first; a failure there must not hide the list.
     app::rooms::record_expired_or_warn(state.app()).await;
-    let sessions = store::rooms::list(&state.db, round_id).await?;
-    let links = store::links::list(
-        &state.db,
-        &store::scope::Rounds::read(&state.db, round_id).await?,
-    )
-    .await?;
-    let counts = store::rooms::counts(&state.db, round_id).await?;
+    let round = store::scope::Rounds::read(&state.db, round_id).await?;
+    let sessions = store::rooms::list(&state.db, &round).await?;
+    let links = store::links::list(&state.db, &round).await?;
+    let counts = store::rooms::counts(&state.db, &round).await?;
     let mut answers = HashMap::new();
     for s in &sessions {
         // The list compares a link of a group this build does not know
@@ -69,7 +66,7 @@ pub(super) async fn all(state: &AppState, round_id: i64) -> Result<RoomSessionsO
         if let Some(group) = group {
             let g = group.code().to_string();
             if !answers.contains_key(&g) {
-                let rows = store::rooms::group_answers(&state.db, round_id, &g).await?;
+                let rows = store::rooms::group_answers(&state.db, &round, &g).await?;
                 answers.insert(g, rows);
             }
         }
@@ -89,13 +86,24 @@ pub(super) async fn all(state: &AppState, round_id: i64) -> Result<RoomSessionsO
 
 /// One session of a round, with counts and comparison.
 async fn one(state: &AppState, round_id: i64, id: i64) -> Result<RoomSessionOut, AppError> {
-    store::rooms::get(&state.db, round_id, id).await?;
-    all(state, round_id)
+    Ok(stored_and_shown(state, round_id, id).await?.1)
+}
+
+/// One session of a round as stored, and as [`one`] shows it.
+async fn stored_and_shown(
+    state: &AppState,
+    round_id: i64,
+    id: i64,
+) -> Result<(store::rooms::RoomSession, RoomSessionOut), AppError> {
+    let round = store::scope::Rounds::read(&state.db, round_id).await?;
+    let stored = store::rooms::get(&state.db, &round, id).await?;
+    let shown = all(state, round_id)
         .await?
         .sessions
         .into_iter()
         .find(|s| s.id == id)
-        .ok_or_else(|| AppError::not_found("机房答题场次不存在"))
+        .ok_or_else(|| AppError::not_found("机房答题场次不存在"))?;
+    Ok((stored, shown))
 }
 
 pub struct RoomsApi;
@@ -191,8 +199,8 @@ impl RoomsApi {
         session_id: Path<i64>,
     ) -> Answer<Json<RoomAnswersOut>, ReviewerRead> {
         auth.require(Role::Reviewer)?;
-        let session = one(&state, id.0, session_id.0).await?;
-        let rows = store::rooms::responses(&state.db, session_id.0).await?;
+        let (stored, session) = stored_and_shown(&state, id.0, session_id.0).await?;
+        let rows = store::rooms::responses(&state.db, &stored).await?;
         Ok(Json(answers_out(session, rows)))
     }
 

@@ -17,7 +17,8 @@ pub async fn set_enabled(
     enabled: bool,
 ) -> Result<(), AppError> {
     let mut change = Change::begin(ctx, actor).await?;
-    store::links::set_enabled(change.db(), round_id, link_id, enabled).await?;
+    let round = store::scope::Rounds::read(change.db(), round_id).await?;
+    store::links::set_enabled(change.db(), &round, link_id, enabled).await?;
     change.links_changed();
     let detail = format!("enabled={enabled}");
     change

@@ -24,8 +24,9 @@ pub async fn configure(
             ));
         }
     }
-    store::paper::set_double_entry(change.db(), round_id, double_entry).await?;
-    store::paper::set_clerks(change.db(), round_id, clerk_ids).await?;
+    let scoped = store::scope::Rounds::one(&round);
+    store::paper::set_double_entry(change.db(), &scoped, double_entry).await?;
+    store::paper::set_clerks(change.db(), &scoped, clerk_ids).await?;
     let detail = format!("double_entry={double_entry} clerks={clerk_ids:?}");
     change
         .commit("paper.configure", format!("round:{round_id}"), detail)

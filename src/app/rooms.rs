@@ -52,7 +52,8 @@ pub async fn open(
     }
     let change = Change::begin(ctx, actor).await?;
     let round = store::rounds::get(change.db(), round_id).await?;
-    let link = store::rooms::link_of(change.db(), round_id, link_id).await?;
+    let scoped = store::scope::Rounds::one(&round.round);
+    let link = store::links::get(change.db(), &scoped, link_id).await?;
     let now = Utc::now();
     let r = &round.round;
     match availability(round.status(), r.opens_at, r.closes_at, now) {
@@ -85,7 +86,7 @@ pub async fn open(
     let session = store::rooms::insert(
         change.db(),
         NewSession {
-            round_id,
+            round: &scoped,
             link_id,
             opened_by: actor.account_id(),
             opened_by_name: actor.name(),
@@ -114,7 +115,8 @@ pub async fn close(
     session_id: i64,
 ) -> Result<RoomSession, AppError> {
     let change = Change::begin(ctx, actor).await?;
-    let session = store::rooms::get(change.db(), round_id, session_id).await?;
+    let round = store::scope::Rounds::read(change.db(), round_id).await?;
+    let session = store::rooms::get(change.db(), &round, session_id).await?;
     if session.closed_at.is_some() {
         return Err(AppError::conflict(
             ErrorCode::RoomSessionEnded,
@@ -137,7 +139,7 @@ async fn ran_and_gathered(
     session: &RoomSession,
     end: chrono::DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let counts = store::rooms::counts_of(db, session.id).await?;
+    let counts = store::rooms::counts_of(db, session).await?;
     let ran = (end - session.opened_at).num_minutes();
     Ok(format!(
         "ran_minutes={ran} answers={} valid={}",
@@ -163,7 +165,7 @@ pub async fn record_expired(ctx: Ctx<'_>) -> Result<usize, AppError> {
     for session in due {
         let change = Change::begin(ctx, Actor::SYSTEM).await?;
         let end = store::rooms::end_of(&session);
-        if !store::rooms::mark_ended(change.db(), session.id, end).await? {
+        if !store::rooms::mark_ended(change.db(), &session, end).await? {
             continue; // another instance recorded it; nothing to commit
         }
         let detail = ran_and_gathered(change.db(), &session, session.expires_at).await?;

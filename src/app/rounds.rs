@@ -129,7 +129,8 @@ pub async fn put_quotas(
     changes: &[QuotaChange],
 ) -> Result<(), AppError> {
     let change = Change::begin(ctx, actor).await?;
-    store::quotas::apply(change.db(), id, changes).await?;
+    let round = store::scope::Rounds::read(change.db(), id).await?;
+    store::quotas::apply(change.db(), &round, changes).await?;
     let detail = changes
         .iter()
         .map(|c| {

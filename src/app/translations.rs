@@ -62,7 +62,7 @@ pub async fn set_languages(
     let change = Change::begin(ctx, actor).await?;
     let detail = store::rounds::get(change.db(), round_id).await?;
     require_draft(&detail)?;
-    store::translations::set_languages(change.db(), round_id, &tags).await?;
+    store::translations::set_languages(change.db(), &detail.round, &tags).await?;
     let target = format!("round:{round_id}");
     change
         .commit("round.languages", target, tags.join(","))
@@ -95,8 +95,9 @@ pub async fn import(
             errs,
         )
     })?;
-    store::translations::replace(change.db(), round_id, &sheet.languages, &sheet.texts).await?;
-    let all = store::translations::load(change.db(), round_id).await?;
+    store::translations::replace(change.db(), &detail.round, &sheet.languages, &sheet.texts)
+        .await?;
+    let all = store::translations::load(change.db(), &detail.round).await?;
     let done = language::completeness(&needed, &languages, &all);
     let detail = done
         .iter()

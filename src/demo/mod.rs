@@ -146,8 +146,9 @@ async fn fill(conn: &DatabaseConnection, created_by: i64) -> anyhow::Result<Summ
     let detail = store::rounds::open(conn, detail.round.id).await?;
 
     let mut questionnaires = HashMap::new();
+    let scoped = store::scope::Rounds::one(&detail.round);
     for g in RespondentGroup::ALL {
-        let q = store::rounds::questionnaire(conn, detail.round.id, g).await?;
+        let q = store::rounds::questionnaire(conn, &scoped, g).await?;
         questionnaires.insert(g, q);
     }
     let lookup = |g: RespondentGroup| questionnaires.get(&g);

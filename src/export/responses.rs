@@ -144,7 +144,7 @@ pub(super) struct RowPlan {
 
 /// What turns a stored response into a row.
 pub struct Layout {
-    round_id: i64,
+    round: bulk::RoundKey,
     pub(super) groups: Vec<RespondentGroup>,
     questionnaires: BTreeMap<RespondentGroup, Questionnaire>,
     schools: BTreeMap<i64, SchoolInfo>,
@@ -153,7 +153,7 @@ pub struct Layout {
 impl Layout {
     pub fn new(data: &RoundData) -> Self {
         Self {
-            round_id: data.detail.round.id,
+            round: bulk::RoundKey::of(&data.detail.round),
             groups: data.detail.groups.clone(),
             questionnaires: data.questionnaires.clone(),
             schools: data.schools.iter().map(|s| (s.id, s.clone())).collect(),
@@ -290,7 +290,7 @@ impl Layout {
     ) -> bulk::Chunks {
         bulk::Chunks {
             scope: Scope::Upto {
-                round_id: self.round_id,
+                round: self.round,
                 last,
                 group: group.map(|g| g.code()),
             },
@@ -303,7 +303,7 @@ impl Layout {
     /// The last response id of the round now: later responses are left out,
     /// so the export is one consistent set.
     pub(super) async fn last_id(&self, db: &DatabaseConnection) -> Result<i64, AppError> {
-        store::responses::last_id(db, self.round_id).await
+        store::responses::last_id(db, self.round).await
     }
 }
 

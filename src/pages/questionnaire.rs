@@ -51,7 +51,7 @@ async fn show_page(state: &AppState, req: &Request, token: &str) -> Result<Respo
         None => {
             store::devices::answers(
                 &state.db,
-                ctx.round.id,
+                &ctx.round,
                 ctx.group,
                 ctx.link.school_id,
                 ctx.link.id,

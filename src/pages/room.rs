@@ -83,7 +83,7 @@ async fn show_page(state: &AppState, code: &str) -> Result<Response, AppError> {
             ),
         ));
     }
-    let link = store::rooms::link_of(&state.db, session.round_id, session.link_id).await?;
+    let link = store::links::get(&state.db, &session.round(), session.link_id).await?;
     let open = survey::open_link(state, &link.token).await?;
     let ctx = open.ctx();
     let client_id = uuid::Uuid::new_v4().to_string();

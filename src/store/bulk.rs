@@ -4,25 +4,49 @@
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
-use crate::{domain::submission::ResponseScore, error::AppError};
+use crate::{
+    domain::{round::Round, submission::ResponseScore},
+    error::AppError,
+};
 
 /// Responses a chunk aims at.
 const CHUNK_ROWS: i64 = 20_000;
 /// The widest id range one chunk covers.
 const MAX_WIDTH: i64 = 1 << 26;
 
+/// A round as read back, with its county: every scan names both, so that
+/// a database distributed by county reads one shard (docs/scaling.md).
+/// The county is a condition beside the (round_id, id) index, never an
+/// index of its own: the plans stay the range scans measured in
+/// bench/README.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundKey {
+    pub id: i64,
+    /// None only for a round stored without one (an old SQLite database).
+    pub county: Option<i64>,
+}
+
+impl RoundKey {
+    pub fn of(round: &Round) -> Self {
+        Self {
+            id: round.id,
+            county: round.county_id,
+        }
+    }
+}
+
 /// Which responses to read.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope {
     /// Every response of a round, by id ranges through the (round_id, id)
     /// index: the order of the table, so each page is read once.
-    Round(i64),
+    Round(RoundKey),
     /// The responses of one link of a round.
-    Link { round_id: i64, link_id: i64 },
+    Link { round: RoundKey, link_id: i64 },
     /// The responses of a round up to id `last` (what an export fixes when
     /// it starts), of one group only if `group` is given.
     Upto {
-        round_id: i64,
+        round: RoundKey,
         last: i64,
         group: Option<&'static str>,
     },
@@ -40,33 +64,38 @@ impl Scope {
     }
 
     fn filter(self, postgres: bool) -> (String, Vec<sea_orm::Value>) {
-        let p = |n: usize| {
-            if postgres {
-                format!("${n}")
-            } else {
-                "?".into()
-            }
-        };
-        match self {
-            Scope::Round(round_id) => (format!("round_id = {}", p(1)), vec![round_id.into()]),
-            Scope::Link { round_id, link_id } => (
-                format!("round_id = {} AND link_id = {}", p(1), p(2)),
-                vec![round_id.into(), link_id.into()],
-            ),
+        let (round, column, value): (RoundKey, Option<&str>, Option<sea_orm::Value>) = match self {
+            Scope::Round(round)
+            | Scope::Upto {
+                round, group: None, ..
+            } => (round, None, None),
+            Scope::Link { round, link_id } => (round, Some("link_id"), Some(link_id.into())),
             Scope::Upto {
-                round_id,
-                group: None,
-                ..
-            } => (format!("round_id = {}", p(1)), vec![round_id.into()]),
-            Scope::Upto {
-                round_id,
+                round,
                 group: Some(group),
                 ..
-            } => (
-                format!("round_id = {} AND respondent_group = {}", p(1), p(2)),
-                vec![round_id.into(), group.into()],
-            ),
+            } => (round, Some("respondent_group"), Some(group.into())),
+        };
+        let mut conditions = vec![("round_id", sea_orm::Value::from(round.id))];
+        if let Some(county) = round.county {
+            conditions.push(("county_id", county.into()));
         }
+        if let (Some(column), Some(value)) = (column, value) {
+            conditions.push((column, value));
+        }
+        let sql = conditions
+            .iter()
+            .enumerate()
+            .map(|(i, (column, _))| {
+                if postgres {
+                    format!("{column} = ${}", i + 1)
+                } else {
+                    format!("{column} = ?")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        (sql, conditions.into_iter().map(|(_, v)| v).collect())
     }
 }
 

@@ -11,9 +11,10 @@ use std::collections::{HashMap, HashSet};
 
 use crate::{
     admission::{DeviceKey, mark_link},
-    domain::group::RespondentGroup,
+    domain::{group::RespondentGroup, round::Round},
     entities::device_mark,
     error::AppError,
+    store::scope::Rounds,
 };
 
 /// How many answers this device gave on the link (county-level groups: in
@@ -21,7 +22,7 @@ use crate::{
 /// A group-wide mark from before marks were per link still counts.
 pub async fn answers(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Round,
     group: RespondentGroup,
     school_id: Option<i64>,
     link_id: i64,
@@ -29,7 +30,7 @@ pub async fn answers(
 ) -> Result<Option<i32>, AppError> {
     use device_mark::Column as C;
     let marks = device_mark::Entity::find()
-        .filter(C::RoundId.eq(round_id))
+        .filter(Rounds::one(round).on(C::RoundId, C::CountyId))
         .filter(C::RespondentGroup.eq(group.code()))
         .filter(C::LinkId.is_in([0, mark_link(school_id, link_id)]))
         .filter(C::DeviceHash.eq(device_hash))
@@ -46,9 +47,9 @@ pub async fn answers(
 
 /// Forgets which devices answered a round (when it closes): nothing more
 /// can be submitted, and the marks would only link devices to a round.
-pub async fn forget_round(db: &impl ConnectionTrait, round_id: i64) -> Result<u64, AppError> {
+pub async fn forget_round(db: &impl ConnectionTrait, round: &Round) -> Result<u64, AppError> {
     Ok(device_mark::Entity::delete_many()
-        .filter(device_mark::Column::RoundId.eq(round_id))
+        .filter(Rounds::one(round).on(device_mark::Column::RoundId, device_mark::Column::CountyId))
         .exec(db)
         .await?
         .rows_affected)

@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::{entities::interview_assignment as ia, error::AppError};
+use crate::{entities::interview_assignment as ia, error::AppError, store::scope::Rounds};
 
 /// Replaces the links an account may interview for in a round.
 pub async fn set_links(
@@ -19,6 +19,7 @@ pub async fn set_links(
 ) -> Result<(), AppError> {
     ia::Entity::delete_many()
         .filter(ia::Column::RoundId.eq(round_id))
+        .filter(ia::Column::CountyId.eq(county_id))
         .filter(ia::Column::AccountId.eq(account_id))
         .exec(db)
         .await?;
@@ -42,10 +43,10 @@ pub async fn set_links(
 /// A round's assignments: (account, link), by account then link.
 pub async fn of_round(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
 ) -> Result<Vec<(i64, i64)>, AppError> {
     Ok(ia::Entity::find()
-        .filter(ia::Column::RoundId.eq(round_id))
+        .filter(round.on(ia::Column::RoundId, ia::Column::CountyId))
         .order_by_asc(ia::Column::AccountId)
         .order_by_asc(ia::Column::LinkId)
         .all(db)
@@ -75,11 +76,11 @@ pub async fn of_account(
 pub async fn links_of(
     db: &impl ConnectionTrait,
     account_id: i64,
-    round_id: i64,
+    round: &Rounds,
 ) -> Result<Vec<i64>, AppError> {
     Ok(ia::Entity::find()
         .filter(ia::Column::AccountId.eq(account_id))
-        .filter(ia::Column::RoundId.eq(round_id))
+        .filter(round.on(ia::Column::RoundId, ia::Column::CountyId))
         .all(db)
         .await?
         .into_iter()

@@ -8,7 +8,7 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-use crate::{entities::liaison_assignment as la, error::AppError};
+use crate::{entities::liaison_assignment as la, error::AppError, store::scope::Rounds};
 
 /// Replaces the schools an account may run room sessions for in a round.
 pub async fn set_schools(
@@ -20,6 +20,7 @@ pub async fn set_schools(
 ) -> Result<(), AppError> {
     la::Entity::delete_many()
         .filter(la::Column::RoundId.eq(round_id))
+        .filter(la::Column::CountyId.eq(county_id))
         .filter(la::Column::AccountId.eq(account_id))
         .exec(db)
         .await?;
@@ -43,10 +44,10 @@ pub async fn set_schools(
 /// A round's assignments: (account, school), by account then school.
 pub async fn of_round(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
 ) -> Result<Vec<(i64, i64)>, AppError> {
     Ok(la::Entity::find()
-        .filter(la::Column::RoundId.eq(round_id))
+        .filter(round.on(la::Column::RoundId, la::Column::CountyId))
         .order_by_asc(la::Column::AccountId)
         .order_by_asc(la::Column::SchoolId)
         .all(db)
@@ -76,11 +77,11 @@ pub async fn of_account(
 pub async fn schools_of(
     db: &impl ConnectionTrait,
     account_id: i64,
-    round_id: i64,
+    round: &Rounds,
 ) -> Result<Vec<i64>, AppError> {
     Ok(la::Entity::find()
         .filter(la::Column::AccountId.eq(account_id))
-        .filter(la::Column::RoundId.eq(round_id))
+        .filter(round.on(la::Column::RoundId, la::Column::CountyId))
         .order_by_asc(la::Column::SchoolId)
         .all(db)
         .await?
@@ -93,12 +94,12 @@ pub async fn schools_of(
 pub async fn is_assigned(
     db: &impl ConnectionTrait,
     account_id: i64,
-    round_id: i64,
+    round: &Rounds,
     school_id: i64,
 ) -> Result<bool, AppError> {
     Ok(la::Entity::find()
         .filter(la::Column::AccountId.eq(account_id))
-        .filter(la::Column::RoundId.eq(round_id))
+        .filter(round.on(la::Column::RoundId, la::Column::CountyId))
         .filter(la::Column::SchoolId.eq(school_id))
         .count(db)
         .await?

@@ -49,11 +49,12 @@ pub async fn groups_of_round(
         .collect())
 }
 
-/// Creates missing links and removes ones the round no longer needs.
-/// Only called while the round is a draft, so no removed link has responses.
+/// Creates missing links and removes ones the round (one round, read
+/// back) no longer needs. Only called while the round is a draft, so no
+/// removed link has responses.
 pub async fn sync(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
     groups: &[RespondentGroup],
     school_ids: &[i64],
 ) -> Result<(), AppError> {
@@ -66,18 +67,26 @@ pub async fn sync(
         }
     }
     let existing = link::Entity::find()
-        .filter(link::Column::RoundId.eq(round_id))
+        .filter(round.on(link::Column::RoundId, link::Column::CountyId))
         .all(db)
         .await?;
-    for l in &existing {
-        let keep = wanted
-            .iter()
-            .any(|(s, g)| *s == l.school_id && g.code() == l.respondent_group);
-        if !keep {
-            link::Entity::delete_by_id(l.id).exec(db).await?;
-        }
+    let dropped: Vec<i64> = existing
+        .iter()
+        .filter(|l| {
+            !wanted
+                .iter()
+                .any(|(s, g)| *s == l.school_id && g.code() == l.respondent_group)
+        })
+        .map(|l| l.id)
+        .collect();
+    if !dropped.is_empty() {
+        link::Entity::delete_many()
+            .filter(link::Column::Id.is_in(dropped))
+            .filter(round.on(link::Column::RoundId, link::Column::CountyId))
+            .exec(db)
+            .await?;
     }
-    let county_id = super::scope::round_county(db, round_id).await?;
+    let (round_id, county_id) = (round.one_id()?, round.county()?);
     for (school_id, g) in wanted {
         let present = existing
             .iter()
@@ -154,14 +163,31 @@ pub async fn list(db: &impl ConnectionTrait, round: &Rounds) -> Result<Vec<LinkR
     Ok(rows)
 }
 
+/// A link of a round (`round`: one round, read back); 404 for a link of
+/// another round.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    round: &Rounds,
+    link_id: i64,
+) -> Result<Link, AppError> {
+    link::Entity::find_by_id(link_id)
+        .filter(round.on(link::Column::RoundId, link::Column::CountyId))
+        .one(db)
+        .await?
+        .map(Into::into)
+        .ok_or_else(|| AppError::not_found("链接不存在"))
+}
+
+/// Switches one of the round's links on or off (`round`: one round, read
+/// back).
 pub async fn set_enabled(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
     link_id: i64,
     enabled: bool,
 ) -> Result<Link, AppError> {
     let l = link::Entity::find_by_id(link_id)
-        .filter(link::Column::RoundId.eq(round_id))
+        .filter(round.on(link::Column::RoundId, link::Column::CountyId))
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("链接不存在"))?;

@@ -14,6 +14,7 @@ use crate::{
     domain::client_id::ClientId,
     entities::{paper_clerk, paper_setting, paper_sheet},
     error::AppError,
+    store::scope::Rounds,
 };
 
 /// Sheet states, as stored.
@@ -140,24 +141,24 @@ pub async fn finalise(
     Ok(done.rows_affected == 1)
 }
 
-/// The sheet with this serial in the round, if any.
+/// The sheet with this serial in the round (one round, read back), if any.
 pub async fn find(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
     serial: &str,
 ) -> Result<Option<Sheet>, AppError> {
     Ok(paper_sheet::Entity::find()
-        .filter(paper_sheet::Column::RoundId.eq(round_id))
+        .filter(round.on(paper_sheet::Column::RoundId, paper_sheet::Column::CountyId))
         .filter(paper_sheet::Column::Serial.eq(serial))
         .one(db)
         .await?
         .map(Into::into))
 }
 
-/// A sheet of the round by id.
-pub async fn get(db: &impl ConnectionTrait, round_id: i64, id: i64) -> Result<Sheet, AppError> {
+/// A sheet of the round (one round, read back) by id.
+pub async fn get(db: &impl ConnectionTrait, round: &Rounds, id: i64) -> Result<Sheet, AppError> {
     paper_sheet::Entity::find_by_id(id)
-        .filter(paper_sheet::Column::RoundId.eq(round_id))
+        .filter(round.on(paper_sheet::Column::RoundId, paper_sheet::Column::CountyId))
         .one(db)
         .await?
         .map(Into::into)
@@ -248,7 +249,7 @@ pub async fn set_final(
 /// The round's sheets in a state (all when `None`), oldest first.
 pub async fn list(
     db: &impl ConnectionTrait,
-    round: &super::scope::Rounds,
+    round: &Rounds,
     state: Option<&str>,
 ) -> Result<Vec<Sheet>, AppError> {
     let mut q = paper_sheet::Entity::find()
@@ -302,9 +303,14 @@ pub async fn counts_many(
     Ok(out)
 }
 
-/// Whether the round's sheets are keyed twice.
-pub async fn double_entry(db: &impl ConnectionTrait, round_id: i64) -> Result<bool, AppError> {
-    Ok(paper_setting::Entity::find_by_id(round_id)
+/// Whether the round's sheets are keyed twice (`round`: one round, read
+/// back).
+pub async fn double_entry(db: &impl ConnectionTrait, round: &Rounds) -> Result<bool, AppError> {
+    Ok(paper_setting::Entity::find()
+        .filter(round.on(
+            paper_setting::Column::RoundId,
+            paper_setting::Column::CountyId,
+        ))
         .one(db)
         .await?
         .is_some_and(|s| s.double_entry))
@@ -313,11 +319,11 @@ pub async fn double_entry(db: &impl ConnectionTrait, round_id: i64) -> Result<bo
 /// Sets whether the round's sheets are keyed twice.
 pub async fn set_double_entry(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
     on: bool,
 ) -> Result<(), AppError> {
     use paper_setting::Column as C;
-    let county_id = super::scope::round_county(db, round_id).await?;
+    let (round_id, county_id) = (round.one_id()?, round.county()?);
     paper_setting::Entity::insert(paper_setting::ActiveModel {
         round_id: Set(round_id),
         double_entry: Set(on),
@@ -359,17 +365,17 @@ pub async fn rounds_of_clerk(
         .collect())
 }
 
-/// Replaces the clerks of a round.
+/// Replaces the clerks of a round (one round, read back).
 pub async fn set_clerks(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
     account_ids: &[i64],
 ) -> Result<(), AppError> {
+    let (round_id, county_id) = (round.one_id()?, round.county()?);
     paper_clerk::Entity::delete_many()
-        .filter(paper_clerk::Column::RoundId.eq(round_id))
+        .filter(round.on(paper_clerk::Column::RoundId, paper_clerk::Column::CountyId))
         .exec(db)
         .await?;
-    let county_id = super::scope::round_county(db, round_id).await?;
     for id in account_ids {
         paper_clerk::ActiveModel {
             account_id: Set(*id),

@@ -25,7 +25,7 @@ pub struct ClerkKeying {
 /// Every clerk who keyed a sheet of the round, by username.
 pub async fn by_clerk(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &crate::store::scope::Rounds,
 ) -> Result<Vec<ClerkKeying>, AppError> {
     use paper_sheet::Column as C;
     let rows: Vec<(
@@ -45,7 +45,7 @@ pub async fn by_clerk(
             C::FinalMarks,
         ])
         .column(C::ResponseClientId)
-        .filter(C::RoundId.eq(round_id))
+        .filter(round.on(C::RoundId, C::CountyId))
         .into_tuple()
         .all(db)
         .await?;

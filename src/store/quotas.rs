@@ -59,21 +59,21 @@ pub struct QuotaChange {
     pub quota: Option<i32>,
 }
 
-/// Applies changes in one transaction.
+/// Applies changes in one transaction (`round`: one round, read back).
 pub async fn apply(
     db: &(impl ConnectionTrait + TransactionTrait),
-    round_id: i64,
+    round: &Rounds,
     changes: &[QuotaChange],
 ) -> Result<(), AppError> {
     use sampling_quota::Column as C;
+    let (round_id, county_id) = (round.one_id()?, round.county()?);
     let txn = db.begin().await?;
-    let county_id = super::scope::round_county(&txn, round_id).await?;
     for c in changes {
         let school_id = c.school_id.unwrap_or(0);
         match c.quota {
             None => {
                 sampling_quota::Entity::delete_many()
-                    .filter(C::RoundId.eq(round_id))
+                    .filter(round.on(C::RoundId, C::CountyId))
                     .filter(C::RespondentGroup.eq(c.group.code()))
                     .filter(C::SchoolId.eq(school_id))
                     .exec(&txn)

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{
     bulk::{self, Scope},
+    scope::Rounds,
     tallies::{add, load},
 };
 use crate::{
@@ -49,14 +50,24 @@ pub async fn recompute<C>(conn: &C, round_id: i64) -> Result<Recomputed, AppErro
 where
     C: ConnectionTrait + StreamTrait,
 {
-    let scale = match round::Entity::find_by_id(round_id).one(conn).await? {
-        Some(r) => super::rounds::rule_of(&r).scale,
+    let (scale, scoped, key) = match round::Entity::find_by_id(round_id).one(conn).await? {
+        Some(r) => (
+            super::rounds::rule_of(&r).scale,
+            Rounds::new([(r.id, r.county_id)]),
+            bulk::RoundKey {
+                id: r.id,
+                county: r.county_id,
+            },
+        ),
         None => return Err(AppError::not_found("轮次不存在")),
     };
     let mut by_group: BTreeMap<String, (ScoreTable, MiddleTable, Option<PlaceItem>)> =
         BTreeMap::new();
     for row in round_questionnaire::Entity::find()
-        .filter(round_questionnaire::Column::RoundId.eq(round_id))
+        .filter(scoped.on(
+            round_questionnaire::Column::RoundId,
+            round_questionnaire::Column::CountyId,
+        ))
         .all(conn)
         .await?
     {
@@ -68,7 +79,7 @@ where
     }
     let mut links: HashMap<i64, LinkRule> = HashMap::new();
     for l in link::Entity::find()
-        .filter(link::Column::RoundId.eq(round_id))
+        .filter(scoped.on(link::Column::RoundId, link::Column::CountyId))
         .all(conn)
         .await?
     {
@@ -87,7 +98,7 @@ where
         responses: 0,
         rescored: Vec::new(),
     };
-    let responses = bulk::each_response(conn, Scope::Round(round_id), |r| {
+    let responses = bulk::each_response(conn, Scope::Round(key), |r| {
         let Some(rule) = links.get(&r.link_id) else {
             return Err(AppError::Unexpected(format!(
                 "response {}: link {} has no questionnaire",
@@ -212,6 +223,7 @@ pub async fn rebuild_in(txn: &DatabaseTransaction, round_id: i64) -> Result<Rebu
         )
         .await?;
     }
+    let scoped = Rounds::read(txn, round_id).await?;
     let stored = load(txn, round_id, true).await?;
     let fresh = recompute(txn, round_id).await?;
     for (id, s) in &fresh.rescored {
@@ -220,30 +232,42 @@ pub async fn rebuild_in(txn: &DatabaseTransaction, round_id: i64) -> Result<Rebu
             .col_expr(response::Column::Judged, Expr::value(s.judged))
             .col_expr(response::Column::Points, Expr::value(s.points))
             .filter(response::Column::Id.eq(*id))
+            .filter(scoped.in_counties(response::Column::CountyId))
             .exec(txn)
             .await?;
     }
     response_tally::Entity::delete_many()
-        .filter(response_tally::Column::RoundId.eq(round_id))
+        .filter(scoped.on(
+            response_tally::Column::RoundId,
+            response_tally::Column::CountyId,
+        ))
         .exec(txn)
         .await?;
     option_tally::Entity::delete_many()
-        .filter(option_tally::Column::RoundId.eq(round_id))
+        .filter(scoped.on(
+            option_tally::Column::RoundId,
+            option_tally::Column::CountyId,
+        ))
         .exec(txn)
         .await?;
     timeline_tally::Entity::delete_many()
-        .filter(timeline_tally::Column::RoundId.eq(round_id))
+        .filter(scoped.on(
+            timeline_tally::Column::RoundId,
+            timeline_tally::Column::CountyId,
+        ))
         .exec(txn)
         .await?;
     language_tally::Entity::delete_many()
-        .filter(language_tally::Column::RoundId.eq(round_id))
+        .filter(scoped.on(
+            language_tally::Column::RoundId,
+            language_tally::Column::CountyId,
+        ))
         .exec(txn)
         .await?;
     mode_tally::Entity::delete_many()
-        .filter(mode_tally::Column::RoundId.eq(round_id))
+        .filter(scoped.on(mode_tally::Column::RoundId, mode_tally::Column::CountyId))
         .exec(txn)
         .await?;
-    let county = super::scope::round_county(txn, round_id).await?;
-    add(txn, &fresh.tallies, &[(round_id, county)].into()).await?;
+    add(txn, &fresh.tallies, &[(round_id, scoped.county()?)].into()).await?;
     Ok(Rebuilt { stored, fresh })
 }

@@ -456,18 +456,23 @@ pub async fn integrity(
     let positions = |link: &LinkInfo| scored.get(&link.group).map_or(none, Vec::as_slice);
     let links: HashMap<i64, &LinkInfo> = data.links.iter().map(|l| (l.id, l)).collect();
     let mut gathered: HashMap<(CollectionMode, i64), (&LinkInfo, Gathered)> = HashMap::new();
-    bulk::each_response(db, Scope::Round(data.detail.round.id), |r| {
-        if r.validity == VALID.code() {
-            let mode = CollectionMode::from_code(r.collection_mode).unwrap_or(CollectionMode::Web);
-            if let Some(link) = links.get(&r.link_id) {
-                let (link, g) = gathered
-                    .entry((mode, r.link_id))
-                    .or_insert_with(|| (link, Gathered::Packed(Vec::new())));
-                g.push(r.submitted_at, r.answers, positions(link));
+    bulk::each_response(
+        db,
+        Scope::Round(bulk::RoundKey::of(&data.detail.round)),
+        |r| {
+            if r.validity == VALID.code() {
+                let mode =
+                    CollectionMode::from_code(r.collection_mode).unwrap_or(CollectionMode::Web);
+                if let Some(link) = links.get(&r.link_id) {
+                    let (link, g) = gathered
+                        .entry((mode, r.link_id))
+                        .or_insert_with(|| (link, Gathered::Packed(Vec::new())));
+                    g.push(r.submitted_at, r.answers, positions(link));
+                }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
     .await?;
     let mut gathered: Vec<((CollectionMode, i64), (&LinkInfo, Gathered))> =
         gathered.into_iter().collect();

@@ -4,15 +4,16 @@
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::Expr,
 };
 use std::collections::HashMap;
 
 use crate::{
-    domain::{link::Link, submission::Validity},
-    entities::{link, response, room_session},
+    domain::submission::Validity,
+    entities::{response, room_session},
     error::AppError,
+    store::scope::Rounds,
 };
 
 /// A room session (机房答题): PCs that joined it answer a link's
@@ -34,6 +35,14 @@ pub struct RoomSession {
     pub closed_at: Option<DateTime<Utc>>,
     /// The county the session belongs to (its round's).
     pub county_id: i64,
+}
+
+impl RoomSession {
+    /// The session's round with its county: the condition on the rows
+    /// beneath it.
+    pub fn round(&self) -> Rounds {
+        Rounds::new([(self.round_id, Some(self.county_id))])
+    }
 }
 
 impl From<room_session::Model> for RoomSession {
@@ -66,7 +75,8 @@ fn new_code() -> String {
 
 /// What a new session is.
 pub struct NewSession<'a> {
-    pub round_id: i64,
+    /// Its round, read back.
+    pub round: &'a Rounds,
     pub link_id: i64,
     pub opened_by: Option<i64>,
     pub opened_by_name: &'a str,
@@ -84,10 +94,9 @@ pub async fn insert(db: &impl ConnectionTrait, s: NewSession<'_>) -> Result<Room
         }
         code = new_code();
     }
-    let county_id = super::scope::round_county(db, s.round_id).await?;
     Ok(room_session::ActiveModel {
-        round_id: Set(s.round_id),
-        county_id: Set(county_id),
+        round_id: Set(s.round.one_id()?),
+        county_id: Set(s.round.county()?),
         link_id: Set(s.link_id),
         code: Set(code),
         opened_by: Set(s.opened_by),
@@ -123,16 +132,21 @@ pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<RoomSess
         .map(Into::into))
 }
 
-/// A session of a round.
+/// A session of a round (`round`: one round, read back).
 pub async fn get(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
     id: i64,
 ) -> Result<RoomSession, AppError> {
-    by_id(db, id)
+    Ok(room_session::Entity::find_by_id(id)
+        .filter(round.on(
+            room_session::Column::RoundId,
+            room_session::Column::CountyId,
+        ))
+        .one(db)
         .await?
-        .filter(|s| s.round_id == round_id)
-        .ok_or_else(|| AppError::not_found("机房答题场次不存在"))
+        .ok_or_else(|| AppError::not_found("机房答题场次不存在"))?
+        .into())
 }
 
 /// Ends a session now: no new pupil starts; answers started before get
@@ -142,15 +156,19 @@ pub async fn close(
     s: &RoomSession,
     now: DateTime<Utc>,
 ) -> Result<RoomSession, AppError> {
-    let mut m = room_session::ActiveModel {
-        id: Unchanged(s.id),
-        closed_at: Set(Some(now)),
-        ..Default::default()
-    };
-    if s.expires_at > now {
-        m.expires_at = Set(now);
-    }
-    Ok(m.update(db).await?.into())
+    let expires_at = s.expires_at.min(now);
+    room_session::Entity::update_many()
+        .col_expr(room_session::Column::ClosedAt, Expr::value(now))
+        .col_expr(room_session::Column::ExpiresAt, Expr::value(expires_at))
+        .filter(room_session::Column::Id.eq(s.id))
+        .filter(room_session::Column::CountyId.eq(s.county_id))
+        .exec(db)
+        .await?;
+    Ok(RoomSession {
+        closed_at: Some(now),
+        expires_at,
+        ..s.clone()
+    })
 }
 
 /// Sessions nobody closed whose time and grace had both run out by `now`
@@ -180,22 +198,26 @@ pub fn end_of(s: &RoomSession) -> DateTime<Utc> {
 /// true when this call did.
 pub async fn mark_ended(
     db: &impl ConnectionTrait,
-    id: i64,
+    s: &RoomSession,
     at: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let done = room_session::Entity::update_many()
         .col_expr(room_session::Column::ClosedAt, Expr::value(at))
-        .filter(room_session::Column::Id.eq(id))
+        .filter(room_session::Column::Id.eq(s.id))
+        .filter(room_session::Column::CountyId.eq(s.county_id))
         .filter(room_session::Column::ClosedAt.is_null())
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)
 }
 
-/// Every session of a round, newest first.
-pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<RoomSession>, AppError> {
+/// Every session of a round (one round, read back), newest first.
+pub async fn list(db: &impl ConnectionTrait, round: &Rounds) -> Result<Vec<RoomSession>, AppError> {
     Ok(room_session::Entity::find()
-        .filter(room_session::Column::RoundId.eq(round_id))
+        .filter(round.on(
+            room_session::Column::RoundId,
+            room_session::Column::CountyId,
+        ))
         .order_by_desc(room_session::Column::Id)
         .all(db)
         .await?
@@ -209,7 +231,7 @@ pub async fn list(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<RoomSe
 /// session index — never a scan of the rounds' responses).
 pub async fn with_counts_many(
     db: &impl ConnectionTrait,
-    rounds: &super::scope::Rounds,
+    rounds: &Rounds,
 ) -> Result<HashMap<i64, Vec<(RoomSession, SessionCounts)>>, AppError> {
     let sessions = room_session::Entity::find()
         .filter(rounds.on(
@@ -256,12 +278,17 @@ pub struct SessionCounts {
 /// The answers of one session.
 pub async fn counts_of(
     db: &impl ConnectionTrait,
-    session_id: i64,
+    session: &RoomSession,
 ) -> Result<SessionCounts, AppError> {
     let validities: Vec<String> = response::Entity::find()
         .select_only()
         .column(response::Column::Validity)
-        .filter(response::Column::RoomSessionId.eq(session_id))
+        .filter(response::Column::RoomSessionId.eq(session.id))
+        .filter(
+            session
+                .round()
+                .on(response::Column::RoundId, response::Column::CountyId),
+        )
         .into_tuple()
         .all(db)
         .await?;
@@ -274,15 +301,15 @@ pub async fn counts_of(
     })
 }
 
-/// Per session of a round, its answers.
+/// Per session of a round (one round, read back), its answers.
 pub async fn counts(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
 ) -> Result<HashMap<i64, SessionCounts>, AppError> {
     let rows: Vec<(Option<i64>, String)> = response::Entity::find()
         .select_only()
         .columns([response::Column::RoomSessionId, response::Column::Validity])
-        .filter(response::Column::RoundId.eq(round_id))
+        .filter(round.on(response::Column::RoundId, response::Column::CountyId))
         .filter(response::Column::RoomSessionId.is_not_null())
         .into_tuple()
         .all(db)
@@ -314,7 +341,7 @@ pub struct AnswerRow {
 /// device (`duplicate_device`): the crowds a session is compared with.
 pub async fn group_answers(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
     group: &str,
 ) -> Result<Vec<AnswerRow>, AppError> {
     use response::Column as C;
@@ -328,7 +355,7 @@ pub async fn group_answers(
             C::Judged,
             C::DurationMs,
         ])
-        .filter(C::RoundId.eq(round_id))
+        .filter(round.on(C::RoundId, C::CountyId))
         .filter(C::RespondentGroup.eq(group))
         .filter(C::Validity.ne(Validity::DuplicateDevice.code()))
         .into_tuple()
@@ -367,10 +394,15 @@ pub struct SessionAnswer {
 /// as a group).
 pub async fn responses(
     db: &impl ConnectionTrait,
-    session_id: i64,
+    session: &RoomSession,
 ) -> Result<Vec<SessionAnswer>, AppError> {
     Ok(response::Entity::find()
-        .filter(response::Column::RoomSessionId.eq(session_id))
+        .filter(response::Column::RoomSessionId.eq(session.id))
+        .filter(
+            session
+                .round()
+                .on(response::Column::RoundId, response::Column::CountyId),
+        )
         .order_by_asc(response::Column::Id)
         .all(db)
         .await?
@@ -385,18 +417,4 @@ pub async fn responses(
             judged: r.judged,
         })
         .collect())
-}
-
-/// A link of a round.
-pub async fn link_of(
-    db: &impl ConnectionTrait,
-    round_id: i64,
-    link_id: i64,
-) -> Result<Link, AppError> {
-    link::Entity::find_by_id(link_id)
-        .filter(link::Column::RoundId.eq(round_id))
-        .one(db)
-        .await?
-        .map(Into::into)
-        .ok_or_else(|| AppError::not_found("链接不存在"))
 }

@@ -3,10 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::{NotSet, Unchanged},
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
     sea_query::Expr,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +21,7 @@ use crate::{
         round, round_language, round_questionnaire, round_school, round_translation, school,
     },
     error::AppError,
-    store::links,
+    store::{links, scope::Rounds},
 };
 
 /// Everything an organiser sets on a round.
@@ -173,7 +171,7 @@ pub async fn get_many(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let scoped = super::scope::Rounds::new(rounds.values().map(|r| (r.id, r.county_id)));
+    let scoped = Rounds::new(rounds.values().map(|r| (r.id, r.county_id)));
     let mut groups: BTreeMap<i64, BTreeSet<RespondentGroup>> = BTreeMap::new();
     let rows: Vec<(i64, String)> = round_questionnaire::Entity::find()
         .select_only()
@@ -295,15 +293,27 @@ fn apply(m: &mut round::ActiveModel, spec: &RoundSpec) -> Result<(), AppError> {
 /// either changed (`previous`: the rule the draft had).
 async fn sync_parts(
     txn: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
     groups: &[RespondentGroup],
     school_ids: &[i64],
     rule: &ScoringRule,
     previous: Option<&ScoringRule>,
 ) -> Result<(), AppError> {
-    let county_id = super::scope::round_county(txn, round_id).await?;
+    let (round_id, county_id) = (round.one_id()?, round.county()?);
+    let questionnaires = || {
+        round.on(
+            round_questionnaire::Column::RoundId,
+            round_questionnaire::Column::CountyId,
+        )
+    };
+    let schools = || {
+        round.on(
+            round_school::Column::RoundId,
+            round_school::Column::CountyId,
+        )
+    };
     let rows = round_questionnaire::Entity::find()
-        .filter(round_questionnaire::Column::RoundId.eq(round_id))
+        .filter(questionnaires())
         .all(txn)
         .await?;
     let rescale = previous.is_some_and(|p| (p.scale, p.reading) != (rule.scale, rule.reading));
@@ -324,7 +334,7 @@ async fn sync_parts(
     }
     let wanted: Vec<&str> = groups.iter().map(|g| g.code()).collect();
     round_questionnaire::Entity::delete_many()
-        .filter(round_questionnaire::Column::RoundId.eq(round_id))
+        .filter(questionnaires())
         .filter(round_questionnaire::Column::RespondentGroup.is_not_in(wanted.clone()))
         .exec(txn)
         .await?;
@@ -343,7 +353,7 @@ async fn sync_parts(
         }
     }
     round_school::Entity::delete_many()
-        .filter(round_school::Column::RoundId.eq(round_id))
+        .filter(schools())
         .exec(txn)
         .await?;
     for id in school_ids {
@@ -356,7 +366,7 @@ async fn sync_parts(
         .insert(txn)
         .await?;
     }
-    links::sync(txn, round_id, groups, school_ids).await
+    links::sync(txn, round, groups, school_ids).await
 }
 
 /// A draft round of `county`.
@@ -383,7 +393,7 @@ pub async fn create(
     let saved = m.insert(&txn).await?;
     sync_parts(
         &txn,
-        saved.id,
+        &Rounds::new([(saved.id, saved.county_id)]),
         &spec.groups,
         &school_ids,
         &spec.scoring_rule,
@@ -452,7 +462,7 @@ pub async fn update(
     m.update(&txn).await?;
     sync_parts(
         &txn,
-        id,
+        &Rounds::one(&detail.round),
         &spec.groups,
         &school_ids,
         &spec.scoring_rule,
@@ -463,12 +473,14 @@ pub async fn update(
     get(db, id).await
 }
 
+/// One group's questionnaire of a round (`round`: one round, read back).
 pub async fn questionnaire(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round: &Rounds,
     group: RespondentGroup,
 ) -> Result<Questionnaire, AppError> {
-    let row = round_questionnaire::Entity::find_by_id((round_id, group.code().to_string()))
+    let row = round_questionnaire::Entity::find_by_id((round.one_id()?, group.code().to_string()))
+        .filter(round.in_counties(round_questionnaire::Column::CountyId))
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found(format!("本轮没有“{}”问卷", group.label_zh())))?;
@@ -481,7 +493,7 @@ pub async fn questionnaire(
 /// — is parsed once).
 pub async fn questionnaires_many(
     db: &impl ConnectionTrait,
-    rounds: &super::scope::Rounds,
+    rounds: &Rounds,
 ) -> Result<std::collections::HashMap<i64, BTreeMap<RespondentGroup, Questionnaire>>, AppError> {
     let mut parsed: std::collections::HashMap<String, Questionnaire> =
         std::collections::HashMap::new();
@@ -521,20 +533,22 @@ pub async fn put_questionnaire(
 ) -> Result<(), AppError> {
     let detail = get(db, round_id).await?;
     require_draft(&detail)?;
-    questionnaire(db, round_id, group).await?;
+    let round = Rounds::one(&detail.round);
+    questionnaire(db, &round, group).await?;
     q.validate()
         .map_err(|errs| AppError::with_details("问卷有误，请修改后再保存", errs))?;
     let content = serde_json::to_string(q).map_err(|e| AppError::Unexpected(e.to_string()))?;
     let txn = db.begin().await?;
     claim_draft(&txn, round_id).await?;
-    round_questionnaire::ActiveModel {
-        round_id: Set(round_id),
-        respondent_group: Set(group.code().to_string()),
-        content: Set(content),
-        county_id: NotSet,
-    }
-    .update(&txn)
-    .await?;
+    round_questionnaire::Entity::update_many()
+        .col_expr(round_questionnaire::Column::Content, Expr::value(content))
+        .filter(round.on(
+            round_questionnaire::Column::RoundId,
+            round_questionnaire::Column::CountyId,
+        ))
+        .filter(round_questionnaire::Column::RespondentGroup.eq(group.code()))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -580,8 +594,9 @@ pub async fn open(
         ));
     }
     let rule = detail.scoring_rule();
+    let round = Rounds::one(&detail.round);
     for g in &detail.groups {
-        let q = questionnaire(&txn, id, *g).await?;
+        let q = questionnaire(&txn, &round, *g).await?;
         let mut errs = q.validate().err().unwrap_or_default();
         if q.scored_items()
             .flat_map(|i| &i.options)
@@ -599,7 +614,7 @@ pub async fn open(
             ));
         }
     }
-    snapshot_schools(&txn, id).await?;
+    snapshot_schools(&txn, &round).await?;
     txn.commit().await?;
     get(db, id).await
 }
@@ -607,10 +622,13 @@ pub async fn open(
 /// Copies each school's name, code, kind, location, enrolment and teachers
 /// into the round (the same assignments as migrations m20261202_600001 and
 /// m20261203_mp0001 made for rounds opened before them).
-async fn snapshot_schools(txn: &impl ConnectionTrait, round_id: i64) -> Result<(), AppError> {
+async fn snapshot_schools(txn: &impl ConnectionTrait, round: &Rounds) -> Result<(), AppError> {
+    // Joined by county too: a school and the round's row of it are kept
+    // together when the tables are distributed by county.
     let of_school = |col: &str| {
         Expr::cust(format!(
-            "(SELECT {col} FROM schools WHERE schools.id = round_schools.school_id)"
+            "(SELECT {col} FROM schools WHERE schools.id = round_schools.school_id \
+             AND schools.county_id = round_schools.county_id)"
         ))
     };
     round_school::Entity::update_many()
@@ -627,7 +645,10 @@ async fn snapshot_schools(txn: &impl ConnectionTrait, round_id: i64) -> Result<(
             of_school("junior_students"),
         )
         .col_expr(round_school::Column::Teachers, of_school("teachers"))
-        .filter(round_school::Column::RoundId.eq(round_id))
+        .filter(round.on(
+            round_school::Column::RoundId,
+            round_school::Column::CountyId,
+        ))
         .exec(txn)
         .await?;
     Ok(())
@@ -661,7 +682,7 @@ pub async fn close(db: &impl ConnectionTrait, id: i64) -> Result<RoundDetail, Ap
     m.updated_at = Set(now);
     m.update(db).await?;
     // No response can follow, so which devices answered is no longer needed.
-    super::devices::forget_round(db, id).await?;
+    super::devices::forget_round(db, &detail.round).await?;
     get(db, id).await
 }
 
@@ -677,22 +698,35 @@ pub async fn delete_draft(
             "只能删除草稿状态的测评轮次",
         ));
     }
+    let round = Rounds::one(&detail.round);
     let txn = db.begin().await?;
-    links::sync(&txn, id, &[], &[]).await?;
+    links::sync(&txn, &round, &[], &[]).await?;
     round_school::Entity::delete_many()
-        .filter(round_school::Column::RoundId.eq(id))
+        .filter(round.on(
+            round_school::Column::RoundId,
+            round_school::Column::CountyId,
+        ))
         .exec(&txn)
         .await?;
     round_questionnaire::Entity::delete_many()
-        .filter(round_questionnaire::Column::RoundId.eq(id))
+        .filter(round.on(
+            round_questionnaire::Column::RoundId,
+            round_questionnaire::Column::CountyId,
+        ))
         .exec(&txn)
         .await?;
     round_translation::Entity::delete_many()
-        .filter(round_translation::Column::RoundId.eq(id))
+        .filter(round.on(
+            round_translation::Column::RoundId,
+            round_translation::Column::CountyId,
+        ))
         .exec(&txn)
         .await?;
     round_language::Entity::delete_many()
-        .filter(round_language::Column::RoundId.eq(id))
+        .filter(round.on(
+            round_language::Column::RoundId,
+            round_language::Column::CountyId,
+        ))
         .exec(&txn)
         .await?;
     round::Entity::delete_by_id(id).exec(&txn).await?;

@@ -160,6 +160,32 @@ impl Rounds {
         &self.ids
     }
 
+    /// The id of the one round these are: for the writers beneath one
+    /// round. Several rounds (or none) are an error.
+    pub fn one_id(&self) -> Result<i64, AppError> {
+        match self.ids.as_slice() {
+            [id] => Ok(*id),
+            _ => Err(AppError::Unexpected(format!(
+                "expected one round, got {:?}",
+                self.ids
+            ))),
+        }
+    }
+
+    /// The one county of these rounds: what a row written beneath them
+    /// carries. Rounds of several counties, or a round stored without one
+    /// (an old SQLite database), are an error, never a row filed under no
+    /// county or the wrong one.
+    pub fn county(&self) -> Result<i64, AppError> {
+        match self.counties.as_deref() {
+            Some([c]) => Ok(*c),
+            _ => Err(AppError::Unexpected(format!(
+                "rows beneath rounds {:?} need exactly one county",
+                self.ids
+            ))),
+        }
+    }
+
     /// The condition on a child table with these columns.
     pub fn on(&self, round: impl ColumnTrait, county: impl ColumnTrait) -> Condition {
         Condition::all()
@@ -222,15 +248,6 @@ pub async fn county_of(db: &impl ConnectionTrait, target: Target) -> Result<Opti
         }
     };
     Ok(found.flatten())
-}
-
-/// The county of a round, for the rows written beneath it (each carries
-/// its county: docs/scaling.md). A round without one is an error, never a
-/// row filed under no county.
-pub async fn round_county(db: &impl ConnectionTrait, round_id: i64) -> Result<i64, AppError> {
-    county_of(db, Target::Round(round_id))
-        .await?
-        .ok_or_else(|| AppError::not_found("测评轮次不存在"))
 }
 
 /// Passes when the target exists inside the scope. A row of another county

@@ -13,17 +13,16 @@ use crate::{
         group::RespondentGroup,
         language::{self, Translated, Translations},
         questionnaire::Questionnaire,
+        round::Round,
     },
     entities::{round_language, round_translation},
     error::AppError,
+    store::scope::Rounds,
 };
 
 /// A round's additional languages, in the respondent's switch order.
-pub async fn languages(
-    db: &impl ConnectionTrait,
-    round: &crate::domain::round::Round,
-) -> Result<Vec<String>, AppError> {
-    Ok(languages_many(db, &super::scope::Rounds::one(round))
+pub async fn languages(db: &impl ConnectionTrait, round: &Round) -> Result<Vec<String>, AppError> {
+    Ok(languages_many(db, &Rounds::one(round))
         .await?
         .remove(&round.id)
         .unwrap_or_default())
@@ -32,7 +31,7 @@ pub async fn languages(
 /// The additional languages of several rounds, by round (one query).
 pub async fn languages_many(
     db: &impl ConnectionTrait,
-    rounds: &super::scope::Rounds,
+    rounds: &Rounds,
 ) -> Result<std::collections::HashMap<i64, Vec<String>>, AppError> {
     let mut out: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
     for l in round_language::Entity::find()
@@ -51,9 +50,12 @@ pub async fn languages_many(
 }
 
 /// Every stored translation of a round.
-pub async fn load(db: &impl ConnectionTrait, round_id: i64) -> Result<Translations, AppError> {
+pub async fn load(db: &impl ConnectionTrait, round: &Round) -> Result<Translations, AppError> {
     Ok(round_translation::Entity::find()
-        .filter(round_translation::Column::RoundId.eq(round_id))
+        .filter(Rounds::one(round).on(
+            round_translation::Column::RoundId,
+            round_translation::Column::CountyId,
+        ))
         .all(db)
         .await?
         .into_iter()
@@ -73,8 +75,9 @@ pub async fn questionnaires(
     detail: &RoundDetail,
 ) -> Result<Vec<(RespondentGroup, Questionnaire)>, AppError> {
     let mut out = Vec::with_capacity(detail.groups.len());
+    let round = Rounds::one(&detail.round);
     for g in &detail.groups {
-        out.push((*g, rounds::questionnaire(db, detail.round.id, *g).await?));
+        out.push((*g, rounds::questionnaire(db, &round, *g).await?));
     }
     Ok(out)
 }
@@ -92,22 +95,29 @@ pub fn needed(questionnaires: &[(RespondentGroup, Questionnaire)]) -> Vec<(Strin
 /// a language taken off are deleted with it.
 pub async fn set_languages(
     db: &(impl ConnectionTrait + TransactionTrait),
-    round_id: i64,
+    round: &Round,
     tags: &[String],
 ) -> Result<(), AppError> {
+    let scoped = Rounds::one(round);
+    let (round_id, county_id) = (round.id, scoped.county()?);
     let txn = db.begin().await?;
     rounds::claim_draft(&txn, round_id).await?;
     round_language::Entity::delete_many()
-        .filter(round_language::Column::RoundId.eq(round_id))
+        .filter(scoped.on(
+            round_language::Column::RoundId,
+            round_language::Column::CountyId,
+        ))
         .exec(&txn)
         .await?;
     round_translation::Entity::delete_many()
-        .filter(round_translation::Column::RoundId.eq(round_id))
+        .filter(scoped.on(
+            round_translation::Column::RoundId,
+            round_translation::Column::CountyId,
+        ))
         .filter(round_translation::Column::Tag.is_not_in(tags.iter().cloned()))
         .exec(&txn)
         .await?;
     if !tags.is_empty() {
-        let county_id = super::scope::round_county(&txn, round_id).await?;
         round_language::Entity::insert_many(tags.iter().enumerate().map(|(i, t)| {
             round_language::ActiveModel {
                 round_id: Set(round_id),
@@ -128,18 +138,22 @@ pub async fn set_languages(
 /// them afterwards, the other languages untouched.
 pub async fn replace(
     db: &(impl ConnectionTrait + TransactionTrait),
-    round_id: i64,
+    round: &Round,
     sheet_languages: &[String],
     texts: &Translations,
 ) -> Result<(), AppError> {
+    let scoped = Rounds::one(round);
+    let (round_id, county_id) = (round.id, scoped.county()?);
     let txn = db.begin().await?;
     rounds::claim_draft(&txn, round_id).await?;
     round_translation::Entity::delete_many()
-        .filter(round_translation::Column::RoundId.eq(round_id))
+        .filter(scoped.on(
+            round_translation::Column::RoundId,
+            round_translation::Column::CountyId,
+        ))
         .filter(round_translation::Column::Tag.is_in(sheet_languages.iter().cloned()))
         .exec(&txn)
         .await?;
-    let county_id = super::scope::round_county(&txn, round_id).await?;
     let rows: Vec<round_translation::ActiveModel> = texts
         .iter()
         .filter(|((tag, _), _)| sheet_languages.contains(tag))
@@ -178,7 +192,7 @@ pub fn texts_for(
 /// respondents are offered.
 pub async fn complete_languages(
     db: &impl ConnectionTrait,
-    round: &crate::domain::round::Round,
+    round: &Round,
 ) -> Result<Vec<String>, AppError> {
     let tags = languages(db, round).await?;
     if tags.is_empty() {
@@ -186,7 +200,7 @@ pub async fn complete_languages(
     }
     let detail = rounds::get(db, round.id).await?;
     let qs = questionnaires(db, &detail).await?;
-    let all = load(db, round.id).await?;
+    let all = load(db, round).await?;
     Ok(language::completeness(&needed(&qs), &tags, &all)
         .into_iter()
         .filter(|c| c.complete())

@@ -42,15 +42,18 @@ pub async fn fold_responses<'a>(
 ) -> Result<WhatIf<'a>, AppError> {
     let mut w = WhatIf::new(&data.rule, &data.detail.groups, &data.questionnaires, min_n);
     let groups: HashMap<i64, _> = data.links.iter().map(|l| (l.id, l.group)).collect();
-    let round_id = data.detail.round.id;
-    bulk::each_response(db, Scope::Round(round_id), |r| {
-        if r.validity == VALID.code()
-            && let Some(g) = groups.get(&r.link_id)
-        {
-            w.add(*g, r.answers);
-        }
-        Ok(())
-    })
+    bulk::each_response(
+        db,
+        Scope::Round(bulk::RoundKey::of(&data.detail.round)),
+        |r| {
+            if r.validity == VALID.code()
+                && let Some(g) = groups.get(&r.link_id)
+            {
+                w.add(*g, r.answers);
+            }
+            Ok(())
+        },
+    )
     .await?;
     Ok(w)
 }

@@ -359,6 +359,100 @@ async fn a_report_reads_its_rounds_rows_by_round_and_county() {
     }
 }
 
+/// The console's reads and edits beneath a round name its county too: the
+/// recomputation's scan, the raw export, a frozen questionnaire and a
+/// link's switch stop finding a round's rows once they are filed under
+/// another county, and find them again when they are moved back.
+#[tokio::test]
+async fn a_rounds_scans_and_edits_name_its_county() {
+    use sea_orm::ConnectionTrait;
+    let s = seeded_round().await;
+    s.answer_known().await;
+    let elsewhere = crate::regions::tree(&s.app).await.b1.1;
+    let reviewer = s.app.token_for("reviewer").await;
+    let check_path = format!("/api/rounds/{}/tallies/check", s.round);
+    let check = || async { json_of(s.app.get(&reviewer, &check_path).await, StatusCode::OK).await };
+    let csv_path = format!("/api/rounds/{}/exports/responses.csv", s.round);
+    let csv_rows = || async {
+        let res = s.app.get(&reviewer, &csv_path).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let text = res.text().await.unwrap();
+        text.lines().filter(|l| !l.trim().is_empty()).count() - 1
+    };
+    let questionnaire_path = format!("/api/rounds/{}/questionnaires/parent", s.round);
+    let questionnaire = || async { s.app.get(&reviewer, &questionnaire_path).await.status() };
+    let links = json_of(
+        s.app
+            .get(&s.token, &format!("/api/rounds/{}/links", s.round))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let link_id = links["links"][0]["id"].as_i64().unwrap();
+    let switch_path = format!("/api/rounds/{}/links/{link_id}", s.round);
+    let switch = |enabled: bool| {
+        let (app, token, path) = (&s.app, &s.token, &switch_path);
+        async move {
+            app.patch(token, path, json!({ "enabled": enabled }))
+                .await
+                .status()
+        }
+    };
+
+    let before = check().await;
+    assert_eq!(before["responses"], 8, "{before}");
+    assert_eq!(before["consistent"], true, "{before}");
+    assert_eq!(csv_rows().await, 8);
+    assert_eq!(questionnaire().await, StatusCode::OK);
+    assert_eq!(switch(true).await, StatusCode::OK);
+
+    let move_to = |tables: &'static [&'static str], county: String| {
+        let db = &s.app.db;
+        let round = s.round;
+        async move {
+            for table in tables {
+                db.execute_unprepared(&format!(
+                    "UPDATE {table} SET county_id = {county} WHERE round_id = {round}"
+                ))
+                .await
+                .expect(table);
+            }
+        }
+    };
+    // The responses first: the scans find none.
+    move_to(&["responses"], elsewhere.to_string()).await;
+    let moved = check().await;
+    assert_eq!(moved["responses"], 0, "the scan names the county: {moved}");
+    assert_eq!(csv_rows().await, 0, "the raw export names the county");
+    // Then the questionnaires and links.
+    move_to(&["round_questionnaires", "links"], elsewhere.to_string()).await;
+    assert_eq!(questionnaire().await, StatusCode::NOT_FOUND);
+    assert_eq!(switch(false).await, StatusCode::NOT_FOUND);
+
+    let home = format!("(SELECT county_id FROM rounds WHERE id = {})", s.round);
+    move_to(&["responses", "round_questionnaires", "links"], home).await;
+    let again = check().await;
+    assert_eq!(again["responses"], 8, "{again}");
+    assert_eq!(again["consistent"], true, "{again}");
+    assert_eq!(csv_rows().await, 8);
+    assert_eq!(questionnaire().await, StatusCode::OK);
+    // The switch refused while the link lay elsewhere changed nothing.
+    let links = json_of(
+        s.app
+            .get(&s.token, &format!("/api/rounds/{}/links", s.round))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let link = links["links"]
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["id"] == link_id))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(link["enabled"], true, "{link}");
+    assert_eq!(switch(true).await, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn tallies_agree_with_a_recomputation_and_survive_a_rebuild() {
     let s = seeded_round().await;

@@ -233,11 +233,29 @@ async fn the_timeline_counts_responses_as_they_arrive_and_survives_a_rebuild() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
+/// A round with its county, as the scans name it.
+async fn round_key(db: &sea_orm::DatabaseConnection, round: i64) -> renke::store::bulk::RoundKey {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT county_id FROM rounds WHERE id = {round}"),
+        ))
+        .await
+        .unwrap()
+        .expect("the round");
+    renke::store::bulk::RoundKey {
+        id: round,
+        county: row.try_get_by_index(0).unwrap(),
+    }
+}
+
 #[tokio::test]
 async fn responses_are_read_in_chunks_across_gaps_and_other_rounds() {
     use renke::store::bulk::{Chunks, Scope, each_response_in_chunks};
     use sea_orm::{ConnectionTrait, Statement};
     let s = seeded_round().await;
+    let mine_key = round_key(&s.app.db, s.round).await;
     let (other, other_links) = open(&s.app, &s.token, &["parent"], json!({})).await;
     let mine = s.link("parent", Some(s.schools[0]));
     let theirs = link_token(&other_links, "parent", Some(s.schools[0]));
@@ -289,7 +307,7 @@ async fn responses_are_read_in_chunks_across_gaps_and_other_rounds() {
     assert_eq!(expected.len(), 9);
     for chunk in [1, 2, 3, 50] {
         let mut seen = Vec::new();
-        let n = each_response_in_chunks(&s.app.db, Scope::Round(s.round), chunk, |r| {
+        let n = each_response_in_chunks(&s.app.db, Scope::Round(mine_key), chunk, |r| {
             assert_eq!(r.answers.len(), q_mine["items"].as_array().unwrap().len());
             seen.push(r.id);
             Ok(())
@@ -319,7 +337,7 @@ async fn responses_are_read_in_chunks_across_gaps_and_other_rounds() {
     };
     let mut seen = Vec::new();
     let scope = Scope::Link {
-        round_id: other,
+        round: round_key(&s.app.db, other).await,
         link_id,
     };
     each_response_in_chunks(&s.app.db, scope, 2, |r| {
@@ -336,7 +354,7 @@ async fn responses_are_read_in_chunks_across_gaps_and_other_rounds() {
     for rows in [1, 2, 3, 50] {
         let chunks = Chunks {
             scope: Scope::Upto {
-                round_id: s.round,
+                round: mine_key,
                 last,
                 group: None,
             },
@@ -480,7 +498,7 @@ async fn chunks_stay_bounded_where_sparse_ids_turn_dense() {
         .unwrap();
     for rows in [2, 5] {
         let chunks = Chunks {
-            scope: Scope::Round(round),
+            scope: Scope::Round(round_key(&app.db, round).await),
             fields: vec!["id".into()],
             ordered: true,
             rows,
