@@ -331,12 +331,7 @@ async fn check_and_store(
     county: &mut Option<i64>,
 ) -> Result<Outcome, AppError> {
     let open = open_link(state, token).await?;
-    *county = open
-        .ctx()
-        .school
-        .as_ref()
-        .and_then(|s| s.county_id)
-        .or(open.ctx().round.county_id);
+    *county = Some(open.ctx().round.county_id);
     let language = language_of(&open.link, input.language.as_deref())?;
     let checked = check_answers(&open.questionnaire, &input.answers).map_err(|e| match e.item {
         Some(item) => AppError::invalid_field(item, e.message),

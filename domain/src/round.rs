@@ -350,8 +350,8 @@ pub struct Round {
     pub updated_at: DateTime<Utc>,
     pub opened_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
-    /// The county whose round this is.
-    pub county_id: Option<i64>,
+    /// The county whose round this is (required on both databases).
+    pub county_id: i64,
     /// The assessment run from above this round is a county's part of;
     /// none for a county's own round.
     pub assessment_id: Option<i64>,

@@ -142,9 +142,9 @@ pub struct School {
     pub teachers: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// The county the school belongs to (none: a row from before counties
-    /// were recorded, the first county's).
-    pub county_id: Option<i64>,
+    /// The county the school belongs to (required on both databases;
+    /// rows from before counties were recorded are the first county's).
+    pub county_id: i64,
 }
 
 /// A school record as entered or imported, before it is stored.

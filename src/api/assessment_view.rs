@@ -82,7 +82,7 @@ impl From<&Part> for RoundSummary {
             status: r.status.into(),
             opens_at: r.opens_at,
             closes_at: r.closes_at,
-            county_id: r.county_id.unwrap_or(store::county::FIRST),
+            county_id: r.county_id,
             assessment_id: Some(r.assessment_id),
         }
     }
@@ -100,7 +100,7 @@ fn out(a: &Assessment, parts: &[Part], names: &Names, editable: bool) -> Assessm
         parts: parts
             .iter()
             .map(|r| {
-                let c = r.county_id.unwrap_or(store::county::FIRST);
+                let c = r.county_id;
                 let (county_name, code) = names.county(c);
                 AssessmentPartOut {
                     county_id: c,
@@ -132,7 +132,7 @@ pub async fn visible(state: &AppState, who: &CurrentUser, id: i64) -> Result<Vis
     let parts: Vec<Part> = store::assessments::parts(&state.db, id)
         .await?
         .into_iter()
-        .filter(|r| r.county_id.is_some_and(|c| who.scope.contains(c)))
+        .filter(|r| who.scope.contains(r.county_id))
         .collect();
     if parts.is_empty() {
         return Err(AppError::not_found("评估不存在"));
@@ -155,7 +155,7 @@ pub async fn list(state: &AppState, who: &CurrentUser) -> Result<Vec<AssessmentO
         let parts: Vec<Part> = store::assessments::parts(&state.db, a.id)
             .await?
             .into_iter()
-            .filter(|r| r.county_id.is_some_and(|c| who.scope.contains(c)))
+            .filter(|r| who.scope.contains(r.county_id))
             .collect();
         let editable = editable(state, who, &a).await?;
         all.push(out(&a, &parts, &names, editable));
@@ -185,7 +185,7 @@ pub fn county_part(
 ) -> CountyPartOut {
     let min_n = state.settings.report_min_n;
     let report = d.report(min_n);
-    let c = d.detail.round.county_id.unwrap_or(store::county::FIRST);
+    let c = d.detail.round.county_id;
     let facts = county_facts(names.profile(c));
     let sampling = sampling_out(d, &facts, overrides, min_n);
     let (county_name, code) = names.county(c);

@@ -34,7 +34,7 @@ impl From<&Round> for RoundSummary {
             status: r.status.into(),
             opens_at: r.opens_at,
             closes_at: r.closes_at,
-            county_id: r.county_id.unwrap_or(crate::store::county::FIRST),
+            county_id: r.county_id,
             assessment_id: r.assessment_id,
         }
     }

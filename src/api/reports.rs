@@ -372,7 +372,7 @@ pub(crate) async fn sampling_of(
     state: &AppState,
     d: &data::RoundData,
 ) -> Result<SamplingOut, AppError> {
-    let county = d.detail.round.county_id.unwrap_or(store::county::FIRST);
+    let county = d.detail.round.county_id;
     let profile = store::county::get(&state.db, county).await?;
     let overrides = store::quotas::load(&state.db, &d.detail.round).await?;
     Ok(sampling_out(

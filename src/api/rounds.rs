@@ -151,7 +151,7 @@ impl From<RoundDetail> for RoundOut {
             status: r.status.into(),
             opens_at: r.opens_at,
             closes_at: r.closes_at,
-            county_id: r.county_id.unwrap_or(store::county::FIRST),
+            county_id: r.county_id,
             assessment_id: r.assessment_id,
             groups: d.groups.into_iter().map(Into::into).collect(),
             school_ids: d.school_ids,

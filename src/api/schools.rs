@@ -49,7 +49,7 @@ impl From<School> for SchoolOut {
             primary_students: s.primary_students,
             junior_students: s.junior_students,
             teachers: s.teachers,
-            county_id: s.county_id.unwrap_or(store::county::FIRST),
+            county_id: s.county_id,
         }
     }
 }

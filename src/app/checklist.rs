@@ -280,7 +280,7 @@ pub async fn put_survey_round(
     store::county::require_profile(change.db(), county).await?;
     if let Some(r) = round {
         let detail = store::rounds::get(change.db(), r).await?;
-        if detail.round.county_id.unwrap_or(store::county::FIRST) != county {
+        if detail.round.county_id != county {
             return Err(AppError::not_found("测评轮次不存在"));
         }
     }

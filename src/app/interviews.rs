@@ -17,10 +17,7 @@ async fn county_and_links(
     link_ids: &[i64],
 ) -> Result<i64, AppError> {
     let round = store::rounds::get(db, round_id).await?;
-    let county = round
-        .round
-        .county_id
-        .ok_or_else(|| AppError::not_found("测评轮次不存在"))?;
+    let county = round.round.county_id;
     let links: Vec<i64> = store::links::list(db, &store::scope::Rounds::one(&round.round))
         .await?
         .into_iter()

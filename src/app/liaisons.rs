@@ -19,13 +19,10 @@ async fn county_and_schools(
     school_ids: &[i64],
 ) -> Result<i64, AppError> {
     let round = store::rounds::get(db, round_id).await?;
-    let county = round
-        .round
-        .county_id
-        .ok_or_else(|| AppError::not_found("测评轮次不存在"))?;
+    let county = round.round.county_id;
     for id in school_ids {
         let school = store::schools::get(db, *id).await?;
-        if school.county_id != Some(county) {
+        if school.county_id != county {
             return Err(AppError::not_found("学校不存在"));
         }
     }

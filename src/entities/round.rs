@@ -23,7 +23,7 @@ pub struct Model {
     pub opened_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
     /// The county whose round this is.
-    pub county_id: Option<i64>,
+    pub county_id: i64,
     /// The assessment run from above this round is a county's part of;
     /// none for a county's own round.
     pub assessment_id: Option<i64>,

@@ -42,7 +42,7 @@ pub struct Part {
     pub status: RoundStatus,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
-    pub county_id: Option<i64>,
+    pub county_id: i64,
     pub assessment_id: i64,
 }
 

@@ -22,8 +22,7 @@ const MAX_WIDTH: i64 = 1 << 26;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoundKey {
     pub id: i64,
-    /// None only for a round stored without one (an old SQLite database).
-    pub county: Option<i64>,
+    pub county: i64,
 }
 
 impl RoundKey {
@@ -76,10 +75,10 @@ impl Scope {
                 ..
             } => (round, Some("respondent_group"), Some(group.into())),
         };
-        let mut conditions = vec![("round_id", sea_orm::Value::from(round.id))];
-        if let Some(county) = round.county {
-            conditions.push(("county_id", county.into()));
-        }
+        let mut conditions = vec![
+            ("round_id", sea_orm::Value::from(round.id)),
+            ("county_id", round.county.into()),
+        ];
         if let (Some(column), Some(value)) = (column, value) {
             conditions.push((column, value));
         }

@@ -215,14 +215,14 @@ pub async fn by_client_ids(
 
 /// The last response id of a round now (0: none yet).
 pub async fn last_id(db: &impl ConnectionTrait, round: bulk::RoundKey) -> Result<i64, AppError> {
-    let mut query = response::Entity::find()
+    let max: Option<Option<i64>> = response::Entity::find()
         .select_only()
         .expr(Func::max(Expr::col(response::Column::Id)))
-        .filter(response::Column::RoundId.eq(round.id));
-    if let Some(county) = round.county {
-        query = query.filter(response::Column::CountyId.eq(county));
-    }
-    let max: Option<Option<i64>> = query.into_tuple().one(db).await?;
+        .filter(response::Column::RoundId.eq(round.id))
+        .filter(response::Column::CountyId.eq(round.county))
+        .into_tuple()
+        .one(db)
+        .await?;
     Ok(max.flatten().unwrap_or(0))
 }
 

@@ -41,7 +41,7 @@ impl RoomSession {
     /// The session's round with its county: the condition on the rows
     /// beneath it.
     pub fn round(&self) -> Rounds {
-        Rounds::new([(self.round_id, Some(self.county_id))])
+        Rounds::new([(self.round_id, self.county_id)])
     }
 }
 

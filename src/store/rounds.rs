@@ -252,9 +252,7 @@ pub async fn latest_opened_by_county(
     }
     let mut out = BTreeMap::new();
     for r in q.order_by_asc(round::Column::Id).all(db).await? {
-        if let Some(c) = r.county_id {
-            out.insert(c, r.into());
-        }
+        out.insert(r.county_id, r.into());
     }
     Ok(out)
 }
@@ -383,7 +381,7 @@ pub async fn create(
     let mut m = round::ActiveModel {
         status: Set(RoundStatus::Draft.code().to_string()),
         created_by: Set(Some(created_by)),
-        county_id: Set(Some(county)),
+        county_id: Set(county),
         created_at: Set(now),
         opened_at: Set(None),
         closed_at: Set(None),
@@ -443,7 +441,7 @@ pub async fn update(
     let detail = get(db, id).await?;
     require_draft(&detail)?;
     check_spec(spec)?;
-    let county = detail.round.county_id.unwrap_or(super::county::FIRST);
+    let county = detail.round.county_id;
     let school_ids = resolve_schools(db, county, &spec.school_ids).await?;
     let txn = db.begin().await?;
     claim_draft(&txn, id).await?;

@@ -100,7 +100,7 @@ pub async fn create(
     }
     let mut m = school::ActiveModel {
         created_at: Set(Utc::now()),
-        county_id: Set(Some(county)),
+        county_id: Set(county),
         ..Default::default()
     };
     apply(&mut m, d);
@@ -166,7 +166,7 @@ pub async fn import(
     };
     for d in drafts {
         match find_by_code(&txn, d.code.as_str()).await? {
-            Some(existing) if existing.county_id != Some(county) => {
+            Some(existing) if existing.county_id != county => {
                 return Err(AppError::invalid_field(
                     "file",
                     format!(
@@ -184,7 +184,7 @@ pub async fn import(
             None => {
                 let mut m = school::ActiveModel {
                     created_at: Set(Utc::now()),
-                    county_id: Set(Some(county)),
+                    county_id: Set(county),
                     ..Default::default()
                 };
                 apply(&mut m, d);

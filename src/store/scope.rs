@@ -114,25 +114,22 @@ pub fn filter<E: EntityTrait>(
 /// [`Rounds::on`]. The round ids alone pick the right rows on one
 /// database; the counties let a database distributed by county
 /// (docs/scaling.md) read only their shards. Made only from rounds read
-/// back, so the counties are the rounds' own; a round stored without one
-/// (an old SQLite database) leaves the county out of the condition.
+/// back, so the counties are the rounds' own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rounds {
     ids: Vec<i64>,
-    counties: Option<Vec<i64>>,
+    counties: Vec<i64>,
 }
 
 impl Rounds {
     /// From (round id, its county) pairs.
-    pub fn new(rounds: impl IntoIterator<Item = (i64, Option<i64>)>) -> Self {
+    pub fn new(rounds: impl IntoIterator<Item = (i64, i64)>) -> Self {
         let mut ids = Vec::new();
-        let mut counties = Some(Vec::new());
+        let mut counties = Vec::new();
         for (id, county) in rounds {
             ids.push(id);
-            match (county, counties.as_mut()) {
-                (Some(c), Some(cs)) if !cs.contains(&c) => cs.push(c),
-                (None, _) => counties = None,
-                _ => {}
+            if !counties.contains(&county) {
+                counties.push(county);
             }
         }
         Self { ids, counties }
@@ -146,7 +143,7 @@ impl Rounds {
     /// One round known by id: its county read back (one query), for the
     /// callers that hold no round. A missing round: 404.
     pub async fn read(db: &impl ConnectionTrait, round_id: i64) -> Result<Self, AppError> {
-        let county: Option<Option<i64>> = round::Entity::find_by_id(round_id)
+        let county: Option<i64> = round::Entity::find_by_id(round_id)
             .select_only()
             .column(round::Column::CountyId)
             .into_tuple()
@@ -173,12 +170,11 @@ impl Rounds {
     }
 
     /// The one county of these rounds: what a row written beneath them
-    /// carries. Rounds of several counties, or a round stored without one
-    /// (an old SQLite database), are an error, never a row filed under no
-    /// county or the wrong one.
+    /// carries. Rounds of several counties are an error, never a row filed
+    /// under the wrong county.
     pub fn county(&self) -> Result<i64, AppError> {
-        match self.counties.as_deref() {
-            Some([c]) => Ok(*c),
+        match self.counties.as_slice() {
+            [c] => Ok(*c),
             _ => Err(AppError::Unexpected(format!(
                 "rows beneath rounds {:?} need exactly one county",
                 self.ids
@@ -194,13 +190,9 @@ impl Rounds {
     }
 
     /// Only the rounds' counties, on a table whose rows are named by
-    /// another key (the schools of a round's links); no condition when a
-    /// round has no county.
+    /// another key (the schools of a round's links).
     pub fn in_counties(&self, county: impl ColumnTrait) -> Condition {
-        match &self.counties {
-            Some(cs) => Condition::all().add(county.is_in(cs.iter().copied())),
-            None => Condition::all(),
-        }
+        Condition::all().add(county.is_in(self.counties.iter().copied()))
     }
 }
 
@@ -229,7 +221,7 @@ impl Target {
 
 /// The county a round or school belongs to; none when there is no such row.
 pub async fn county_of(db: &impl ConnectionTrait, target: Target) -> Result<Option<i64>, AppError> {
-    let found: Option<Option<i64>> = match target {
+    let found: Option<i64> = match target {
         Target::Round(id) => {
             round::Entity::find_by_id(id)
                 .select_only()
@@ -247,7 +239,7 @@ pub async fn county_of(db: &impl ConnectionTrait, target: Target) -> Result<Opti
                 .await?
         }
     };
-    Ok(found.flatten())
+    Ok(found)
 }
 
 /// Passes when the target exists inside the scope. A row of another county
@@ -351,7 +343,7 @@ mod tests {
 
     #[test]
     fn child_rows_are_read_by_round_and_county() {
-        let rounds = Rounds::new([(7, Some(3)), (9, Some(5)), (11, Some(3))]);
+        let rounds = Rounds::new([(7, 3), (9, 5), (11, 3)]);
         assert_eq!(rounds.ids(), &[7, 9, 11]);
         let text = sql(&rounds);
         assert!(
@@ -361,11 +353,13 @@ mod tests {
     }
 
     #[test]
-    fn a_round_without_a_county_leaves_the_county_out() {
-        let text = sql(&Rounds::new([(7, Some(3)), (8, None)]));
-        assert!(text.contains(r#""round_id" IN (7, 8)"#), "{text}");
-        assert!(!text.contains("county_id"), "{text}");
-        assert!(!sql(&Rounds::new([(4, None)])).contains("county_id"));
+    fn writes_beneath_rounds_need_one_round_and_one_county() {
+        let one = Rounds::new([(7, 3)]);
+        assert_eq!((one.one_id().ok(), one.county().ok()), (Some(7), Some(3)));
+        let same_county = Rounds::new([(7, 3), (8, 3)]);
+        assert!(same_county.one_id().is_err());
+        assert_eq!(same_county.county().ok(), Some(3));
+        assert!(Rounds::new([(7, 3), (9, 5)]).county().is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use crate::helpers::*;
 use crate::languages::{csv_of, filled_in_first_language, post_raw, sheet_rows};
 use crate::regions::{token_at, tree};
+use crate::reports::seeded_round;
 use crate::respond::{generate, link_of, page, phone, submit_with, token_of};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -199,4 +200,67 @@ async fn every_row_beneath_a_round_carries_the_rounds_county() {
         Migrator::up(&app.db, None).await.unwrap();
     }
     assert_eq!(rows_by_county(&app).await, tables);
+}
+
+/// A school and a round always carry their county, on SQLite as on
+/// PostgreSQL (docs/scaling.md gap 4): the database refuses a row without
+/// one, whether inserted or updated, and keeps what was stored.
+#[tokio::test]
+async fn the_database_refuses_a_school_or_round_without_its_county() {
+    use sea_orm::ConnectionTrait;
+    let s = seeded_round().await;
+    let db = &s.app.db;
+    let school = s.schools[0];
+    let now = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        "now()"
+    } else {
+        "CURRENT_TIMESTAMP"
+    };
+    let refused = [
+        format!(
+            "INSERT INTO schools (code, name, kind, location, primary_students, \
+             junior_students, teachers, created_at, updated_at) \
+             VALUES ('9900000001', '无县学校', 'primary', 'urban', 1, 0, 1, {now}, {now})"
+        ),
+        format!(
+            "INSERT INTO rounds (name, purpose, status, opens_at, closes_at, scoring_rule, \
+             min_answer_seconds, duplicate_policy, shared_device_limit, created_at, updated_at) \
+             SELECT '无县轮次', purpose, 'draft', opens_at, closes_at, scoring_rule, \
+             min_answer_seconds, duplicate_policy, shared_device_limit, {now}, {now} \
+             FROM rounds WHERE id = {}",
+            s.round
+        ),
+        format!("UPDATE schools SET county_id = NULL WHERE id = {school}"),
+        format!("UPDATE rounds SET county_id = NULL WHERE id = {}", s.round),
+    ];
+    for sql in &refused {
+        let err = db
+            .execute_unprepared(sql)
+            .await
+            .expect_err("a row without its county must be refused");
+        let message = err.to_string().to_lowercase();
+        assert!(
+            message.contains("null") && message.contains("county_id"),
+            "{sql}: {err}"
+        );
+    }
+    let reviewer = s.app.token_for("reviewer").await;
+    let schools = json_of(s.app.get(&reviewer, "/api/schools").await, StatusCode::OK).await;
+    let rows = schools.as_array().unwrap();
+    assert_eq!(rows.len(), s.schools.len(), "{schools}");
+    assert!(rows.iter().all(|x| x["county_id"] == 1), "{schools}");
+    let round = json_of(
+        s.app
+            .get(&reviewer, &format!("/api/rounds/{}", s.round))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(round["county_id"], 1);
+    // What the schools' county lets through still goes in.
+    db.execute_unprepared(&format!(
+        "UPDATE schools SET county_id = county_id WHERE id = {school}"
+    ))
+    .await
+    .unwrap();
 }
