@@ -32,6 +32,7 @@ mod m20261206_ra0001_assessments;
 mod m20261207_cy0001_county_on_every_row;
 mod m20261208_md0001_mode_tallies;
 mod m20261209_cg0001_cache_generations;
+mod m20261210_au0001_audit_county;
 mod m20261210_cr0001_county_required;
 
 pub struct Migrator;
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_md0001_mode_tallies::Migration),
             Box::new(m20261209_cg0001_cache_generations::Migration),
             Box::new(m20261210_cr0001_county_required::Migration),
+            Box::new(m20261210_au0001_audit_county::Migration),
         ]
     }
 }

@@ -25,6 +25,10 @@ pub struct AuditEntryOut {
     /// What was acted on, e.g. `round:3`
     pub target: String,
     pub detail: String,
+    /// The county whose rows the entry is about (a round, a school, a
+    /// county's settings); absent for deployment-wide entries (the tree,
+    /// accounts, logins).
+    pub county_id: Option<i64>,
 }
 
 impl From<AuditEntry> for AuditEntryOut {
@@ -37,6 +41,7 @@ impl From<AuditEntry> for AuditEntryOut {
             action: e.action,
             target: e.target,
             detail: e.detail,
+            county_id: e.county_id,
         }
     }
 }
@@ -46,7 +51,8 @@ pub struct AuditApi;
 #[OpenApi(prefix_path = "/audit", tag = "ApiTags::Audit")]
 impl AuditApi {
     /// Audit log entries, newest first (admin). Page back with `before`
-    /// (the smallest id seen).
+    /// (the smallest id seen); `county_id`: only the entries about that
+    /// county's rounds, schools and settings.
     #[oai(path = "/", method = "get", operation_id = "list_audit")]
     async fn list_audit(
         &self,
@@ -54,9 +60,17 @@ impl AuditApi {
         auth: Auth,
         before: Query<Option<i64>>,
         limit: Query<Option<u64>>,
+        county_id: Query<Option<i64>>,
     ) -> Answer<Json<Vec<AuditEntryOut>>, AdminQuery> {
         auth.require(Role::Admin)?;
-        let rows = store::audit::list(&state.db, before.0, limit.0.unwrap_or(100), None).await?;
+        let rows = store::audit::list(
+            &state.db,
+            before.0,
+            limit.0.unwrap_or(100),
+            None,
+            county_id.0,
+        )
+        .await?;
         Ok(Json(rows.into_iter().map(Into::into).collect()))
     }
 }

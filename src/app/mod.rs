@@ -113,6 +113,9 @@ pub struct Change<'a> {
     ctx: Ctx<'a>,
     actor: Actor<'a>,
     stale: Stale,
+    /// The county the change is about, when its target does not say (a
+    /// county-wide change) or its row is gone by the commit (a deletion).
+    county: Option<i64>,
 }
 
 impl<'a> Change<'a> {
@@ -132,12 +135,18 @@ impl<'a> Change<'a> {
             ctx,
             actor,
             stale: Stale::default(),
+            county: None,
         })
     }
 
     /// The transaction to read and write through.
     pub fn db(&self) -> &DatabaseTransaction {
         &self.txn
+    }
+
+    /// The change is about `county`'s rows: its audit entry carries it.
+    pub fn in_county(&mut self, county: i64) {
+        self.county = Some(county);
     }
 
     /// The change touches what the respondent's side caches about links.
@@ -160,6 +169,7 @@ impl<'a> Change<'a> {
             action,
             &target.into(),
             &detail.into(),
+            self.county,
         )
         .await?;
         if self.stale.links {

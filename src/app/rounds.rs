@@ -75,6 +75,11 @@ pub async fn update(
 /// Deletes a draft round.
 pub async fn delete(ctx: Ctx<'_>, actor: Actor<'_>, id: i64) -> Result<(), AppError> {
     let mut change = Change::begin(ctx, actor).await?;
+    change.in_county(
+        store::scope::Rounds::read(change.db(), id)
+            .await?
+            .county()?,
+    );
     store::rounds::delete_draft(change.db(), id).await?;
     change.links_changed();
     change.commit("round.delete", target(id), "").await

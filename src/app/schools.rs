@@ -54,7 +54,12 @@ pub async fn update(
 
 /// Deletes a school that has not taken part in any round.
 pub async fn delete(ctx: Ctx<'_>, actor: Actor<'_>, id: i64) -> Result<(), AppError> {
-    let change = Change::begin(ctx, actor).await?;
+    let mut change = Change::begin(ctx, actor).await?;
+    if let Some(county) =
+        store::scope::county_of(change.db(), store::scope::Target::School(id)).await?
+    {
+        change.in_county(county);
+    }
     store::schools::delete(change.db(), id).await?;
     change
         .commit("school.delete", format!("school:{id}"), "")
@@ -74,6 +79,7 @@ pub async fn import(
         change.links_changed();
     }
     let detail = format!("created={} updated={}", outcome.created, outcome.updated);
+    change.in_county(county);
     change
         .commit("schools.import", county_target(county, "schools"), detail)
         .await?;
@@ -90,7 +96,7 @@ pub async fn put_county(
     resident_population: i64,
     facts: store::county::SamplingFacts,
 ) -> Result<County, AppError> {
-    let change = Change::begin(ctx, actor).await?;
+    let mut change = Change::begin(ctx, actor).await?;
     let c = store::county::put_with(
         change.db(),
         county,
@@ -114,6 +120,7 @@ pub async fn put_county(
             "未启用"
         }
     );
+    change.in_county(county);
     change
         .commit("county.update", county_target(county, "county"), detail)
         .await?;

@@ -12,6 +12,8 @@ pub struct Model {
     pub target: String,
     #[sea_orm(column_type = "Text")]
     pub detail: String,
+    /// The county whose rows the entry is about (none: deployment-wide).
+    pub county_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

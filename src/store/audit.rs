@@ -7,7 +7,11 @@ use sea_orm::{
 };
 
 use crate::{
-    credentials::CurrentUser, domain::audit::AuditEntry, entities::audit_entry, error::AppError,
+    credentials::CurrentUser,
+    domain::audit::{AuditEntry, TargetRow, target_row},
+    entities::audit_entry,
+    error::AppError,
+    store::scope::{Target, county_of},
 };
 
 impl From<audit_entry::Model> for AuditEntry {
@@ -20,12 +24,30 @@ impl From<audit_entry::Model> for AuditEntry {
             action: e.action,
             target: e.target,
             detail: e.detail,
+            county_id: e.county_id,
         }
     }
 }
 
+/// The county of the row an entry's target names (`round:7/…`,
+/// `school:12`, `county:2`), as it stands when the entry is written; none
+/// for deployment-wide targets and for a row already gone.
+pub async fn county_of_target(
+    db: &impl ConnectionTrait,
+    target: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(match target_row(target) {
+        Some(TargetRow::Round(id)) => county_of(db, Target::Round(id)).await?,
+        Some(TargetRow::School(id)) => county_of(db, Target::School(id)).await?,
+        Some(TargetRow::County(id)) => Some(id),
+        None => None,
+    })
+}
+
 /// Writes an entry; fails when it cannot. Use-cases call this inside the
-/// transaction of the change it records (see `app::Change`).
+/// transaction of the change it records (see `app::Change`). `county`:
+/// the county the entry is about, when the caller knows it better than
+/// the target says (a row deleted by the change); otherwise the target's.
 pub async fn insert(
     db: &impl ConnectionTrait,
     account_id: Option<i64>,
@@ -33,8 +55,14 @@ pub async fn insert(
     action: &str,
     target: &str,
     detail: &str,
+    county: Option<i64>,
 ) -> Result<(), AppError> {
+    let county = match county {
+        Some(c) => Some(c),
+        None => county_of_target(db, target).await?,
+    };
     audit_entry::ActiveModel {
+        county_id: Set(county),
         at: Set(Utc::now()),
         account_id: Set(account_id),
         username: Set(truncate(username, 64)),
@@ -60,7 +88,7 @@ pub async fn record(
 ) {
     let name = who.map(|u| u.username.as_str()).unwrap_or(username);
     let (target, detail) = (target.into(), detail.into());
-    if let Err(e) = insert(db, who.map(|u| u.id), name, action, &target, &detail).await {
+    if let Err(e) = insert(db, who.map(|u| u.id), name, action, &target, &detail, None).await {
         tracing::error!(error = %e, action, "could not write the audit log");
     }
 }
@@ -69,14 +97,19 @@ fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
-/// Newest first; `before` pages back by id.
+/// Newest first; `before` pages back by id; `county`: only the entries
+/// about that county's rows.
 pub async fn list(
     db: &impl ConnectionTrait,
     before: Option<i64>,
     limit: u64,
     since: Option<DateTime<Utc>>,
+    county: Option<i64>,
 ) -> Result<Vec<AuditEntry>, AppError> {
     let mut q = audit_entry::Entity::find().order_by_desc(audit_entry::Column::Id);
+    if let Some(c) = county {
+        q = q.filter(audit_entry::Column::CountyId.eq(c));
+    }
     if let Some(b) = before {
         q = q.filter(audit_entry::Column::Id.lt(b));
     }

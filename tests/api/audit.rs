@@ -150,7 +150,7 @@ async fn the_command_line_password_reset_writes_an_audit_entry() {
         .await
         .unwrap()
         .unwrap();
-    let log = renke::store::audit::list(&db, None, 100, None)
+    let log = renke::store::audit::list(&db, None, 100, None, None)
         .await
         .unwrap();
     let actions: Vec<(&str, &str, Option<i64>)> = log
@@ -166,4 +166,97 @@ async fn the_command_line_password_reset_writes_an_audit_entry() {
         ]
     );
     assert!(log.iter().all(|e| e.username == "命令行 (renke admin)"));
+}
+
+/// Entries about a county's rows carry that county (docs/scaling.md gap
+/// 3): a round's and a school import's, a deleted draft's too; entries
+/// about accounts and the tree carry none. The list filters by county, and
+/// the migration fills entries written before it from their targets.
+#[tokio::test]
+async fn entries_about_a_countys_rows_carry_the_county() {
+    use crate::helpers::migrate_down_past;
+    use crate::regions::{token_at, tree};
+    let app = spawn_app().await;
+    let t = tree(&app).await;
+    let admin = app.admin_token().await;
+    let a2 = token_at(&app, "organiser", t.a2.0).await;
+    let first = app.token_for("organiser").await;
+    app.seed_schools(&a2, 2).await;
+    let kept = app.create_round(&a2, &["parent"], json!({})).await["id"]
+        .as_i64()
+        .unwrap();
+    let deleted = app.create_round(&a2, &["parent"], json!({})).await["id"]
+        .as_i64()
+        .unwrap();
+    let res = app.delete(&a2, &format!("/api/rounds/{deleted}")).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let csv = "学校标识码,学校名称,学校类型,所在地\n3300000001,首县学校,小学,城区\n";
+    json_of(
+        app.import_schools(&first, csv.as_bytes().to_vec()).await,
+        StatusCode::OK,
+    )
+    .await;
+    let entries = |query: String| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            json_of(
+                app.get(admin, &format!("/api/audit?limit=500{query}"))
+                    .await,
+                StatusCode::OK,
+            )
+            .await
+            .as_array()
+            .unwrap()
+            .clone()
+        }
+    };
+    let find = |all: &[serde_json::Value], action: &str, target: &str| {
+        all.iter()
+            .find(|e| e["action"] == action && e["target"] == target)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {action} {target}"))
+    };
+    let check = |all: Vec<serde_json::Value>, deleted_county: serde_json::Value| {
+        assert_eq!(
+            find(&all, "round.create", &format!("round:{kept}"))["county_id"],
+            t.a2.1
+        );
+        assert_eq!(
+            find(&all, "round.delete", &format!("round:{deleted}"))["county_id"],
+            deleted_county
+        );
+        let imports: Vec<_> = all
+            .iter()
+            .filter(|e| e["action"] == "schools.import")
+            .map(|e| e["county_id"].clone())
+            .collect();
+        assert_eq!(imports, vec![json!(1), json!(t.a2.1)], "newest first");
+        for e in all.iter().filter(|e| {
+            e["action"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("account.") || a.starts_with("region."))
+        }) {
+            assert!(e.get("county_id").is_none(), "{e}");
+        }
+    };
+    let all = entries(String::new()).await;
+    check(all, json!(t.a2.1));
+    let mine = entries(format!("&county_id={}", t.a2.1)).await;
+    assert!(mine.len() >= 4, "{mine:?}");
+    assert!(mine.iter().all(|e| e["county_id"] == t.a2.1), "{mine:?}");
+    assert!(
+        entries("&county_id=1".into())
+            .await
+            .iter()
+            .all(|e| e["county_id"] == 1)
+    );
+
+    // Entries written before the column: filled from their targets (the
+    // deleted draft's row is gone, so its entry keeps none).
+    migrate_down_past(&app.db, "m20261210_au0001_audit_county").await;
+    {
+        use migration::{Migrator, MigratorTrait};
+        Migrator::up(&app.db, None).await.unwrap();
+    }
+    check(entries(String::new()).await, serde_json::Value::Null);
 }
