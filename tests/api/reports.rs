@@ -253,9 +253,20 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
 /// (docs/scaling.md) reads only that county's shard: rows that carry
 /// another county are not read for the round, and the same rows back in
 /// the round's county give the same report again.
+/// Files a round's rows of `tables` under `county` (an id, or SQL giving
+/// one): how the tests see that a query names the county.
+async fn move_rows(db: &sea_orm::DatabaseConnection, round: i64, tables: &[&str], county: String) {
+    for table in tables {
+        db.execute_unprepared(&format!(
+            "UPDATE {table} SET county_id = {county} WHERE round_id = {round}"
+        ))
+        .await
+        .expect(table);
+    }
+}
+
 #[tokio::test]
 async fn a_report_reads_its_rounds_rows_by_round_and_county() {
-    use sea_orm::ConnectionTrait;
     let s = seeded_round().await;
     s.answer_known().await;
     let elsewhere = crate::regions::tree(&s.app).await.b1.1;
@@ -318,19 +329,7 @@ async fn a_report_reads_its_rounds_rows_by_round_and_county() {
         "round_schools",
         "links",
     ];
-    let move_to = |county: String| {
-        let db = &s.app.db;
-        let round = s.round;
-        async move {
-            for table in tables {
-                db.execute_unprepared(&format!(
-                    "UPDATE {table} SET county_id = {county} WHERE round_id = {round}"
-                ))
-                .await
-                .expect(table);
-            }
-        }
-    };
+    let move_to = |county: String| move_rows(&s.app.db, s.round, &tables, county);
     move_to(elsewhere.to_string()).await;
     let moved = s.report(&reviewer).await;
     assert_eq!(moved["totals"]["responses"], 0, "{}", moved["totals"]);
@@ -365,7 +364,6 @@ async fn a_report_reads_its_rounds_rows_by_round_and_county() {
 /// another county, and find them again when they are moved back.
 #[tokio::test]
 async fn a_rounds_scans_and_edits_name_its_county() {
-    use sea_orm::ConnectionTrait;
     let s = seeded_round().await;
     s.answer_known().await;
     let elsewhere = crate::regions::tree(&s.app).await.b1.1;
@@ -407,17 +405,7 @@ async fn a_rounds_scans_and_edits_name_its_county() {
     assert_eq!(switch(true).await, StatusCode::OK);
 
     let move_to = |tables: &'static [&'static str], county: String| {
-        let db = &s.app.db;
-        let round = s.round;
-        async move {
-            for table in tables {
-                db.execute_unprepared(&format!(
-                    "UPDATE {table} SET county_id = {county} WHERE round_id = {round}"
-                ))
-                .await
-                .expect(table);
-            }
-        }
+        move_rows(&s.app.db, s.round, tables, county)
     };
     // The responses first: the scans find none.
     move_to(&["responses"], elsewhere.to_string()).await;
