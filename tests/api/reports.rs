@@ -379,14 +379,9 @@ async fn a_rounds_scans_and_edits_name_its_county() {
     };
     let questionnaire_path = format!("/api/rounds/{}/questionnaires/parent", s.round);
     let questionnaire = || async { s.app.get(&reviewer, &questionnaire_path).await.status() };
-    let links = json_of(
-        s.app
-            .get(&s.token, &format!("/api/rounds/{}/links", s.round))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let link_id = links["links"][0]["id"].as_i64().unwrap();
+    let links_path = format!("/api/rounds/{}/links", s.round);
+    let links = || async { json_of(s.app.get(&s.token, &links_path).await, StatusCode::OK).await };
+    let link_id = links().await["links"][0]["id"].as_i64().unwrap();
     let switch_path = format!("/api/rounds/{}/links/{link_id}", s.round);
     let switch = |enabled: bool| {
         let (app, token, path) = (&s.app, &s.token, &switch_path);
@@ -425,14 +420,7 @@ async fn a_rounds_scans_and_edits_name_its_county() {
     assert_eq!(csv_rows().await, 8);
     assert_eq!(questionnaire().await, StatusCode::OK);
     // The switch refused while the link lay elsewhere changed nothing.
-    let links = json_of(
-        s.app
-            .get(&s.token, &format!("/api/rounds/{}/links", s.round))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let link = links["links"]
+    let link = links().await["links"]
         .as_array()
         .and_then(|l| l.iter().find(|l| l["id"] == link_id))
         .cloned()
