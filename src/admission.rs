@@ -103,12 +103,22 @@ pub enum Refusal {
     SheetSerialUsed,
 }
 
+/// A submission's client id under its link's county: the key responses
+/// are stored and found under (`store::responses`).
+pub type ClientKey = (i64, ClientId);
+
+impl Submission {
+    pub fn key(&self) -> ClientKey {
+        (self.county_id, self.client_id.clone())
+    }
+}
+
 /// A batch after admission.
 pub struct Admitted {
     /// What to insert, with each response's final validity and mark.
     pub rows: Vec<Submission>,
-    /// Refused submissions, by client id.
-    pub refused: HashMap<ClientId, Refusal>,
+    /// Refused submissions, by key.
+    pub refused: HashMap<ClientKey, Refusal>,
 }
 
 /// A device mark's key: round, group, link (0 for county-level groups and
@@ -145,12 +155,15 @@ pub fn legacy_key(s: &Submission) -> Option<DeviceKey> {
 /// The submissions to judge: the first new one of each client id. Retries
 /// of a stored client id pass untouched (the INSERT skips them and they get
 /// their original receipt); repeats in the same batch share the first's fate.
-pub fn fresh<'a>(batch: &[&'a Submission], stored: &HashSet<ClientId>) -> Vec<&'a Submission> {
+pub fn fresh<'a>(batch: &[&'a Submission], stored: &HashSet<ClientKey>) -> Vec<&'a Submission> {
     let mut seen = HashSet::new();
     batch
         .iter()
         .copied()
-        .filter(|s| !stored.contains(&s.client_id) && seen.insert(&s.client_id))
+        .filter(|s| {
+            let key = s.key();
+            !stored.contains(&key) && seen.insert(key)
+        })
         .collect()
 }
 
@@ -198,19 +211,20 @@ pub fn may_share(s: &Submission) -> bool {
 /// as duplicate devices, shared-phone answers marked as such.
 pub fn admitted(
     batch: &[&Submission],
-    refused: HashMap<ClientId, Refusal>,
-    flagged: &HashSet<ClientId>,
-    shared: &HashMap<ClientId, DeviceKey>,
+    refused: HashMap<ClientKey, Refusal>,
+    flagged: &HashSet<ClientKey>,
+    shared: &HashMap<ClientKey, DeviceKey>,
 ) -> Admitted {
     let rows = batch
         .iter()
-        .filter(|s| !refused.contains_key(&s.client_id))
+        .filter(|s| !refused.contains_key(&s.key()))
         .map(|s| {
             let mut s = (*s).clone();
-            if flagged.contains(&s.client_id) {
+            let key = s.key();
+            if flagged.contains(&key) {
                 s.validity = Validity::DuplicateDevice;
             }
-            s.shared_device = shared.contains_key(&s.client_id);
+            s.shared_device = shared.contains_key(&key);
             s
         })
         .collect();
@@ -284,10 +298,25 @@ mod tests {
             sub("b", true, None),
             sub("c", true, None),
         );
-        let stored = HashSet::from([id("b")]);
+        let stored = HashSet::from([(1, id("b"))]);
         let fresh = fresh(&[&a, &b, &a2, &c], &stored);
         let ids: Vec<&ClientId> = fresh.iter().map(|s| &s.client_id).collect();
         assert_eq!(ids, [&id("a"), &id("c")]);
+    }
+
+    #[test]
+    fn a_client_id_is_fresh_in_another_county() {
+        let stored = HashSet::from([(1, id("a"))]);
+        let (here, mut there, mut there_again) = (
+            sub("a", true, None),
+            sub("a", true, None),
+            sub("a", true, None),
+        );
+        there.county_id = 2;
+        there_again.county_id = 2;
+        let fresh = fresh(&[&here, &there, &there_again], &stored);
+        let keys: Vec<ClientKey> = fresh.iter().map(|s| s.key()).collect();
+        assert_eq!(keys, [(2, id("a"))]);
     }
 
     #[test]
@@ -328,9 +357,9 @@ mod tests {
         );
         let out = admitted(
             &[&ok, &flagged, &refused, &asked],
-            HashMap::from([(id("refused"), Refusal::AccessCodeUsed)]),
-            &HashSet::from([id("flagged")]),
-            &HashMap::from([(id("shared"), key(7, "d"))]),
+            HashMap::from([((1, id("refused")), Refusal::AccessCodeUsed)]),
+            &HashSet::from([(1, id("flagged"))]),
+            &HashMap::from([((1, id("shared")), key(7, "d"))]),
         );
         let rows: Vec<(ClientId, Validity, bool)> = out
             .rows
@@ -346,7 +375,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            out.refused.get(&id("refused")),
+            out.refused.get(&(1, id("refused"))),
             Some(&Refusal::AccessCodeUsed)
         );
     }

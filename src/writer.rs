@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use crate::admission::Submission;
 use crate::{
-    admission::{self, Admitted, DeviceKey, Refusal, SheetClaim},
+    admission::{self, Admitted, ClientKey, DeviceKey, Refusal, SheetClaim},
     config::Settings,
     domain::{client_id::ClientId, school::Location, submission::Validity},
     error::AppError,
@@ -238,26 +238,27 @@ async fn write_batch(
     let subs: Vec<&Submission> = admitted.rows.iter().collect();
     // The INSERT returns the rows it stored; only client ids it skipped
     // (a replay, or a reused id) are read back, which is rarely any.
-    let mut stored: HashMap<ClientId, StoredResponse> = HashMap::new();
+    // Keyed as responses are: a client id under its link's county.
+    let mut stored: HashMap<ClientKey, StoredResponse> = HashMap::new();
     for m in store::responses::insert(&txn, &subs).await? {
-        stored.insert(m.client_id.clone(), m);
+        stored.insert((m.county_id, m.client_id.clone()), m);
     }
-    let inserted: HashSet<ClientId> = stored.keys().cloned().collect();
-    let skipped: Vec<&ClientId> = subs
+    let inserted: HashSet<ClientKey> = stored.keys().cloned().collect();
+    let skipped: Vec<(i64, &ClientId)> = subs
         .iter()
-        .filter(|s| !inserted.contains(&s.client_id))
-        .map(|s| &s.client_id)
+        .filter(|s| !inserted.contains(&s.key()))
+        .map(|s| (s.county_id, &s.client_id))
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
     if !skipped.is_empty() {
-        for m in store::responses::by_client_ids(&txn, &skipped).await? {
-            stored.insert(m.client_id.clone(), m);
+        for (key, m) in store::responses::by_client_ids(&txn, &skipped).await? {
+            stored.insert(key, m);
         }
     }
-    let facts: HashMap<&ClientId, (Option<Location>, i32)> = subs
+    let facts: HashMap<ClientKey, (Option<Location>, i32)> = subs
         .iter()
-        .map(|s| (&s.client_id, (s.place, s.middle)))
+        .map(|s| (s.key(), (s.place, s.middle)))
         .collect();
     let new_rows: Vec<(&StoredResponse, Option<Location>, i32)> = inserted
         .iter()
@@ -273,10 +274,11 @@ async fn write_batch(
     Ok(batch
         .iter()
         .map(|s| {
-            if let Some(r) = admitted.refused.get(&s.client_id) {
+            let key = s.key();
+            if let Some(r) = admitted.refused.get(&key) {
                 return Outcome::Refused(*r);
             }
-            let Some(row) = stored.get(&s.client_id) else {
+            let Some(row) = stored.get(&key) else {
                 return Outcome::ClientIdReused;
             };
             let receipt = Receipt {
@@ -285,7 +287,7 @@ async fn write_batch(
                 validity: row.validity,
                 shared_device: row.shared_device,
             };
-            if inserted.contains(&s.client_id) && claimed.insert(&s.client_id) {
+            if inserted.contains(&key) && claimed.insert(key) {
                 Outcome::Created(receipt)
             } else if row.fingerprint == s.answers.fingerprint && row.link_id == s.link_id {
                 Outcome::Replayed(receipt)
@@ -299,18 +301,18 @@ async fn write_batch(
 /// Decides every submission of a batch (the rules: `admission`), claiming
 /// device marks and using up access codes in the batch's transaction.
 async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admitted, AppError> {
-    let ids: Vec<&ClientId> = batch.iter().map(|s| &s.client_id).collect();
-    let stored = store::responses::stored_client_ids(txn, &ids).await?;
+    let asked: Vec<(i64, &ClientId)> = batch.iter().map(|s| (s.county_id, &s.client_id)).collect();
+    let stored = store::responses::stored_client_ids(txn, &asked).await?;
     let fresh = admission::fresh(batch, &stored);
 
     let wanted: HashSet<DeviceKey> = fresh
         .iter()
         .filter_map(|s| admission::legacy_key(s))
         .collect();
-    let legacy = store::devices::legacy_marks(txn, &wanted).await?;
+    let counties: HashMap<i64, i64> = batch.iter().map(|s| (s.round_id, s.county_id)).collect();
+    let legacy = store::devices::legacy_marks(txn, &wanted, &counties).await?;
     let mut first = admission::first_claims(&fresh, &legacy);
     let mut claimed: HashMap<DeviceKey, ClientId> = HashMap::new();
-    let counties: HashMap<i64, i64> = batch.iter().map(|s| (s.round_id, s.county_id)).collect();
     for key in store::devices::claim(txn, first.keys(), &counties).await? {
         if let Some(client_id) = first.remove(&key) {
             claimed.insert(key, client_id);
@@ -318,7 +320,7 @@ async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admit
     }
     let mut refused = HashMap::new();
     let mut flagged = HashSet::new();
-    let mut shared: HashMap<ClientId, DeviceKey> = HashMap::new();
+    let mut shared: HashMap<ClientKey, DeviceKey> = HashMap::new();
     for s in &fresh {
         let Some(key) = admission::deciding_key(s, &legacy) else {
             continue;
@@ -327,17 +329,17 @@ async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admit
             continue;
         }
         if admission::may_share(s)
-            && store::devices::share(txn, &key, s.shared_device_limit).await?
+            && store::devices::share(txn, s.county_id, &key, s.shared_device_limit).await?
         {
-            shared.insert(s.client_id.clone(), key);
+            shared.insert(s.key(), key);
             continue;
         }
         match admission::repeat(s.duplicate_policy) {
             Some(r) => {
-                refused.insert(s.client_id.clone(), r);
+                refused.insert(s.key(), r);
             }
             None => {
-                flagged.insert(s.client_id.clone());
+                flagged.insert(s.key());
             }
         }
     }
@@ -345,22 +347,23 @@ async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admit
         let Some(code_hash) = &s.access_code_hash else {
             continue;
         };
-        if refused.contains_key(&s.client_id) {
+        if refused.contains_key(&s.key()) {
             continue;
         }
-        let refusal = match store::access_codes::consume(txn, s.link_id, code_hash).await? {
-            CodeState::Unused => continue,
-            CodeState::Used => Refusal::AccessCodeUsed,
-            CodeState::Unknown => Refusal::AccessCodeUnknown,
-        };
-        refused.insert(s.client_id.clone(), refusal);
+        let refusal =
+            match store::access_codes::consume(txn, s.county_id, s.link_id, code_hash).await? {
+                CodeState::Unused => continue,
+                CodeState::Used => Refusal::AccessCodeUsed,
+                CodeState::Unknown => Refusal::AccessCodeUnknown,
+            };
+        refused.insert(s.key(), refusal);
         // Nothing is stored for it, so its device has not answered.
         if let Some(key) = admission::device_key(s).filter(|k| claimed.get(k) == Some(&s.client_id))
         {
-            store::devices::release(txn, key).await?;
+            store::devices::release(txn, s.county_id, key).await?;
         }
-        if let Some(key) = shared.remove(&s.client_id) {
-            store::devices::unshare(txn, &key).await?;
+        if let Some(key) = shared.remove(&s.key()) {
+            store::devices::unshare(txn, s.county_id, &key).await?;
         }
     }
     // A paper sheet's serial counts once per round: claimed here, in the
@@ -370,17 +373,17 @@ async fn admit(txn: &DatabaseTransaction, batch: &[&Submission]) -> Result<Admit
         let Some(claim) = &s.sheet else {
             continue;
         };
-        if refused.contains_key(&s.client_id) {
+        if refused.contains_key(&s.key()) {
             continue;
         }
         let claimed = match claim {
             SheetClaim::New(sheet) => store::paper::claim_new(txn, sheet, &s.client_id).await?,
             SheetClaim::Finalise { sheet_id, status } => {
-                store::paper::finalise(txn, *sheet_id, status, &s.client_id).await?
+                store::paper::finalise(txn, s.county_id, *sheet_id, status, &s.client_id).await?
             }
         };
         if !claimed {
-            refused.insert(s.client_id.clone(), Refusal::SheetSerialUsed);
+            refused.insert(s.key(), Refusal::SheetSerialUsed);
         }
     }
     Ok(admission::admitted(batch, refused, &flagged, &shared))

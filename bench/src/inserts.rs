@@ -86,9 +86,17 @@ pub async fn run(
         q.into_table(Alias::new("responses"))
             .columns(cols.iter().map(|c| Alias::new(*c)))
             .on_conflict(
-                OnConflict::column(Alias::new("client_id"))
-                    .do_nothing()
-                    .to_owned(),
+                OnConflict::columns(
+                    renke::store::tenancy::conflict_target(
+                        conn.get_database_backend(),
+                        &["client_id"],
+                        "county_id",
+                    )
+                    .into_iter()
+                    .map(Alias::new),
+                )
+                .do_nothing()
+                .to_owned(),
             );
         for _ in 0..batch {
             q.values([

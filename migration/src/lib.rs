@@ -34,6 +34,7 @@ mod m20261208_md0001_mode_tallies;
 mod m20261209_cg0001_cache_generations;
 mod m20261210_au0001_audit_county;
 mod m20261210_cr0001_county_required;
+mod m20261211_dk0001_distribution_keys;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_cg0001_cache_generations::Migration),
             Box::new(m20261210_cr0001_county_required::Migration),
             Box::new(m20261210_au0001_audit_county::Migration),
+            Box::new(m20261211_dk0001_distribution_keys::Migration),
         ]
     }
 }

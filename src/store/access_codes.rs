@@ -170,16 +170,19 @@ pub async fn state(
     )
 }
 
-/// Uses up a code for one submission; what the code was worth before:
-/// `Unused` (this submission used it), `Used` or `Unknown`.
+/// Uses up a code of a link (in `county`) for one submission; what the
+/// code was worth before: `Unused` (this submission used it), `Used` or
+/// `Unknown`.
 pub async fn consume(
     txn: &impl ConnectionTrait,
+    county: i64,
     link_id: i64,
     code_hash: &str,
 ) -> Result<CodeState, AppError> {
     use access_code::Column as C;
     let done = access_code::Entity::update_many()
         .col_expr(C::Used, Expr::value(true))
+        .filter(C::CountyId.eq(county))
         .filter(C::LinkId.eq(link_id))
         .filter(C::CodeHash.eq(code_hash))
         .filter(C::Used.eq(false))
@@ -189,6 +192,7 @@ pub async fn consume(
         return Ok(CodeState::Unused);
     }
     let exists = access_code::Entity::find()
+        .filter(C::CountyId.eq(county))
         .filter(C::LinkId.eq(link_id))
         .filter(C::CodeHash.eq(code_hash))
         .one(txn)

@@ -14,7 +14,7 @@ use crate::{
     domain::{group::RespondentGroup, round::Round},
     entities::device_mark,
     error::AppError,
-    store::scope::Rounds,
+    store::{scope::Rounds, tenancy},
 };
 
 /// How many answers this device gave on the link (county-level groups: in
@@ -57,17 +57,24 @@ pub async fn forget_round(db: &impl ConnectionTrait, round: &Round) -> Result<u6
 
 /// Of the group-wide marks (link 0) in `wanted`, those stored: marks held
 /// by devices from before marks were per link.
+/// `counties`: each round's county.
 pub async fn legacy_marks(
     txn: &impl ConnectionTrait,
     wanted: &HashSet<DeviceKey>,
+    counties: &HashMap<i64, i64>,
 ) -> Result<HashSet<DeviceKey>, AppError> {
     use device_mark::Column as C;
     if wanted.is_empty() {
         return Ok(HashSet::new());
     }
     let rounds: HashSet<i64> = wanted.iter().map(|k| k.0).collect();
+    let in_counties = rounds
+        .iter()
+        .map(|r| county_of(counties, *r))
+        .collect::<Result<HashSet<i64>, _>>()?;
     let hashes: HashSet<&String> = wanted.iter().map(|k| &k.3).collect();
     Ok(device_mark::Entity::find()
+        .filter(C::CountyId.is_in(in_counties))
         .filter(C::RoundId.is_in(rounds))
         .filter(C::LinkId.eq(0))
         .filter(C::DeviceHash.is_in(hashes.into_iter().cloned()))
@@ -99,7 +106,15 @@ pub async fn claim<'a>(
     insert
         .into_table(device_mark::Entity)
         .columns(key_cols.into_iter().chain([C::CountyId]))
-        .on_conflict(OnConflict::columns(key_cols).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::columns(tenancy::conflict_target(
+                txn.get_database_backend(),
+                &key_cols,
+                C::CountyId,
+            ))
+            .do_nothing()
+            .to_owned(),
+        )
         .returning(Query::returning().columns(key_cols));
     for (round_id, group, link_id, hash) in keys {
         insert
@@ -127,16 +142,18 @@ pub async fn claim<'a>(
     Ok(claimed)
 }
 
-/// Counts one more answer on a device's mark if `limit` allows it; whether
-/// it did.
+/// Counts one more answer on a device's mark (its round in `county`) if
+/// `limit` allows it; whether it did.
 pub async fn share(
     txn: &impl ConnectionTrait,
+    county: i64,
     key: &DeviceKey,
     limit: i32,
 ) -> Result<bool, AppError> {
     use device_mark::Column as C;
     let done = device_mark::Entity::update_many()
         .col_expr(C::Answers, Expr::col(C::Answers).add(1))
+        .filter(C::CountyId.eq(county))
         .filter(C::RoundId.eq(key.0))
         .filter(C::RespondentGroup.eq(key.1.code()))
         .filter(C::LinkId.eq(key.2))
@@ -148,10 +165,15 @@ pub async fn share(
 }
 
 /// Takes back [`share`] for a submission refused afterwards.
-pub async fn unshare(txn: &impl ConnectionTrait, key: &DeviceKey) -> Result<(), AppError> {
+pub async fn unshare(
+    txn: &impl ConnectionTrait,
+    county: i64,
+    key: &DeviceKey,
+) -> Result<(), AppError> {
     use device_mark::Column as C;
     device_mark::Entity::update_many()
         .col_expr(C::Answers, Expr::col(C::Answers).sub(1))
+        .filter(C::CountyId.eq(county))
         .filter(C::RoundId.eq(key.0))
         .filter(C::RespondentGroup.eq(key.1.code()))
         .filter(C::LinkId.eq(key.2))
@@ -162,9 +184,19 @@ pub async fn unshare(txn: &impl ConnectionTrait, key: &DeviceKey) -> Result<(), 
 }
 
 /// Takes back [`claim`] for a submission refused afterwards.
-pub async fn release(txn: &impl ConnectionTrait, key: DeviceKey) -> Result<(), AppError> {
+pub async fn release(
+    txn: &impl ConnectionTrait,
+    county: i64,
+    key: DeviceKey,
+) -> Result<(), AppError> {
+    use device_mark::Column as C;
     let (round_id, group, link_id, hash) = key;
-    device_mark::Entity::delete_by_id((round_id, group.code().to_string(), link_id, hash))
+    device_mark::Entity::delete_many()
+        .filter(C::CountyId.eq(county))
+        .filter(C::RoundId.eq(round_id))
+        .filter(C::RespondentGroup.eq(group.code()))
+        .filter(C::LinkId.eq(link_id))
+        .filter(C::DeviceHash.eq(hash))
         .exec(txn)
         .await?;
     Ok(())

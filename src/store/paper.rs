@@ -14,7 +14,7 @@ use crate::{
     domain::client_id::ClientId,
     entities::{paper_clerk, paper_setting, paper_sheet},
     error::AppError,
-    store::scope::Rounds,
+    store::{scope::Rounds, tenancy},
 };
 
 /// Sheet states, as stored.
@@ -115,16 +115,22 @@ pub async fn claim_new(
         ])
         .map_err(|e| DbErr::Custom(e.to_string()))?
         .on_conflict(
-            OnConflict::columns([C::RoundId, C::Serial])
-                .do_nothing()
-                .to_owned(),
+            OnConflict::columns(tenancy::conflict_target(
+                txn.get_database_backend(),
+                &[C::RoundId, C::Serial],
+                C::CountyId,
+            ))
+            .do_nothing()
+            .to_owned(),
         );
     Ok(txn.execute(&insert).await?.rows_affected() == 1)
 }
 
-/// Gives a stored sheet its response; false when it already has one.
+/// Gives a stored sheet (of a round in `county`) its response; false when
+/// it already has one.
 pub async fn finalise(
     txn: &impl ConnectionTrait,
+    county: i64,
     sheet_id: i64,
     state: &str,
     client_id: &ClientId,
@@ -135,6 +141,7 @@ pub async fn finalise(
         .col_expr(C::Status, Expr::value(state))
         .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
         .filter(C::Id.eq(sheet_id))
+        .filter(C::CountyId.eq(county))
         .filter(C::ResponseClientId.is_null())
         .exec(txn)
         .await?;
@@ -196,9 +203,13 @@ pub async fn insert_first(db: &impl ConnectionTrait, sheet: &NewSheet) -> Result
         ])
         .map_err(|e| DbErr::Custom(e.to_string()))?
         .on_conflict(
-            OnConflict::columns([C::RoundId, C::Serial])
-                .do_nothing()
-                .to_owned(),
+            OnConflict::columns(tenancy::conflict_target(
+                db.get_database_backend(),
+                &[C::RoundId, C::Serial],
+                C::CountyId,
+            ))
+            .do_nothing()
+            .to_owned(),
         );
     Ok(db.execute(&insert).await?.rows_affected() == 1)
 }
@@ -330,9 +341,13 @@ pub async fn set_double_entry(
         county_id: Set(county_id),
     })
     .on_conflict(
-        OnConflict::column(C::RoundId)
-            .update_column(C::DoubleEntry)
-            .to_owned(),
+        OnConflict::columns(tenancy::conflict_target(
+            db.get_database_backend(),
+            &[C::RoundId],
+            C::CountyId,
+        ))
+        .update_column(C::DoubleEntry)
+        .to_owned(),
     )
     .exec(db)
     .await?;

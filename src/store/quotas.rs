@@ -10,7 +10,7 @@ use crate::{
     domain::{group::RespondentGroup, sampling::Overrides},
     entities::sampling_quota,
     error::AppError,
-    store::scope::Rounds,
+    store::{scope::Rounds, tenancy},
 };
 
 /// The overrides of a round, read back.
@@ -90,9 +90,13 @@ pub async fn apply(
                 };
                 sampling_quota::Entity::insert(row)
                     .on_conflict(
-                        OnConflict::columns([C::RoundId, C::RespondentGroup, C::SchoolId])
-                            .update_columns([C::Quota, C::UpdatedAt])
-                            .to_owned(),
+                        OnConflict::columns(tenancy::conflict_target(
+                            txn.get_database_backend(),
+                            &[C::RoundId, C::RespondentGroup, C::SchoolId],
+                            C::CountyId,
+                        ))
+                        .update_columns([C::Quota, C::UpdatedAt])
+                        .to_owned(),
                     )
                     .exec(&txn)
                     .await?;

@@ -4,15 +4,15 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QuerySelect,
     sea_query::{Expr, Func, OnConflict, Query},
 };
 use std::collections::{HashMap, HashSet};
 
-use super::bulk;
+use super::{bulk, tenancy};
 use crate::{
-    admission::Submission,
+    admission::{ClientKey, Submission},
     domain::{client_id::ClientId, collection::CollectionMode, submission::Validity},
     entities::response,
     error::AppError,
@@ -75,24 +75,48 @@ fn asked_for(asked: &HashMap<&str, &ClientId>, m: &response::Model) -> Result<Cl
         .ok_or_else(|| AppError::Unexpected(format!("response {} was not asked for", m.id)))
 }
 
-/// Which of `ids` are stored already.
+/// The condition finding the responses stored under `asked`'s keys as the
+/// backend holds them: per county on PostgreSQL (the distribution key,
+/// `tenancy::conflict_target`), across counties on SQLite, whose client
+/// ids stay unique in the whole database.
+fn stored_under(backend: DbBackend, asked: &[(i64, &ClientId)]) -> Condition {
+    let ids = asked.iter().map(|(_, id)| id.as_str());
+    let mut cond = Condition::all().add(response::Column::ClientId.is_in(ids));
+    if backend == DbBackend::Postgres {
+        let counties: HashSet<i64> = asked.iter().map(|(county, _)| *county).collect();
+        cond = cond.add(response::Column::CountyId.is_in(counties));
+    }
+    cond
+}
+
+/// Whether a row stored under `row_county` holds the key asked for under
+/// `asked_county` (see [`stored_under`]).
+fn same_key(backend: DbBackend, asked_county: i64, row_county: i64) -> bool {
+    backend != DbBackend::Postgres || asked_county == row_county
+}
+
+/// Which of `asked` are stored already.
 pub async fn stored_client_ids(
     txn: &impl ConnectionTrait,
-    ids: &[&ClientId],
-) -> Result<HashSet<ClientId>, AppError> {
-    let found: HashSet<String> = response::Entity::find()
+    asked: &[(i64, &ClientId)],
+) -> Result<HashSet<ClientKey>, AppError> {
+    let backend = txn.get_database_backend();
+    let found: Vec<(String, i64)> = response::Entity::find()
         .select_only()
         .column(response::Column::ClientId)
-        .filter(response::Column::ClientId.is_in(ids.iter().map(|id| id.as_str())))
-        .into_tuple::<String>()
+        .column(response::Column::CountyId)
+        .filter(stored_under(backend, asked))
+        .into_tuple()
         .all(txn)
-        .await?
-        .into_iter()
-        .collect();
-    Ok(ids
+        .await?;
+    Ok(asked
         .iter()
-        .filter(|id| found.contains(id.as_str()))
-        .map(|id| (*id).clone())
+        .filter(|(county, id)| {
+            found
+                .iter()
+                .any(|(f, c)| f == id.as_str() && same_key(backend, *county, *c))
+        })
+        .map(|(county, id)| (*county, (*id).clone()))
         .collect())
 }
 
@@ -130,7 +154,15 @@ pub async fn insert(
             C::RoomSessionId,
             C::CollectionMode,
         ])
-        .on_conflict(OnConflict::column(C::ClientId).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::columns(tenancy::conflict_target(
+                txn.get_database_backend(),
+                &[C::ClientId],
+                C::CountyId,
+            ))
+            .do_nothing()
+            .to_owned(),
+        )
         .returning_all();
     for s in subs {
         let texts = if s.answers.texts.is_empty() {
@@ -186,29 +218,29 @@ pub async fn insert(
     Ok(stored)
 }
 
-/// The stored responses with these client ids (stored earlier: a
-/// validity this build does not know reads as valid, as receipts have
-/// always read it; the collection mode is not read on this path, and one
-/// this build does not know reads as the web's).
+/// The stored responses under these keys, each with the key it was asked
+/// for (stored earlier: a validity this build does not know reads as
+/// valid, as receipts have always read it; the collection mode is not read
+/// on this path, and one this build does not know reads as the web's).
 pub async fn by_client_ids(
     txn: &impl ConnectionTrait,
-    ids: &[&ClientId],
-) -> Result<Vec<StoredResponse>, AppError> {
-    let asked: HashMap<&str, &ClientId> = ids.iter().map(|id| (id.as_str(), *id)).collect();
+    asked: &[(i64, &ClientId)],
+) -> Result<Vec<(ClientKey, StoredResponse)>, AppError> {
+    let backend = txn.get_database_backend();
     let mut stored = Vec::new();
     for m in response::Entity::find()
-        .filter(response::Column::ClientId.is_in(ids.iter().map(|id| id.as_str())))
+        .filter(stored_under(backend, asked))
         .all(txn)
         .await?
     {
         let validity = Validity::from_code(&m.validity).unwrap_or(Validity::Valid);
         let mode = CollectionMode::from_code(&m.collection_mode).unwrap_or(CollectionMode::Web);
-        stored.push(StoredResponse::of(
-            asked_for(&asked, &m)?,
-            m,
-            validity,
-            mode,
-        ));
+        for (county, id) in asked {
+            if id.as_str() == m.client_id && same_key(backend, *county, m.county_id) {
+                let row = StoredResponse::of((*id).clone(), m.clone(), validity, mode);
+                stored.push(((*county, (*id).clone()), row));
+            }
+        }
     }
     Ok(stored)
 }

@@ -1,7 +1,7 @@
 //! Tallies in the database: added to by the submission writer inside its
 //! transaction and read by the report (recomputation: `store::recompute`).
 
-use super::{bulk, responses::StoredResponse, scope::Rounds, upsert};
+use super::{bulk, responses::StoredResponse, scope::Rounds, tenancy, upsert};
 use crate::{
     domain::{
         collection::CollectionMode,
@@ -120,7 +120,10 @@ where
         upsert::Additive {
             table: self.entity.table_name(),
             columns: columns.map(|c| (c.as_str(), kind(*c))).collect(),
-            keys: self.keys.iter().map(|c| c.as_str()).collect(),
+            keys: tenancy::conflict_target(txn.get_database_backend(), self.keys, self.county)
+                .iter()
+                .map(|c| c.as_str())
+                .collect(),
             sums: self.sums.iter().map(|c| c.as_str()).collect(),
         }
         .add(txn, &with_county)

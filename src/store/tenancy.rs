@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::error::AppError;
 
@@ -35,6 +35,37 @@ pub const THROUGH_ROUND: [&str; 17] = [
 
 /// (table, parent table, key to it) for rows reached through a link.
 pub const THROUGH_LINK: [(&str, &str, &str); 1] = [("access_codes", "links", "link_id")];
+
+/// The tables whose rows are a county's own, beside those beneath its
+/// rounds: its schools and rounds, its readiness data, who may interview or
+/// run rooms in its rounds.
+pub const OWN: [&str; 11] = [
+    "schools",
+    "rounds",
+    "readiness_settings",
+    "readiness_schools",
+    "readiness_stages",
+    "readiness_facts",
+    "readiness_checks",
+    "readiness_years",
+    "readiness_evidence",
+    "interview_assignments",
+    "liaison_assignments",
+];
+
+/// Every table distributed by county (docs/scaling.md): the county's own
+/// and those beneath its rounds and links. Their keys name the county on
+/// PostgreSQL ([`conflict_target`]).
+pub fn distributed() -> impl Iterator<Item = &'static str> {
+    OWN.into_iter()
+        .chain(THROUGH_ROUND)
+        .chain(THROUGH_LINK.map(|(table, _, _)| table))
+}
+
+/// Tables that carry a county on some rows but are not distributed: the
+/// audit log, whose entries about the tree, accounts and logins carry none
+/// (docs/scaling.md gap 3).
+pub const REFERENCE_WITH_COUNTY: [&str; 1] = ["audit_log"];
 
 /// One table's rows by the county they carry, and how many carry another
 /// county than their round's (or none).
@@ -80,4 +111,18 @@ pub async fn check(db: &impl ConnectionTrait) -> Result<Vec<TableCounties>, AppE
         out.push(found);
     }
     Ok(out)
+}
+
+/// A conflict target naming one of a county's tables' keys, as the backend
+/// holds it: on PostgreSQL every primary key and unique constraint of such
+/// a table ends with `county_id` (migration `m20261211_dk0001`, the keys a
+/// distributed engine requires: docs/scaling.md); SQLite, never
+/// distributed, keeps the keys it was created with. An `ON CONFLICT`
+/// target must name a key exactly, so it is built here.
+pub fn conflict_target<C: Copy>(backend: DbBackend, key: &[C], county: C) -> Vec<C> {
+    let mut columns = key.to_vec();
+    if backend == DbBackend::Postgres {
+        columns.push(county);
+    }
+    columns
 }

@@ -254,15 +254,25 @@ async fn a_seeded_round_gives_the_hand_computed_report() {
 /// another county are not read for the round, and the same rows back in
 /// the round's county give the same report again.
 /// Files a round's rows of `tables` under `county` (an id, or SQL giving
-/// one): how the tests see that a query names the county.
+/// one): how the tests see that a query names the county. On PostgreSQL
+/// the foreign keys carry the county (docs/scaling.md gap 2) and refuse
+/// such a row, so they are not enforced for this one transaction.
 async fn move_rows(db: &sea_orm::DatabaseConnection, round: i64, tables: &[&str], county: String) {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await.unwrap();
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL session_replication_role = replica")
+            .await
+            .unwrap();
+    }
     for table in tables {
-        db.execute_unprepared(&format!(
+        txn.execute_unprepared(&format!(
             "UPDATE {table} SET county_id = {county} WHERE round_id = {round}"
         ))
         .await
         .expect(table);
     }
+    txn.commit().await.unwrap();
 }
 
 #[tokio::test]
