@@ -6,7 +6,7 @@ use poem_openapi::{ApiResponse, Object, payload::Json};
 
 use super::{
     public::{AnswerIn, PublicItem},
-    types::GroupDto,
+    types::{GroupDto, LinkChoiceOut},
 };
 use crate::error::ErrorBody;
 
@@ -54,18 +54,6 @@ pub enum InterviewerCreated {
     Created(Json<InterviewerCreatedOut>),
 }
 
-/// A link an interviewer may interview for: the school and the group.
-#[derive(Debug, Clone, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct InterviewLinkOut {
-    pub id: i64,
-    pub group: GroupDto,
-    pub group_label: String,
-    /// None for county-level groups.
-    pub school_name: Option<String>,
-    pub enabled: bool,
-}
-
 /// A group's frozen questionnaire, as read aloud.
 #[derive(Debug, Clone, Object)]
 pub struct InterviewQuestionnaireOut {
@@ -97,7 +85,8 @@ pub struct InterviewRoundOut {
     pub round_id: i64,
     pub round_name: String,
     pub closes_at: DateTime<Utc>,
-    pub links: Vec<InterviewLinkOut>,
+    /// The links the interviewer may interview for.
+    pub links: Vec<LinkChoiceOut>,
     /// The questionnaires of the groups of those links.
     pub questionnaires: Vec<InterviewQuestionnaireOut>,
 }

@@ -7,7 +7,9 @@ use poem::web::Data;
 use poem_openapi::{OpenApi, param::Path, payload::Json};
 use std::collections::BTreeMap;
 
-use super::{ApiTags, interview_types::*, interview_upload, public::public_items};
+use super::{
+    ApiTags, interview_types::*, interview_upload, public::public_items, types::LinkChoiceOut,
+};
 use crate::error::{Answer, BodyEdit, BodyUpdate, ReviewerRead, SessionRead};
 use crate::{
     app::{self, Actor},
@@ -196,7 +198,7 @@ impl InterviewsApi {
                 continue;
             }
             let mut groups = Vec::new();
-            let links: Vec<InterviewLinkOut> =
+            let links: Vec<LinkChoiceOut> =
                 store::links::list(&state.db, &store::scope::Rounds::one(&round.round))
                     .await?
                     .into_iter()
@@ -206,13 +208,7 @@ impl InterviewsApi {
                         if !groups.contains(&group) {
                             groups.push(group);
                         }
-                        Some(InterviewLinkOut {
-                            id: r.link.id,
-                            group: group.into(),
-                            group_label: group.label_zh().to_string(),
-                            school_name: r.school.map(|s| s.name),
-                            enabled: r.link.enabled,
-                        })
+                        LinkChoiceOut::of(r)
                     })
                     .collect();
             let mut questionnaires = Vec::new();

@@ -13,7 +13,7 @@ use poem_openapi::{
 use super::{
     ApiTags,
     paper_entry::{self, Entered},
-    types::{GroupDto, ItemKindDto},
+    types::{GroupDto, ItemKindDto, LinkChoiceOut},
 };
 use crate::error::{Answer, BodyEdit, BodyUpdate, ClerkRead, ReviewerQuery};
 use crate::{
@@ -27,18 +27,6 @@ use crate::{
         paper::{Sheet, status},
     },
 };
-
-/// A link as a clerk picks it: the sheet's school and group.
-#[derive(Debug, Clone, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PaperLinkOut {
-    pub id: i64,
-    pub group: GroupDto,
-    pub group_label: String,
-    /// None for county-level groups.
-    pub school_name: Option<String>,
-    pub enabled: bool,
-}
 
 #[derive(Debug, Clone, Object)]
 pub struct PaperOptionOut {
@@ -119,7 +107,7 @@ pub struct PaperEntryOut {
     pub round_name: String,
     /// Sheets are keyed twice, by two clerks; only agreeing or resolved ones count.
     pub double_entry: bool,
-    pub links: Vec<PaperLinkOut>,
+    pub links: Vec<LinkChoiceOut>,
     pub questionnaires: Vec<PaperQuestionnaireOut>,
     pub counts: SheetCountsOut,
 }
@@ -246,16 +234,7 @@ impl PaperApi {
         let links = store::links::list(&state.db, &store::scope::Rounds::one(&round.round))
             .await?
             .into_iter()
-            .filter_map(|r| {
-                let group = r.link.group?;
-                Some(PaperLinkOut {
-                    id: r.link.id,
-                    group: group.into(),
-                    group_label: group.label_zh().to_string(),
-                    school_name: r.school.map(|s| s.name),
-                    enabled: r.link.enabled,
-                })
-            })
+            .filter_map(LinkChoiceOut::of)
             .collect();
         let mut questionnaires = Vec::new();
         for g in &round.groups {

@@ -12,6 +12,7 @@ use crate::{
         school::{Location, SchoolKind},
         submission::Validity,
     },
+    store::links::LinkRow,
 };
 
 /// Declares an API enum with the same variants as a domain enum, and the
@@ -252,3 +253,31 @@ mirror_enum!(
     /// failing 低于标准的85%.
     ReadinessStatusDto <=> crate::domain::readiness::Status { Met, Near, Failing }
 );
+
+/// A link as someone entering answers for it picks it (a clerk keying
+/// paper sheets, an interviewer): its school and group.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct LinkChoiceOut {
+    pub id: i64,
+    pub group: GroupDto,
+    pub group_label: String,
+    /// None for county-level groups.
+    pub school_name: Option<String>,
+    pub enabled: bool,
+}
+
+impl LinkChoiceOut {
+    /// A link of a respondent group as a choice (one of none: nothing to
+    /// pick).
+    pub fn of(row: LinkRow) -> Option<Self> {
+        let group = row.link.group?;
+        Some(Self {
+            id: row.link.id,
+            group: group.into(),
+            group_label: group.label_zh().to_string(),
+            school_name: row.school.map(|s| s.name),
+            enabled: row.link.enabled,
+        })
+    }
+}
