@@ -4,7 +4,7 @@
 //! returning device; deleted when the round closes.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait, OnConflict, Query},
 };
 use std::collections::{HashMap, HashSet};
@@ -153,11 +153,7 @@ pub async fn share(
     use device_mark::Column as C;
     let done = device_mark::Entity::update_many()
         .col_expr(C::Answers, Expr::col(C::Answers).add(1))
-        .filter(C::CountyId.eq(county))
-        .filter(C::RoundId.eq(key.0))
-        .filter(C::RespondentGroup.eq(key.1.code()))
-        .filter(C::LinkId.eq(key.2))
-        .filter(C::DeviceHash.eq(key.3.as_str()))
+        .filter(the_mark(county, key))
         .filter(C::Answers.lt(limit))
         .exec(txn)
         .await?;
@@ -173,11 +169,7 @@ pub async fn unshare(
     use device_mark::Column as C;
     device_mark::Entity::update_many()
         .col_expr(C::Answers, Expr::col(C::Answers).sub(1))
-        .filter(C::CountyId.eq(county))
-        .filter(C::RoundId.eq(key.0))
-        .filter(C::RespondentGroup.eq(key.1.code()))
-        .filter(C::LinkId.eq(key.2))
-        .filter(C::DeviceHash.eq(key.3.as_str()))
+        .filter(the_mark(county, key))
         .exec(txn)
         .await?;
     Ok(())
@@ -189,17 +181,22 @@ pub async fn release(
     county: i64,
     key: DeviceKey,
 ) -> Result<(), AppError> {
-    use device_mark::Column as C;
-    let (round_id, group, link_id, hash) = key;
     device_mark::Entity::delete_many()
-        .filter(C::CountyId.eq(county))
-        .filter(C::RoundId.eq(round_id))
-        .filter(C::RespondentGroup.eq(group.code()))
-        .filter(C::LinkId.eq(link_id))
-        .filter(C::DeviceHash.eq(hash))
+        .filter(the_mark(county, &key))
         .exec(txn)
         .await?;
     Ok(())
+}
+
+/// The one mark stored under `key` (its round in `county`).
+fn the_mark(county: i64, key: &DeviceKey) -> Condition {
+    use device_mark::Column as C;
+    Condition::all()
+        .add(C::CountyId.eq(county))
+        .add(C::RoundId.eq(key.0))
+        .add(C::RespondentGroup.eq(key.1.code()))
+        .add(C::LinkId.eq(key.2))
+        .add(C::DeviceHash.eq(key.3.as_str()))
 }
 
 /// A round's county from the batch's own submissions.

@@ -114,16 +114,21 @@ pub async fn claim_new(
             now.into(),
         ])
         .map_err(|e| DbErr::Custom(e.to_string()))?
-        .on_conflict(
-            OnConflict::columns(tenancy::conflict_target(
-                txn.get_database_backend(),
-                &[C::RoundId, C::Serial],
-                C::CountyId,
-            ))
-            .do_nothing()
-            .to_owned(),
-        );
+        .on_conflict(serial_taken(txn.get_database_backend()));
     Ok(txn.execute(&insert).await?.rows_affected() == 1)
+}
+
+/// A sheet whose serial the round already holds is not stored again (the
+/// key as the backend holds it: `tenancy::conflict_target`).
+fn serial_taken(backend: sea_orm::DbBackend) -> OnConflict {
+    use paper_sheet::Column as C;
+    OnConflict::columns(tenancy::conflict_target(
+        backend,
+        &[C::RoundId, C::Serial],
+        C::CountyId,
+    ))
+    .do_nothing()
+    .to_owned()
 }
 
 /// Gives a stored sheet (of a round in `county`) its response; false when
@@ -202,15 +207,7 @@ pub async fn insert_first(db: &impl ConnectionTrait, sheet: &NewSheet) -> Result
             now.into(),
         ])
         .map_err(|e| DbErr::Custom(e.to_string()))?
-        .on_conflict(
-            OnConflict::columns(tenancy::conflict_target(
-                db.get_database_backend(),
-                &[C::RoundId, C::Serial],
-                C::CountyId,
-            ))
-            .do_nothing()
-            .to_owned(),
-        );
+        .on_conflict(serial_taken(db.get_database_backend()));
     Ok(db.execute(&insert).await?.rows_affected() == 1)
 }
 
